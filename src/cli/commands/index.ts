@@ -1,0 +1,6 @@
+// The list of subcommands, in the order `flowpol --help` shows them.
+import type { Command } from 'commander';
+
+export type Register = (command: (nameAndArgs: string) => Command) => void;
+
+export const COMMANDS: Register[] = [];

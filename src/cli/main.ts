@@ -1,0 +1,31 @@
+// The only place that prints errors and decides the exit code.
+import { CommanderError } from 'commander';
+import { EXIT, FlowpolError } from '../errors.js';
+import { buildProgram } from './program.js';
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (err) {
+    return report(err);
+  }
+}
+
+function report(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // commander already printed the message (or the help text) to stderr/stdout.
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) {
+      return EXIT.ok;
+    }
+    return EXIT.usage;
+  }
+  if (err instanceof FlowpolError) {
+    process.stderr.write(`flowpol: error [${err.code}]: ${err.message}\n`);
+    return err.exitCode;
+  }
+  const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  process.stderr.write(`flowpol: internal error (please report it): ${text}\n`);
+  return EXIT.failure;
+}

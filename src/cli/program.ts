@@ -1,0 +1,31 @@
+// Builds the commander program. Each command lives in commands/<name>.ts and exports `register`.
+import { Command } from 'commander';
+import { COMMANDS } from './commands/index.js';
+
+export function buildProgram(): Command {
+  const program = new Command('flowpol')
+    .description(
+      'Learn Kubernetes NetworkPolicies from observed Cilium Hubble traffic, and predict\n' +
+        'what a default-deny would break before you roll it out.',
+    )
+    .version(VERSION)
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ sortSubcommands: false, showGlobalOptions: true })
+    .addHelpText(
+      'after',
+      `
+Typical workflow:
+  flowpol collect --input-file flows.json      # learn edges into flowpol.db
+  flowpol edges                                # look at the learned graph
+
+Exit codes: 0 ok, 1 failure, 2 usage error, 3 breakage found (with --exit-code).`,
+    );
+  for (const register of COMMANDS) {
+    register(program.command.bind(program));
+  }
+  program.commands.forEach((c) => c.exitOverride());
+  return program;
+}
+
+export const VERSION = '0.1.0';

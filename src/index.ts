@@ -1,0 +1,3 @@
+// Public library API: re-exports only.
+export type * from './model.js';
+export * from './errors.js';

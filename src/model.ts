@@ -1,0 +1,206 @@
+// The vocabulary of flowpol. Imports nothing; every stage speaks these types.
+// Upstream words are kept: `ObservedVerdict` is Hubble's verdict on a packet, `Verdict` is ours
+// (what a set of NetworkPolicies would decide for a connection).
+
+// ---------------------------------------------------------------------------------------------
+// Hubble side: flows as observed
+// ---------------------------------------------------------------------------------------------
+
+export const OBSERVED_VERDICTS = [
+  'VERDICT_UNKNOWN', 'FORWARDED', 'DROPPED', 'ERROR', 'AUDIT', 'REDIRECTED', 'TRACED', 'TRANSLATED',
+] as const;
+export type ObservedVerdict = (typeof OBSERVED_VERDICTS)[number];
+
+export const TRAFFIC_DIRECTIONS = ['TRAFFIC_DIRECTION_UNKNOWN', 'INGRESS', 'EGRESS'] as const;
+export type TrafficDirection = (typeof TRAFFIC_DIRECTIONS)[number];
+
+/** Protocols a NetworkPolicy port can name. */
+export const POLICY_PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
+export type PolicyProtocol = (typeof POLICY_PROTOCOLS)[number];
+
+/** Protocols an edge can carry. ICMP edges use the ICMP type in place of a port. */
+export type EdgeProtocol = PolicyProtocol | 'ICMPv4' | 'ICMPv6';
+
+export interface TcpFlags {
+  SYN?: boolean; ACK?: boolean; FIN?: boolean; RST?: boolean; PSH?: boolean;
+  URG?: boolean; ECE?: boolean; CWR?: boolean; NS?: boolean;
+}
+
+export type Layer4 =
+  | { protocol: 'TCP'; sourcePort: number; destinationPort: number; flags: TcpFlags }
+  | { protocol: 'UDP' | 'SCTP'; sourcePort: number; destinationPort: number }
+  | { protocol: 'ICMPv4' | 'ICMPv6'; type: number; code: number }
+  | { protocol: 'VRRP' | 'IGMP' };
+
+export interface Workload { name: string; kind: string }
+
+export interface Endpoint {
+  /** Cilium endpoint id; only set when the endpoint is local to the observing node. */
+  id?: number;
+  identity?: number;
+  clusterName?: string;
+  namespace?: string;
+  podName?: string;
+  /** Raw Cilium labels, `source:key=value` (reserved labels have no `=`). */
+  labels: string[];
+  workloads: Workload[];
+  /** The endpoint's address on this flow (from the IP header). */
+  ip?: string;
+}
+
+export type L7Type = 'UNKNOWN_L7_TYPE' | 'REQUEST' | 'RESPONSE' | 'SAMPLE';
+
+export interface Layer7 {
+  type: L7Type;
+  dns?: { query: string; ips: string[]; rcode: number };
+  http?: { method: string; url: string; code: number };
+}
+
+export interface EventType { type: number; subType: number }
+
+/** One Hubble flow event in our shape (JSON and gRPC readers both produce exactly this). */
+export interface Flow {
+  /** Event time, milliseconds since the epoch (fractional part keeps microseconds). */
+  time: number;
+  uuid?: string;
+  observedVerdict: ObservedVerdict;
+  /** `drop_reason_desc` name, only for DROPPED. */
+  dropReason?: string;
+  eventType?: EventType;
+  flowType?: 'UNKNOWN_TYPE' | 'L3_L4' | 'L7' | 'SOCK';
+  traceObservationPoint?: string;
+  trafficDirection: TrafficDirection;
+  /** true = reply direction, false = request, undefined = unknown (Hubble's BoolValue). */
+  isReply: boolean | undefined;
+  source: Endpoint;
+  destination: Endpoint;
+  ipVersion?: 'IPv4' | 'IPv6';
+  l4?: Layer4;
+  l7?: Layer7;
+  nodeName?: string;
+  sourceNames: string[];
+  destinationNames: string[];
+  policyMatchType?: number;
+}
+
+export type LostEventSource =
+  | 'UNKNOWN_LOST_EVENT_SOURCE' | 'PERF_EVENT_RING_BUFFER' | 'OBSERVER_EVENTS_QUEUE' | 'HUBBLE_RING_BUFFER';
+
+export interface LostEvent { source: LostEventSource; numEventsLost: number; cpu?: number; nodeName?: string; time?: number }
+
+export type NodeState = 'UNKNOWN_NODE_STATE' | 'NODE_CONNECTED' | 'NODE_UNAVAILABLE' | 'NODE_GONE' | 'NODE_ERROR';
+
+export interface NodeStatus { state: NodeState; nodeNames: string[]; message: string }
+
+/** What a flow source yields: flows, plus the stream's own news that are not flows. */
+export type FlowEvent =
+  | { kind: 'flow'; flow: Flow }
+  | { kind: 'lost'; lost: LostEvent }
+  | { kind: 'node-status'; status: NodeStatus }
+  | { kind: 'other'; what: 'agent_event' | 'debug_event' };
+
+/** Recorded files and the live gRPC client are interchangeable behind this. */
+export type FlowSource = AsyncIterable<FlowEvent> & { close(): Promise<void> | void };
+
+/** The same selection for every source (hubble's since/until and namespace filters). */
+export interface FlowFilter {
+  since?: number;
+  until?: number;
+  /** Keep flows with either end in one of these namespaces; empty = all namespaces. */
+  namespaces: string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Identities, peers, edges
+// ---------------------------------------------------------------------------------------------
+
+/** A workload by its namespace and stable labels; canonical key `ns/app=web,tier=fe`. */
+export interface Identity { namespace: string; labels: Readonly<Record<string, string>> }
+
+export const RESERVED_ENTITIES = [
+  'host', 'remote-node', 'kube-apiserver', 'world', 'world-ipv4', 'world-ipv6', 'health',
+  'init', 'unmanaged', 'ingress', 'unknown',
+] as const;
+export type ReservedEntity = (typeof RESERVED_ENTITIES)[number];
+
+export type Peer =
+  | { kind: 'workload'; identity: Identity }
+  | { kind: 'reserved'; entity: ReservedEntity }
+  /** An address outside the cluster (a world IP as /32 or /128, or a `cidr:` identity's prefix). */
+  | { kind: 'cidr'; cidr: string }
+  /** An external known only by DNS name (no address was observed). */
+  | { kind: 'fqdn'; name: string };
+
+/** One folded request, before aggregation. */
+export interface ObservedEdge {
+  source: Peer;
+  destination: Peer;
+  protocol: EdgeProtocol;
+  /** Destination port, or ICMP type for ICMP. */
+  port: number;
+  observedVerdict: ObservedVerdict;
+  time: number;
+  /** DNS names the source resolved for the destination (Hubble `destination_names`). */
+  destinationNames: string[];
+}
+
+export interface Edge {
+  source: Peer;
+  destination: Peer;
+  protocol: EdgeProtocol;
+  port: number;
+  count: number;
+  firstSeen: number;
+  lastSeen: number;
+  verdicts: Partial<Record<ObservedVerdict, number>>;
+  destinationNames: string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kubernetes side: the API objects as users write them
+// ---------------------------------------------------------------------------------------------
+
+export const SELECTOR_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const;
+export type SelectorOperator = (typeof SELECTOR_OPERATORS)[number];
+
+export interface LabelSelectorRequirement { key: string; operator: SelectorOperator; values?: string[] }
+export interface LabelSelector { matchLabels?: Record<string, string>; matchExpressions?: LabelSelectorRequirement[] }
+
+export interface IPBlock { cidr: string; except?: string[] }
+export interface NetworkPolicyPeer { podSelector?: LabelSelector; namespaceSelector?: LabelSelector; ipBlock?: IPBlock }
+export interface NetworkPolicyPort { protocol?: PolicyProtocol; port?: number | string; endPort?: number }
+export interface NetworkPolicyIngressRule { from?: NetworkPolicyPeer[]; ports?: NetworkPolicyPort[] }
+export interface NetworkPolicyEgressRule { to?: NetworkPolicyPeer[]; ports?: NetworkPolicyPort[] }
+export type PolicyType = 'Ingress' | 'Egress';
+
+export interface NetworkPolicy {
+  apiVersion: 'networking.k8s.io/v1';
+  kind: 'NetworkPolicy';
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec: {
+    podSelector: LabelSelector;
+    policyTypes?: PolicyType[];
+    ingress?: NetworkPolicyIngressRule[];
+    egress?: NetworkPolicyEgressRule[];
+  };
+}
+
+export interface ContainerPort { name?: string; port: number; protocol: PolicyProtocol }
+export interface Namespace { name: string; labels: Record<string, string> }
+export interface Pod {
+  namespace: string;
+  name: string;
+  labels: Record<string, string>;
+  ip?: string;
+  ports: ContainerPort[];
+  hostNetwork?: boolean;
+}
+export interface External { name: string; ip: string }
+
+/** Everything the evaluator needs to decide a connection. */
+export interface World {
+  namespaces: Namespace[];
+  pods: Pod[];
+  externals: External[];
+  policies: NetworkPolicy[];
+}
