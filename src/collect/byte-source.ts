@@ -1,0 +1,86 @@
+// Raw bytes of one input (a file, or '-' for stdin), gunzipped when the data starts with the
+// gzip magic bytes (the name does not matter). Streams in chunks; never reads a file whole.
+import { createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import { pipeline, Readable } from 'node:stream';
+import { InputError } from '../errors.js';
+
+const CHUNK = 1024 * 1024;
+const GZIP_MAGIC_0 = 0x1f;
+const GZIP_MAGIC_1 = 0x8b;
+
+export interface ByteSourceOptions {
+  /** Called with raw (compressed, for .gz) bytes consumed. */
+  onBytes?: (bytes: number) => void;
+  /** Stream to use for '-' (defaults to process.stdin). */
+  stdin?: NodeJS.ReadableStream;
+}
+
+/** Decompressed chunks of `file`. Read failures and corrupt gzip data throw InputError. */
+export async function* readBytes(file: string, options: ByteSourceOptions): AsyncGenerator<Buffer> {
+  const raw = countBytes(openRaw(file, options), file, options.onBytes);
+  const it = raw[Symbol.asyncIterator]();
+  let head: Buffer = Buffer.alloc(0);
+  // Gather at least two bytes to look for the gzip magic.
+  while (head.length < 2) {
+    const next = await it.next();
+    if (next.done === true) {
+      if (head.length > 0) yield head;
+      return;
+    }
+    head = head.length === 0 ? next.value : Buffer.concat([head, next.value]);
+  }
+  const rest: AsyncIterable<Buffer> = { [Symbol.asyncIterator]: () => it };
+  if (head[0] !== GZIP_MAGIC_0 || head[1] !== GZIP_MAGIC_1) {
+    yield head;
+    yield* rest;
+    return;
+  }
+  yield* gunzip(prepend(head, rest), file);
+}
+
+async function* gunzip(compressed: AsyncIterable<Buffer>, file: string): AsyncGenerator<Buffer> {
+  const inflater = createGunzip({ chunkSize: 64 * 1024 });
+  let sourceError: unknown;
+  pipeline(Readable.from(compressed), inflater, (err) => {
+    if (err) sourceError ??= err;
+  });
+  try {
+    for await (const chunk of inflater) yield chunk as Buffer;
+  } catch (err) {
+    throw asInputError(sourceError ?? err, file);
+  }
+  if (sourceError !== undefined) throw asInputError(sourceError, file);
+}
+
+function asInputError(err: unknown, file: string): InputError {
+  if (err instanceof InputError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && code.startsWith('Z_')) {
+    return new InputError({ file }, `gzip data is truncated or corrupt (${message}); events before the damage were read`, 'E_GZIP');
+  }
+  return new InputError({ file }, `cannot read: ${message}`, 'E_READ');
+}
+
+async function* prepend(head: Buffer, rest: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  yield head;
+  yield* rest;
+}
+
+async function* countBytes(source: AsyncIterable<Buffer | string>, file: string, onBytes?: (bytes: number) => void): AsyncGenerator<Buffer> {
+  try {
+    for await (const chunk of source) {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      onBytes?.(buf.length);
+      yield buf;
+    }
+  } catch (err) {
+    throw asInputError(err, file);
+  }
+}
+
+function openRaw(file: string, options: ByteSourceOptions): AsyncIterable<Buffer | string> {
+  if (file === '-') return (options.stdin ?? process.stdin) as AsyncIterable<Buffer | string>;
+  return createReadStream(file, { highWaterMark: CHUNK });
+}

@@ -1,0 +1,50 @@
+// The one client-side selection, applied to recorded and live sources alike (hubble's
+// --since/--until and namespace filters).
+import type { Flow, FlowFilter } from '../model.js';
+import { UsageError } from '../errors.js';
+import { parseRfc3339 } from './time.js';
+
+/**
+ * true when the flow is inside the time window (`since` and `until` both inclusive, as in hubble)
+ * and, if namespaces are given, either end's `namespace` is one of them. Like hubble's
+ * `source_pod`/`destination_pod` `ns/` filter, only the endpoint's namespace field counts.
+ */
+export function matchesFilter(flow: Flow, filter: FlowFilter): boolean {
+  if (filter.since !== undefined && flow.time < filter.since) return false;
+  if (filter.until !== undefined && flow.time > filter.until) return false;
+  const ns = filter.namespaces;
+  if (ns.length === 0) return true;
+  const src = flow.source.namespace;
+  const dst = flow.destination.namespace;
+  return (src !== undefined && ns.includes(src)) || (dst !== undefined && ns.includes(dst));
+}
+
+const DATE_ONLY = /^(\d{4})-(\d\d)-(\d\d)$/;
+const RELATIVE = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
+const UNIT_MS = [86_400_000, 3_600_000, 60_000, 1000] as const;
+
+/**
+ * Parse `--since/--until`: RFC 3339 (any fraction digits, Z or offset), `2006-01-02` (midnight
+ * UTC), or relative like `90s`, `5m`, `2h`, `1h30m`, `3d` (that long before `now`, epoch ms).
+ * UsageError on garbage, naming `flag`.
+ */
+export function parseTimeArg(value: string, now: number, flag: string): number {
+  const text = value.trim();
+  const absolute = parseRfc3339(text);
+  if (absolute !== undefined) return absolute;
+  const date = DATE_ONLY.exec(text);
+  if (date !== null) {
+    const ms = parseRfc3339(`${text}T00:00:00Z`);
+    if (ms !== undefined) return ms;
+  }
+  const rel = RELATIVE.exec(text);
+  if (text !== '' && rel !== null) {
+    let ms = 0;
+    for (let i = 0; i < UNIT_MS.length; i++) ms += Number(rel[i + 1] ?? 0) * (UNIT_MS[i] ?? 0);
+    return now - ms;
+  }
+  throw new UsageError(
+    `${flag}: cannot read "${value}" as a time; use RFC 3339 (2024-01-02T15:04:05Z, 2024-01-02T17:04:05.123+02:00), ` +
+      'a date (2024-01-02) or a duration before now (90s, 5m, 2h, 1h30m, 3d)',
+  );
+}
