@@ -1,0 +1,257 @@
+// The policy engine: exact Kubernetes NetworkPolicy semantics, compiled once, evaluated many
+// times. The generator proves its policies with it and the breakage report takes every verdict
+// from it; there is no second evaluator.
+//
+// Usage:
+//   const engine = new PolicyEngine(policies, namespaces);   // validates; InputError on bad policy
+//   engine.evaluate({ source, destination, protocol: 'TCP', port: 8080 })  // → Verdict (why)
+//   engine.allows(connection)                                // → boolean (fast path, same rules)
+//
+// Speed: policies are indexed by namespace; each distinct Subject (by object identity, else by
+// namespace + labels + ports) is compiled once into an endpoint that knows which policies isolate
+// it and caches every selector result; reuse Subject objects for the fastest path. Subjects are
+// treated as immutable: do not change a Subject's labels after passing it in.
+//
+// flowpol's choices where the API leaves room: an ipBlock matches only externals (endpoints
+// outside the cluster, as Cilium does), never pods; a policy without metadata.namespace lives in
+// `default`; namespaces always carry `kubernetes.io/metadata.name` as the API server sets it; a
+// namespace the world does not know is evaluated with only that label and reported in
+// `namespaceLabelsUnknown` wherever a namespaceSelector had to look at it.
+import { InputError, InternalError } from '../errors.js';
+import type {
+  Connection, ContainerPort, Namespace, NetworkPolicy, NetworkPolicyPeer, NearMiss, PolicyDirection,
+  PolicyProtocol, PolicyRef, RuleRef, SideVerdict, Subject, Verdict,
+} from '../model.js';
+import { cidrContains, parseCidr, parseIp, type Cidr, type IpAddress } from './ip.js';
+import { compilePorts, portsMatch, type CompiledPorts } from './ports.js';
+import { SelectorTable, type Labels } from './selectors.js';
+import { validateNetworkPolicy, type PolicyOrigin } from './validate.js';
+
+/** A policy with where it came from, so errors can name the file and line. */
+export interface SourcedPolicy { policy: unknown; origin: PolicyOrigin }
+export type PolicyInput = NetworkPolicy | SourcedPolicy;
+
+/** The label the API server puts on every namespace (immutable, since Kubernetes 1.22). */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+type CompiledPeer =
+  /** `namespace` is the policy's own when the peer has no namespaceSelector. */
+  | { kind: 'pods'; namespace: string; nsSel: number | undefined; podSel: number | undefined }
+  | { kind: 'ipBlock'; cidr: Cidr; except: Cidr[] };
+
+/** `peers` undefined = every source/destination, externals included. */
+interface CompiledRule { index: number; peers: CompiledPeer[] | undefined; ports: CompiledPorts }
+
+/** A direction's rules are undefined when the (defaulted) policyTypes lack that direction. */
+interface CompiledPolicy { ref: PolicyRef; podSelector: number; ingress?: CompiledRule[]; egress?: CompiledRule[] }
+
+interface NamespaceInfo { name: string; labels: Labels; known: boolean; cache: Uint8Array }
+
+type Endpoint =
+  | {
+      kind: 'pod'; ns: NamespaceInfo; labels: Labels; ports: readonly ContainerPort[]; cache: Uint8Array;
+      ingress: CompiledPolicy[]; egress: CompiledPolicy[];
+    }
+  | { kind: 'external'; ip: IpAddress };
+
+export class PolicyEngine {
+  /** The policies as validated (namespace filled in), sorted by `namespace/name`. */
+  readonly policies: readonly NetworkPolicy[];
+  private readonly selectors = new SelectorTable();
+  private readonly byNamespace = new Map<string, CompiledPolicy[]>();
+  private readonly namespaces = new Map<string, NamespaceInfo>();
+  private readonly bySubject = new WeakMap<Subject, Endpoint>();
+  private readonly byKey = new Map<string, Endpoint>();
+
+  constructor(inputs: readonly PolicyInput[], namespaces: readonly Namespace[]) {
+    const seen = new Map<string, NetworkPolicy>();
+    inputs.forEach((input, i) => {
+      const sourced = 'origin' in input && 'policy' in input;
+      const origin: PolicyOrigin = sourced ? input.origin : { file: '<policies>', field: `[${i}]` };
+      const policy = validateNetworkPolicy(sourced ? input.policy : input, origin);
+      const ref = `${policy.metadata.namespace}/${policy.metadata.name}`;
+      if (seen.has(ref)) throw new InputError(origin, `policy ${ref}: defined twice (a NetworkPolicy name is unique in its namespace)`, 'E_POLICY');
+      seen.set(ref, policy);
+    });
+    this.policies = [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, p]) => p);
+    for (const policy of this.policies) {
+      const ns = policy.metadata.namespace as string;
+      const list = this.byNamespace.get(ns) ?? [];
+      list.push(this.compile(policy, ns));
+      this.byNamespace.set(ns, list);
+    }
+    for (const ns of namespaces) {
+      this.namespaces.set(ns.name, this.namespaceInfo(ns.name, ns.labels, true));
+    }
+  }
+
+  /** The decision and its reasons. */
+  evaluate(c: Connection): Verdict {
+    const src = this.endpoint(c.source, 'source');
+    const dst = this.endpoint(c.destination, 'destination');
+    const dstPorts = dst.kind === 'pod' ? dst.ports : undefined;
+    const egress = src.kind === 'pod' ? this.side(src.egress, 'egress', dst, c.protocol, c.port, dstPorts) : EXTERNAL;
+    const ingress = dst.kind === 'pod' ? this.side(dst.ingress, 'ingress', src, c.protocol, c.port, dstPorts) : EXTERNAL;
+    const decision = egress.kind === 'denied' || ingress.kind === 'denied' ? 'deny' : 'allow';
+    return { decision, egress, ingress };
+  }
+
+  /** Same decision as `evaluate(c).decision === 'allow'`, without building reasons. */
+  allows(c: Connection): boolean {
+    const src = this.endpoint(c.source, 'source');
+    const dst = this.endpoint(c.destination, 'destination');
+    const dstPorts = dst.kind === 'pod' ? dst.ports : undefined;
+    if (src.kind === 'pod' && src.egress.length > 0 && !this.anyRule(src.egress, 'egress', dst, c.protocol, c.port, dstPorts)) return false;
+    return dst.kind !== 'pod' || dst.ingress.length === 0 || this.anyRule(dst.ingress, 'ingress', src, c.protocol, c.port, dstPorts);
+  }
+
+  /** The policies that isolate this subject in one direction (empty for externals). */
+  isolatedBy(subject: Subject, direction: PolicyDirection): PolicyRef[] {
+    const e = this.endpoint(subject, 'subject');
+    return e.kind === 'pod' ? e[direction].map((p) => p.ref) : [];
+  }
+
+  /** Whether the world told us this namespace's labels. */
+  knowsNamespace(name: string): boolean {
+    return this.namespaces.get(name)?.known ?? false;
+  }
+
+  private compile(policy: NetworkPolicy, namespace: string): CompiledPolicy {
+    const { spec } = policy;
+    const types = spec.policyTypes !== undefined && spec.policyTypes.length > 0
+      ? spec.policyTypes
+      : spec.egress !== undefined && spec.egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
+    const out: CompiledPolicy = { ref: `${namespace}/${policy.metadata.name}`, podSelector: this.selectors.intern(spec.podSelector) };
+    const rules = (list: { peers?: NetworkPolicyPeer[]; ports?: CompiledPorts }[] | undefined): CompiledRule[] =>
+      (list ?? []).map((r, index) => ({
+        index,
+        peers: r.peers === undefined || r.peers.length === 0 ? undefined : r.peers.map((p) => this.peer(p, namespace)),
+        ports: r.ports,
+      }));
+    if (types.includes('Ingress')) out.ingress = rules(spec.ingress?.map((r) => ({ peers: r.from, ports: compilePorts(r.ports) })));
+    if (types.includes('Egress')) out.egress = rules(spec.egress?.map((r) => ({ peers: r.to, ports: compilePorts(r.ports) })));
+    return out;
+  }
+
+  private peer(p: NetworkPolicyPeer, namespace: string): CompiledPeer {
+    if (p.ipBlock !== undefined) {
+      const cidr = (text: string): Cidr => {
+        const parsed = parseCidr(text);
+        if (!parsed.ok) throw new InternalError(`validated CIDR "${text}" did not parse: ${parsed.reason}`);
+        return parsed.value;
+      };
+      return { kind: 'ipBlock', cidr: cidr(p.ipBlock.cidr), except: (p.ipBlock.except ?? []).map(cidr) };
+    }
+    return {
+      kind: 'pods',
+      namespace,
+      nsSel: p.namespaceSelector === undefined ? undefined : this.selectors.intern(p.namespaceSelector),
+      podSel: p.podSelector === undefined ? undefined : this.selectors.intern(p.podSelector),
+    };
+  }
+
+  private namespaceInfo(name: string, labels: Labels, known: boolean): NamespaceInfo {
+    return { name, labels: { [NAMESPACE_NAME_LABEL]: name, ...labels }, known, cache: this.selectors.newCache() };
+  }
+
+  private endpoint(s: Subject, role: string): Endpoint {
+    const cached = this.bySubject.get(s);
+    if (cached !== undefined) return cached;
+    const key = s.kind === 'pod'
+      ? `${s.namespace}\u0000${Object.keys(s.labels).sort().map((k) => `${k}\u0001${s.labels[k]}`).join('\u0002')}\u0000${s.ports.map((p) => `${p.name ?? ''}/${p.port}/${p.protocol}`).join(',')}`
+      : `\u0000ext\u0000${s.ip}`;
+    let e = this.byKey.get(key);
+    if (e === undefined) {
+      e = s.kind === 'pod' ? this.podEndpoint(s) : { kind: 'external', ip: this.externalIp(s.ip, role) };
+      this.byKey.set(key, e);
+    }
+    this.bySubject.set(s, e);
+    return e;
+  }
+
+  private podEndpoint(s: Extract<Subject, { kind: 'pod' }>): Endpoint {
+    let ns = this.namespaces.get(s.namespace);
+    if (ns === undefined) {
+      ns = this.namespaceInfo(s.namespace, {}, false);
+      this.namespaces.set(s.namespace, ns);
+    }
+    const cache = this.selectors.newCache();
+    const selecting = (this.byNamespace.get(s.namespace) ?? []).filter((p) => this.selectors.matches(p.podSelector, s.labels, cache));
+    return {
+      kind: 'pod', ns, labels: s.labels, ports: s.ports, cache,
+      ingress: selecting.filter((p) => p.ingress !== undefined),
+      egress: selecting.filter((p) => p.egress !== undefined),
+    };
+  }
+
+  private externalIp(text: string, role: string): IpAddress {
+    const ip = parseIp(text);
+    if (ip === undefined) throw new InputError({ file: '<connection>', field: `${role}.ip` }, `"${text}" is not an IP address`);
+    return ip;
+  }
+
+  private peerMatches(peer: CompiledPeer, other: Endpoint, unknown: Set<string> | undefined): boolean {
+    if (peer.kind === 'ipBlock') {
+      if (other.kind !== 'external') return false;
+      return cidrContains(peer.cidr, other.ip) && !peer.except.some((e) => cidrContains(e, other.ip));
+    }
+    if (other.kind !== 'pod') return false;
+    if (peer.nsSel === undefined) {
+      if (other.ns.name !== peer.namespace) return false;
+    } else {
+      if (unknown !== undefined && !other.ns.known && !this.selectors.isEverything(peer.nsSel)) unknown.add(other.ns.name);
+      if (!this.selectors.matches(peer.nsSel, other.ns.labels, other.ns.cache)) return false;
+    }
+    return peer.podSel === undefined || this.selectors.matches(peer.podSel, other.labels, other.cache);
+  }
+
+  private peersMatch(rule: CompiledRule, other: Endpoint, unknown?: Set<string>): boolean {
+    if (rule.peers === undefined) return true;
+    for (const peer of rule.peers) if (this.peerMatches(peer, other, unknown)) return true;
+    return false;
+  }
+
+  private anyRule(
+    policies: readonly CompiledPolicy[], direction: PolicyDirection, other: Endpoint,
+    protocol: PolicyProtocol, port: number, dstPorts: readonly ContainerPort[] | undefined,
+  ): boolean {
+    for (const policy of policies) {
+      for (const rule of policy[direction] ?? []) {
+        if (portsMatch(rule.ports, protocol, port, dstPorts) && this.peersMatch(rule, other)) return true;
+      }
+    }
+    return false;
+  }
+
+  private side(
+    policies: readonly CompiledPolicy[], direction: PolicyDirection, other: Endpoint,
+    protocol: PolicyProtocol, port: number, dstPorts: readonly ContainerPort[] | undefined,
+  ): SideVerdict {
+    if (policies.length === 0) return NOT_ISOLATED;
+    const allowedBy: RuleRef[] = [];
+    const nearMisses: NearMiss[] = [];
+    const unknown = new Set<string>();
+    for (const policy of policies) {
+      for (const rule of policy[direction] ?? []) {
+        const portOk = portsMatch(rule.ports, protocol, port, dstPorts);
+        const peerOk = this.peersMatch(rule, other, portOk ? unknown : undefined);
+        const ref: RuleRef = { policy: policy.ref, direction, rule: rule.index };
+        if (portOk && peerOk) allowedBy.push(ref);
+        else if (portOk !== peerOk) nearMisses.push({ ...ref, mismatch: portOk ? 'peer' : 'port' });
+      }
+    }
+    const isolatedBy = policies.map((p) => p.ref);
+    const namespaceLabelsUnknown = [...unknown].sort();
+    return allowedBy.length > 0
+      ? { kind: 'allowed', isolatedBy, allowedBy, namespaceLabelsUnknown }
+      : { kind: 'denied', isolatedBy, nearMisses, namespaceLabelsUnknown };
+  }
+}
+
+const EXTERNAL: SideVerdict = Object.freeze({ kind: 'not-governed', reason: 'external' });
+const NOT_ISOLATED: SideVerdict = Object.freeze({ kind: 'not-isolated' });
+
+/** The sides that deny a connection, egress (at the source) first. */
+export function deniedSides(v: Verdict): PolicyDirection[] {
+  return (['egress', 'ingress'] as const).filter((d) => v[d].kind === 'denied');
+}
