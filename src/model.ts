@@ -204,3 +204,70 @@ export interface World {
   externals: External[];
   policies: NetworkPolicy[];
 }
+
+// ---------------------------------------------------------------------------------------------
+// Verdict: what a set of NetworkPolicies decides for one connection (src/policy/evaluate.ts)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * One end of a connection as the policy engine sees it. A pod is governed by the policies of
+ * its namespace; an external (an address outside the cluster) has no policy side and is
+ * matched only by `ipBlock` peers.
+ */
+export type Subject =
+  | {
+      kind: 'pod';
+      namespace: string;
+      name?: string;
+      labels: Readonly<Record<string, string>>;
+      /** Declared container ports; named ports in policies resolve against these. */
+      ports: readonly ContainerPort[];
+    }
+  | { kind: 'external'; ip: string; name?: string };
+
+/** A connection attempt: source → destination on protocol/port (the destination port). */
+export interface Connection { source: Subject; destination: Subject; protocol: PolicyProtocol; port: number }
+
+/** `namespace/name` of a NetworkPolicy. */
+export type PolicyRef = string;
+
+/** Egress is decided at the source, ingress at the destination. */
+export type PolicyDirection = 'egress' | 'ingress';
+
+/** One rule: `spec.ingress[rule]` or `spec.egress[rule]` of a policy. */
+export interface RuleRef { policy: PolicyRef; direction: PolicyDirection; rule: number }
+
+/**
+ * A rule that almost admitted a denied connection: its peers matched but no port did
+ * (`mismatch: 'port'`), or a port matched but no peer did (`mismatch: 'peer'`).
+ */
+export interface NearMiss extends RuleRef { mismatch: 'port' | 'peer' }
+
+/** The decision of one side of a connection. */
+export type SideVerdict =
+  /** Externals have no policy side. */
+  | { kind: 'not-governed'; reason: 'external' }
+  /** No policy of this direction selects the pod: everything is allowed on this side. */
+  | { kind: 'not-isolated' }
+  | {
+      kind: 'allowed';
+      isolatedBy: PolicyRef[];
+      allowedBy: RuleRef[];
+      /** Namespaces whose labels a namespaceSelector needed but the world does not know. */
+      namespaceLabelsUnknown: string[];
+    }
+  | {
+      kind: 'denied';
+      isolatedBy: PolicyRef[];
+      nearMisses: NearMiss[];
+      namespaceLabelsUnknown: string[];
+    };
+
+/** Ours (not Hubble's `ObservedVerdict`): allowed iff the egress side AND the ingress side allow. */
+export interface Verdict {
+  decision: 'allow' | 'deny';
+  /** Decided at the source pod. */
+  egress: SideVerdict;
+  /** Decided at the destination pod. */
+  ingress: SideVerdict;
+}
