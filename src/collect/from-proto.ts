@@ -1,0 +1,239 @@
+// The protobuf boundary: the ONLY module that imports the generated code in ./gen. It maps
+// Hubble's protobuf messages to the `Flow` / `FlowEvent` objects of model.ts — exactly the objects
+// the JSON reader yields for the same event — and back (for `flowpol replay`).
+//
+// Proto3 leaves zero values implicit, and JSON omits them; both readers therefore agree on:
+// "" / 0 / enum 0 → field absent (undefined) unless model.ts says otherwise (trafficDirection and
+// observedVerdict always carry a name, arrays are [] never undefined), `is_reply` absent →
+// undefined, deprecated `reply: true` without `is_reply` → true.
+import type { Endpoint, Flow, FlowEvent, Layer4, Layer7, LostEvent, NodeStatus } from '../model.js';
+import * as pb from './gen/flow/flow.js';
+import { GetFlowsResponse } from './gen/observer/observer.js';
+import { NodeState } from './gen/relay/relay.js';
+import type { Timestamp } from './gen/google/protobuf/timestamp.js';
+import { timestampToMs as secondsNanosToMs } from './time.js';
+
+export { GetFlowsRequest, GetFlowsResponse, ObserverClient, ObserverService, ServerStatusResponse } from './gen/observer/observer.js';
+export type { ObserverServer } from './gen/observer/observer.js';
+export type { FlowFilter as ProtoFlowFilter } from './gen/flow/flow.js';
+export type { Timestamp } from './gen/google/protobuf/timestamp.js';
+
+/** Name ↔ number for one generated `as const` enum table (without ts-proto's UNRECOGNIZED). */
+function enumTable<N extends string>(table: Readonly<Record<string, number>>) {
+  const byNumber = new Map<number, N>();
+  for (const [name, value] of Object.entries(table)) if (value >= 0) byNumber.set(value, name as N);
+  return {
+    name: (value: number): N | undefined => byNumber.get(value),
+    number: (name: string | undefined): number => (name === undefined ? 0 : (table[name] ?? 0)),
+  };
+}
+
+export const VERDICTS = enumTable<Flow['observedVerdict']>(pb.Verdict);
+const DIRECTIONS = enumTable<Flow['trafficDirection']>(pb.TrafficDirection);
+const FLOW_TYPES = enumTable<NonNullable<Flow['flowType']>>(pb.FlowType);
+const POINTS = enumTable<string>(pb.TraceObservationPoint);
+const DROP_REASONS = enumTable<string>(pb.DropReason);
+const IP_VERSIONS = enumTable<NonNullable<Flow['ipVersion']>>(pb.IPVersion);
+const L7_TYPES = enumTable<Layer7['type']>(pb.L7FlowType);
+const LOST_SOURCES = enumTable<LostEvent['source']>(pb.LostEventSource);
+const NODE_STATES = enumTable<NodeStatus['state']>(NodeState);
+
+const TCP_FLAG_NAMES = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 'NS'] as const;
+
+/** Epoch milliseconds of a Timestamp, computed exactly as the JSON reader does. */
+export function timestampToMs(ts: Timestamp): number {
+  return secondsNanosToMs(Number(ts.seconds), ts.nanos);
+}
+
+/** The Timestamp of epoch milliseconds (microsecond precision). */
+export function msToTimestamp(ms: number): Timestamp {
+  const seconds = Math.floor(ms / 1000);
+  return { seconds: BigInt(seconds), nanos: Math.round((ms - seconds * 1000) * 1000) * 1000 };
+}
+
+// Key sets and order equal the JSON reader's (every key present, zero → undefined), so both
+// readers' objects are deep-equal and share one hidden class.
+function endpoint(ep: pb.Endpoint | undefined, ip: string | undefined): Endpoint {
+  return {
+    id: ep?.ID || undefined,
+    identity: ep?.identity || undefined,
+    clusterName: ep?.clusterName || undefined,
+    namespace: ep?.namespace || undefined,
+    podName: ep?.podName || undefined,
+    labels: ep?.labels ?? [],
+    workloads: ep?.workloads.map((w) => ({ name: w.name, kind: w.kind })) ?? [],
+    ip: ip || undefined,
+  };
+}
+
+function layer4(l4: pb.Layer4 | undefined): Layer4 | undefined {
+  const p = l4?.protocol;
+  switch (p?.$case) {
+    case undefined:
+      return undefined;
+    case 'TCP': {
+      const flags: Record<string, boolean> = {};
+      for (const name of TCP_FLAG_NAMES) if (p.value.flags?.[name]) flags[name] = true;
+      return { protocol: 'TCP', sourcePort: p.value.sourcePort, destinationPort: p.value.destinationPort, flags };
+    }
+    case 'UDP':
+    case 'SCTP':
+      return { protocol: p.$case, sourcePort: p.value.sourcePort, destinationPort: p.value.destinationPort };
+    case 'ICMPv4':
+    case 'ICMPv6':
+      return { protocol: p.$case, type: p.value.type, code: p.value.code };
+    case 'VRRP':
+    case 'IGMP':
+      return { protocol: p.$case };
+  }
+}
+
+function layer7(l7: pb.Layer7 | undefined): Layer7 | undefined {
+  if (!l7) return undefined;
+  const out: Layer7 = { type: L7_TYPES.name(l7.type) ?? 'UNKNOWN_L7_TYPE' };
+  const r = l7.record;
+  if (r?.$case === 'dns') out.dns = { query: r.value.query, ips: r.value.ips, rcode: r.value.rcode };
+  if (r?.$case === 'http') out.http = { method: r.value.method, url: r.value.url, code: r.value.code };
+  return out;
+}
+
+/** A protobuf Flow in model shape; the envelope supplies time / node name when the flow lacks them. */
+export function flowFromProto(f: pb.Flow, envelope?: { time: Timestamp | undefined; nodeName: string }): Flow {
+  const time = f.time ?? envelope?.time;
+  const ipVersion = f.IP?.ipVersion;
+  return {
+    time: time ? timestampToMs(time) : 0,
+    uuid: f.uuid || undefined,
+    observedVerdict: VERDICTS.name(f.verdict) ?? 'VERDICT_UNKNOWN',
+    dropReason: f.dropReasonDesc ? (DROP_REASONS.name(f.dropReasonDesc) ?? String(f.dropReasonDesc)) : undefined,
+    eventType: f.eventType ? { type: f.eventType.type, subType: f.eventType.subType } : undefined,
+    flowType: f.Type ? FLOW_TYPES.name(f.Type) : undefined,
+    traceObservationPoint: f.traceObservationPoint ? POINTS.name(f.traceObservationPoint) : undefined,
+    trafficDirection: DIRECTIONS.name(f.trafficDirection) ?? 'TRAFFIC_DIRECTION_UNKNOWN',
+    isReply: f.isReply ?? (f.reply ? true : undefined),
+    source: endpoint(f.source, f.IP?.source),
+    destination: endpoint(f.destination, f.IP?.destination),
+    ipVersion: ipVersion ? IP_VERSIONS.name(ipVersion) : undefined,
+    l4: layer4(f.l4),
+    l7: layer7(f.l7),
+    nodeName: f.nodeName || envelope?.nodeName || undefined,
+    sourceNames: f.sourceNames,
+    destinationNames: f.destinationNames,
+    policyMatchType: f.policyMatchType || undefined,
+  };
+}
+
+/** One GetFlows response as the FlowEvent the JSON reader yields for the same `-o json` line. */
+export function eventFromProto(r: GetFlowsResponse): FlowEvent {
+  const t = r.responseTypes;
+  switch (t?.$case) {
+    case 'flow':
+      return { kind: 'flow', flow: flowFromProto(t.value, r) };
+    case 'lostEvents': {
+      const lost: LostEvent = {
+        source: LOST_SOURCES.name(t.value.source) ?? 'UNKNOWN_LOST_EVENT_SOURCE',
+        numEventsLost: Number(t.value.numEventsLost),
+        cpu: t.value.cpu,
+        nodeName: r.nodeName || undefined,
+        time: r.time ? timestampToMs(r.time) : undefined,
+      };
+      return { kind: 'lost', lost };
+    }
+    case 'nodeStatus':
+      return { kind: 'node-status', status: { state: NODE_STATES.name(t.value.stateChange) ?? 'UNKNOWN_NODE_STATE', nodeNames: t.value.nodeNames, message: t.value.message } };
+    case undefined:
+      return { kind: 'other', what: 'agent_event' };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// model → protobuf (what `flowpol replay` serves). flowFromProto(flowToProto(f)) deep-equals f.
+// ---------------------------------------------------------------------------------------------
+
+function endpointToProto(ep: Endpoint): pb.Endpoint {
+  return {
+    ID: ep.id ?? 0, identity: ep.identity ?? 0, clusterName: ep.clusterName ?? '', namespace: ep.namespace ?? '',
+    labels: ep.labels, podName: ep.podName ?? '', workloads: ep.workloads,
+  };
+}
+
+const ports = (l4: { sourcePort: number; destinationPort: number }) => ({ sourcePort: l4.sourcePort, destinationPort: l4.destinationPort });
+
+function layer4ToProto(l4: Layer4): pb.Layer4 {
+  switch (l4.protocol) {
+    case 'TCP': {
+      const flags = Object.fromEntries(TCP_FLAG_NAMES.map((n) => [n, l4.flags[n] === true])) as unknown as pb.TCPFlags;
+      return { protocol: { $case: 'TCP', value: { ...ports(l4), flags } } };
+    }
+    case 'UDP':
+    case 'SCTP':
+      return { protocol: { $case: l4.protocol, value: ports(l4) } };
+    case 'ICMPv4':
+    case 'ICMPv6':
+      return { protocol: { $case: l4.protocol, value: { type: l4.type, code: l4.code } } };
+    case 'VRRP':
+      return { protocol: { $case: 'VRRP', value: { type: 0, vrid: 0, priority: 0 } } };
+    case 'IGMP':
+      return { protocol: { $case: 'IGMP', value: { type: 0, groupAddress: '' } } };
+  }
+}
+
+function layer7ToProto(l7: Layer7): pb.Layer7 {
+  let record: pb.Layer7['record'];
+  if (l7.dns) record = { $case: 'dns', value: { ...l7.dns, ttl: 0, cnames: [], observationSource: '', qtypes: [], rrtypes: [] } };
+  else if (l7.http) record = { $case: 'http', value: { ...l7.http, protocol: '' } };
+  return { type: L7_TYPES.number(l7.type) as pb.L7FlowType, latencyNs: 0n, record };
+}
+
+/** A model Flow as the protobuf message Hubble would send (fields flowpol does not keep are zero). */
+export function flowToProto(f: Flow): pb.Flow {
+  const hasIp = f.source.ip !== undefined || f.destination.ip !== undefined || f.ipVersion !== undefined;
+  return {
+    time: msToTimestamp(f.time), uuid: f.uuid ?? '', verdict: VERDICTS.number(f.observedVerdict) as pb.Verdict,
+    dropReason: DROP_REASONS.number(f.dropReason), dropReasonDesc: DROP_REASONS.number(f.dropReason) as pb.DropReason,
+    IP: hasIp
+      ? { source: f.source.ip ?? '', sourceXlated: '', destination: f.destination.ip ?? '', ipVersion: IP_VERSIONS.number(f.ipVersion) as pb.IPVersion, encrypted: false }
+      : undefined,
+    l4: f.l4 ? layer4ToProto(f.l4) : undefined,
+    source: endpointToProto(f.source), destination: endpointToProto(f.destination),
+    Type: FLOW_TYPES.number(f.flowType) as pb.FlowType, nodeName: f.nodeName ?? '', nodeLabels: [],
+    sourceNames: f.sourceNames, destinationNames: f.destinationNames,
+    l7: f.l7 ? layer7ToProto(f.l7) : undefined,
+    reply: f.isReply === true, isReply: f.isReply,
+    eventType: f.eventType ? { type: f.eventType.type, subType: f.eventType.subType } : undefined,
+    sourceService: undefined, destinationService: undefined,
+    trafficDirection: DIRECTIONS.number(f.trafficDirection) as pb.TrafficDirection,
+    policyMatchType: f.policyMatchType ?? 0,
+    traceObservationPoint: POINTS.number(f.traceObservationPoint) as pb.TraceObservationPoint,
+    traceReason: 0, aggregate: undefined,
+  };
+}
+
+/** A FlowEvent as one GetFlows response; `undefined` for events GetFlows never carries. */
+export function eventToResponse(e: FlowEvent): GetFlowsResponse | undefined {
+  switch (e.kind) {
+    case 'flow':
+      return { responseTypes: { $case: 'flow', value: flowToProto(e.flow) }, nodeName: e.flow.nodeName ?? '', time: msToTimestamp(e.flow.time) };
+    case 'lost': {
+      const l = e.lost;
+      const value: pb.LostEvent = { source: LOST_SOURCES.number(l.source) as pb.LostEventSource, numEventsLost: BigInt(l.numEventsLost), cpu: l.cpu, first: undefined, last: undefined };
+      return { responseTypes: { $case: 'lostEvents', value }, nodeName: l.nodeName ?? '', time: l.time === undefined ? undefined : msToTimestamp(l.time) };
+    }
+    case 'node-status': {
+      const s = e.status;
+      return { responseTypes: { $case: 'nodeStatus', value: { stateChange: NODE_STATES.number(s.state) as NodeState, nodeNames: s.nodeNames, message: s.message } }, nodeName: '', time: undefined };
+    }
+    case 'other':
+      return undefined;
+  }
+}
+
+/** Encoded GetFlowsResponse bytes (the replay server sends these as they are). */
+export function encodeResponse(r: GetFlowsResponse): Buffer {
+  return Buffer.from(GetFlowsResponse.encode(r).finish());
+}
+
+/** Decoded GetFlowsResponse bytes. */
+export function decodeResponse(bytes: Uint8Array): GetFlowsResponse {
+  return GetFlowsResponse.decode(bytes);
+}

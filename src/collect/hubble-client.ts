@@ -1,0 +1,282 @@
+// Live flows from Hubble (agent socket or Relay) over gRPC: `observer.Observer/GetFlows` as a
+// FlowSource, `ServerStatus`, TLS / mTLS / basic auth, and reconnect with backoff that resumes at
+// the last flow time. Same knobs and defaults as the hubble CLI (dial 5 s, unary calls 12 s).
+import { readFileSync } from 'node:fs';
+import * as grpc from '@grpc/grpc-js';
+import { OperationalError, UsageError } from '../errors.js';
+import type { Flow, FlowEvent, FlowSource } from '../model.js';
+import { eventFromProto, GetFlowsRequest, msToTimestamp, ObserverClient, type ProtoFlowFilter } from './from-proto.js';
+
+export interface HubbleTlsOptions {
+  /** PEM files of the CAs that may sign the server certificate (empty = system roots). */
+  caCertFiles: string[];
+  clientCertFile?: string;
+  clientKeyFile?: string;
+  /** Name the server certificate must carry (e.g. `instance.hubble-relay.cilium.io`). */
+  serverName?: string;
+  /** Skip server certificate verification (testing only). */
+  allowInsecure: boolean;
+}
+
+export interface HubbleConnectOptions {
+  /** `host:port`, `tls://host:port` (turns TLS on) or `unix:///var/run/cilium/hubble.sock`. */
+  server: string;
+  /** TLS settings; undefined = plaintext (unless the server has a `tls://` prefix). */
+  tls?: HubbleTlsOptions;
+  /** Sent as `authorization: Basic …` metadata; needs TLS. Never logged. */
+  basicAuth?: { username: string; password: string };
+  dialTimeoutMs?: number;
+  requestTimeoutMs?: number;
+}
+
+/** What to ask GetFlows for (hubble observe's selection, §C of hubble-format.md). */
+export interface HubbleFlowQuery {
+  since?: number;
+  until?: number;
+  /** Newest N flows (or oldest N with `first`); 0 with follow and no since = only new flows. */
+  number: number;
+  first?: boolean;
+  follow: boolean;
+  /** Either end in one of these namespaces; [] = all. */
+  namespaces: string[];
+  /** Reconnect attempts after the stream was established and broke (default: 10, follow: unlimited). */
+  maxReconnects?: number;
+  onNotice?: (notice: HubbleNotice) => void;
+}
+
+/** Stream news that are about the connection, not flows (the CLI prints them on stderr). */
+export type HubbleNotice =
+  | { kind: 'reconnecting'; attempt: number; delayMs: number; reason: string }
+  | { kind: 'resumed'; since: number | undefined; downMs: number };
+
+export interface HubbleServerStatus {
+  version: string;
+  numFlows: number;
+  maxFlows: number;
+  seenFlows: number;
+  uptimeNs: number;
+  flowsRate: number;
+  numConnectedNodes?: number;
+  numUnavailableNodes?: number;
+  unavailableNodes: string[];
+}
+
+/** `--all`: the whole ring (2^53−1 is more than any ring, and safe as a JS number). */
+export const ALL_FLOWS = Number.MAX_SAFE_INTEGER;
+const RESUME_WINDOW_MS = 2000;
+const RETRYABLE = new Set<number>([grpc.status.UNAVAILABLE, grpc.status.INTERNAL, grpc.status.UNKNOWN, grpc.status.ABORTED]);
+
+/** The GetFlows request for a query; namespaces become Hubble's `ns/` whitelist pair. */
+export function flowsRequest(q: Omit<HubbleFlowQuery, 'onNotice' | 'maxReconnects'>): GetFlowsRequest {
+  const whitelist: ProtoFlowFilter[] = [];
+  if (q.namespaces.length > 0) {
+    const pods = q.namespaces.map((ns) => `${ns}/`);
+    whitelist.push(emptyFilter({ sourcePod: pods }), emptyFilter({ destinationPod: pods }));
+  }
+  return {
+    number: BigInt(q.number), first: q.first ?? false, follow: q.follow, blacklist: [], whitelist,
+    since: q.since === undefined ? undefined : msToTimestamp(q.since),
+    // hubble sends until only without follow
+    until: q.until === undefined || q.follow ? undefined : msToTimestamp(q.until),
+  };
+}
+
+export function emptyFilter(set: Partial<ProtoFlowFilter>): ProtoFlowFilter {
+  return {
+    uuid: [], sourceIp: [], sourcePod: [], sourceLabel: [], destinationIp: [], destinationPod: [], destinationLabel: [],
+    trafficDirection: [], verdict: [], eventType: [], protocol: [], reply: [], nodeName: [], ...set,
+  };
+}
+
+/** A connection to one Hubble server (agent or Relay). */
+export class HubbleClient {
+  private readonly client: InstanceType<typeof ObserverClient>;
+  private readonly metadata = new grpc.Metadata();
+  private readonly dialTimeoutMs: number;
+  private readonly requestTimeoutMs: number;
+  private readonly calls = new Set<grpc.ClientReadableStream<unknown>>();
+  readonly target: string;
+
+  constructor(options: HubbleConnectOptions) {
+    const { target, tls } = parseServer(options.server, options.tls);
+    this.target = target;
+    this.dialTimeoutMs = options.dialTimeoutMs ?? 5000;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 12000;
+    if (options.basicAuth) {
+      if (!tls) throw new UsageError('--basic-auth-username/--basic-auth-password need TLS (--tls or a tls:// server)');
+      const token = Buffer.from(`${options.basicAuth.username}:${options.basicAuth.password}`).toString('base64');
+      this.metadata.set('authorization', `Basic ${token}`);
+    }
+    const channelOptions: grpc.ChannelOptions = { 'grpc.max_receive_message_length': 16 * 1024 * 1024 };
+    if (tls?.serverName) channelOptions['grpc.ssl_target_name_override'] = tls.serverName;
+    this.client = new ObserverClient(target, tls ? tlsCredentials(tls) : grpc.credentials.createInsecure(), channelOptions);
+  }
+
+  /** Waits (dial timeout) until the channel is connected; a clear OperationalError if not. */
+  async connect(): Promise<void> {
+    const ok = await new Promise<boolean>((resolve) => this.client.waitForReady(Date.now() + this.dialTimeoutMs, (e) => resolve(!e)));
+    if (ok) return;
+    // The channel knows why; a fail-fast call surfaces that reason.
+    await this.serverStatus(1000).catch((err: unknown) => {
+      throw err instanceof OperationalError && err.code !== 'E_HUBBLE_TIMEOUT'
+        ? err
+        : new OperationalError('E_HUBBLE_TIMEOUT', `cannot connect to Hubble at ${this.target} within ${this.dialTimeoutMs / 1000} s`);
+    });
+  }
+
+  /** ServerStatus (ring size, counters, version), with the unary timeout. */
+  serverStatus(timeoutMs = this.requestTimeoutMs): Promise<HubbleServerStatus> {
+    return new Promise((resolve, reject) => {
+      this.client.serverStatus({}, this.metadata, { deadline: Date.now() + timeoutMs }, (err, s) => {
+        if (err) return reject(grpcError(err, this.target));
+        resolve({
+          version: s.version, numFlows: Number(s.numFlows), maxFlows: Number(s.maxFlows), seenFlows: Number(s.seenFlows),
+          uptimeNs: Number(s.uptimeNs), flowsRate: s.flowsRate, unavailableNodes: s.unavailableNodes,
+          ...(s.numConnectedNodes === undefined ? {} : { numConnectedNodes: s.numConnectedNodes }),
+          ...(s.numUnavailableNodes === undefined ? {} : { numUnavailableNodes: s.numUnavailableNodes }),
+        });
+      });
+    });
+  }
+
+  /** GetFlows as a FlowSource; reconnects with backoff and resumes at the last flow time. */
+  flows(query: HubbleFlowQuery): FlowSource {
+    let closed = false;
+    const self = this;
+    async function* events(): AsyncGenerator<FlowEvent> {
+      const dedupe = new ResumeDedupe();
+      const maxReconnects = query.maxReconnects ?? (query.follow ? Infinity : 10);
+      let established = false;
+      let attempt = 0;
+      let brokenAt: number | undefined;
+      let yielded = 0;
+      for (;;) {
+        const resumeAt = dedupe.resumeAt();
+        const request = flowsRequest(
+          resumeAt === undefined ? query : { ...query, since: resumeAt, number: query.first ? Math.max(query.number - yielded, 0) : 0 },
+        );
+        const call = self.client.getFlows(request, self.metadata);
+        self.calls.add(call);
+        call.once('metadata', () => (established = true));
+        try {
+          for await (const response of call) {
+            established = true;
+            const event = eventFromProto(response);
+            if (event.kind === 'flow' && !dedupe.accept(event.flow)) continue;
+            if (brokenAt !== undefined) {
+              query.onNotice?.({ kind: 'resumed', since: resumeAt, downMs: Date.now() - brokenAt });
+              brokenAt = undefined;
+              attempt = 0;
+            }
+            if (event.kind === 'flow') yielded++;
+            yield event;
+          }
+          return;
+        } catch (err) {
+          const e = err as grpc.ServiceError;
+          if (closed || e.code === grpc.status.CANCELLED) return;
+          if (!established || !RETRYABLE.has(e.code) || attempt >= maxReconnects) throw grpcError(e, self.target);
+          attempt++;
+          brokenAt ??= Date.now();
+          const delayMs = Math.min(250 * 2 ** (attempt - 1), 5000);
+          query.onNotice?.({ kind: 'reconnecting', attempt, delayMs, reason: oneLine(e.details || e.message) });
+          await new Promise((r) => setTimeout(r, delayMs));
+          if (closed) return;
+        } finally {
+          self.calls.delete(call);
+          call.cancel();
+        }
+      }
+    }
+    const iterable = events();
+    return {
+      [Symbol.asyncIterator]: () => iterable,
+      close: () => {
+        closed = true;
+        for (const call of self.calls) call.cancel();
+      },
+    };
+  }
+
+  close(): void {
+    for (const call of this.calls) call.cancel();
+    this.client.close();
+  }
+}
+
+/**
+ * Drops the flows a resumed stream sends again: after a reconnect we ask from (last flow time −
+ * 2 s, Relay's reordering window) and skip flows already yielded in that window (by uuid, or a
+ * content key for flows without one). Memory: flows of the last 2 s only.
+ */
+class ResumeDedupe {
+  private maxTime: number | undefined;
+  private recent = new Map<string, number>();
+
+  resumeAt(): number | undefined {
+    return this.maxTime === undefined ? undefined : this.maxTime - RESUME_WINDOW_MS;
+  }
+
+  accept(flow: Flow): boolean {
+    const key = flow.uuid ?? `${flow.time}|${flow.source.ip}|${flow.destination.ip}|${JSON.stringify(flow.l4)}|${flow.nodeName}`;
+    if (this.recent.has(key)) return false;
+    this.recent.set(key, flow.time);
+    if (this.maxTime === undefined || flow.time > this.maxTime) {
+      this.maxTime = flow.time;
+      if (this.recent.size > 4096) this.prune();
+    }
+    return true;
+  }
+
+  private prune(): void {
+    const oldest = (this.maxTime ?? 0) - RESUME_WINDOW_MS;
+    for (const [key, time] of this.recent) if (time < oldest) this.recent.delete(key);
+  }
+}
+
+function parseServer(server: string, tls: HubbleTlsOptions | undefined): { target: string; tls: HubbleTlsOptions | undefined } {
+  if (server.startsWith('tls://')) return { target: server.slice(6), tls: tls ?? { caCertFiles: [], allowInsecure: false } };
+  if (server.startsWith('unix://') || /^[^/]+$/.test(server)) return { target: server, tls };
+  throw new UsageError(`--server ${server}: expected host:port, tls://host:port or unix:///path`);
+}
+
+function tlsCredentials(tls: HubbleTlsOptions): grpc.ChannelCredentials {
+  const read = (file: string, what: string): Buffer => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new OperationalError('E_TLS_FILE', `cannot read ${what} ${file}: ${(err as Error).message}`);
+    }
+  };
+  const ca = tls.caCertFiles.length > 0 ? Buffer.concat(tls.caCertFiles.map((f) => read(f, '--tls-ca-cert-files'))) : null;
+  if ((tls.clientCertFile === undefined) !== (tls.clientKeyFile === undefined)) {
+    throw new UsageError('--tls-client-cert-file and --tls-client-key-file go together (mTLS)');
+  }
+  const cert = tls.clientCertFile === undefined ? null : read(tls.clientCertFile, '--tls-client-cert-file');
+  const key = tls.clientKeyFile === undefined ? null : read(tls.clientKeyFile, '--tls-client-key-file');
+  return grpc.credentials.createSsl(ca, key, cert, tls.allowInsecure ? { rejectUnauthorized: false, checkServerIdentity: () => undefined } : {});
+}
+
+const oneLine = (s: string): string => s.replace(/\s+/g, ' ').trim();
+
+/** A gRPC failure as one clear line with a stable code (never a stack). */
+export function grpcError(err: grpc.ServiceError, target: string): OperationalError {
+  const detail = oneLine(err.details || err.message);
+  const where = `Hubble at ${target}`;
+  if (/certificate|self[- ]signed|CERT_|altnames|SSL|TLS|handshake|alert/i.test(detail)) {
+    return new OperationalError('E_HUBBLE_TLS', `TLS with ${where} failed: ${detail} (check --tls-ca-cert-files, --tls-server-name, --tls-client-cert-file/--tls-client-key-file)`);
+  }
+  switch (err.code) {
+    case grpc.status.UNAUTHENTICATED:
+    case grpc.status.PERMISSION_DENIED:
+      return new OperationalError('E_HUBBLE_AUTH', `${where} refused the credentials: ${detail} (check --basic-auth-username/--basic-auth-password or the client certificate)`);
+    case grpc.status.DEADLINE_EXCEEDED:
+      return new OperationalError('E_HUBBLE_TIMEOUT', `${where} did not answer in time: ${detail}`);
+    case grpc.status.UNIMPLEMENTED:
+      return new OperationalError('E_HUBBLE_PROTOCOL', `${where} does not serve observer.Observer (is it a Hubble agent or Relay?): ${detail}`);
+    case grpc.status.UNAVAILABLE:
+      return new OperationalError('E_HUBBLE_UNAVAILABLE', `cannot reach ${where}: ${detail} (is the server running? try --server host:port)`);
+    default:
+      return new OperationalError('E_HUBBLE_GRPC', `${where} failed: ${grpc.status[err.code] ?? err.code}: ${detail}`);
+  }
+}
