@@ -206,6 +206,62 @@ export interface World {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Inventory: what a cluster (or a snapshot of one) says exists (task E, src/k8s/)
+// ---------------------------------------------------------------------------------------------
+
+/** Workload kinds whose selectors flowpol reads; the owner chain is resolved through these. */
+export const WORKLOAD_KINDS = ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'] as const;
+export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
+
+/** An object named by kind and name (namespace implied by the holder). */
+export interface ObjectRef { kind: string; name: string }
+
+/**
+ * How a workload's selector was obtained: `spec.selector` as written (Deployment, ReplicaSet,
+ * StatefulSet, DaemonSet, Job with manualSelector), or the pod template's labels minus the
+ * labels Kubernetes generates per run (Job, CronJob: their generated selector names a
+ * controller-uid that changes every run, so it is useless for a policy).
+ */
+export type SelectorSource = 'spec.selector' | 'template-labels';
+
+/** A top-level workload owner (not itself controlled by another workload kind flowpol reads). */
+export interface InventoryWorkload {
+  namespace: string;
+  kind: WorkloadKind;
+  name: string;
+  selector: LabelSelector;
+  selectorSource: SelectorSource;
+}
+
+/** A pod as the cluster reports it; a `Pod` of the evaluator's `World`, plus where it came from. */
+export interface InventoryPod extends Pod {
+  /** All pod IPs (`status.podIPs`), dual-stack included; `ip` is the first. */
+  ips: string[];
+  hostNetwork: boolean;
+  /** The workload owner at the top of the controller chain (Pod→ReplicaSet→Deployment, Job→CronJob). */
+  owner?: ObjectRef;
+  /** The controller chain from the pod's direct controller up to `owner`. */
+  ownerChain?: ObjectRef[];
+  nodeName?: string;
+  phase?: string;
+}
+
+/** Where an inventory came from; printed so the user knows which mode was used. */
+export type InventorySource =
+  | { kind: 'cluster'; context: string; cluster: string }
+  | { kind: 'in-cluster' };
+
+/**
+ * Namespaces, pods (with ports, IPs, owners), workload owners' selectors and the NetworkPolicies
+ * in force. Structurally a `World` (with no externals), so the evaluator can use it directly.
+ */
+export interface Inventory extends World {
+  source: InventorySource;
+  pods: InventoryPod[];
+  workloads: InventoryWorkload[];
+}
+
+// ---------------------------------------------------------------------------------------------
 // Verdict: what a set of NetworkPolicies decides for one connection (src/policy/evaluate.ts)
 // ---------------------------------------------------------------------------------------------
 

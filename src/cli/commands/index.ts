@@ -1,9 +1,17 @@
 // The list of subcommands, in the order `flowpol --help` shows them.
 import type { Command } from 'commander';
+import { registerApply } from './apply.js';
 import { registerCheck } from './check.js';
+import { registerCollect } from './collect.js';
+import { registerEdges } from './edges.js';
+import { registerInventory } from './inventory.js';
 
 export type Register = (command: (nameAndArgs: string) => Command) => void;
 
 export const COMMANDS: Register[] = [
+  registerCollect,
+  registerEdges,
+  registerInventory,
+  registerApply,
   registerCheck,
 ];
