@@ -1,42 +1,58 @@
 // protojson → Layer4 / Layer7 / EventType (the nested parts of a Flow), same conventions as
 // from-json.ts: absent numbers are 0, TCP flags keep only the ones that are set.
 import type { EventType, L7Type, Layer4, Layer7, TcpFlags } from '../model.js';
-import {
-  type JsonObject, fieldError, optEnum, optInt, optObject, optString, optUint, stringList,
-} from './json-fields.js';
+import { type JsonObject, enumOf, fieldError, int, obj, str, strList, uint } from './json-fields.js';
 
 const TCP_FLAGS = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 'NS'] as const;
 const L7_TYPES: readonly L7Type[] = ['UNKNOWN_L7_TYPE', 'REQUEST', 'RESPONSE', 'SAMPLE'];
 const PORT_MAX = 65535;
 
-/** `l4` holds exactly one protocol; an empty `l4` object is treated as absent. */
-export function layer4FromJson(o: JsonObject, path: string): Layer4 | undefined {
-  const tcp = optObject(o, 'TCP', 'TCP', path);
+/** JSON paths of a flow's parts, built once per prefix ('flow' in an envelope, '' when bare). */
+export type FlowPaths = ReturnType<typeof flowPaths>;
+
+export function flowPaths(prefix: string) {
+  const at = (key: string): string => (prefix === '' ? key : `${prefix}.${key}`);
+  return {
+    flow: prefix, ip: at('IP'), source: at('source'), destination: at('destination'), eventType: at('event_type'),
+    l4: at('l4'), TCP: at('l4.TCP'), flags: at('l4.TCP.flags'), UDP: at('l4.UDP'), SCTP: at('l4.SCTP'),
+    ICMPv4: at('l4.ICMPv4'), ICMPv6: at('l4.ICMPv6'), l7: at('l7'), dns: at('l7.dns'), http: at('l7.http'),
+  };
+}
+
+/** `l4` holds exactly one protocol; an `l4` without a known one is treated as absent. */
+export function layer4FromJson(o: JsonObject, p: FlowPaths): Layer4 | undefined {
+  const tcp = obj(o.TCP, p.l4, 'TCP');
   if (tcp !== undefined) {
-    const p = `${path}.TCP`;
-    return { protocol: 'TCP', ...ports(tcp, p), flags: tcpFlags(optObject(tcp, 'flags', 'flags', p), `${p}.flags`) };
+    return {
+      protocol: 'TCP',
+      sourcePort: port(tcp.source_port ?? tcp.sourcePort, p.TCP, 'source_port'),
+      destinationPort: port(tcp.destination_port ?? tcp.destinationPort, p.TCP, 'destination_port'),
+      flags: tcpFlags(obj(tcp.flags, p.TCP, 'flags'), p.flags),
+    };
   }
-  const udp = optObject(o, 'UDP', 'UDP', path);
-  if (udp !== undefined) return { protocol: 'UDP', ...ports(udp, `${path}.UDP`) };
-  const sctp = optObject(o, 'SCTP', 'SCTP', path);
-  if (sctp !== undefined) return { protocol: 'SCTP', ...ports(sctp, `${path}.SCTP`) };
-  for (const protocol of ['ICMPv4', 'ICMPv6'] as const) {
-    const icmp = optObject(o, protocol, protocol, path);
-    if (icmp !== undefined) {
-      const p = `${path}.${protocol}`;
-      return { protocol, type: optUint(icmp, 'type', 'type', p, 255) ?? 0, code: optUint(icmp, 'code', 'code', p, 255) ?? 0 };
+  for (const protocol of ['UDP', 'SCTP'] as const) {
+    const l = obj(o[protocol], p.l4, protocol);
+    if (l !== undefined) {
+      return {
+        protocol,
+        sourcePort: port(l.source_port ?? l.sourcePort, p[protocol], 'source_port'),
+        destinationPort: port(l.destination_port ?? l.destinationPort, p[protocol], 'destination_port'),
+      };
     }
   }
-  if (optObject(o, 'VRRP', 'VRRP', path) !== undefined) return { protocol: 'VRRP' };
-  if (optObject(o, 'IGMP', 'IGMP', path) !== undefined) return { protocol: 'IGMP' };
+  for (const protocol of ['ICMPv4', 'ICMPv6'] as const) {
+    const icmp = obj(o[protocol], p.l4, protocol);
+    if (icmp !== undefined) {
+      return { protocol, type: uint(icmp.type, p[protocol], 'type', 255) ?? 0, code: uint(icmp.code, p[protocol], 'code', 255) ?? 0 };
+    }
+  }
+  if (obj(o.VRRP, p.l4, 'VRRP') !== undefined) return { protocol: 'VRRP' };
+  if (obj(o.IGMP, p.l4, 'IGMP') !== undefined) return { protocol: 'IGMP' };
   return undefined;
 }
 
-function ports(o: JsonObject, path: string): { sourcePort: number; destinationPort: number } {
-  return {
-    sourcePort: optUint(o, 'source_port', 'sourcePort', path, PORT_MAX) ?? 0,
-    destinationPort: optUint(o, 'destination_port', 'destinationPort', path, PORT_MAX) ?? 0,
-  };
+function port(v: unknown, path: string, key: string): number {
+  return uint(v, path, key, PORT_MAX) ?? 0;
 }
 
 function tcpFlags(o: JsonObject | undefined, path: string): TcpFlags {
@@ -50,21 +66,19 @@ function tcpFlags(o: JsonObject | undefined, path: string): TcpFlags {
   return flags;
 }
 
-export function layer7FromJson(o: JsonObject, path: string): Layer7 {
-  const dns = optObject(o, 'dns', 'dns', path);
-  const http = optObject(o, 'http', 'http', path);
-  const l7: Layer7 = { type: optEnum(o, 'type', 'type', path, L7_TYPES, 'UNKNOWN_L7_TYPE') ?? 'UNKNOWN_L7_TYPE' };
+export function layer7FromJson(o: JsonObject, p: FlowPaths): Layer7 {
+  const dns = obj(o.dns, p.l7, 'dns');
+  const http = obj(o.http, p.l7, 'http');
+  const l7: Layer7 = { type: enumOf(o.type, p.l7, 'type', L7_TYPES, 'UNKNOWN_L7_TYPE') };
   if (dns !== undefined) {
-    const p = `${path}.dns`;
-    l7.dns = { query: optString(dns, 'query', 'query', p) ?? '', ips: stringList(dns, 'ips', 'ips', p), rcode: optUint(dns, 'rcode', 'rcode', p) ?? 0 };
+    l7.dns = { query: str(dns.query, p.dns, 'query') ?? '', ips: strList(dns.ips, p.dns, 'ips'), rcode: uint(dns.rcode, p.dns, 'rcode') ?? 0 };
   }
   if (http !== undefined) {
-    const p = `${path}.http`;
-    l7.http = { method: optString(http, 'method', 'method', p) ?? '', url: optString(http, 'url', 'url', p) ?? '', code: optUint(http, 'code', 'code', p) ?? 0 };
+    l7.http = { method: str(http.method, p.http, 'method') ?? '', url: str(http.url, p.http, 'url') ?? '', code: uint(http.code, p.http, 'code') ?? 0 };
   }
   return l7;
 }
 
 export function eventTypeFromJson(o: JsonObject, path: string): EventType {
-  return { type: optInt(o, 'type', 'type', path) ?? 0, subType: optInt(o, 'sub_type', 'subType', path) ?? 0 };
+  return { type: int(o.type, path, 'type') ?? 0, subType: int(o.sub_type ?? o.subType, path, 'sub_type') ?? 0 };
 }

@@ -13,10 +13,9 @@ import type { Endpoint, Flow, FlowEvent, LostEvent, LostEventSource, NodeState, 
 import { OBSERVED_VERDICTS, TRAFFIC_DIRECTIONS } from '../model.js';
 import { InputError } from '../errors.js';
 import {
-  type JsonObject, fieldError, isObject, objectList, optBool, optEnum, optInt, optObject, optString, optUint, optUint64,
-  pick, stringList, typeName,
+  type JsonObject, bool, enumOf, fieldError, int, isObject, obj, objList, str, strList, typeName, uint, uint64,
 } from './json-fields.js';
-import { layer4FromJson, layer7FromJson, eventTypeFromJson } from './from-json-layers.js';
+import { type FlowPaths, eventTypeFromJson, flowPaths, layer4FromJson, layer7FromJson } from './from-json-layers.js';
 import { parseRfc3339 } from './time.js';
 
 const FLOW_TYPES = ['UNKNOWN_TYPE', 'L3_L4', 'L7', 'SOCK'] as const;
@@ -26,6 +25,9 @@ const LOST_SOURCES: readonly LostEventSource[] = [
 const NODE_STATES: readonly NodeState[] = ['UNKNOWN_NODE_STATE', 'NODE_CONNECTED', 'NODE_UNAVAILABLE', 'NODE_GONE', 'NODE_ERROR'];
 /** Top-level keys that mark a bare Flow (no envelope). */
 const BARE_FLOW_KEYS = ['verdict', 'IP', 'source', 'destination', 'event_type', 'eventType', 'Type', 'l4', 'time'] as const;
+const WRAPPED = flowPaths('flow');
+const BARE = flowPaths('');
+const NO_ENVELOPE: JsonObject = {};
 
 /**
  * One parsed JSON value → one FlowEvent. Throws InputError (with `field` set and an empty
@@ -35,111 +37,106 @@ export function eventFromJson(value: unknown): FlowEvent {
   if (!isObject(value)) {
     throw new InputError({ file: '' }, `expected a JSON object (a Hubble event), found ${typeName(value)}`);
   }
-  const flow = optObject(value, 'flow', 'flow', '');
-  if (flow !== undefined) return { kind: 'flow', flow: flowFromJson(flow, 'flow', value) };
-  const lost = optObject(value, 'lost_events', 'lostEvents', '');
+  const flow = obj(value.flow, '', 'flow');
+  if (flow !== undefined) return { kind: 'flow', flow: flowFromJson(flow, value, WRAPPED) };
+  const lost = obj(value.lost_events ?? value.lostEvents, '', 'lost_events');
   if (lost !== undefined) return { kind: 'lost', lost: lostFromJson(lost, 'lost_events', value) };
-  const status = optObject(value, 'node_status', 'nodeStatus', '');
+  const status = obj(value.node_status ?? value.nodeStatus, '', 'node_status');
   if (status !== undefined) return { kind: 'node-status', status: nodeStatusFromJson(status, 'node_status') };
-  if (pick(value, 'agent_event', 'agentEvent') !== undefined) return { kind: 'other', what: 'agent_event' };
-  if (pick(value, 'debug_event', 'debugEvent') !== undefined) return { kind: 'other', what: 'debug_event' };
-  if (pick(value, 'num_events_lost', 'numEventsLost') !== undefined) return { kind: 'lost', lost: lostFromJson(value, '', {}) };
+  if ((value.agent_event ?? value.agentEvent) != null) return { kind: 'other', what: 'agent_event' };
+  if ((value.debug_event ?? value.debugEvent) != null) return { kind: 'other', what: 'debug_event' };
+  if ((value.num_events_lost ?? value.numEventsLost) != null) return { kind: 'lost', lost: lostFromJson(value, '', NO_ENVELOPE) };
   for (const key of BARE_FLOW_KEYS) {
-    if (value[key] !== undefined) return { kind: 'flow', flow: flowFromJson(value, '', {}) };
+    if (value[key] != null) return { kind: 'flow', flow: flowFromJson(value, NO_ENVELOPE, BARE) };
   }
   throw new InputError({ file: '' },
     'not a Hubble event: expected a "flow", "lost_events", "node_status", "agent_event" or "debug_event" key, or a bare Flow');
 }
 
-/** A protojson Flow object (at JSON path `path`) → Flow; `envelope` supplies time/node_name. */
-export function flowFromJson(o: JsonObject, path: string, envelope: JsonObject): Flow {
-  const ip = optObject(o, 'IP', 'IP', path);
-  const ipPath = join(path, 'IP');
-  const l4 = optObject(o, 'l4', 'l4', path);
-  const l7 = optObject(o, 'l7', 'l7', path);
-  const eventType = optObject(o, 'event_type', 'eventType', path);
-  const isReply = optBool(o, 'is_reply', 'isReply', path);
-  const version = ip === undefined ? undefined : optString(ip, 'ipVersion', 'ipVersion', ipPath);
-  const policyMatchType = optUint(o, 'policy_match_type', 'policyMatchType', path);
-  const dropReason = optString(o, 'drop_reason_desc', 'dropReasonDesc', path);
-  const point = optString(o, 'trace_observation_point', 'traceObservationPoint', path);
-  const flowType = optEnum(o, 'Type', 'Type', path, FLOW_TYPES, undefined);
+/** A protojson Flow object → Flow; `envelope` supplies time/node_name when the flow lacks them. */
+export function flowFromJson(o: JsonObject, envelope: JsonObject, p: FlowPaths = BARE): Flow {
+  const path = p.flow;
+  const ip = obj(o.IP, path, 'IP');
+  const l4 = obj(o.l4, path, 'l4');
+  const l7 = obj(o.l7, path, 'l7');
+  const eventType = obj(o.event_type ?? o.eventType, path, 'event_type');
+  const isReply = bool(o.is_reply ?? o.isReply, path, 'is_reply');
+  const version = ip === undefined ? undefined : str(ip.ipVersion, p.ip, 'ipVersion');
+  const policyMatchType = uint(o.policy_match_type ?? o.policyMatchType, path, 'policy_match_type');
+  const dropReason = str(o.drop_reason_desc ?? o.dropReasonDesc, path, 'drop_reason_desc');
+  const point = str(o.trace_observation_point ?? o.traceObservationPoint, path, 'trace_observation_point');
+  const flowType = enumOf(o.Type, path, 'Type', FLOW_TYPES, undefined);
   return {
-    time: timeOf(o, path, envelope),
-    uuid: optString(o, 'uuid', 'uuid', path),
-    observedVerdict: optEnum(o, 'verdict', 'verdict', path, OBSERVED_VERDICTS, 'VERDICT_UNKNOWN') ?? 'VERDICT_UNKNOWN',
+    time: timeOf(o, envelope, path),
+    uuid: str(o.uuid, path, 'uuid'),
+    observedVerdict: enumOf(o.verdict, path, 'verdict', OBSERVED_VERDICTS, 'VERDICT_UNKNOWN'),
     dropReason: dropReason === 'DROP_REASON_UNKNOWN' ? undefined : dropReason,
-    eventType: eventType === undefined ? undefined : eventTypeFromJson(eventType, join(path, 'event_type')),
+    eventType: eventType === undefined ? undefined : eventTypeFromJson(eventType, p.eventType),
     flowType: flowType === 'UNKNOWN_TYPE' ? undefined : flowType,
     traceObservationPoint: point === 'UNKNOWN_POINT' ? undefined : point,
-    trafficDirection: optEnum(o, 'traffic_direction', 'trafficDirection', path, TRAFFIC_DIRECTIONS, 'TRAFFIC_DIRECTION_UNKNOWN')
-      ?? 'TRAFFIC_DIRECTION_UNKNOWN',
-    isReply: isReply ?? (optBool(o, 'reply', 'reply', path) === true ? true : undefined),
-    source: endpointFromJson(o, 'source', ip === undefined ? undefined : optString(ip, 'source', 'source', ipPath), path),
-    destination: endpointFromJson(o, 'destination', ip === undefined ? undefined : optString(ip, 'destination', 'destination', ipPath), path),
+    trafficDirection: enumOf(o.traffic_direction ?? o.trafficDirection, path, 'traffic_direction', TRAFFIC_DIRECTIONS, 'TRAFFIC_DIRECTION_UNKNOWN'),
+    isReply: isReply ?? (bool(o.reply, path, 'reply') === true ? true : undefined),
+    source: endpointFromJson(obj(o.source, path, 'source'), ip === undefined ? undefined : str(ip.source, p.ip, 'source'), p.source),
+    destination: endpointFromJson(obj(o.destination, path, 'destination'), ip === undefined ? undefined : str(ip.destination, p.ip, 'destination'), p.destination),
     ipVersion: version === 'IPv4' || version === 'IPv6' ? version : undefined,
-    l4: l4 === undefined ? undefined : layer4FromJson(l4, join(path, 'l4')),
-    l7: l7 === undefined ? undefined : layer7FromJson(l7, join(path, 'l7')),
-    nodeName: optString(o, 'node_name', 'nodeName', path) ?? optString(envelope, 'node_name', 'nodeName', ''),
-    sourceNames: stringList(o, 'source_names', 'sourceNames', path),
-    destinationNames: stringList(o, 'destination_names', 'destinationNames', path),
+    l4: l4 === undefined ? undefined : layer4FromJson(l4, p),
+    l7: l7 === undefined ? undefined : layer7FromJson(l7, p),
+    nodeName: str(o.node_name ?? o.nodeName, path, 'node_name') ?? str(envelope.node_name ?? envelope.nodeName, '', 'node_name'),
+    sourceNames: strList(o.source_names ?? o.sourceNames, path, 'source_names'),
+    destinationNames: strList(o.destination_names ?? o.destinationNames, path, 'destination_names'),
     policyMatchType: policyMatchType === 0 ? undefined : policyMatchType,
   };
 }
 
-function endpointFromJson(flow: JsonObject, key: 'source' | 'destination', ip: string | undefined, flowPath: string): Endpoint {
-  const path = join(flowPath, key);
-  const o = optObject(flow, key, key, flowPath) ?? {};
-  const id = optUint(o, 'ID', 'ID', path);
-  const identity = optUint(o, 'identity', 'identity', path);
+function endpointFromJson(o: JsonObject | undefined, ip: string | undefined, path: string): Endpoint {
+  if (o === undefined) {
+    return { id: undefined, identity: undefined, clusterName: undefined, namespace: undefined, podName: undefined, labels: [], workloads: [], ip };
+  }
+  const id = uint(o.ID, path, 'ID');
+  const identity = uint(o.identity, path, 'identity');
+  const workloads = objList(o.workloads, path, 'workloads');
   return {
     id: id === 0 ? undefined : id,
     identity: identity === 0 ? undefined : identity,
-    clusterName: optString(o, 'cluster_name', 'clusterName', path),
-    namespace: optString(o, 'namespace', 'namespace', path),
-    podName: optString(o, 'pod_name', 'podName', path),
-    labels: stringList(o, 'labels', 'labels', path),
-    workloads: objectList(o, 'workloads', 'workloads', path).map((w, i) => workloadFromJson(w, `${path}.workloads[${i}]`)),
+    clusterName: str(o.cluster_name ?? o.clusterName, path, 'cluster_name'),
+    namespace: str(o.namespace, path, 'namespace'),
+    podName: str(o.pod_name ?? o.podName, path, 'pod_name'),
+    labels: strList(o.labels, path, 'labels'),
+    workloads: workloads.length === 0 ? [] : workloads.map((w, i) => workloadFromJson(w, `${path}.workloads[${i}]`)),
     ip,
   };
 }
 
 function workloadFromJson(o: JsonObject, path: string): Workload {
-  return { name: optString(o, 'name', 'name', path) ?? '', kind: optString(o, 'kind', 'kind', path) ?? '' };
+  return { name: str(o.name, path, 'name') ?? '', kind: str(o.kind, path, 'kind') ?? '' };
 }
 
-function timeOf(o: JsonObject, path: string, envelope: JsonObject): number {
+function timeOf(o: JsonObject, envelope: JsonObject, path: string): number {
   const own = o.time;
-  const [value, where] = own !== undefined && own !== null ? [own, path] : [envelope.time, ''];
+  const value = own ?? envelope.time;
   if (value === undefined || value === null) throw fieldError(path, 'time', 'missing: a flow needs its event time');
   const ms = typeof value === 'string' ? parseRfc3339(value) : undefined;
-  if (ms === undefined) throw fieldError(where, 'time', `expected an RFC 3339 timestamp, found ${typeName(value)}`);
+  if (ms === undefined) throw fieldError(own == null ? '' : path, 'time', `expected an RFC 3339 timestamp, found ${typeName(value)}`);
   return ms;
 }
 
 function lostFromJson(o: JsonObject, path: string, envelope: JsonObject): LostEvent {
   const envTime = envelope.time;
   const time = typeof envTime === 'string' ? parseRfc3339(envTime) : undefined;
-  if (envTime !== undefined && envTime !== null && time === undefined) {
-    throw fieldError('', 'time', `expected an RFC 3339 timestamp, found ${typeName(envTime)}`);
-  }
+  if (envTime != null && time === undefined) throw fieldError('', 'time', `expected an RFC 3339 timestamp, found ${typeName(envTime)}`);
   return {
-    source: optEnum(o, 'source', 'source', path, LOST_SOURCES, 'UNKNOWN_LOST_EVENT_SOURCE') ?? 'UNKNOWN_LOST_EVENT_SOURCE',
-    numEventsLost: optUint64(o, 'num_events_lost', 'numEventsLost', path) ?? 0,
-    cpu: optInt(o, 'cpu', 'cpu', path),
-    nodeName: optString(envelope, 'node_name', 'nodeName', ''),
+    source: enumOf(o.source, path, 'source', LOST_SOURCES, 'UNKNOWN_LOST_EVENT_SOURCE'),
+    numEventsLost: uint64(o.num_events_lost ?? o.numEventsLost, path, 'num_events_lost') ?? 0,
+    cpu: int(o.cpu, path, 'cpu'),
+    nodeName: str(envelope.node_name ?? envelope.nodeName, '', 'node_name'),
     time,
   };
 }
 
 function nodeStatusFromJson(o: JsonObject, path: string): NodeStatus {
   return {
-    state: optEnum(o, 'state_change', 'stateChange', path, NODE_STATES, 'UNKNOWN_NODE_STATE') ?? 'UNKNOWN_NODE_STATE',
-    nodeNames: stringList(o, 'node_names', 'nodeNames', path),
-    message: optString(o, 'message', 'message', path) ?? '',
+    state: enumOf(o.state_change ?? o.stateChange, path, 'state_change', NODE_STATES, 'UNKNOWN_NODE_STATE'),
+    nodeNames: strList(o.node_names ?? o.nodeNames, path, 'node_names'),
+    message: str(o.message, path, 'message') ?? '',
   };
-}
-
-function join(path: string, key: string): string {
-  return path === '' ? key : `${path}.${key}`;
 }

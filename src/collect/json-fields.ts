@@ -1,21 +1,15 @@
-// Typed reads of protojson fields. Every getter accepts the proto name (`destination_port`, what
-// the Hubble CLI/exporter write) and the lowerCamelCase JSON name (`destinationPort`, grpcurl,
-// protobuf-es), treats null/absent as absent, and throws an InputError naming the field path
-// when the value has the wrong type. The reader fills in file and line.
+// Typed checks of protojson field values. Callers read the field themselves with a plain property
+// access (fast: inline caches), under both spellings where they differ —
+// `o.destination_port ?? o.destinationPort` (proto names from the Hubble CLI/exporter, JSON names
+// from grpcurl/protobuf-es) — and pass the value here with the field's path for the error.
+// null counts as absent; a wrong type throws an InputError naming the field (the reader fills in
+// file and line).
 import { InputError } from '../errors.js';
 
 export type JsonObject = Record<string, unknown>;
 
 export function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** The value under either spelling, or undefined. */
-export function pick(o: JsonObject, snake: string, camel: string): unknown {
-  const v = o[snake];
-  if (v !== undefined && v !== null) return v;
-  const w = o[camel];
-  return w === null ? undefined : w;
 }
 
 export function fieldError(path: string, key: string, reason: string): InputError {
@@ -29,75 +23,71 @@ export function typeName(v: unknown): string {
   return typeof v === 'object' ? 'an object' : `${typeof v} ${String(v)}`;
 }
 
-export function optString(o: JsonObject, snake: string, camel: string, path: string): string | undefined {
-  const v = pick(o, snake, camel);
-  if (v === undefined || typeof v === 'string') return v === '' ? undefined : v;
-  throw fieldError(path, snake, `expected a string, found ${typeName(v)}`);
+/** A string; "" (the proto3 default) is returned as undefined. */
+export function str(v: unknown, path: string, key: string): string | undefined {
+  if (typeof v === 'string') return v === '' ? undefined : v;
+  if (v === undefined || v === null) return undefined;
+  throw fieldError(path, key, `expected a string, found ${typeName(v)}`);
 }
 
-export function optBool(o: JsonObject, snake: string, camel: string, path: string): boolean | undefined {
-  const v = pick(o, snake, camel);
-  if (v === undefined || typeof v === 'boolean') return v;
-  throw fieldError(path, snake, `expected true or false, found ${typeName(v)}`);
+export function bool(v: unknown, path: string, key: string): boolean | undefined {
+  if (typeof v === 'boolean') return v;
+  if (v === undefined || v === null) return undefined;
+  throw fieldError(path, key, `expected true or false, found ${typeName(v)}`);
 }
 
-/** A 32-bit unsigned protobuf integer (JSON number; protojson also accepts a decimal string). */
-export function optUint(o: JsonObject, snake: string, camel: string, path: string, max = 0xffffffff): number | undefined {
-  const v = pick(o, snake, camel);
-  if (v === undefined) return undefined;
-  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : Number.NaN;
-  if (Number.isInteger(n) && n >= 0 && n <= max) return n;
-  throw fieldError(path, snake, `expected an integer from 0 to ${max}, found ${typeName(v)}`);
+/** An unsigned integer up to `max` (JSON number; protojson also accepts a decimal string). */
+export function uint(v: unknown, path: string, key: string, max = 0xffffffff): number | undefined {
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max) return v;
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string' && /^\d+$/.test(v) && Number(v) <= max) return Number(v);
+  throw fieldError(path, key, `expected an integer from 0 to ${max}, found ${typeName(v)}`);
 }
 
-/** A signed 32-bit protobuf integer. */
-export function optInt(o: JsonObject, snake: string, camel: string, path: string): number | undefined {
-  const v = pick(o, snake, camel);
-  if (v === undefined) return undefined;
-  const n = typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : Number.NaN;
-  if (Number.isInteger(n)) return n;
-  throw fieldError(path, snake, `expected an integer, found ${typeName(v)}`);
+/** A 64-bit unsigned integer: protojson writes it as a decimal string. */
+export function uint64(v: unknown, path: string, key: string): number | undefined {
+  return uint(v, path, key, Number.MAX_SAFE_INTEGER);
 }
 
-/** A 64-bit protobuf integer: protojson writes it as a decimal string. */
-export function optUint64(o: JsonObject, snake: string, camel: string, path: string): number | undefined {
-  return optUint(o, snake, camel, path, Number.MAX_SAFE_INTEGER);
+/** A signed 32-bit integer. */
+export function int(v: unknown, path: string, key: string): number | undefined {
+  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string' && /^-?\d+$/.test(v)) return Number(v);
+  throw fieldError(path, key, `expected an integer, found ${typeName(v)}`);
 }
 
-export function optObject(o: JsonObject, snake: string, camel: string, path: string): JsonObject | undefined {
-  const v = pick(o, snake, camel);
-  if (v === undefined || isObject(v)) return v;
-  throw fieldError(path, snake, `expected an object, found ${typeName(v)}`);
+export function obj(v: unknown, path: string, key: string): JsonObject | undefined {
+  if (isObject(v)) return v;
+  if (v === undefined || v === null) return undefined;
+  throw fieldError(path, key, `expected an object, found ${typeName(v)}`);
 }
 
-export function stringList(o: JsonObject, snake: string, camel: string, path: string): string[] {
-  const v = pick(o, snake, camel);
-  if (v === undefined) return [];
+export function strList(v: unknown, path: string, key: string): string[] {
+  if (v === undefined || v === null) return [];
   if (Array.isArray(v)) {
     let ok = true;
-    for (const item of v) if (typeof item !== 'string') ok = false;
+    for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'string') ok = false;
     if (ok) return v as string[];
   }
-  throw fieldError(path, snake, `expected a list of strings, found ${typeName(v)}`);
+  throw fieldError(path, key, `expected a list of strings, found ${typeName(v)}`);
 }
 
-export function objectList(o: JsonObject, snake: string, camel: string, path: string): JsonObject[] {
-  const v = pick(o, snake, camel);
-  if (v === undefined) return [];
+export function objList(v: unknown, path: string, key: string): JsonObject[] {
+  if (v === undefined || v === null) return [];
   if (Array.isArray(v) && v.every(isObject)) return v;
-  throw fieldError(path, snake, `expected a list of objects, found ${typeName(v)}`);
+  throw fieldError(path, key, `expected a list of objects, found ${typeName(v)}`);
 }
 
 /**
  * A protobuf enum: protojson writes the value name; a number is accepted too and looked up in
  * `names` (index = enum number). Names outside `names` (newer Hubble) map to `fallback`.
  */
-export function optEnum<T extends string>(
-  o: JsonObject, snake: string, camel: string, path: string, names: readonly T[], fallback: T | undefined,
-): T | undefined {
-  const v = pick(o, snake, camel);
-  if (v === undefined) return undefined;
+export function enumOf<T extends string>(v: unknown, path: string, key: string, names: readonly T[], fallback: T): T;
+export function enumOf<T extends string>(v: unknown, path: string, key: string, names: readonly T[], fallback: undefined): T | undefined;
+export function enumOf<T extends string>(v: unknown, path: string, key: string, names: readonly T[], fallback: T | undefined): T | undefined {
   if (typeof v === 'string') return (names as readonly string[]).includes(v) ? (v as T) : fallback;
+  if (v === undefined || v === null) return fallback;
   if (typeof v === 'number' && Number.isInteger(v)) return names[v] ?? fallback;
-  throw fieldError(path, snake, `expected an enum name, found ${typeName(v)}`);
+  throw fieldError(path, key, `expected an enum name, found ${typeName(v)}`);
 }

@@ -25,58 +25,105 @@ export interface ReadOptions {
  * before the damage); with `skipInvalid` it is reported and the file ends there.
  */
 export function readFlowFile(file: string, options: ReadOptions): FlowSource {
-  const iterator = events(file, options);
+  const iterator = new FileEvents(file, options);
   return {
     [Symbol.asyncIterator]: () => iterator,
     close: async () => {
-      await iterator.return(undefined);
+      await iterator.return();
     },
   };
 }
 
-async function* events(file: string, options: ReadOptions): AsyncGenerator<FlowEvent, void, undefined> {
-  const splitter = new JsonValueSplitter();
-  const decoder = new StringDecoder('utf8');
-  const items: JsonItem[] = [];
-  try {
-    for await (const chunk of readBytes(file, options)) {
-      splitter.push(decoder.write(chunk), items);
-      if (items.length > 0) yield* drain(items, file, options);
-    }
-  } catch (err) {
-    if (!(err instanceof InputError) || !options.skipInvalid) throw err;
-    options.onInvalid?.(err);
-    return;
-  }
-  splitter.push(decoder.end(), items);
-  splitter.end(items);
-  yield* drain(items, file, options);
-}
+const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
-function* drain(items: JsonItem[], file: string, options: ReadOptions): Generator<FlowEvent> {
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i] as JsonItem;
-    let event: FlowEvent | undefined;
-    let error: InputError | undefined;
-    if (item.ok) {
+/**
+ * Hand-written iterator (not an async generator): events are produced a chunk at a time and
+ * handed out from an array, so the per-event cost is one already-resolved promise.
+ */
+class FileEvents implements AsyncIterator<FlowEvent, undefined> {
+  private readonly splitter = new JsonValueSplitter();
+  private readonly decoder = new StringDecoder('utf8');
+  private readonly items: JsonItem[] = [];
+  private readonly chunks: AsyncGenerator<Buffer>;
+  private events: FlowEvent[] = [];
+  private pos = 0;
+  private failure: InputError | undefined;
+  private finished = false;
+
+  constructor(private readonly file: string, private readonly options: ReadOptions) {
+    this.chunks = readBytes(file, options);
+  }
+
+  next(): Promise<IteratorResult<FlowEvent, undefined>> {
+    if (this.pos < this.events.length) return Promise.resolve({ done: false, value: this.events[this.pos++] as FlowEvent });
+    return this.refill();
+  }
+
+  async return(): Promise<IteratorReturnResult<undefined>> {
+    this.finished = true;
+    this.events = [];
+    await this.chunks.return(undefined);
+    return DONE;
+  }
+
+  private async refill(): Promise<IteratorResult<FlowEvent, undefined>> {
+    this.events = [];
+    this.pos = 0;
+    while (this.events.length === 0) {
+      if (this.failure !== undefined) {
+        const failure = this.failure;
+        this.failure = undefined;
+        this.finished = true;
+        throw failure;
+      }
+      if (this.finished) return DONE;
+      await this.read();
+      this.convert();
+    }
+    return { done: false, value: this.events[this.pos++] as FlowEvent };
+  }
+
+  /** Next chunk into `items`; at the end, flush the splitter. */
+  private async read(): Promise<void> {
+    let next: IteratorResult<Buffer>;
+    try {
+      next = await this.chunks.next();
+    } catch (err) {
+      this.finished = true;
+      if (!(err instanceof InputError)) throw err;
+      this.reject(err);
+      return;
+    }
+    if (next.done === true) {
+      this.finished = true;
+      this.splitter.push(this.decoder.end(), this.items);
+      this.splitter.end(this.items);
+    } else {
+      this.splitter.push(this.decoder.write(next.value), this.items);
+    }
+  }
+
+  /** Map the values found so far; the first bad one stops a strict read after the good ones. */
+  private convert(): void {
+    const { items, file } = this;
+    for (let i = 0; i < items.length && this.failure === undefined; i++) {
+      const item = items[i] as JsonItem;
+      if (!item.ok) {
+        this.reject(new InputError({ file, line: item.line }, item.reason));
+        continue;
+      }
       try {
-        event = eventFromJson(item.value);
+        this.events.push(eventFromJson(item.value));
       } catch (err) {
         if (!(err instanceof InputError)) throw err;
-        error = new InputError({ file, line: item.line, field: err.location.field }, err.reason, err.code);
+        this.reject(new InputError({ file, line: item.line, field: err.location.field }, err.reason, err.code));
       }
-    } else {
-      error = new InputError({ file, line: item.line }, item.reason);
     }
-    if (error !== undefined) {
-      if (!options.skipInvalid) {
-        items.length = 0;
-        throw error;
-      }
-      options.onInvalid?.(error);
-    } else if (event !== undefined) {
-      yield event;
-    }
+    items.length = 0;
   }
-  items.length = 0;
+
+  private reject(error: InputError): void {
+    if (this.options.skipInvalid) this.options.onInvalid?.(error);
+    else this.failure = error;
+  }
 }

@@ -15,6 +15,36 @@ export function timestampToMs(seconds: number, nanos: number): number {
  * Returns undefined when the text is not such a timestamp (callers decide which error to raise).
  */
 export function parseRfc3339(text: string): number | undefined {
+  return parseUtcFast(text) ?? parseGeneral(text);
+}
+
+// Flows arrive in time order, so consecutive timestamps usually share their whole-second part:
+// `YYYY-MM-DDTHH:MM:SS` is parsed once and the fraction digits are read by hand.
+let lastSecondText = '';
+let lastSeconds = 0;
+
+function parseUtcFast(text: string): number | undefined {
+  const n = text.length;
+  if (n < 20 || text.charCodeAt(n - 1) !== 0x5a /* Z */ || text.charCodeAt(10) !== 0x54 /* T */) return undefined;
+  const whole = text.slice(0, 19);
+  if (whole !== lastSecondText) {
+    const ms = parseGeneral(`${whole}Z`);
+    if (ms === undefined) return undefined;
+    lastSecondText = whole;
+    lastSeconds = ms / 1000;
+  }
+  if (n === 20) return timestampToMs(lastSeconds, 0);
+  if (text.charCodeAt(19) !== 0x2e /* . */ || n > 30 || n < 22) return undefined;
+  let nanos = 0;
+  for (let i = 20; i < 29; i++) {
+    const d = i < n - 1 ? text.charCodeAt(i) - 0x30 : 0;
+    if (d < 0 || d > 9) return undefined;
+    nanos = nanos * 10 + d;
+  }
+  return timestampToMs(lastSeconds, nanos);
+}
+
+function parseGeneral(text: string): number | undefined {
   const m = RFC3339.exec(text);
   if (m === null) return undefined;
   const year = Number(m[1]);
