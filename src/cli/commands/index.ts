@@ -5,12 +5,14 @@ import { registerCheck } from './check.js';
 import { registerCollect } from './collect.js';
 import { registerEdges } from './edges.js';
 import { registerInventory } from './inventory.js';
+import { registerReplay } from './replay.js';
 
 export type Register = (command: (nameAndArgs: string) => Command) => void;
 
 export const COMMANDS: Register[] = [
   registerCollect,
   registerEdges,
+  registerReplay,
   registerInventory,
   registerApply,
   registerCheck,

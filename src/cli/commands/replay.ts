@@ -1,0 +1,84 @@
+// `flowpol replay`: serve recorded flows as a Hubble Observer over real gRPC, so the live path
+// (`collect --server`, or the hubble CLI itself) can be exercised without a cluster.
+import { Option } from 'commander';
+import { expandInputs } from '../../collect/inputs.js';
+import { startReplayServer } from '../../collect/replay-server.js';
+import { UsageError } from '../../errors.js';
+import { collectList } from '../options.js';
+import type { Register } from './index.js';
+
+interface ReplayFlags {
+  listen: string;
+  allowRemote?: boolean;
+  rate?: number;
+  follow?: boolean;
+  loop?: boolean;
+  ringSize?: number;
+  tlsCertFile?: string;
+  tlsKeyFile?: string;
+  tlsClientCaFiles: string[];
+}
+
+const positive = (flag: string) => (value: string): number => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} ${value}: expected a positive number`);
+  return n;
+};
+
+export const registerReplay: Register = (command) => {
+  command('replay <recording...>')
+    .description('Serve recorded Hubble flows over gRPC (observer.Observer: GetFlows, ServerStatus), like a live\nHubble agent or Relay, for `flowpol collect --server` or `hubble observe --server`.')
+    .option('--listen <host:port>', 'address to listen on (port 0 picks a free port; loopback only unless --allow-remote)', '127.0.0.1:4245')
+    .option('--allow-remote', 'allow a non-loopback --listen address (serves your recordings to the network)')
+    .option('--rate <n>', 'flows per second entering the ring (default: the whole recording is there at start)', positive('--rate'))
+    .option('--follow', 'keep follow streams open after the recording ended (a quiet live agent)')
+    .option('--loop', 'play the recording again after its end, with times shifted past the previous pass')
+    .addOption(new Option('--ring-size <n>', 'ring capacity (max_flows): only the newest N observed flows can be asked for').argParser(positive('--ring-size')))
+    .option('--tls-cert-file <file>', 'serve TLS with this certificate (PEM)')
+    .option('--tls-key-file <file>', 'private key (PEM) of --tls-cert-file')
+    .option('--tls-client-ca-files <files>', 'require client certificates signed by these CAs (mTLS; comma list or repeated)', collectList, [] as string[])
+    .addHelpText(
+      'after',
+      `
+Examples:
+  flowpol replay recorded-flows/hubble-otel__basic-sample-10-flows.jsonl
+  flowpol replay --listen 127.0.0.1:0 flows.json         # prints the port it picked
+  flowpol replay --rate 200 --follow --loop flows.json   # an endless live-looking stream
+  flowpol replay --ring-size 4095 big.jsonl.gz           # behave like a default Hubble ring
+  flowpol replay --tls-cert-file srv.crt --tls-key-file srv.key --tls-client-ca-files ca.crt flows.json
+  flowpol collect --server 127.0.0.1:4245                # in another shell
+
+Prints "listening on HOST:PORT" on stderr, then serves until SIGINT/SIGTERM.`,
+    )
+    .action(async (recordings: string[], flags: ReplayFlags) => runReplay(recordings, flags));
+};
+
+async function runReplay(recordings: string[], flags: ReplayFlags): Promise<void> {
+  if ((flags.tlsCertFile === undefined) !== (flags.tlsKeyFile === undefined)) {
+    throw new UsageError('--tls-cert-file and --tls-key-file go together');
+  }
+  if (flags.tlsClientCaFiles.length > 0 && flags.tlsCertFile === undefined) {
+    throw new UsageError('--tls-client-ca-files needs --tls-cert-file/--tls-key-file (mTLS is TLS first)');
+  }
+  const server = await startReplayServer({
+    recordings: await expandInputs(recordings),
+    listen: flags.listen,
+    allowRemote: flags.allowRemote === true,
+    follow: flags.follow === true,
+    loop: flags.loop === true,
+    ...(flags.rate === undefined ? {} : { rate: flags.rate }),
+    ...(flags.ringSize === undefined ? {} : { ringSize: Math.floor(flags.ringSize) }),
+    ...(flags.tlsCertFile === undefined || flags.tlsKeyFile === undefined
+      ? {}
+      : { tls: { certFile: flags.tlsCertFile, keyFile: flags.tlsKeyFile, clientCaFiles: flags.tlsClientCaFiles } }),
+  });
+  process.stderr.write(`flowpol: replaying ${server.events} events\nlistening on ${server.address}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop).off('SIGTERM', stop);
+      resolve();
+    };
+    process.once('SIGINT', stop).once('SIGTERM', stop);
+  });
+  await server.close();
+}
