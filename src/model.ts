@@ -327,3 +327,87 @@ export interface Verdict {
   /** Decided at the destination pod. */
   ingress: SideVerdict;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Generated policies: PolicySet, Rule (task F, src/policy/generate.ts → manifests.ts)
+// ---------------------------------------------------------------------------------------------
+
+/** Which sides `flowpol generate` writes rules for (`--direction`). */
+export const GENERATE_DIRECTIONS = ['ingress', 'egress', 'both'] as const;
+export type GenerateDirection = (typeof GENERATE_DIRECTIONS)[number];
+
+/** The observed traffic behind a policy or a rule (no edges for rules added by `--always-dns`). */
+export interface TrafficSummary { edges: number; flows: number; firstSeen?: number; lastSeen?: number }
+
+/** A peer of a generated rule: what was observed, and the NetworkPolicy peer that selects it. */
+export interface RulePeer {
+  peer: Peer;
+  selector: NetworkPolicyPeer;
+  /** DNS names observed for this peer (cidr peers), sorted. */
+  names: string[];
+}
+
+/** One generated rule: every peer may use every port. Peers with identical port sets share a rule. */
+export interface Rule {
+  peers: RulePeer[];
+  /** Protocol always set; sorted by protocol, then port. */
+  ports: NetworkPolicyPort[];
+  traffic: TrafficSummary;
+  /** `--always-dns` added (some of) this rule's peers or ports without observed traffic. */
+  addedForDns: boolean;
+}
+
+/** One generated NetworkPolicy for one workload identity; rules parallel `spec.ingress/egress`. */
+export interface GeneratedPolicy {
+  identity: Identity;
+  policy: NetworkPolicy;
+  ingress: Rule[];
+  egress: Rule[];
+  traffic: TrafficSummary;
+}
+
+/**
+ * Why an edge did not become (all of) a rule, or deserves a look. `left-out-*` follow the user's
+ * options; `not-governed-*` is traffic NetworkPolicy cannot govern; `not-expressible-*` is
+ * traffic it governs but flowpol cannot select without an over-broad rule.
+ */
+export const EDGE_NOTE_CODES = [
+  'left-out-min-count', 'left-out-window',
+  'not-governed-host', 'not-governed-remote-node', 'not-governed-kube-apiserver',
+  'not-governed-health', 'not-governed-ingress', 'not-governed-unmanaged', 'not-governed-reserved',
+  'not-governed-icmp', 'not-governed-no-pod',
+  'not-expressible-world-without-ip', 'not-expressible-fqdn', 'not-expressible-unlabelled',
+  'not-expressible-namespace', 'not-expressible-port',
+  'allowed-despite-drops',
+] as const;
+export type EdgeNoteCode = (typeof EDGE_NOTE_CODES)[number];
+
+/** A note about one edge, attached to the policies of the workloads it concerns. */
+export interface EdgeNote {
+  code: EdgeNoteCode;
+  edge: Edge;
+  /** Workloads whose generated policy the note belongs to; empty = no policy (set-level). */
+  workloads: Identity[];
+  /** One line, for humans. */
+  message: string;
+}
+
+/**
+ * How a cross-namespace peer's namespace is selected. `name-label` when flows showed the
+ * namespace carrying `kubernetes.io/metadata.name`; `name-label-assumed` when its labels were
+ * never seen (the API server sets that label on every namespace since Kubernetes 1.21);
+ * `observed-labels` when its labels were seen without the name label and no other known
+ * namespace carries them all; `unselectable` otherwise (its peers are left out, with a note).
+ */
+export interface NamespaceSelection {
+  namespace: string;
+  basis: 'name-label' | 'name-label-assumed' | 'observed-labels' | 'unselectable';
+  selector?: LabelSelector;
+}
+
+/** Everything `generate` decided: policies (sorted by namespace, name) and what it left out. */
+export interface PolicySet {
+  policies: GeneratedPolicy[];
+  notes: EdgeNote[];
+  namespaces: NamespaceSelection[];
+}

@@ -1,0 +1,138 @@
+// PolicySet → text, byte for byte deterministic (no clock, sorted input, fixed YAML options).
+// YAML: a multi-document stream `kubectl apply -f` takes, each policy under a comment header
+// (the traffic behind it, its notes) and each rule under a comment with its own traffic; the
+// stream opens with what applies to the whole set. JSON: a `v1 List` (JSON has no comments; the
+// CLI prints the notes on stderr either way).
+import { Document } from 'yaml';
+import type { EdgeNote, GeneratedPolicy, PolicySet, PolicyType, Rule, TrafficSummary } from '../model.js';
+import { identityKey } from '../identity/identity.js';
+import type { GenerateOptions } from './generate.js';
+import { describeSelection, describeOptions, summarizeNotes } from './set-summary.js';
+
+export const MANIFEST_FORMATS = ['yaml', 'json'] as const;
+export type ManifestFormat = (typeof MANIFEST_FORMATS)[number];
+
+/** One output file of `--out-dir`. */
+export interface ManifestFile { name: string; content: string }
+
+/** File holding the notes no policy carries (with `--out-dir`); kubectl ignores `.txt` files. */
+export const NOTES_FILE = 'flowpol-notes.txt';
+
+const YAML_OPTIONS = { lineWidth: 0, aliasDuplicateObjects: false } as const;
+
+const iso = (ms: number | undefined): string => (ms === undefined ? '-' : new Date(ms).toISOString());
+const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`;
+const comment = (lines: readonly string[]): string => lines.map((l) => (l === '' ? '#' : `# ${l}`)).join('\n');
+
+export function describeTraffic(t: TrafficSummary): string {
+  if (t.edges === 0) return 'no observed traffic';
+  return `${plural(t.edges, 'edge')}, ${plural(t.flows, 'flow')}, first seen ${iso(t.firstSeen)}, last seen ${iso(t.lastSeen)}`;
+}
+
+/** Notes keyed by the policy (`ns/name`) they belong to; '' = no policy carries them. */
+export function notesByPolicy(set: PolicySet): Map<string, EdgeNote[]> {
+  const policyOf = new Map(set.policies.map((p) => [identityKey(p.identity), `${p.policy.metadata.namespace}/${p.policy.metadata.name}`]));
+  const out = new Map<string, EdgeNote[]>();
+  for (const note of set.notes) {
+    const owners = note.workloads.flatMap((id) => policyOf.get(identityKey(id)) ?? []);
+    for (const owner of owners.length > 0 ? owners : ['']) {
+      const list = out.get(owner);
+      if (list === undefined) out.set(owner, [note]);
+      else list.push(note);
+    }
+  }
+  return out;
+}
+
+function ruleComment(rule: Rule): string {
+  const added = rule.addedForDns ? ' (cluster DNS added by --always-dns)' : '';
+  return ` ${describeTraffic(rule.traffic)}${added}`;
+}
+
+function policyHeader(generated: GeneratedPolicy, notes: readonly EdgeNote[]): string[] {
+  const { metadata } = generated.policy;
+  const side = (rules: Rule[], type: PolicyType): string => {
+    const word = type.toLowerCase();
+    if (!(generated.policy.spec.policyTypes ?? []).includes(type)) return `${word}: not restricted (--direction)`;
+    if (rules.length === 0) return `${word}: none observed, all denied`;
+    return `${word}: ${plural(rules.length, 'rule')}, ${plural(rules.reduce((n, r) => n + r.peers.length, 0), 'peer')}`;
+  };
+  const lines = [
+    `${metadata.namespace}/${metadata.name} for workload ${identityKey(generated.identity)}`,
+    `traffic: ${describeTraffic(generated.traffic)}`,
+    `${side(generated.ingress, 'Ingress')}; ${side(generated.egress, 'Egress')}`,
+  ];
+  if (notes.length > 0) lines.push(`notes (${notes.length}):`, ...notes.map((n) => `  [${n.code}] ${n.message}`));
+  return lines;
+}
+
+function policyYaml(generated: GeneratedPolicy, notes: readonly EdgeNote[]): string {
+  const doc = new Document(generated.policy, YAML_OPTIONS);
+  for (const [field, rules] of [['ingress', generated.ingress], ['egress', generated.egress]] as const) {
+    rules.forEach((rule, i) => {
+      const node = doc.getIn(['spec', field, i], true) as { commentBefore?: string } | undefined;
+      if (node !== undefined) node.commentBefore = ruleComment(rule);
+      rule.peers.forEach((peer, j) => {
+        if (peer.names.length === 0) return;
+        const cidr = doc.getIn(['spec', field, i, field === 'ingress' ? 'from' : 'to', j, 'ipBlock', 'cidr'], true);
+        if (cidr !== undefined) (cidr as { comment?: string }).comment = ` ${peer.names.join(', ')}`;
+      });
+    });
+  }
+  return `${comment(policyHeader(generated, notes))}\n${doc.toString(YAML_OPTIONS)}`;
+}
+
+function setHeader(set: PolicySet, options: GenerateOptions, unowned: readonly EdgeNote[]): string[] {
+  const namespaces = new Set(set.policies.map((p) => p.identity.namespace));
+  const lines = [
+    'NetworkPolicies learned by `flowpol generate` from observed Hubble flows. Review before applying.',
+    `options: ${describeOptions(options)}`,
+    `${plural(set.policies.length, 'policy', 'policies')} in ${plural(namespaces.size, 'namespace')}`,
+    'ipBlock peers are meant to match only addresses outside the cluster (as Cilium enforces them).',
+  ];
+  if (set.namespaces.length > 0) lines.push('namespace selectors:', ...set.namespaces.map((s) => `  ${describeSelection(s)}`));
+  lines.push(...summarizeNotes(set.notes));
+  if (unowned.length > 0) {
+    lines.push(`notes no policy carries (${unowned.length}):`, ...unowned.map((n) => `  [${n.code}] ${n.message}`));
+  }
+  return lines;
+}
+
+function yamlStream(set: PolicySet, policies: readonly GeneratedPolicy[], options: GenerateOptions, notes: Map<string, EdgeNote[]>, unowned: readonly EdgeNote[]): string {
+  const docs = policies.map((p) => policyYaml(p, notes.get(`${p.policy.metadata.namespace}/${p.policy.metadata.name}`) ?? []));
+  const header = comment(setHeader(set, options, unowned));
+  if (docs.length === 0) return `${header}\n`;
+  return `${header}\n#\n${docs.join('---\n')}`;
+}
+
+function jsonList(policies: readonly GeneratedPolicy[]): string {
+  return `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: policies.map((p) => p.policy) }, null, 2)}\n`;
+}
+
+/** The whole set as one YAML stream or JSON List. */
+export function renderManifests(set: PolicySet, options: GenerateOptions, format: ManifestFormat): string {
+  if (format === 'json') return jsonList(set.policies);
+  const notes = notesByPolicy(set);
+  return yamlStream(set, set.policies, options, notes, notes.get('') ?? []);
+}
+
+/** `--out-dir`: one file per namespace (`<ns>.yaml|json`), plus NOTES_FILE when notes have no policy. */
+export function renderNamespaceFiles(set: PolicySet, options: GenerateOptions, format: ManifestFormat): ManifestFile[] {
+  const byNamespace = new Map<string, GeneratedPolicy[]>();
+  for (const p of set.policies) {
+    const list = byNamespace.get(p.identity.namespace);
+    if (list === undefined) byNamespace.set(p.identity.namespace, [p]);
+    else list.push(p);
+  }
+  const notes = notesByPolicy(set);
+  const unowned = notes.get('') ?? [];
+  const files: ManifestFile[] = [...byNamespace].map(([ns, policies]) => ({
+    name: `${ns}.${format}`,
+    content: format === 'json' ? jsonList(policies) : yamlStream({ ...set, policies }, policies, options, notes, []),
+  }));
+  if (unowned.length > 0) {
+    const text = [`Notes of flowpol generate that no policy carries (${unowned.length}):`, ...unowned.map((n) => `[${n.code}] ${n.message}`)];
+    files.push({ name: NOTES_FILE, content: `${text.join('\n')}\n` });
+  }
+  return files.sort((a, b) => (a.name < b.name ? -1 : 1));
+}

@@ -1,0 +1,95 @@
+// Observed peers → NetworkPolicy peers. Same-namespace workloads become a podSelector alone;
+// workloads of another namespace a namespaceSelector AND podSelector in one peer; addresses
+// outside the cluster an ipBlock (per address by default, or aggregated to `--cidr-prefix`).
+// Everything else gets a note code instead of a rule (see edge-notes.ts).
+import { identityKey } from '../identity/identity.js';
+import type { EdgeNoteCode, Identity, LabelSelector, NetworkPolicyPeer, Peer } from '../model.js';
+import { reservedNoteCode } from './edge-notes.js';
+import { type Cidr, formatCidr, parseCidr } from './ip.js';
+import type { NamespaceSelectors, PodSelectors } from './workload-selectors.js';
+
+/** `--cidr-prefix` / `--cidr-prefix-v6`: 32 and 128 keep one ipBlock per observed address. */
+export interface CidrPrefixes { v4: number; v6: number }
+
+/** A peer ready for a rule: `key` merges equal peers, `sortKey` orders them for output. */
+export interface K8sPeer { key: string; sortKey: string; peer: Peer; selector: NetworkPolicyPeer }
+
+export type PeerTranslation = { ok: true; peer: K8sPeer } | { ok: false; code: EdgeNoteCode };
+
+/** The cluster DNS pods `--always-dns` allows: kube-system, `k8s-app: kube-dns`. */
+export const CLUSTER_DNS: Identity = { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } };
+
+/** RFC 5952 text of an IPv6 network: lowercase, the longest run (≥ 2) of zero groups as `::`. */
+function formatCanonical(cidr: Cidr): string {
+  if (cidr.family === 4) return formatCidr(cidr);
+  const groups: string[] = [];
+  for (let shift = 112n; shift >= 0n; shift -= 16n) groups.push(((cidr.network >> shift) & 0xffffn).toString(16));
+  let bestStart = -1;
+  let bestLength = 1;
+  for (let i = 0; i < groups.length; ) {
+    let j = i;
+    while (j < groups.length && groups[j] === '0') j++;
+    if (j - i > bestLength) [bestStart, bestLength] = [i, j - i];
+    i = j === i ? i + 1 : j;
+  }
+  const text =
+    bestStart < 0
+      ? groups.join(':')
+      : `${groups.slice(0, bestStart).join(':')}::${groups.slice(bestStart + bestLength).join(':')}`;
+  return `${text}/${cidr.prefix}`;
+}
+
+export class PeerTranslator {
+  constructor(
+    private readonly pods: PodSelectors,
+    private readonly namespaces: NamespaceSelectors,
+    private readonly prefixes: CidrPrefixes,
+  ) {}
+
+  /** How a policy in `policyNamespace` selects `peer`, or why it cannot. */
+  translate(peer: Peer, policyNamespace: string): PeerTranslation {
+    switch (peer.kind) {
+      case 'workload':
+        return this.workload(peer.identity, policyNamespace, true);
+      case 'cidr':
+        return this.cidr(peer.cidr);
+      case 'fqdn':
+        return { ok: false, code: 'not-expressible-fqdn' };
+      case 'reserved':
+        return { ok: false, code: reservedNoteCode(peer.entity) };
+    }
+  }
+
+  /** The `--always-dns` peer: every kube-dns pod (plain matchLabels, never narrowed). */
+  clusterDns(policyNamespace: string): PeerTranslation {
+    return this.workload(CLUSTER_DNS, policyNamespace, false);
+  }
+
+  private workload(identity: Identity, policyNamespace: string, exact: boolean): PeerTranslation {
+    const podSelector: LabelSelector | undefined = this.pods.selector(identity, exact);
+    if (podSelector === undefined) return { ok: false, code: 'not-expressible-unlabelled' };
+    const key = identityKey(identity);
+    const peer: Peer = { kind: 'workload', identity };
+    if (identity.namespace === policyNamespace) {
+      return { ok: true, peer: { key, sortKey: `0 ${key}`, peer, selector: { podSelector } } };
+    }
+    const ns = this.namespaces.selection(identity.namespace);
+    if (ns.selector === undefined) return { ok: false, code: 'not-expressible-namespace' };
+    return { ok: true, peer: { key, sortKey: `1 ${key}`, peer, selector: { namespaceSelector: ns.selector, podSelector } } };
+  }
+
+  private cidr(text: string): PeerTranslation {
+    const observed = parseCidr(text);
+    if (!observed.ok) return { ok: false, code: 'not-expressible-world-without-ip' };
+    const limit = observed.value.family === 4 ? this.prefixes.v4 : this.prefixes.v6;
+    const prefix = Math.min(observed.value.prefix, limit);
+    // parseCidr clears the host bits beyond the (shorter) prefix: that is the aggregation.
+    const aggregated = parseCidr(`${text.slice(0, text.indexOf('/'))}/${prefix}`);
+    if (!aggregated.ok) return { ok: false, code: 'not-expressible-world-without-ip' };
+    const cidr = aggregated.value;
+    const formatted = formatCanonical(cidr);
+    const sortKey = `2 ${cidr.family} ${cidr.network.toString(16).padStart(32, '0')} ${String(prefix).padStart(3, '0')}`;
+    const peer: Peer = { kind: 'cidr', cidr: formatted };
+    return { ok: true, peer: { key: `cidr:${formatted}`, sortKey, peer, selector: { ipBlock: { cidr: formatted } } } };
+  }
+}

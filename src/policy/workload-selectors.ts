@@ -1,0 +1,117 @@
+// Selectors for known workloads and namespaces, as narrow as what was observed allows.
+//
+// Pods: an identity is selected by its stable labels (matchLabels). Where another identity of
+// the same namespace carries all those labels and more (app=web vs app=web,track=canary), the
+// extra keys are excluded with `DoesNotExist`, so the selector matches exactly one known
+// identity. An identity with no labels cannot be selected without selecting its whole namespace.
+//
+// Namespaces (for peers in another namespace than the policy): see `NamespaceSelection` in
+// model.ts for the four cases. A namespace whose labels were never seen in flows (or seen
+// empty) is assumed to carry `kubernetes.io/metadata.name`, which the API server sets on every
+// namespace since Kubernetes 1.21; the output says so for each such namespace.
+import type { Identity, LabelSelector, LabelSelectorRequirement, Namespace, NamespaceSelection } from '../model.js';
+import { NAMESPACE_NAME_LABEL } from './evaluate.js';
+
+export { NAMESPACE_NAME_LABEL };
+
+const pairKey = (key: string, value: string): string => `${key}\u0000${value}`;
+
+function sortedLabels(labels: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(labels).sort()) out[key] = labels[key] ?? '';
+  return out;
+}
+
+/** Pod selectors for the identities of each namespace. */
+export class PodSelectors {
+  /** namespace → label pair → identities carrying it */
+  private readonly index = new Map<string, Map<string, Identity[]>>();
+
+  constructor(identities: readonly Identity[]) {
+    for (const identity of identities) {
+      let byPair = this.index.get(identity.namespace);
+      if (byPair === undefined) this.index.set(identity.namespace, (byPair = new Map()));
+      for (const [key, value] of Object.entries(identity.labels)) {
+        const pair = pairKey(key, value);
+        const list = byPair.get(pair);
+        if (list === undefined) byPair.set(pair, [identity]);
+        else list.push(identity);
+      }
+    }
+  }
+
+  /**
+   * The selector matching `identity` and no other known identity of its namespace; `exact:false`
+   * gives plain matchLabels (for `--always-dns`, meant to match every DNS pod). undefined when the
+   * identity has no labels.
+   */
+  selector(identity: Identity, exact = true): LabelSelector | undefined {
+    const keys = Object.keys(identity.labels);
+    if (keys.length === 0) return undefined;
+    const matchLabels = sortedLabels(identity.labels);
+    if (!exact) return { matchLabels };
+    const extra = new Set<string>();
+    for (const other of this.candidates(identity)) {
+      const otherKeys = Object.keys(other.labels);
+      if (otherKeys.length <= keys.length) continue;
+      if (!keys.every((k) => other.labels[k] === identity.labels[k])) continue;
+      for (const k of otherKeys) if (!(k in identity.labels)) extra.add(k);
+    }
+    if (extra.size === 0) return { matchLabels };
+    const matchExpressions: LabelSelectorRequirement[] = [...extra]
+      .sort()
+      .map((key) => ({ key, operator: 'DoesNotExist' }));
+    return { matchLabels, matchExpressions };
+  }
+
+  /** Identities sharing the identity's rarest label pair (every superset carries that pair). */
+  private candidates(identity: Identity): readonly Identity[] {
+    const byPair = this.index.get(identity.namespace);
+    let best: readonly Identity[] = [];
+    let bestSize = Infinity;
+    for (const [key, value] of Object.entries(identity.labels)) {
+      const list = byPair?.get(pairKey(key, value)) ?? [];
+      if (list.length < bestSize) {
+        best = list;
+        bestSize = list.length;
+      }
+    }
+    return best;
+  }
+}
+
+/** How to select each namespace from a policy in another namespace. */
+export class NamespaceSelectors {
+  private readonly known = new Map<string, Record<string, string>>();
+  private readonly decided = new Map<string, NamespaceSelection>();
+
+  constructor(namespaces: readonly Namespace[]) {
+    for (const ns of namespaces) {
+      if (Object.keys(ns.labels).length > 0) this.known.set(ns.name, ns.labels);
+    }
+  }
+
+  selection(namespace: string): NamespaceSelection {
+    let found = this.decided.get(namespace);
+    if (found === undefined) this.decided.set(namespace, (found = this.decide(namespace)));
+    return found;
+  }
+
+  /** Every namespace selected so far, sorted by name. */
+  used(): NamespaceSelection[] {
+    return [...this.decided.values()].sort((a, b) => (a.namespace < b.namespace ? -1 : 1));
+  }
+
+  private decide(namespace: string): NamespaceSelection {
+    const byName: LabelSelector = { matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } };
+    const labels = this.known.get(namespace);
+    if (labels === undefined) return { namespace, basis: 'name-label-assumed', selector: byName };
+    if (labels[NAMESPACE_NAME_LABEL] === namespace) return { namespace, basis: 'name-label', selector: byName };
+    const entries = Object.entries(labels);
+    const shared = [...this.known].some(
+      ([other, otherLabels]) => other !== namespace && entries.every(([k, v]) => otherLabels[k] === v),
+    );
+    if (shared) return { namespace, basis: 'unselectable' };
+    return { namespace, basis: 'observed-labels', selector: { matchLabels: sortedLabels(labels) } };
+  }
+}
