@@ -1,0 +1,156 @@
+// Folding: the many events of one connection → one request edge (source peer → destination
+// peer : protocol/port). Rules, in order (hubble-format.md §A.7–A.8):
+//
+// 1. Only policy decisions count: verdict FORWARDED, DROPPED, AUDIT or REDIRECTED, and no
+//    socket-level trace events (trace-sock, type 7) — else `not-a-decision`.
+// 2. Direction of the event:
+//    * L7 records: REQUEST is the request; a RESPONSE is swapped back to the request direction
+//      (source = the client), so a response-only capture still yields its edge and a pair counts
+//      once (rule 4);
+//    * TCP SYN without ACK is the request wherever it was seen; SYN+ACK is a reply;
+//    * ICMP echo request (v4 8, v6 128) is a request, echo reply (0, 129) a reply;
+//    * `is_reply` true → reply (`reply`); false → request (the deprecated `reply: true` is mapped
+//      to isReply by the reader);
+//    * `is_reply` absent: DROPPED by policy (POLICY_DENIED/POLICY_DENY/AUTH_REQUIRED, or no reason
+//      given) is a request — Hubble assumes drops are not replies. Otherwise, when the traffic
+//      direction is known the event is a request: Hubble sets `is_reply` whenever the datapath
+//      knows the conntrack state and omits the direction when it does not, so "direction known,
+//      is_reply absent" only happens in old data (2021, Cilium ≤ 1.10) where `reply` was omitted
+//      for false. Events with neither (TO_OVERLAY, FROM_*, non-policy drops) are
+//      `unknown-direction`.
+// 3. The edge port is the destination port of the request (ICMP: the ICMP type); port 0 or no L4
+//    is `no-port`; VRRP/IGMP are `unsupported-protocol`. Reply ports are never learned because
+//    replies never get here.
+// 4. The same connection (protocol, source ip:port, destination ip:port; ICMP: addresses and
+//    type) seen again within `windowMs` of its last event — another observation point, another
+//    node through Relay, the type-5 + type-1 pair of one dropped packet, SYN retransmits, later
+//    packets of the request side — is a `duplicate`. Memory is bounded: at most `maxConnections`
+//    are remembered (least recently seen evicted) and entries older than the window are dropped.
+import type { Endpoint, Flow, ObservedEdge, EdgeProtocol } from '../model.js';
+import type { IdentityOptions } from './identity.js';
+import { normaliseName, peerKey, peerOf } from './peer.js';
+
+export const FOLD_REASONS = [
+  'reply', 'duplicate', 'unknown-direction', 'no-port', 'unsupported-protocol', 'not-a-decision',
+] as const;
+export type FoldReason = (typeof FOLD_REASONS)[number];
+
+export type FoldResult = { kind: 'edge'; edge: ObservedEdge } | { kind: 'folded'; reason: FoldReason };
+
+export interface FolderOptions extends IdentityOptions {
+  /** Events of one connection closer than this (ms, by event time) are one edge. Default 30 s. */
+  windowMs?: number;
+  /** Most connections remembered at once. Default 200 000. */
+  maxConnections?: number;
+}
+
+const DECISIONS: ReadonlySet<string> = new Set(['FORWARDED', 'DROPPED', 'AUDIT', 'REDIRECTED']);
+const POLICY_DROPS: ReadonlySet<string> = new Set(['POLICY_DENIED', 'POLICY_DENY', 'AUTH_REQUIRED']);
+const TRACE_SOCK = 7;
+const ECHO_REQUEST: Readonly<Record<string, number>> = { ICMPv4: 8, ICMPv6: 128 };
+const ECHO_REPLY: Readonly<Record<string, number>> = { ICMPv4: 0, ICMPv6: 129 };
+
+type Direction = 'request' | 'response' | FoldReason;
+
+/** Stateful (bounded memory) folder: many events of one connection → one request edge. */
+export class EdgeFolder {
+  private readonly seen = new Map<string, number>();
+  private readonly windowMs: number;
+  private readonly maxConnections: number;
+  private latest = -Infinity;
+
+  constructor(private readonly opts: FolderOptions) {
+    this.windowMs = opts.windowMs ?? 30_000;
+    this.maxConnections = opts.maxConnections ?? 200_000;
+  }
+
+  fold(flow: Flow): FoldResult {
+    const direction = directionOf(flow);
+    if (direction !== 'request' && direction !== 'response') return { kind: 'folded', reason: direction };
+    const l4 = flow.l4;
+    if (l4 === undefined) return { kind: 'folded', reason: 'no-port' };
+    const swap = direction === 'response';
+    const [src, dst] = swap ? [flow.destination, flow.source] : [flow.source, flow.destination];
+    let port: number;
+    let connection: string;
+    switch (l4.protocol) {
+      case 'VRRP':
+      case 'IGMP':
+        return { kind: 'folded', reason: 'unsupported-protocol' };
+      case 'ICMPv4':
+      case 'ICMPv6':
+        port = l4.type;
+        connection = `${l4.protocol}|${address(src)}|${address(dst)}|${port}`;
+        break;
+      case 'TCP':
+      case 'UDP':
+      case 'SCTP': {
+        port = swap ? l4.sourcePort : l4.destinationPort;
+        if (port === 0) return { kind: 'folded', reason: 'no-port' };
+        const srcPort = swap ? l4.destinationPort : l4.sourcePort;
+        connection = `${l4.protocol}|${address(src)}|${srcPort}|${address(dst)}|${port}`;
+      }
+    }
+    const protocol: EdgeProtocol = l4.protocol;
+    if (this.isDuplicate(connection, flow.time)) return { kind: 'folded', reason: 'duplicate' };
+    const names = swap ? flow.sourceNames : flow.destinationNames;
+    const edge: ObservedEdge = {
+      source: peerOf(src, this.opts, swap ? flow.destinationNames : flow.sourceNames),
+      destination: peerOf(dst, this.opts, names),
+      protocol,
+      port,
+      observedVerdict: flow.observedVerdict,
+      time: flow.time,
+      destinationNames: names.length === 0 ? [] : [...new Set(names.map(normaliseName))].sort(),
+    };
+    return { kind: 'edge', edge };
+  }
+
+  /** Remember the connection; true when it was already seen within the window. */
+  private isDuplicate(connection: string, time: number): boolean {
+    const last = this.seen.get(connection);
+    if (last !== undefined) this.seen.delete(connection);
+    this.seen.set(connection, Math.max(time, last ?? time));
+    if (time > this.latest) this.latest = time;
+    this.evict();
+    return last !== undefined && Math.abs(time - last) <= this.windowMs;
+  }
+
+  private evict(): void {
+    const horizon = this.latest - this.windowMs;
+    for (const [key, time] of this.seen) {
+      if (this.seen.size <= this.maxConnections && time >= horizon) break;
+      this.seen.delete(key);
+    }
+  }
+}
+
+/** Stable key of an edge: `<source peerKey> > <destination peerKey> <protocol>/<port>`. */
+export function edgeKey(e: Pick<ObservedEdge, 'source' | 'destination' | 'protocol' | 'port'>): string {
+  return `${peerKey(e.source)} > ${peerKey(e.destination)} ${e.protocol}/${e.port}`;
+}
+
+/** Rule 1 and 2 of the header comment. */
+function directionOf(flow: Flow): Direction {
+  if (!DECISIONS.has(flow.observedVerdict) || flow.flowType === 'SOCK' || flow.eventType?.type === TRACE_SOCK) return 'not-a-decision';
+  const l7 = flow.l7?.type;
+  if (l7 === 'REQUEST') return 'request';
+  if (l7 === 'RESPONSE') return 'response';
+  const l4 = flow.l4;
+  if (l4?.protocol === 'TCP' && l4.flags.SYN === true) return l4.flags.ACK === true ? 'reply' : 'request';
+  if (l4?.protocol === 'ICMPv4' || l4?.protocol === 'ICMPv6') {
+    if (l4.type === ECHO_REQUEST[l4.protocol]) return 'request';
+    if (l4.type === ECHO_REPLY[l4.protocol]) return 'reply';
+  }
+  if (flow.isReply === true) return 'reply';
+  if (flow.isReply === false) return 'request';
+  if (flow.observedVerdict === 'DROPPED') {
+    return flow.dropReason === undefined || POLICY_DROPS.has(flow.dropReason) ? 'request' : 'unknown-direction';
+  }
+  return flow.trafficDirection === 'TRAFFIC_DIRECTION_UNKNOWN' ? 'unknown-direction' : 'request';
+}
+
+/** The address that identifies an endpoint in a connection key (the identity when no IP). */
+function address(ep: Endpoint): string {
+  return ep.ip ?? `#${ep.identity ?? ''}/${ep.podName ?? ''}`;
+}

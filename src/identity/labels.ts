@@ -1,0 +1,72 @@
+// Cilium label strings (`source:key=value`) and the one table of labels that are not part of a
+// workload's stable identity.
+
+export interface ParsedLabel { source: string; key: string; value: string | undefined }
+
+/**
+ * A label key to drop: an exact key, or a prefix ending in '*'; with the reason it is dropped.
+ * `keep: true` marks an exception placed before the drop rules (the first matching rule decides).
+ */
+export interface LabelRule { pattern: string; reason: string; keep?: true }
+
+/**
+ * Split `k8s:app=web` on the first ':' (source) and the first '=' (key/value). Keys may hold '/'
+ * and '.'; the value may be empty (`k8s:foo=`); reserved labels have no '=' (value undefined).
+ * A string without ':' has the source `unspec` (Cilium's default source).
+ */
+export function parseLabel(raw: string): ParsedLabel {
+  const colon = raw.indexOf(':');
+  const source = colon === -1 ? 'unspec' : raw.slice(0, colon);
+  const rest = colon === -1 ? raw : raw.slice(colon + 1);
+  const eq = rest.indexOf('=');
+  return eq === -1 ? { source, key: rest, value: undefined } : { source, key: rest.slice(0, eq), value: rest.slice(eq + 1) };
+}
+
+/** Prefix of the `k8s:` labels that carry the pod's namespace's own labels. */
+export const NAMESPACE_LABEL_PREFIX = 'io.cilium.k8s.namespace.labels.';
+/** The `k8s:` label that names the pod's namespace. */
+export const POD_NAMESPACE_LABEL = 'io.kubernetes.pod.namespace';
+
+/**
+ * `k8s:` label keys that are not part of a workload identity (issue 3). Volatile ones change per
+ * pod, revision or run; the Cilium-derived ones are not pod labels a podSelector can match.
+ * `--drop-labels/--keep-labels` adjust this list (see withLabelOverrides).
+ */
+export const VOLATILE_LABEL_RULES: readonly LabelRule[] = [
+  { pattern: POD_NAMESPACE_LABEL, reason: 'it is the namespace, kept as the identity namespace' },
+  { pattern: 'io.cilium.k8s.policy.*', reason: 'Cilium-derived (service account, cluster), not a pod label' },
+  { pattern: `${NAMESPACE_LABEL_PREFIX}*`, reason: "the namespace's labels, kept as namespace labels for namespaceSelectors" },
+  { pattern: 'pod-template-hash', reason: 'changes with every Deployment rollout' },
+  { pattern: 'controller-revision-hash', reason: 'changes with every StatefulSet/DaemonSet revision' },
+  { pattern: 'pod-template-generation', reason: 'changes with every DaemonSet revision' },
+  { pattern: 'statefulset.kubernetes.io/pod-name', reason: 'unique per StatefulSet pod' },
+  { pattern: 'apps.kubernetes.io/pod-index', reason: 'unique per StatefulSet pod' },
+  { pattern: 'controller-uid', reason: 'unique per Job run' },
+  { pattern: 'batch.kubernetes.io/controller-uid', reason: 'unique per Job run' },
+  { pattern: 'job-name', reason: 'unique per Job run (CronJob runs fold into one workload)' },
+  { pattern: 'batch.kubernetes.io/job-name', reason: 'unique per Job run (CronJob runs fold into one workload)' },
+  { pattern: 'topology.kubernetes.io/*', reason: 'where the pod runs, not what it is' },
+];
+
+/** The first rule whose pattern matches `key`, if any. */
+export function matchRule(key: string, rules: readonly LabelRule[]): LabelRule | undefined {
+  for (const rule of rules) if (patternMatches(rule.pattern, key)) return rule;
+  return undefined;
+}
+
+export function patternMatches(pattern: string, key: string): boolean {
+  return pattern.endsWith('*') ? key.startsWith(pattern.slice(0, -1)) : key === pattern;
+}
+
+/**
+ * `rules` adjusted by the user (`--drop-labels a,b*`, `--keep-labels c`): each keep pattern
+ * becomes a keep exception in front (so `--keep-labels topology.kubernetes.io/zone` keeps that
+ * key although `topology.kubernetes.io/*` is dropped), each drop pattern a rule at the end.
+ */
+export function withLabelOverrides(
+  rules: readonly LabelRule[], overrides: { drop?: readonly string[]; keep?: readonly string[] },
+): LabelRule[] {
+  const keep: LabelRule[] = (overrides.keep ?? []).map((pattern) => ({ pattern, reason: 'kept by --keep-labels', keep: true }));
+  const drop: LabelRule[] = (overrides.drop ?? []).map((pattern) => ({ pattern, reason: 'dropped by --drop-labels' }));
+  return [...keep, ...rules, ...drop];
+}
