@@ -38,7 +38,7 @@ export type FoldReason = (typeof FOLD_REASONS)[number];
 export type FoldResult = { kind: 'edge'; edge: ObservedEdge } | { kind: 'folded'; reason: FoldReason };
 
 export interface FolderOptions extends IdentityOptions {
-  /** Events of one connection closer than this (ms, by event time) are one edge. Default 30 s. */
+  /** Events of one connection closer than this (ms, by event time) are one edge. Default 60 s (longer than the largest gap between TCP SYN retransmits, 32 s). */
   windowMs?: number;
   /** Most connections remembered at once. Default 200 000. */
   maxConnections?: number;
@@ -60,7 +60,7 @@ export class EdgeFolder {
   private latest = -Infinity;
 
   constructor(private readonly opts: FolderOptions) {
-    this.windowMs = opts.windowMs ?? 30_000;
+    this.windowMs = opts.windowMs ?? 60_000;
     this.maxConnections = opts.maxConnections ?? 200_000;
   }
 
