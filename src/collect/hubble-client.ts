@@ -64,7 +64,8 @@ export interface HubbleServerStatus {
 /** `--all`: the whole ring (2^53−1 is more than any ring, and safe as a JS number). */
 export const ALL_FLOWS = Number.MAX_SAFE_INTEGER;
 const RESUME_WINDOW_MS = 2000;
-const RETRYABLE = new Set<number>([grpc.status.UNAVAILABLE, grpc.status.INTERNAL, grpc.status.UNKNOWN, grpc.status.ABORTED]);
+// CANCELLED that we did not ask for is the server cutting the stream (e.g. shutting down).
+const RETRYABLE = new Set<number>([grpc.status.UNAVAILABLE, grpc.status.INTERNAL, grpc.status.UNKNOWN, grpc.status.ABORTED, grpc.status.CANCELLED]);
 
 /** The GetFlows request for a query; namespaces become Hubble's `ns/` whitelist pair. */
 export function flowsRequest(q: Omit<HubbleFlowQuery, 'onNotice' | 'maxReconnects'>): GetFlowsRequest {
@@ -95,6 +96,7 @@ export class HubbleClient {
   private readonly dialTimeoutMs: number;
   private readonly requestTimeoutMs: number;
   private readonly calls = new Set<grpc.ClientReadableStream<unknown>>();
+  private closed = false;
   readonly target: string;
 
   constructor(options: HubbleConnectOptions) {
@@ -174,14 +176,14 @@ export class HubbleClient {
           return;
         } catch (err) {
           const e = err as grpc.ServiceError;
-          if (closed || e.code === grpc.status.CANCELLED) return;
+          if (closed || self.closed) return;
           if (!established || !RETRYABLE.has(e.code) || attempt >= maxReconnects) throw grpcError(e, self.target);
           attempt++;
           brokenAt ??= Date.now();
           const delayMs = Math.min(250 * 2 ** (attempt - 1), 5000);
-          query.onNotice?.({ kind: 'reconnecting', attempt, delayMs, reason: oneLine(e.details || e.message) });
+          query.onNotice?.({ kind: 'reconnecting', attempt, delayMs, reason: cause(e) });
           await new Promise((r) => setTimeout(r, delayMs));
-          if (closed) return;
+          if (closed || self.closed) return;
         } finally {
           self.calls.delete(call);
           call.cancel();
@@ -199,6 +201,7 @@ export class HubbleClient {
   }
 
   close(): void {
+    this.closed = true;
     for (const call of this.calls) call.cancel();
     this.client.close();
   }
@@ -259,23 +262,42 @@ function tlsCredentials(tls: HubbleTlsOptions): grpc.ChannelCredentials {
 
 const oneLine = (s: string): string => s.replace(/\s+/g, ' ').trim();
 
+/** grpc-js wraps the real cause in boilerplate; keep the cause only. */
+function cause(err: grpc.ServiceError): string {
+  return oneLine(err.details || err.message)
+    .replace(/^No connection established\. Last error: /, '')
+    .replace(/ ?\(\d{4}-\d\d-\d\dT[^)]*\)/g, '')
+    .replace(/\. Resolution note:.*$/, '')
+    .replace(/^(Error( \[\w+\])?: )/, '')
+    .replace(/^[0-9A-F]+:error:[0-9A-F]+:SSL routines:\w+:([^:]+):.*$/, '$1');
+}
+
+const TLS_HINTS: readonly [RegExp, string][] = [
+  [/altnames|ALTNAME/, 'the server certificate does not carry that name: set --tls-server-name to a name it carries'],
+  [/self[- ]signed|unable to (verify|get)|certificate chain|UNABLE_TO/, 'the server certificate is not signed by a CA in --tls-ca-cert-files'],
+  [/certificate required|handshake failure|bad certificate|unknown ca/, 'the server requires a valid client certificate: pass --tls-client-cert-file and --tls-client-key-file'],
+  [/expired/, 'a certificate has expired'],
+  [/wrong version number|packet length too long/, 'the server does not speak TLS: drop --tls / tls://'],
+];
+
 /** A gRPC failure as one clear line with a stable code (never a stack). */
 export function grpcError(err: grpc.ServiceError, target: string): OperationalError {
-  const detail = oneLine(err.details || err.message);
+  const detail = cause(err);
   const where = `Hubble at ${target}`;
-  if (/certificate|self[- ]signed|CERT_|altnames|SSL|TLS|handshake|alert/i.test(detail)) {
-    return new OperationalError('E_HUBBLE_TLS', `TLS with ${where} failed: ${detail} (check --tls-ca-cert-files, --tls-server-name, --tls-client-cert-file/--tls-client-key-file)`);
+  const tlsHint = TLS_HINTS.find(([re]) => re.test(detail));
+  if (tlsHint || /certificate|SSL|TLS/i.test(detail)) {
+    return new OperationalError('E_HUBBLE_TLS', `TLS with ${where} failed: ${detail}${tlsHint ? ` (${tlsHint[1]})` : ''}`);
   }
   switch (err.code) {
     case grpc.status.UNAUTHENTICATED:
     case grpc.status.PERMISSION_DENIED:
-      return new OperationalError('E_HUBBLE_AUTH', `${where} refused the credentials: ${detail} (check --basic-auth-username/--basic-auth-password or the client certificate)`);
+      return new OperationalError('E_HUBBLE_AUTH', `${where} refused the credentials: ${detail} (check --basic-auth-username/--basic-auth-password)`);
     case grpc.status.DEADLINE_EXCEEDED:
       return new OperationalError('E_HUBBLE_TIMEOUT', `${where} did not answer in time: ${detail}`);
     case grpc.status.UNIMPLEMENTED:
       return new OperationalError('E_HUBBLE_PROTOCOL', `${where} does not serve observer.Observer (is it a Hubble agent or Relay?): ${detail}`);
     case grpc.status.UNAVAILABLE:
-      return new OperationalError('E_HUBBLE_UNAVAILABLE', `cannot reach ${where}: ${detail} (is the server running? try --server host:port)`);
+      return new OperationalError('E_HUBBLE_UNAVAILABLE', `cannot reach ${where}: ${detail} (is it running? a TLS server needs --tls)`);
     default:
       return new OperationalError('E_HUBBLE_GRPC', `${where} failed: ${grpc.status[err.code] ?? err.code}: ${detail}`);
   }

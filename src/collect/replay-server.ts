@@ -38,6 +38,7 @@ export interface ReplayServer {
   port: number;
   /** Events loaded from the recordings (flows + lost events + node status). */
   events: number;
+  /** Stops serving at once; open streams are cut, not ended. */
   close(): Promise<void>;
 }
 
@@ -77,11 +78,11 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
     address: `${host}:${bound}`,
     port: bound,
     events: timeline.entries.length,
-    close: () => new Promise<void>((resolve) => {
+    // Like a killed agent: open streams are cut (clients see UNAVAILABLE and may reconnect).
+    close: async () => {
+      server.forceShutdown();
       timeline.stop();
-      server.tryShutdown(() => resolve());
-      setTimeout(() => server.forceShutdown(), 1000).unref();
-    }),
+    },
   };
 }
 
