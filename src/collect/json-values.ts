@@ -80,7 +80,7 @@ export class JsonValueSplitter {
       this.partial = '';
       this.segmentAt(text, this.partialLine, out);
     }
-    if (this.depth > 0) this.fail(out, this.valueLine, 'truncated JSON value: the input ended before it was closed');
+    if (this.depth > 0) this.fail(out, this.valueLine, 'invalid JSON: the input ends before this value is closed (truncated record?)');
     this.inArray = false;
   }
 
@@ -130,7 +130,7 @@ export class JsonValueSplitter {
   /** Scan a piece of one line; `atStart`/`atEnd` say whether it begins/ends the line. */
   private segment(text: string, atStart: boolean, atEnd: boolean, out: JsonItem[]): void {
     if (atStart && this.depth > 0 && this.outerIsObject && text.charCodeAt(0) === OPEN_BRACE) {
-      this.fail(out, this.valueLine, `truncated JSON value: a new object starts at line ${this.lineNo} before this one was closed`);
+      this.fail(out, this.valueLine, `invalid JSON: not closed before the next object starts at line ${this.lineNo} (truncated record?)`);
     }
     let i = 0;
     let valueStart = 0;

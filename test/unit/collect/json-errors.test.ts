@@ -1,0 +1,157 @@
+// Bad input names file, line and field; skipInvalid reports and goes on; gzip and stdin.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import type { FlowEvent } from '../../../src/model.js';
+import { InputError } from '../../../src/errors.js';
+import { type ReadOptions, readFlowFile } from '../../../src/collect/json-reader.js';
+
+const GETFLOWS = fileURLToPath(new URL('../../fixtures/json-shapes/getflows.jsonl', import.meta.url));
+const good = readFileSync(GETFLOWS, 'utf8').split('\n')[0] as string;
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'flowpol-json-errors-'));
+});
+afterAll(async () => rm(dir, { recursive: true, force: true }));
+
+async function write(name: string, content: string | Buffer): Promise<string> {
+  const file = join(dir, name);
+  await writeFile(file, content);
+  return file;
+}
+
+async function collect(file: string, options: Partial<ReadOptions> = {}): Promise<FlowEvent[]> {
+  const out: FlowEvent[] = [];
+  for await (const ev of readFlowFile(file, { skipInvalid: false, ...options })) out.push(ev);
+  return out;
+}
+
+async function firstError(file: string): Promise<InputError> {
+  try {
+    await collect(file);
+  } catch (err) {
+    if (err instanceof InputError) return err;
+    throw err;
+  }
+  throw new Error('expected an InputError');
+}
+
+const withField = (path: string[], value: unknown): string => {
+  const v = JSON.parse(good) as Record<string, unknown>;
+  let o = v;
+  for (const k of path.slice(0, -1)) o = o[k] as Record<string, unknown>;
+  o[path[path.length - 1] as string] = value;
+  return JSON.stringify(v);
+};
+
+describe('reader errors', () => {
+  it.each([
+    ['invalid JSON', `${good}\n{"flow": {"time": }\n${good}\n`, 2, undefined, /invalid JSON/],
+    ['a non-object value', `${good}\n${good}\n42\n`, 3, undefined, /expected a JSON object, found '42'/],
+    ['a JSON array value inside an array', `[${good},[1,2]]\n`, 1, undefined, /expected a JSON object \(a Hubble event\), found an array/],
+    ['a time that is not a timestamp', `${good}\n${withField(['flow', 'time'], '2024-13-01T00:00:00Z')}\n`, 2, 'flow.time', /RFC 3339/],
+    ['a numeric time', `${withField(['flow', 'time'], 1714557600)}\n`, 1, 'flow.time', /RFC 3339.*number/],
+    ['a wrong-typed port', `${withField(['flow', 'l4', 'TCP', 'destination_port'], 'x')}\n`, 1, 'flow.l4.TCP.destination_port', /integer from 0 to 65535.*"x"/],
+    ['a port out of range', `${withField(['flow', 'l4', 'TCP', 'source_port'], 70000)}\n`, 1, 'flow.l4.TCP.source_port', /65535/],
+    ['labels that are not strings', `${withField(['flow', 'source', 'labels'], [1])}\n`, 1, 'flow.source.labels', /list of strings/],
+    ['a wrong-typed is_reply', `${withField(['flow', 'is_reply'], 'no')}\n`, 1, 'flow.is_reply', /true or false/],
+    ['an object without a Hubble key', '{"hello":"world"}\n', 1, undefined, /not a Hubble event/],
+    ['a truncated last record', `${good}\n${good.slice(0, 50)}`, 2, undefined, /invalid JSON: (the input ends|line 2 ends inside a string)/],
+  ])('%s → InputError naming file:line (field)', async (_what, content, line, field, reason) => {
+    const file = await write(`bad-${line}-${String(field)}.jsonl`, content);
+    const err = await firstError(file);
+    expect(err.location).toEqual({ file, line, field });
+    expect(err.message).toMatch(reason);
+    expect(err.message.startsWith(`${file}:${line}${field === undefined ? '' : ` (${field})`}: `)).toBe(true);
+    expect(err.code).toBe('E_INPUT');
+  });
+
+  it('yields the good events before the first bad one when strict', async () => {
+    const file = await write('strict.jsonl', `${good}\n${good}\nnot json\n${good}\n`);
+    const seen: FlowEvent[] = [];
+    await expect(async () => {
+      for await (const ev of readFlowFile(file, { skipInvalid: false })) seen.push(ev);
+    }).rejects.toThrow(/strict\.jsonl:3: expected a JSON object/);
+    expect(seen).toHaveLength(2);
+  });
+
+  it('with skipInvalid reports every bad record and loses no good one', async () => {
+    const lines = [good, '{"flow": {"time": }', good, withField(['flow', 'l4', 'TCP', 'destination_port'], -1), `${good.slice(0, 40)}`, good, '', '  ', good];
+    const file = await write('mixed.jsonl', `${lines.join('\n')}\n`);
+    const errors: InputError[] = [];
+    const events = await collect(file, { skipInvalid: true, onInvalid: (e) => errors.push(e) });
+    expect(events.filter((e) => e.kind === 'flow')).toHaveLength(4);
+    expect(errors.map((e) => [e.location.line, e.location.field])).toEqual([[2, undefined], [4, 'flow.l4.TCP.destination_port'], [5, undefined]]);
+  });
+
+  it('resynchronises after a truncated pretty-printed object', async () => {
+    const pretty = JSON.stringify(JSON.parse(good), null, 2).split('\n');
+    const content = [...pretty.slice(0, 6), ...pretty, ''].join('\n');
+    const file = await write('pretty-truncated.json', content);
+    const errors: InputError[] = [];
+    const events = await collect(file, { skipInvalid: true, onInvalid: (e) => errors.push(e) });
+    expect(events).toHaveLength(1);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.location.line).toBe(1);
+    expect(errors[0]?.message).toMatch(/not closed before the next object starts at line 7/);
+  });
+});
+
+describe('gzip and stdin', () => {
+  it('reads gzip by magic bytes whatever the name, counting compressed bytes', async () => {
+    const gz = gzipSync(Buffer.from(`${good}\n${good}\n`));
+    const file = await write('recording.jsonl', gz);
+    let bytes = 0;
+    const events = await collect(file, { onBytes: (n) => (bytes += n) });
+    expect(events.map((e) => e.kind)).toEqual(['flow', 'flow']);
+    expect(bytes).toBe(gz.length);
+  });
+
+  it('a truncated gzip file is an E_GZIP InputError after the events before the damage', async () => {
+    const body = Array.from({ length: 2000 }, () => good).join('\n');
+    const gz = gzipSync(Buffer.from(body));
+    const file = await write('truncated.jsonl.gz', gz.subarray(0, Math.floor(gz.length / 2)));
+    const seen: FlowEvent[] = [];
+    let error: unknown;
+    try {
+      for await (const ev of readFlowFile(file, { skipInvalid: false })) seen.push(ev);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).code).toBe('E_GZIP');
+    expect((error as InputError).message).toMatch(/truncated\.jsonl\.gz: gzip data is truncated or corrupt/);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.length).toBeLessThan(2000);
+  });
+
+  it('with skipInvalid a corrupt gzip file is reported and ends the file', async () => {
+    const gz = gzipSync(Buffer.from(`${good}\n`));
+    gz.fill(0x55, 12, gz.length - 8);
+    const file = await write('corrupt.gz', gz);
+    const errors: InputError[] = [];
+    const events = await collect(file, { skipInvalid: true, onInvalid: (e) => errors.push(e) });
+    expect(events).toEqual([]);
+    expect(errors.map((e) => e.code)).toEqual(['E_GZIP']);
+  });
+
+  it("reads '-' from the stdin option, plain or gzipped", async () => {
+    for (const payload of [Buffer.from(`${good}\n`), gzipSync(Buffer.from(`${good}\n`))]) {
+      const stdin = new PassThrough();
+      stdin.end(payload);
+      const events = await collect('-', { stdin });
+      expect(events.map((e) => e.kind)).toEqual(['flow']);
+    }
+  });
+
+  it('a missing file is an InputError naming it', async () => {
+    const err = await firstError(join(dir, 'nope.jsonl'));
+    expect(err.message).toMatch(/nope\.jsonl: cannot read: .*ENOENT/);
+  });
+});

@@ -1,0 +1,97 @@
+// The value splitter: chunk boundaries anywhere, line numbers, several values per line, long lines.
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import type { FlowEvent } from '../../../src/model.js';
+import { type JsonItem, JsonValueSplitter } from '../../../src/collect/json-values.js';
+import { readFlowFile } from '../../../src/collect/json-reader.js';
+
+function split(pieces: string[]): JsonItem[] {
+  const s = new JsonValueSplitter();
+  const out: JsonItem[] = [];
+  for (const p of pieces) s.push(p, out);
+  s.end(out);
+  return out;
+}
+
+const TEXT = [
+  '{"a":1}',
+  '',
+  '{"b":"x}{]"}   {"c":[1,{"d":2}]}',
+  '[',
+  '  {"e":"\\"quoted\\" \\\\"},',
+  '  {',
+  '    "f": 3',
+  '  }',
+  ']',
+  '{"g":4}\r',
+].join('\n');
+const EXPECTED = [
+  { ok: true, value: { a: 1 }, line: 1 },
+  { ok: true, value: { b: 'x}{]' }, line: 3 },
+  { ok: true, value: { c: [1, { d: 2 }] }, line: 3 },
+  { ok: true, value: { e: '"quoted" \\' }, line: 5 },
+  { ok: true, value: { f: 3 }, line: 6 },
+  { ok: true, value: { g: 4 }, line: 10 },
+];
+
+describe('JsonValueSplitter', () => {
+  it('finds values and their start lines in one piece', () => {
+    expect(split([TEXT])).toEqual(EXPECTED);
+  });
+
+  it('gives the same result for every split point of the input', () => {
+    for (let i = 0; i <= TEXT.length; i++) {
+      expect(split([TEXT.slice(0, i), TEXT.slice(i)])).toEqual(EXPECTED);
+    }
+  });
+
+  it('gives the same result when fed one character at a time', () => {
+    expect(split([...TEXT])).toEqual(EXPECTED);
+  });
+
+  it('reports a stray token and keeps the next line', () => {
+    expect(split(['nonsense here\n{"a":1}\n'])).toEqual([
+      { ok: false, line: 1, reason: "expected a JSON object, found 'nonsense here'" },
+      { ok: true, value: { a: 1 }, line: 2 },
+    ]);
+  });
+
+  it('skips a UTF-8 byte order mark', () => {
+    expect(split(['\uFEFF{"a":1}\n'])).toEqual([{ ok: true, value: { a: 1 }, line: 1 }]);
+  });
+});
+
+const GOOD = readFileSync(fileURLToPath(new URL('../../fixtures/json-shapes/getflows.jsonl', import.meta.url)), 'utf8');
+
+describe('reader on awkward byte streams', () => {
+  it('multi-byte UTF-8 split across chunks decodes the same', async () => {
+    const text = `${GOOD.split('\n')[0]?.replace('"TCP Flags: SYN"', '"Zürich → 東京"')}\n`;
+    const stdin = new PassThrough();
+    const bytes = Buffer.from(text);
+    for (let i = 0; i < bytes.length; i++) stdin.write(bytes.subarray(i, i + 1));
+    stdin.end();
+    const events: FlowEvent[] = [];
+    for await (const ev of readFlowFile('-', { skipInvalid: false, stdin })) events.push(ev);
+    expect(events).toHaveLength(1);
+  });
+
+  it('a one-line array longer than the carry limit is read element by element', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'flowpol-long-line-'));
+    try {
+      const line = GOOD.split('\n')[0] as string;
+      const count = Math.ceil((5 * 1024 * 1024) / line.length);
+      const file = join(dir, 'one-line.json');
+      await writeFile(file, `[${Array.from({ length: count }, () => line).join(',')}]`);
+      let flows = 0;
+      for await (const ev of readFlowFile(file, { skipInvalid: false })) if (ev.kind === 'flow') flows++;
+      expect(flows).toBe(count);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
