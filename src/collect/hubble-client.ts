@@ -114,16 +114,25 @@ export class HubbleClient {
     this.client = new ObserverClient(target, tls ? tlsCredentials(tls) : grpc.credentials.createInsecure(), channelOptions);
   }
 
-  /** Waits (dial timeout) until the channel is connected; a clear OperationalError if not. */
+  /**
+   * Connects within the dial timeout. A connection attempt that fails (refused, TLS rejected)
+   * fails at once with its reason, as the hubble CLI does; a silent one times out.
+   */
   async connect(): Promise<void> {
-    const ok = await new Promise<boolean>((resolve) => this.client.waitForReady(Date.now() + this.dialTimeoutMs, (e) => resolve(!e)));
-    if (ok) return;
-    // The channel knows why; a fail-fast call surfaces that reason.
-    await this.serverStatus(1000).catch((err: unknown) => {
-      throw err instanceof OperationalError && err.code !== 'E_HUBBLE_TIMEOUT'
-        ? err
-        : new OperationalError('E_HUBBLE_TIMEOUT', `cannot connect to Hubble at ${this.target} within ${this.dialTimeoutMs / 1000} s`);
-    });
+    const channel = this.client.getChannel();
+    const deadline = Date.now() + this.dialTimeoutMs;
+    let state = channel.getConnectivityState(true);
+    while (state !== grpc.connectivityState.READY) {
+      if (state === grpc.connectivityState.TRANSIENT_FAILURE || state === grpc.connectivityState.SHUTDOWN) {
+        await this.serverStatus(1000); // fails fast with the channel's last error
+        return;
+      }
+      const changed = await new Promise<boolean>((resolve) => channel.watchConnectivityState(state, deadline, (err) => resolve(!err)));
+      if (!changed) {
+        throw new OperationalError('E_HUBBLE_TIMEOUT', `cannot connect to Hubble at ${this.target} within ${this.dialTimeoutMs / 1000} s (is the address right? try --server host:port)`);
+      }
+      state = channel.getConnectivityState(false);
+    }
   }
 
   /** ServerStatus (ring size, counters, version), with the unary timeout. */
