@@ -1,0 +1,105 @@
+// Policy files (YAML/JSON, multi-document, List, directories) and world-file errors naming the
+// file and JSON path.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../../src/errors.js';
+import { PolicyEngine } from '../../../src/policy/evaluate.js';
+import { loadPolicyFiles, parsePolicyText } from '../../../src/policy/load.js';
+import { parseWorld } from '../../../src/policy/world-file.js';
+
+const YAML = `# two documents and a List
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: a, namespace: x}
+spec: {podSelector: {}}
+---
+apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Service
+  metadata: {name: s}
+- apiVersion: networking.k8s.io/v1
+  kind: NetworkPolicy
+  metadata: {name: b, namespace: x}
+  spec:
+    podSelector: {}
+    ingress:
+    - ports:
+      - port: HTTP
+---
+`;
+
+describe('policy files', () => {
+  it('reads documents and List items with their lines, and reports skipped kinds', () => {
+    const r = parsePolicyText(YAML, 'p.yaml');
+    expect(r.policies.map((p) => p.origin)).toEqual([{ file: 'p.yaml', line: 2 }, { file: 'p.yaml', line: 13, field: 'items[1]' }]);
+    expect(r.skipped).toEqual([{ file: 'p.yaml', line: 10, kind: 'Service' }]);
+  });
+
+  it('names file, line and field when a policy from a file is invalid', () => {
+    const r = parsePolicyText(YAML, 'p.yaml');
+    expect(() => new PolicyEngine(r.policies, [])).toThrow('p.yaml:13 (items[1].spec.ingress[0].ports[0].port): policy x/b: port name "HTTP" is not a valid IANA_SVC_NAME');
+  });
+
+  it('reports YAML syntax errors with the line', () => {
+    expect(() => parsePolicyText('kind: NetworkPolicy\nspec: [\n', 'bad.yaml')).toThrow(/^bad\.yaml:\d+: not valid YAML/);
+  });
+
+  it('walks directories in sorted order, JSON included, ignoring other files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowpol-load-'));
+    mkdirSync(join(dir, 'sub'));
+    const policy = (name: string) => JSON.stringify({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name }, spec: { podSelector: {} } });
+    writeFileSync(join(dir, 'b.json'), policy('from-json'));
+    writeFileSync(join(dir, 'a.yml'), `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: from-yml}\nspec: {podSelector: {}}\n`);
+    writeFileSync(join(dir, 'sub', 'c.yaml'), `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicyList\nitems:\n- ${policy('from-list')}\n`);
+    writeFileSync(join(dir, 'README.md'), '# not a policy');
+    const r = await loadPolicyFiles([dir]);
+    expect(r.policies.map((p) => (p.policy as { metadata: { name: string } }).metadata.name)).toEqual(['from-yml', 'from-json', 'from-list']);
+    await expect(loadPolicyFiles([join(dir, 'missing.yaml')])).rejects.toThrow(/cannot read/);
+  });
+});
+
+describe('world files', () => {
+  const world = (patch: Record<string, unknown>): string => JSON.stringify({
+    name: 'w', namespaces: [{ name: 'x', labels: {} }],
+    pods: [{ namespace: 'x', name: 'a', labels: { app: 'a' }, ports: [{ name: 'http', port: 80, protocol: 'TCP' }] }],
+    externals: [{ name: 'net', ip: '192.0.2.1' }], policies: [], probes: [{ from: 'x/a', to: 'ext:net', port: 80, protocol: 'TCP' }], ...patch,
+  });
+  const error = (text: string): InputError => {
+    try {
+      parseWorld(text, 'world.json');
+    } catch (err) {
+      if (err instanceof InputError) return err;
+      throw err;
+    }
+    throw new Error('accepted');
+  };
+
+  it.each([
+    ['an unknown pod in a probe', { probes: [{ from: 'x/a', to: 'x/nope', port: 80 }] }, 'probes[0].to', /"x\/nope" is not a pod/],
+    ['an unknown external', { probes: [{ from: 'ext:none', to: 'x/a', port: 80 }] }, 'probes[0].from', /not a pod .* or external/],
+    ['a bad probe port', { probes: [{ from: 'x/a', to: 'x/a', port: 0 }] }, 'probes[0].port', /between 1 and 65535/],
+    ['a bad probe protocol', { probes: [{ from: 'x/a', to: 'x/a', port: 80, protocol: 'ICMP' }] }, 'probes[0].protocol', /TCP, UDP, SCTP/],
+    ['a bad expectation', { probes: [{ from: 'x/a', to: 'x/a', port: 80, expected: 'allowed' }] }, 'probes[0].expected', /"allow" or "deny"/],
+    ['a bad container port name', { pods: [{ namespace: 'x', name: 'a', ports: [{ name: 'Web', port: 80 }] }], probes: [] }, 'pods[0].ports[0].name', /IANA_SVC_NAME/],
+    ['a bad external IP', { externals: [{ name: 'n', ip: '300.1.1.1' }], probes: [] }, 'externals[0].ip', /not an IPv4 or IPv6 address/],
+    ['a duplicate pod', { pods: [{ namespace: 'x', name: 'a' }, { namespace: 'x', name: 'a' }], probes: [] }, 'pods[1].name', /defined twice/],
+    ['an unknown top-level field', { probe: [] }, 'probe', /unknown field/],
+    ['an invalid pod label', { pods: [{ namespace: 'x', name: 'a', labels: { app: 'a b' } }], probes: [] }, 'pods[0].labels.app', /label value/],
+  ])('rejects %s with file and JSON path', (_what, patch, field, message) => {
+    const err = error(world(patch));
+    expect(err.location).toEqual({ file: 'world.json', field });
+    expect(err.reason).toMatch(message);
+  });
+
+  it('reports JSON syntax errors with the line', () => {
+    expect(error('{\n  "name": "w",\n  oops\n}').location).toMatchObject({ file: 'world.json', line: 3 });
+  });
+
+  it('defaults a probe protocol to TCP', () => {
+    expect(parseWorld(world({ probes: [{ from: 'x/a', to: 'ext:net', port: 80 }] }), 'w.json').probes[0]?.protocol).toBe('TCP');
+  });
+});
