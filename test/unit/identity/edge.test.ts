@@ -1,0 +1,116 @@
+// Folding many events of a connection into one request edge.
+import { describe, expect, it } from 'vitest';
+import type { Flow, Layer4 } from '../../../src/model.js';
+import { DEFAULT_IDENTITY_OPTIONS } from '../../../src/identity/identity.js';
+import { EdgeFolder, type FoldResult, edgeKey } from '../../../src/identity/edge.js';
+
+const T0 = Date.UTC(2024, 0, 1);
+const WEB = { namespace: 'shop', labels: ['k8s:app=web'], workloads: [], ip: '10.0.0.1' };
+const API = { namespace: 'shop', labels: ['k8s:app=api'], workloads: [], ip: '10.0.0.2' };
+const tcp = (sourcePort: number, destinationPort: number, flags: Record<string, true> = {}): Layer4 =>
+  ({ protocol: 'TCP', sourcePort, destinationPort, flags });
+
+function flow(over: Partial<Flow> = {}): Flow {
+  return {
+    time: T0, observedVerdict: 'FORWARDED', trafficDirection: 'EGRESS', isReply: false,
+    source: WEB, destination: API, l4: tcp(40000, 8080, { SYN: true }), sourceNames: [], destinationNames: [], ...over,
+  };
+}
+/** The reply direction of `flow()`: api:8080 → web:40000. */
+const reply = (over: Partial<Flow> = {}): Flow => flow({ source: API, destination: WEB, l4: tcp(8080, 40000, { ACK: true }), ...over });
+
+const keyOf = (r: FoldResult): string => (r.kind === 'edge' ? edgeKey(r.edge) : `folded:${r.reason}`);
+const run = (flows: Flow[], opts = {}): string[] => {
+  const folder = new EdgeFolder({ ...DEFAULT_IDENTITY_OPTIONS, ...opts });
+  return flows.map((f) => keyOf(folder.fold(f)));
+};
+const EDGE = 'workload:shop/app=web > workload:shop/app=api TCP/8080';
+
+describe('EdgeFolder', () => {
+  it('a request is an edge with all its fields', () => {
+    const folder = new EdgeFolder(DEFAULT_IDENTITY_OPTIONS);
+    expect(folder.fold(flow({ destinationNames: ['B.example.com.', 'a.example.com', 'a.example.com'] }))).toEqual({
+      kind: 'edge',
+      edge: {
+        source: { kind: 'workload', identity: { namespace: 'shop', labels: { app: 'web' } } },
+        destination: { kind: 'workload', identity: { namespace: 'shop', labels: { app: 'api' } } },
+        protocol: 'TCP', port: 8080, observedVerdict: 'FORWARDED', time: T0, destinationNames: ['a.example.com', 'b.example.com'],
+      },
+    });
+  });
+
+  it('replies are folded, by is_reply, the deprecated reply mapping, or SYN+ACK', () => {
+    expect(run([reply({ isReply: true }), reply({ isReply: undefined, l4: tcp(8080, 40000, { SYN: true, ACK: true }) })]))
+      .toEqual(['folded:reply', 'folded:reply']);
+  });
+
+  it('the same connection at several observation points and nodes is one edge', () => {
+    expect(run([
+      flow({ traceObservationPoint: 'TO_STACK', nodeName: 'a' }),
+      flow({ time: T0 + 0.2, traceObservationPoint: 'TO_ENDPOINT', nodeName: 'b', trafficDirection: 'INGRESS' }),
+      flow({ time: T0 + 5, l4: tcp(40000, 8080, { ACK: true, PSH: true }) }),
+      reply({ isReply: true, time: T0 + 6 }),
+    ])).toEqual([EDGE, 'folded:duplicate', 'folded:duplicate', 'folded:reply']);
+  });
+
+  it('a policy-verdict + drop-notification pair and its SYN retransmits count once', () => {
+    const drop = (time: number, type: number) => flow({
+      time, observedVerdict: 'DROPPED', dropReason: 'POLICY_DENIED', isReply: undefined, eventType: { type, subType: type === 1 ? 133 : 0 },
+    });
+    const results = run([drop(T0, 5), drop(T0 + 0.01, 1), drop(T0 + 31_000, 5), drop(T0 + 31_000.01, 1), drop(T0 + 63_000, 5), drop(T0 + 63_000.01, 1)]);
+    expect(results).toEqual([EDGE, ...Array(5).fill('folded:duplicate')]);
+  });
+
+  it('the same 5-tuple long after its last event is a new connection', () => {
+    expect(run([flow(), flow({ time: T0 + 61_000 })])).toEqual([EDGE, EDGE]);
+  });
+
+  it('memory is bounded: the least recently seen connection is forgotten first', () => {
+    const conn = (port: number) => flow({ l4: tcp(port, 8080, { SYN: true }) });
+    expect(run([conn(1), conn(2), conn(3), conn(1), conn(3)], { maxConnections: 2 })).toEqual([EDGE, EDGE, EDGE, EDGE, 'folded:duplicate']);
+  });
+
+  it('an L7 response is swapped back to the request direction and pairs with its request', () => {
+    const l7 = { type: 'RESPONSE' as const, http: { method: 'GET', url: '/', code: 200 } };
+    const response = reply({ isReply: true, flowType: 'L7', l7, l4: tcp(8080, 40000) });
+    expect(run([response])).toEqual([EDGE]);
+    expect(run([flow({ flowType: 'L7', l7: { type: 'REQUEST' }, l4: tcp(40000, 8080) }), response])).toEqual([EDGE, 'folded:duplicate']);
+  });
+
+  it('unknown direction: a SYN is still a request, other packets are folded', () => {
+    const unknown = { isReply: undefined, trafficDirection: 'TRAFFIC_DIRECTION_UNKNOWN' as const, traceObservationPoint: 'TO_OVERLAY' };
+    expect(run([flow({ ...unknown, l4: tcp(40000, 8080, { ACK: true }) })])).toEqual(['folded:unknown-direction']);
+    expect(run([flow({ ...unknown })])).toEqual([EDGE]);
+  });
+
+  it('old data without is_reply: a known traffic direction means a request', () => {
+    expect(run([flow({ isReply: undefined, l4: tcp(40000, 8080, { ACK: true }) })])).toEqual([EDGE]);
+  });
+
+  it('drops without is_reply are requests only when policy dropped them', () => {
+    const drop = (dropReason: string | undefined) => flow({ observedVerdict: 'DROPPED', dropReason, isReply: undefined, l4: tcp(40000, 8080, { ACK: true }) });
+    expect(run([drop('POLICY_DENY')])).toEqual([EDGE]);
+    expect(run([drop(undefined)])).toEqual([EDGE]);
+    expect(run([drop('CT_MAP_INSERTION_FAILED')])).toEqual(['folded:unknown-direction']);
+  });
+
+  it('ICMP uses the type as the port; echo replies are folded', () => {
+    const icmp = (type: number): Flow => flow({ isReply: undefined, trafficDirection: 'TRAFFIC_DIRECTION_UNKNOWN', l4: { protocol: 'ICMPv4', type, code: 0 } });
+    expect(run([icmp(8), icmp(0)])).toEqual(['workload:shop/app=web > workload:shop/app=api ICMPv4/8', 'folded:reply']);
+  });
+
+  it('events that are no policy decision, or lack ports, are folded with their reason', () => {
+    expect(run([
+      flow({ observedVerdict: 'TRACED' }),
+      flow({ observedVerdict: 'ERROR' }),
+      flow({ flowType: 'SOCK' }),
+      flow({ eventType: { type: 7, subType: 0 } }),
+      flow({ l4: undefined }),
+      flow({ l4: tcp(40000, 0) }),
+      flow({ l4: { protocol: 'VRRP' } }),
+    ])).toEqual([
+      'folded:not-a-decision', 'folded:not-a-decision', 'folded:not-a-decision', 'folded:not-a-decision',
+      'folded:no-port', 'folded:no-port', 'folded:unsupported-protocol',
+    ]);
+  });
+});
