@@ -59,6 +59,8 @@ export interface Cluster {
   getNetworkPolicy(namespace: string, name: string): Promise<NetworkPolicy | undefined>;
   /** Server-side apply (`fieldManager=flowpol`); returns the object as the server has (or would have) it. */
   applyPolicy(policy: NetworkPolicy, options: ApplyOptions): Promise<NetworkPolicy>;
+  /** Abort requests still in flight (after one of several parallel requests failed). */
+  close(): void;
 }
 
 /** The field manager flowpol applies as. */

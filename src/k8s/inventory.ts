@@ -18,9 +18,14 @@ export interface ClusterListing {
 
 /** Read a live cluster into an Inventory. */
 export async function readInventory(cluster: Cluster): Promise<Inventory> {
-  const [namespaces, pods, owners, policies] = await Promise.all([
-    cluster.listNamespaces(), cluster.listPods(), cluster.listOwners(), cluster.listNetworkPolicies(),
-  ]);
+  let lists;
+  try {
+    lists = await Promise.all([cluster.listNamespaces(), cluster.listPods(), cluster.listOwners(), cluster.listNetworkPolicies()]);
+  } catch (err) {
+    cluster.close(); // the first failure is the answer; do not wait for the other lists
+    throw err;
+  }
+  const [namespaces, pods, owners, policies] = lists;
   return assembleInventory({ source: cluster.source, namespaces, pods, owners, policies });
 }
 

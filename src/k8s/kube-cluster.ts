@@ -4,7 +4,7 @@
 import {
   AppsV1Api, BatchV1Api, CoreV1Api, KubeConfig, NetworkingV1Api, Observable, PatchStrategy,
 } from '@kubernetes/client-node';
-import type { ConfigurationOptions, ObservableMiddleware, RequestContext } from '@kubernetes/client-node';
+import type { ConfigurationOptions, ObservableMiddleware, RequestContext, V1NetworkPolicy } from '@kubernetes/client-node';
 import { InputError, UsageError } from '../errors.js';
 import type { InventorySource, Namespace, NetworkPolicy } from '../model.js';
 import type { LiveAccess } from './access.js';
@@ -64,6 +64,7 @@ class KubeCluster implements Cluster {
   private readonly apps: AppsV1Api;
   private readonly batch: BatchV1Api;
   private readonly net: NetworkingV1Api;
+  private readonly inFlight = new Set<AbortController>();
 
   constructor(kc: KubeConfig, private readonly access: LiveAccess) {
     const cluster = kc.getCurrentCluster();
@@ -82,25 +83,40 @@ class KubeCluster implements Cluster {
     this.net = kc.makeApiClient(NetworkingV1Api);
   }
 
-  /** Per-call options: a fresh timeout signal for each request, plus extra middleware. */
-  private options(extra: ObservableMiddleware[] = []): ConfigurationOptions {
+  close(): void {
+    for (const c of this.inFlight) c.abort();
+  }
+
+  /**
+   * Run one request with its own AbortController: aborted by the per-request timeout or by
+   * close(). (A plain timer, not AbortSignal.any: Node 20 may collect an unreferenced timeout
+   * signal joined that way before it fires.)
+   */
+  private async call<T>(req: ApiRequest, send: (o: ConfigurationOptions) => Promise<T>, extra: ObservableMiddleware[] = []): Promise<T> {
+    const controller = new AbortController();
     const ms = this.access.requestTimeoutMs;
-    const timeout: ObservableMiddleware = {
+    const timer = ms > 0 ? setTimeout(() => controller.abort(), ms) : undefined;
+    this.inFlight.add(controller);
+    try {
+      return await send(this.options(controller.signal, extra));
+    } catch (err) {
+      throw toClusterError(err, req, this.target);
+    } finally {
+      clearTimeout(timer);
+      this.inFlight.delete(controller);
+    }
+  }
+
+  /** Per-call options: the request's abort signal, plus extra middleware. */
+  private options(signal: AbortSignal, extra: ObservableMiddleware[]): ConfigurationOptions {
+    const abortable: ObservableMiddleware = {
       pre: (ctx: RequestContext) => {
-        if (ms > 0) ctx.setSignal(AbortSignal.timeout(ms));
+        ctx.setSignal(signal);
         return new Observable(Promise.resolve(ctx));
       },
       post: (rsp) => new Observable(Promise.resolve(rsp)),
     };
-    return { middleware: [timeout, ...extra], middlewareMergeStrategy: 'append' };
-  }
-
-  private async call<T>(req: ApiRequest, send: (o: ConfigurationOptions) => Promise<T>, extra?: ObservableMiddleware[]): Promise<T> {
-    try {
-      return await send(this.options(extra));
-    } catch (err) {
-      throw toClusterError(err, req, this.target);
-    }
+    return { middleware: [abortable, ...extra], middlewareMergeStrategy: 'append' };
   }
 
   private async listAll<T>(resource: string, group: string, page: (p: PageParams, o: ConfigurationOptions) => Promise<Page<T>>): Promise<T[]> {
@@ -155,12 +171,12 @@ class KubeCluster implements Cluster {
 
   async getNetworkPolicy(namespace: string, name: string): Promise<NetworkPolicy | undefined> {
     const req: ApiRequest = { verb: 'get', ...NETPOL, namespace, name };
-    try {
-      return policyFromApi(await this.net.readNamespacedNetworkPolicy({ namespace, name }, this.options()));
-    } catch (err) {
-      if ((err as { code?: unknown }).code === 404) return undefined;
-      throw toClusterError(err, req, this.target);
-    }
+    const found = await this.call(req, (o) => this.net.readNamespacedNetworkPolicy({ namespace, name }, o)
+      .catch((err: unknown): V1NetworkPolicy | undefined => {
+        if ((err as { code?: unknown }).code === 404) return undefined;
+        throw err;
+      }));
+    return found === undefined ? undefined : policyFromApi(found);
   }
 
   async applyPolicy(policy: NetworkPolicy, options: ApplyOptions): Promise<NetworkPolicy> {

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { OperationalError } from '../../../src/errors.js';
+import { forbiddenMessage, redact, toClusterError } from '../../../src/k8s/api-errors.js';
+import type { ApiRequest } from '../../../src/k8s/api-errors.js';
+
+const target = { server: 'https://10.0.0.1:6443', context: 'prod-admin', timeoutMs: 2500 };
+const listNetpol: ApiRequest = { verb: 'list', resource: 'networkpolicies', group: 'networking.k8s.io' };
+
+describe('toClusterError', () => {
+  it('names the verb, resource and group to grant on 403', () => {
+    const e = toClusterError({ code: 403, body: '{"kind":"Status","message":"x is forbidden"}' }, listNetpol, target);
+    expect(e.code).toBe('E_K8S_FORBIDDEN');
+    expect(e.message).toBe('forbidden: cannot list networkpolicies.networking.k8s.io at the cluster scope — ' +
+      'grant verb "list" on "networkpolicies" in group "networking.k8s.io"');
+  });
+
+  it('takes the verb the server checked (create for a new object under server-side apply)', () => {
+    const msg = forbiddenMessage({ verb: 'patch', resource: 'networkpolicies', group: 'networking.k8s.io', namespace: 'prod', name: 'a' },
+      'networkpolicies.networking.k8s.io "a" is forbidden: User "u" cannot create resource "networkpolicies" in API group "networking.k8s.io" in the namespace "prod"');
+    expect(msg).toBe('forbidden: cannot create networkpolicies.networking.k8s.io in the namespace "prod" — grant verb "create" on "networkpolicies" in group "networking.k8s.io"');
+  });
+
+  it('names the core group for pods', () => {
+    const e = toClusterError({ code: 403, body: undefined }, { verb: 'list', resource: 'pods', group: '' }, target);
+    expect(e.message).toContain('cannot list pods at the cluster scope — grant verb "list" on "pods" in group "" (the core group)');
+  });
+
+  it('reports 401 as rejected (expired or invalid) credentials of the context', () => {
+    const e = toClusterError({ code: 401, body: undefined }, listNetpol, target);
+    expect(e.code).toBe('E_K8S_UNAUTHORIZED');
+    expect(e.message).toContain('context "prod-admin"');
+    expect(e.message).toContain('expired or invalid');
+  });
+
+  it('reports an abort as a timeout with the configured seconds', () => {
+    const abort = Object.assign(new Error('The user aborted a request.'), { name: 'AbortError', type: 'aborted' });
+    const e = toClusterError(abort, listNetpol, target);
+    expect(e.code).toBe('E_K8S_TIMEOUT');
+    expect(e.message).toContain('within 2.5s');
+    expect(e.message).toContain('--request-timeout');
+  });
+
+  it('reports connection refused as unreachable, one line', () => {
+    const e = toClusterError(Object.assign(new Error('request to https://10.0.0.1:6443 failed, reason: connect ECONNREFUSED'), { code: 'ECONNREFUSED', type: 'system' }), listNetpol, target);
+    expect(e.code).toBe('E_K8S_UNREACHABLE');
+    expect(e.message).not.toContain('\n');
+    expect(e.message).toContain('https://10.0.0.1:6443');
+  });
+
+  it('maps 409 to a conflict that points at --force-conflicts', () => {
+    const e = toClusterError({ code: 409, body: '{"message":"Apply failed with 1 conflict: conflict with \\"kubectl\\""}' },
+      { verb: 'patch', resource: 'networkpolicies', group: 'networking.k8s.io', namespace: 'prod', name: 'a' }, target);
+    expect(e.code).toBe('E_K8S_CONFLICT');
+    expect(e.message).toContain('--force-conflicts');
+    expect(e.message).toContain('conflict with "kubectl"');
+  });
+
+  it('passes an OperationalError through unchanged', () => {
+    const original = new OperationalError('E_X', 'x');
+    expect(toClusterError(original, listNetpol, target)).toBe(original);
+  });
+});
+
+describe('redact', () => {
+  it('masks bearer tokens, JWTs and token= values and keeps one line', () => {
+    const out = redact('failed: Authorization: Bearer abc.def token=s3cr3t eyJhbGciOi.eyJzdWIi.sig\nsecond line');
+    expect(out).not.toContain('abc.def');
+    expect(out).not.toContain('s3cr3t');
+    expect(out).not.toContain('eyJhbGciOi');
+    expect(out).not.toContain('second line');
+  });
+});

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../../src/errors.js';
+import { documentAt, parsePolicyManifests } from '../../../src/k8s/apply-input.js';
+import { unifiedDiff } from '../../../src/k8s/diff.js';
+
+const np = (name: string) => `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: ${name}\n  namespace: prod\nspec:\n  podSelector: {}\n`;
+
+describe('parsePolicyManifests', () => {
+  it('reads multi-document YAML, skipping empty documents, and JSON Lists', () => {
+    expect(parsePolicyManifests(`${np('a')}---\n${np('b')}---\n`, 'p.yaml').map((p) => p.metadata.name)).toEqual(['a', 'b']);
+    const list = { apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'c', namespace: 'x' }, spec: { podSelector: {} } }] };
+    expect(parsePolicyManifests(JSON.stringify(list), 'p.json').map((p) => p.metadata.name)).toEqual(['c']);
+  });
+
+  it('rejects any other kind, naming the file, document and line', () => {
+    const text = `${np('a')}---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n`;
+    expect(() => parsePolicyManifests(text, 'p.yaml')).toThrow(InputError);
+    expect(() => parsePolicyManifests(text, 'p.yaml')).toThrow('p.yaml:9 (document 2): Deployment is not a networking.k8s.io/v1 NetworkPolicy; flowpol apply only applies NetworkPolicies');
+  });
+
+  it('counts documents after a leading separator and rejects other apiVersions and invalid specs', () => {
+    expect(documentAt('---\na: 1\n---\nb: 2\n', 4)).toBe('document 2');
+    expect(documentAt('# c\n---\na: 1\n', 3)).toBe('document 1');
+    expect(() => parsePolicyManifests(np('a').replace('networking.k8s.io/v1', 'extensions/v1beta1'), 'p.yaml')).toThrow(/p\.yaml.*apiVersion/);
+    expect(() => parsePolicyManifests(np('a').replace('podSelector: {}', 'podSelector: {}\n  policyTypes: [Sideways]'), 'p.yaml')).toThrow(InputError);
+  });
+
+  it('requires a namespace and rejects duplicates', () => {
+    expect(() => parsePolicyManifests(np('a').replace('  namespace: prod\n', ''), 'p.yaml')).toThrow('(document 1: metadata.namespace): missing namespace');
+    expect(() => parsePolicyManifests(`${np('a')}---\n${np('a')}`, 'p.yaml')).toThrow('NetworkPolicy prod/a appears twice');
+  });
+});
+
+describe('unifiedDiff', () => {
+  it('is empty for equal texts', () => {
+    expect(unifiedDiff('a\nb\n', 'a\nb\n', { before: 'x', after: 'y' })).toBe('');
+  });
+  it('prints hunks with context like diff -u', () => {
+    const before = ['1', '2', '3', '4', '5', '6', '7', '8', '9'].join('\n');
+    const after = ['1', '2', '3', '4', 'five', '6', '7', '8', '9', '10'].join('\n');
+    expect(unifiedDiff(before, after, { before: 'live', after: 'applied' }, 1)).toBe(
+      ['--- live', '+++ applied', '@@ -4,3 +4,3 @@', ' 4', '-5', '+five', ' 6', '@@ -9,1 +9,2 @@', ' 9', '+10', ''].join('\n'));
+  });
+  it('shows a new object as all additions', () => {
+    expect(unifiedDiff('', 'a\nb\n', { before: 'none', after: 'new' })).toBe('--- none\n+++ new\n@@ -0,0 +1,2 @@\n+a\n+b\n');
+  });
+});

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../../src/errors.js';
+import { parseInventory, renderInventory } from '../../../src/k8s/inventory-file.js';
+import type { Inventory } from '../../../src/model.js';
+
+const inv: Inventory = {
+  source: { kind: 'cluster', context: 'kind-dev', cluster: 'kind' },
+  namespaces: [{ name: 'prod', labels: { 'kubernetes.io/metadata.name': 'prod' } }],
+  pods: [
+    { namespace: 'prod', name: 'api-1', labels: { app: 'api' }, ip: '10.0.0.2', ips: ['10.0.0.2'], ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
+      hostNetwork: false, owner: { kind: 'Deployment', name: 'api' }, ownerChain: [{ kind: 'ReplicaSet', name: 'api-x' }, { kind: 'Deployment', name: 'api' }] },
+    { namespace: 'prod', name: 'ne', labels: {}, ips: [], ports: [], hostNetwork: true },
+  ],
+  workloads: [{ namespace: 'prod', kind: 'Deployment', name: 'api', selector: { matchLabels: { app: 'api' } }, selectorSource: 'spec.selector' }],
+  externals: [],
+  policies: [{ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'prod' }, spec: { podSelector: {}, ingress: [{ from: [{ podSelector: {} }] }] } }],
+};
+
+function inputError(fn: () => unknown): InputError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof InputError) return e;
+    throw e;
+  }
+  throw new Error('expected an InputError');
+}
+
+describe('inventory snapshot', () => {
+  it('round-trips through YAML and JSON unchanged', () => {
+    for (const format of ['yaml', 'json'] as const) {
+      const text = renderInventory(inv, format);
+      expect(parseInventory(text, `w.${format}`)).toEqual(inv);
+      expect(renderInventory(parseInventory(text, 'w'), format)).toBe(text);
+    }
+  });
+
+  it('is versioned and refuses other kinds or versions', () => {
+    const text = renderInventory(inv, 'yaml');
+    expect(text).toContain('apiVersion: flowpol.io/v1alpha1\nkind: FlowpolInventory\n');
+    expect(inputError(() => parseInventory(text.replace('v1alpha1', 'v9'), 'w.yaml')).message).toMatch(/^w\.yaml:2 \(apiVersion\): unsupported snapshot version "flowpol.io\/v9"/);
+    expect(inputError(() => parseInventory('kind: List\n', 'w.yaml')).location.field).toBe('kind');
+  });
+
+  it('names file, line and field of a bad value', () => {
+    const text = renderInventory(inv, 'yaml').replace('port: 8080', 'port: 80800');
+    const e = inputError(() => parseInventory(text, 'world.yaml'));
+    expect(e.location).toEqual({ file: 'world.yaml', line: text.split('\n').findIndex((l) => l.includes('80800')) + 1, field: 'pods[0].ports[0].port' });
+  });
+
+  it('reports YAML syntax errors with their line', () => {
+    const e = inputError(() => parseInventory('apiVersion: x\nkind: [\n', 'bad.yaml'));
+    expect(e.location.file).toBe('bad.yaml');
+    expect(e.location.line).toBeGreaterThan(1);
+  });
+
+  it('rejects a policy that is not a NetworkPolicy', () => {
+    const doc = JSON.parse(renderInventory(inv, 'json')) as { policies: unknown[] };
+    doc.policies.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'prod' } });
+    expect(inputError(() => parseInventory(JSON.stringify(doc, null, 2), 'w.json')).location.field).toBe('policies[1]');
+  });
+});
