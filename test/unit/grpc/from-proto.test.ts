@@ -1,0 +1,69 @@
+// from-proto.ts against the JSON reader. The protobuf bytes come from an independent encoder:
+// `buf convert` (Go protojson → binary, using our proto/), so the mapping is checked on bytes
+// flowpol did not write itself.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { eventFromJson } from '../../../src/collect/from-json.js';
+import {
+  decodeResponse, encodeResponse, eventFromProto, eventToResponse, msToTimestamp, timestampToMs,
+} from '../../../src/collect/from-proto.js';
+import { readFlowFile } from '../../../src/collect/json-reader.js';
+import { REPO_ROOT } from '../../support/cli.js';
+
+const RECORDINGS = join(REPO_ROOT, 'recorded-flows');
+const dir = mkdtempSync(join(tmpdir(), 'flowpol-proto-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** protojson text → GetFlowsResponse bytes, by buf (not by flowpol). */
+function bufEncode(json: string): Uint8Array {
+  const input = join(dir, 'in.json');
+  writeFileSync(input, json);
+  const bin = join(dir, 'out.binpb');
+  execFileSync(join(REPO_ROOT, 'node_modules/.bin/buf'), ['convert', 'proto', '--type', 'observer.GetFlowsResponse', '--from', `${input}#format=json`, '--to', `${bin}#format=binpb`], { cwd: REPO_ROOT, stdio: 'pipe' });
+  return readFileSync(bin);
+}
+
+/** Edge cases in one line each: unknown is_reply, deprecated reply, TO_ENDPOINT (101), 9-digit nanos, IPv6/ICMPv6, drops, L7 DNS, lost events, node status. */
+const TRICKY = [
+  '{"flow":{"time":"2024-03-01T10:00:00.123456789Z","verdict":"DROPPED","drop_reason_desc":"POLICY_DENIED","IP":{"source":"fd00::1","destination":"fd00::2","ipVersion":"IPv6"},"l4":{"ICMPv6":{"type":128}},"source":{"namespace":"a","pod_name":"p","labels":["k8s:app=x"]},"destination":{"identity":2,"labels":["reserved:world"]},"Type":"L3_L4","event_type":{"type":1,"sub_type":133},"traffic_direction":"EGRESS"},"node_name":"kind/worker","time":"2024-03-01T10:00:00.123456789Z"}',
+  '{"flow":{"time":"2021-01-01T00:00:00Z","verdict":"FORWARDED","reply":true,"trace_observation_point":"TO_ENDPOINT","event_type":{"type":4},"l4":{"TCP":{"source_port":80,"destination_port":40000,"flags":{"SYN":true,"ACK":true}}},"source":{"ID":12,"identity":300,"namespace":"b","workloads":[{"name":"w","kind":"Deployment"}]},"destination":{}}}',
+  '{"flow":{"time":"2024-03-01T10:00:01.5Z","verdict":"FORWARDED","is_reply":false,"Type":"L7","l7":{"type":"REQUEST","latency_ns":"12","dns":{"query":"example.com.","ips":["1.2.3.4"],"rcode":3}},"destination_names":["example.com"],"policy_match_type":2,"source":{"namespace":"c"},"destination":{"namespace":"kube-system"}},"node_name":"n1"}',
+  '{"lost_events":{"source":"HUBBLE_RING_BUFFER","num_events_lost":"42","cpu":3},"node_name":"n2","time":"2024-03-01T10:00:02Z"}',
+  '{"node_status":{"state_change":"NODE_UNAVAILABLE","node_names":["n3"],"message":"dial timeout"}}',
+];
+
+describe('from-proto vs the JSON reader', () => {
+  it('maps independently encoded protobuf to the same FlowEvent, edge cases included', () => {
+    const lines = [...TRICKY];
+    for (const name of readdirSync(RECORDINGS).filter((n) => n.endsWith('.jsonl')).sort()) {
+      lines.push(...readFileSync(join(RECORDINGS, name), 'utf8').split('\n').filter((l) => l.trim() !== '').slice(0, 2));
+    }
+    expect(lines.length).toBeGreaterThan(TRICKY.length);
+    for (const line of lines) {
+      expect(eventFromProto(decodeResponse(bufEncode(line))), line).toStrictEqual(eventFromJson(JSON.parse(line)));
+    }
+  });
+
+  it('round-trips every event of the bundled recordings through protobuf unchanged', async () => {
+    let n = 0;
+    for (const name of readdirSync(RECORDINGS).filter((f) => f.endsWith('.jsonl'))) {
+      for await (const event of readFlowFile(join(RECORDINGS, name), { skipInvalid: false })) {
+        const response = eventToResponse(event);
+        if (response === undefined) continue;
+        expect(eventFromProto(decodeResponse(encodeResponse(response)))).toStrictEqual(event);
+        n++;
+      }
+    }
+    expect(n).toBeGreaterThan(1000);
+  });
+
+  it('keeps microseconds through Timestamp and back', () => {
+    for (const ms of [0, 1709287200123.456, 1709287200000.001, 1624862533136.834, -1500.25]) {
+      expect(timestampToMs(msToTimestamp(ms))).toBe(ms);
+    }
+    expect(msToTimestamp(1709287200123.456)).toEqual({ seconds: 1709287200n, nanos: 123456000 });
+  });
+});

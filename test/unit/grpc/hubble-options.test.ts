@@ -1,0 +1,67 @@
+// The hubble flags → client options / GetFlows selection / ServerStatus report.
+import { describe, expect, it } from 'vitest';
+import { ALL_FLOWS, flowsRequest } from '../../../src/collect/hubble-client.js';
+import { startReplayServer } from '../../../src/collect/replay-server.js';
+import { describeNotice, describeStatus, hubbleConnectOptions, hubbleQuery, type HubbleFlags } from '../../../src/cli/hubble-options.js';
+
+const flags = (f: Partial<HubbleFlags>): HubbleFlags => ({ tlsCaCertFiles: [], ...f });
+const status = { version: 'v1.19.4', numFlows: 4095, maxFlows: 4095, seenFlows: 90000, uptimeNs: 1e12, flowsRate: 10, unavailableNodes: [] };
+
+describe('hubble selection (hubble observe §C)', () => {
+  it('defaults to the whole ring, follow alone to only new flows, --since to the window', () => {
+    expect(hubbleQuery(flags({ server: 'x' }), {}, []).number).toBe(ALL_FLOWS);
+    expect(hubbleQuery(flags({ server: 'x', follow: true }), {}, [])).toMatchObject({ number: 0, follow: true });
+    expect(hubbleQuery(flags({ server: 'x' }), { since: 5 }, [])).toMatchObject({ number: 0, since: 5 });
+    expect(hubbleQuery(flags({ server: 'x', last: 10 }), {}, [])).toMatchObject({ number: 10 });
+    expect(hubbleQuery(flags({ server: 'x', first: 10 }), {}, [])).toMatchObject({ number: 10, first: true });
+    expect(hubbleQuery(flags({ server: 'x', all: true, follow: true }), {}, [])).toMatchObject({ number: ALL_FLOWS, follow: true });
+  });
+
+  it('refuses contradictory selections and live flags without --server', () => {
+    expect(() => hubbleQuery(flags({ last: 1, all: true }), {}, [])).toThrow(/exclude each other/);
+    expect(() => hubbleQuery(flags({ first: 1, follow: true }), {}, [])).toThrow(/--first cannot be combined with --follow/);
+    expect(() => hubbleConnectOptions(flags({ follow: true }))).toThrow(/--follow needs --server/);
+    expect(() => hubbleConnectOptions(flags({ tlsServerName: 'n' }))).toThrow(/--tls-server-name needs --server/);
+    expect(hubbleConnectOptions(flags({}))).toBeUndefined();
+    expect(() => hubbleConnectOptions(flags({ server: 'x', basicAuthUsername: 'u' }))).toThrow(/go together/);
+  });
+
+  it('maps namespaces to the source_pod / destination_pod "ns/" whitelist pair; until only without follow', () => {
+    const req = flowsRequest({ number: 0, follow: false, namespaces: ['a', 'b'], until: 2000 });
+    expect(req.whitelist.map((f) => [f.sourcePod, f.destinationPod])).toEqual([[['a/', 'b/'], []], [[], ['a/', 'b/']]]);
+    expect(req.until).toEqual({ seconds: 2n, nanos: 0 });
+    expect(flowsRequest({ number: 0, follow: true, namespaces: [], until: 2000 }).until).toBeUndefined();
+  });
+
+  it('turns TLS flags into client options; tls:// alone is TLS with system roots', () => {
+    expect(hubbleConnectOptions(flags({ server: 'h:1', tlsCaCertFiles: ['ca.pem'], tlsServerName: 'n' }))).toEqual({
+      server: 'h:1', tls: { caCertFiles: ['ca.pem'], allowInsecure: false, serverName: 'n' },
+    });
+    expect(hubbleConnectOptions(flags({ server: 'tls://h:1' }))).toEqual({ server: 'tls://h:1' });
+  });
+});
+
+describe('ServerStatus report', () => {
+  it('says what the server holds, and warns when the ring cannot cover the ask', () => {
+    const now = 1_000_000_000;
+    const [head, ...rest] = describeStatus('relay:4245', status, { number: 0, follow: false, namespaces: [], since: now - 3_600_000 }, now);
+    expect(head).toBe('hubble v1.19.4 at relay:4245: ring 4095/4095 flows, 90000 seen, 10.0 flows/s');
+    expect(rest).toEqual(['warning: the window asked for is 60 min but the ring holds 4095 flows, about 7 min at 10.0 flows/s: the start of the window is gone (use --follow to collect continuously)']);
+    expect(describeStatus('r', status, { number: 100_000, follow: false, namespaces: [] }, now)[1]).toMatch(/asked for 100000 flows but the ring holds at most 4095/);
+    expect(describeStatus('r', status, { number: ALL_FLOWS, follow: false, namespaces: [] }, now)).toHaveLength(1);
+    expect(describeStatus('r', { ...status, numUnavailableNodes: 1, unavailableNodes: ['n3'] }, { number: 1, follow: false, namespaces: [] }, now)[1])
+      .toBe('warning: 1 nodes unavailable (n3): their flows are missing');
+  });
+
+  it('reports reconnects and the gap', () => {
+    expect(describeNotice({ kind: 'reconnecting', attempt: 2, delayMs: 500, reason: 'Connection dropped' })).toBe('warning: hubble stream broken (Connection dropped); reconnect 2 in 500 ms');
+    expect(describeNotice({ kind: 'resumed', since: Date.UTC(2024, 0, 1), downMs: 1500 })).toBe('warning: hubble stream resumed from 2024-01-01T00:00:00.000Z after a gap of 1.5 s; flows the ring overwrote meanwhile are lost');
+  });
+});
+
+describe('replay listen safety', () => {
+  it('refuses a non-loopback address without allowRemote', async () => {
+    await expect(startReplayServer({ recordings: [], listen: '0.0.0.0:0' })).rejects.toThrow(/not a loopback address.*--allow-remote/);
+    await expect(startReplayServer({ recordings: [], listen: 'nonsense' })).rejects.toThrow(/expected host:port/);
+  });
+});
