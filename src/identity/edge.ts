@@ -24,8 +24,10 @@
 // 4. The same connection (protocol, source ip:port, destination ip:port; ICMP: addresses and
 //    type) seen again within `windowMs` of its last event — another observation point, another
 //    node through Relay, the type-5 + type-1 pair of one dropped packet, SYN retransmits, later
-//    packets of the request side — is a `duplicate`. Memory is bounded: at most `maxConnections`
-//    are remembered (least recently seen evicted) and entries older than the window are dropped.
+//    packets of the request side — is a `duplicate`. ICMP has no ports to tell two pings apart,
+//    so there only events within 1 s (one packet seen at several points) are one. Memory is
+//    bounded: at most `maxConnections` are remembered (least recently seen evicted) and entries
+//    older than the window are dropped.
 import type { Endpoint, Flow, ObservedEdge, EdgeProtocol } from '../model.js';
 import type { IdentityOptions } from './identity.js';
 import { normaliseName, peerKey, peerOf } from './peer.js';
@@ -47,6 +49,8 @@ export interface FolderOptions extends IdentityOptions {
 const DECISIONS: ReadonlySet<string> = new Set(['FORWARDED', 'DROPPED', 'AUDIT', 'REDIRECTED']);
 const POLICY_DROPS: ReadonlySet<string> = new Set(['POLICY_DENIED', 'POLICY_DENY', 'AUTH_REQUIRED']);
 const TRACE_SOCK = 7;
+/** ICMP: one echo seen at several observation points is microseconds to milliseconds apart. */
+const ICMP_WINDOW_MS = 1000;
 const ECHO_REQUEST: Readonly<Record<string, number>> = { ICMPv4: 8, ICMPv6: 128 };
 const ECHO_REPLY: Readonly<Record<string, number>> = { ICMPv4: 0, ICMPv6: 129 };
 
@@ -92,7 +96,8 @@ export class EdgeFolder {
       }
     }
     const protocol: EdgeProtocol = l4.protocol;
-    if (this.isDuplicate(connection, flow.time)) return { kind: 'folded', reason: 'duplicate' };
+    const window = l4.protocol === 'ICMPv4' || l4.protocol === 'ICMPv6' ? Math.min(ICMP_WINDOW_MS, this.windowMs) : this.windowMs;
+    if (this.isDuplicate(connection, flow.time, window)) return { kind: 'folded', reason: 'duplicate' };
     const names = swap ? flow.sourceNames : flow.destinationNames;
     const edge: ObservedEdge = {
       source: peerOf(src, this.opts, swap ? flow.destinationNames : flow.sourceNames),
@@ -107,13 +112,13 @@ export class EdgeFolder {
   }
 
   /** Remember the connection; true when it was already seen within the window. */
-  private isDuplicate(connection: string, time: number): boolean {
+  private isDuplicate(connection: string, time: number, window: number): boolean {
     const last = this.seen.get(connection);
     if (last !== undefined) this.seen.delete(connection);
     this.seen.set(connection, Math.max(time, last ?? time));
     if (time > this.latest) this.latest = time;
     this.evict();
-    return last !== undefined && Math.abs(time - last) <= this.windowMs;
+    return last !== undefined && Math.abs(time - last) <= window;
   }
 
   private evict(): void {
