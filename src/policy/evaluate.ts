@@ -37,22 +37,36 @@ export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 type CompiledPeer =
   /** `namespace` is the policy's own when the peer has no namespaceSelector. */
   | { kind: 'pods'; namespace: string; nsSel: number | undefined; podSel: number | undefined }
-  | { kind: 'ipBlock'; cidr: Cidr; except: Cidr[] };
+  /** `id` indexes the per-external cache of ipBlock results. */
+  | { kind: 'ipBlock'; id: number; cidr: Cidr; except: Cidr[] };
 
 /** `peers` undefined = every source/destination, externals included. */
-interface CompiledRule { index: number; peers: CompiledPeer[] | undefined; ports: CompiledPorts }
+interface CompiledRule { policy: PolicyRef; index: number; peers: CompiledPeer[] | undefined; ports: CompiledPorts }
 
 /** A direction's rules are undefined when the (defaulted) policyTypes lack that direction. */
 interface CompiledPolicy { ref: PolicyRef; podSelector: number; ingress?: CompiledRule[]; egress?: CompiledRule[] }
 
 interface NamespaceInfo { name: string; labels: Labels; known: boolean; cache: Uint8Array }
 
+/**
+ * Per direction: the isolating policies, all their rules in order (for explanations), and the
+ * rules that can admit each protocol (the fast path's hot loop).
+ */
+interface Sides {
+  ingress: CompiledPolicy[]; egress: CompiledPolicy[];
+  ingressRules: CompiledRule[]; egressRules: CompiledRule[];
+  ingressFast: Record<PolicyProtocol, CompiledRule[]>; egressFast: Record<PolicyProtocol, CompiledRule[]>;
+}
+
+const byProtocol = (rules: CompiledRule[]): Record<PolicyProtocol, CompiledRule[]> => {
+  const admits = (r: CompiledRule, p: PolicyProtocol): boolean => r.ports === undefined || r.ports.some((e) => e.protocol === p);
+  return { TCP: rules.filter((r) => admits(r, 'TCP')), UDP: rules.filter((r) => admits(r, 'UDP')), SCTP: rules.filter((r) => admits(r, 'SCTP')) };
+};
+
 type Endpoint =
-  | {
-      kind: 'pod'; ns: NamespaceInfo; labels: Labels; ports: readonly ContainerPort[]; cache: Uint8Array;
-      ingress: CompiledPolicy[]; egress: CompiledPolicy[];
-    }
-  | { kind: 'external'; ip: IpAddress };
+  | ({ kind: 'pod'; ns: NamespaceInfo; labels: Labels; ports: readonly ContainerPort[]; cache: Uint8Array } & Sides)
+  /** `cache`: one byte per ipBlock peer (0 unknown, 1 match, 2 no match). */
+  | { kind: 'external'; ip: IpAddress; cache: Uint8Array };
 
 export class PolicyEngine {
   /** The policies as validated (namespace filled in), sorted by `namespace/name`. */
@@ -62,6 +76,7 @@ export class PolicyEngine {
   private readonly namespaces = new Map<string, NamespaceInfo>();
   private readonly bySubject = new WeakMap<Subject, Endpoint>();
   private readonly byKey = new Map<string, Endpoint>();
+  private ipBlocks = 0;
 
   constructor(inputs: readonly PolicyInput[], namespaces: readonly Namespace[]) {
     const seen = new Map<string, NetworkPolicy>();
@@ -90,8 +105,8 @@ export class PolicyEngine {
     const src = this.endpoint(c.source, 'source');
     const dst = this.endpoint(c.destination, 'destination');
     const dstPorts = dst.kind === 'pod' ? dst.ports : undefined;
-    const egress = src.kind === 'pod' ? this.side(src.egress, 'egress', dst, c.protocol, c.port, dstPorts) : EXTERNAL;
-    const ingress = dst.kind === 'pod' ? this.side(dst.ingress, 'ingress', src, c.protocol, c.port, dstPorts) : EXTERNAL;
+    const egress = src.kind === 'pod' ? this.side(src, 'egress', dst, c.protocol, c.port, dstPorts) : EXTERNAL;
+    const ingress = dst.kind === 'pod' ? this.side(dst, 'ingress', src, c.protocol, c.port, dstPorts) : EXTERNAL;
     const decision = egress.kind === 'denied' || ingress.kind === 'denied' ? 'deny' : 'allow';
     return { decision, egress, ingress };
   }
@@ -101,8 +116,8 @@ export class PolicyEngine {
     const src = this.endpoint(c.source, 'source');
     const dst = this.endpoint(c.destination, 'destination');
     const dstPorts = dst.kind === 'pod' ? dst.ports : undefined;
-    if (src.kind === 'pod' && src.egress.length > 0 && !this.anyRule(src.egress, 'egress', dst, c.protocol, c.port, dstPorts)) return false;
-    return dst.kind !== 'pod' || dst.ingress.length === 0 || this.anyRule(dst.ingress, 'ingress', src, c.protocol, c.port, dstPorts);
+    if (src.kind === 'pod' && src.egress.length > 0 && !this.anyRule(src.egressFast[c.protocol], dst, c.protocol, c.port, dstPorts)) return false;
+    return dst.kind !== 'pod' || dst.ingress.length === 0 || this.anyRule(dst.ingressFast[c.protocol], src, c.protocol, c.port, dstPorts);
   }
 
   /** The policies that isolate this subject in one direction (empty for externals). */
@@ -121,9 +136,11 @@ export class PolicyEngine {
     const types = spec.policyTypes !== undefined && spec.policyTypes.length > 0
       ? spec.policyTypes
       : spec.egress !== undefined && spec.egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
-    const out: CompiledPolicy = { ref: `${namespace}/${policy.metadata.name}`, podSelector: this.selectors.intern(spec.podSelector) };
+    const ref = `${namespace}/${policy.metadata.name}`;
+    const out: CompiledPolicy = { ref, podSelector: this.selectors.intern(spec.podSelector) };
     const rules = (list: { peers?: NetworkPolicyPeer[]; ports?: CompiledPorts }[] | undefined): CompiledRule[] =>
       (list ?? []).map((r, index) => ({
+        policy: ref,
         index,
         peers: r.peers === undefined || r.peers.length === 0 ? undefined : r.peers.map((p) => this.peer(p, namespace)),
         ports: r.ports,
@@ -140,7 +157,7 @@ export class PolicyEngine {
         if (!parsed.ok) throw new InternalError(`validated CIDR "${text}" did not parse: ${parsed.reason}`);
         return parsed.value;
       };
-      return { kind: 'ipBlock', cidr: cidr(p.ipBlock.cidr), except: (p.ipBlock.except ?? []).map(cidr) };
+      return { kind: 'ipBlock', id: this.ipBlocks++, cidr: cidr(p.ipBlock.cidr), except: (p.ipBlock.except ?? []).map(cidr) };
     }
     return {
       kind: 'pods',
@@ -162,7 +179,7 @@ export class PolicyEngine {
       : `\u0000ext\u0000${s.ip}`;
     let e = this.byKey.get(key);
     if (e === undefined) {
-      e = s.kind === 'pod' ? this.podEndpoint(s) : { kind: 'external', ip: this.externalIp(s.ip, role) };
+      e = s.kind === 'pod' ? this.podEndpoint(s) : { kind: 'external', ip: this.externalIp(s.ip, role), cache: new Uint8Array(this.ipBlocks) };
       this.byKey.set(key, e);
     }
     this.bySubject.set(s, e);
@@ -177,10 +194,13 @@ export class PolicyEngine {
     }
     const cache = this.selectors.newCache();
     const selecting = (this.byNamespace.get(s.namespace) ?? []).filter((p) => this.selectors.matches(p.podSelector, s.labels, cache));
+    const ingress = selecting.filter((p) => p.ingress !== undefined);
+    const egress = selecting.filter((p) => p.egress !== undefined);
+    const ingressRules = ingress.flatMap((p) => p.ingress ?? []);
+    const egressRules = egress.flatMap((p) => p.egress ?? []);
     return {
-      kind: 'pod', ns, labels: s.labels, ports: s.ports, cache,
-      ingress: selecting.filter((p) => p.ingress !== undefined),
-      egress: selecting.filter((p) => p.egress !== undefined),
+      kind: 'pod', ns, labels: s.labels, ports: s.ports, cache, ingress, egress,
+      ingressRules, egressRules, ingressFast: byProtocol(ingressRules), egressFast: byProtocol(egressRules),
     };
   }
 
@@ -193,7 +213,11 @@ export class PolicyEngine {
   private peerMatches(peer: CompiledPeer, other: Endpoint, unknown: Set<string> | undefined): boolean {
     if (peer.kind === 'ipBlock') {
       if (other.kind !== 'external') return false;
-      return cidrContains(peer.cidr, other.ip) && !peer.except.some((e) => cidrContains(e, other.ip));
+      const hit = other.cache[peer.id];
+      if (hit !== 0) return hit === 1;
+      const result = cidrContains(peer.cidr, other.ip) && !peer.except.some((e) => cidrContains(e, other.ip));
+      other.cache[peer.id] = result ? 1 : 2;
+      return result;
     }
     if (other.kind !== 'pod') return false;
     if (peer.nsSel === undefined) {
@@ -212,35 +236,30 @@ export class PolicyEngine {
   }
 
   private anyRule(
-    policies: readonly CompiledPolicy[], direction: PolicyDirection, other: Endpoint,
-    protocol: PolicyProtocol, port: number, dstPorts: readonly ContainerPort[] | undefined,
+    rules: readonly CompiledRule[], other: Endpoint, protocol: PolicyProtocol, port: number, dstPorts: readonly ContainerPort[] | undefined,
   ): boolean {
-    for (const policy of policies) {
-      for (const rule of policy[direction] ?? []) {
-        if (portsMatch(rule.ports, protocol, port, dstPorts) && this.peersMatch(rule, other)) return true;
-      }
+    for (const rule of rules) {
+      if (portsMatch(rule.ports, protocol, port, dstPorts) && this.peersMatch(rule, other)) return true;
     }
     return false;
   }
 
   private side(
-    policies: readonly CompiledPolicy[], direction: PolicyDirection, other: Endpoint,
+    self: Sides, direction: PolicyDirection, other: Endpoint,
     protocol: PolicyProtocol, port: number, dstPorts: readonly ContainerPort[] | undefined,
   ): SideVerdict {
-    if (policies.length === 0) return NOT_ISOLATED;
+    if (self[direction].length === 0) return NOT_ISOLATED;
     const allowedBy: RuleRef[] = [];
     const nearMisses: NearMiss[] = [];
     const unknown = new Set<string>();
-    for (const policy of policies) {
-      for (const rule of policy[direction] ?? []) {
-        const portOk = portsMatch(rule.ports, protocol, port, dstPorts);
-        const peerOk = this.peersMatch(rule, other, portOk ? unknown : undefined);
-        const ref: RuleRef = { policy: policy.ref, direction, rule: rule.index };
-        if (portOk && peerOk) allowedBy.push(ref);
-        else if (portOk !== peerOk) nearMisses.push({ ...ref, mismatch: portOk ? 'peer' : 'port' });
-      }
+    for (const rule of direction === 'ingress' ? self.ingressRules : self.egressRules) {
+      const portOk = portsMatch(rule.ports, protocol, port, dstPorts);
+      const peerOk = this.peersMatch(rule, other, portOk ? unknown : undefined);
+      const ref: RuleRef = { policy: rule.policy, direction, rule: rule.index };
+      if (portOk && peerOk) allowedBy.push(ref);
+      else if (portOk !== peerOk) nearMisses.push({ ...ref, mismatch: portOk ? 'peer' : 'port' });
     }
-    const isolatedBy = policies.map((p) => p.ref);
+    const isolatedBy = self[direction].map((p) => p.ref);
     const namespaceLabelsUnknown = [...unknown].sort();
     return allowedBy.length > 0
       ? { kind: 'allowed', isolatedBy, allowedBy, namespaceLabelsUnknown }
