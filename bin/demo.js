@@ -13,6 +13,7 @@ mkdirSync(`${root}/${out}`, { recursive: true });
 /** @type {string[][]} */
 const steps = [
   ['--version'],
+  ['check', 'test/worlds/seed-three-tier.json'],
 ];
 
 for (const args of steps) {
