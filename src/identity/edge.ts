@@ -28,7 +28,7 @@
 //    so there only events within 1 s (one packet seen at several points) are one. Memory is
 //    bounded: at most `maxConnections` are remembered (least recently seen evicted) and entries
 //    older than the window are dropped.
-import type { Endpoint, Flow, ObservedEdge, EdgeProtocol } from '../model.js';
+import type { Endpoint, Flow, ObservedEdge, EdgeProtocol, Peer } from '../model.js';
 import type { IdentityOptions } from './identity.js';
 import { normaliseName, peerKey, peerOf } from './peer.js';
 
@@ -51,6 +51,8 @@ const POLICY_DROPS: ReadonlySet<string> = new Set(['POLICY_DENIED', 'POLICY_DENY
 const TRACE_SOCK = 7;
 /** ICMP: one echo seen at several observation points is microseconds to milliseconds apart. */
 const ICMP_WINDOW_MS = 1000;
+/** Workload peers remembered by namespace + labels (the label work is most of folding's cost). */
+const PEER_CACHE_SIZE = 10_000;
 const ECHO_REQUEST: Readonly<Record<string, number>> = { ICMPv4: 8, ICMPv6: 128 };
 const ECHO_REPLY: Readonly<Record<string, number>> = { ICMPv4: 0, ICMPv6: 129 };
 
@@ -59,9 +61,11 @@ type Direction = 'request' | 'response' | FoldReason;
 /** Stateful (bounded memory) folder: many events of one connection → one request edge. */
 export class EdgeFolder {
   private readonly seen = new Map<string, number>();
+  private readonly workloads = new Map<string, Peer>();
   private readonly windowMs: number;
   private readonly maxConnections: number;
   private latest = -Infinity;
+  private sinceSweep = 0;
 
   constructor(private readonly opts: FolderOptions) {
     this.windowMs = opts.windowMs ?? 60_000;
@@ -100,8 +104,8 @@ export class EdgeFolder {
     if (this.isDuplicate(connection, flow.time, window)) return { kind: 'folded', reason: 'duplicate' };
     const names = swap ? flow.sourceNames : flow.destinationNames;
     const edge: ObservedEdge = {
-      source: peerOf(src, this.opts, swap ? flow.destinationNames : flow.sourceNames),
-      destination: peerOf(dst, this.opts, names),
+      source: this.peer(src, swap ? flow.destinationNames : flow.sourceNames),
+      destination: this.peer(dst, names),
       protocol,
       port,
       observedVerdict: flow.observedVerdict,
@@ -111,13 +115,26 @@ export class EdgeFolder {
     return { kind: 'edge', edge };
   }
 
+  /** peerOf, cached for workloads: whether and which workload depends on namespace + labels only. */
+  private peer(ep: Endpoint, names: readonly string[]): Peer {
+    const key = `${ep.namespace ?? ''}\u0000${ep.labels.join('\u0001')}`;
+    const cached = this.workloads.get(key);
+    if (cached !== undefined) return cached;
+    const peer = peerOf(ep, this.opts, names);
+    if (peer.kind === 'workload') {
+      if (this.workloads.size >= PEER_CACHE_SIZE) this.workloads.clear();
+      this.workloads.set(key, peer);
+    }
+    return peer;
+  }
+
   /** Remember the connection; true when it was already seen within the window. */
   private isDuplicate(connection: string, time: number, window: number): boolean {
     const last = this.seen.get(connection);
     if (last !== undefined) this.seen.delete(connection);
     this.seen.set(connection, Math.max(time, last ?? time));
     if (time > this.latest) this.latest = time;
-    this.evict();
+    if (this.seen.size > this.maxConnections || (++this.sinceSweep & 1023) === 0) this.evict();
     return last !== undefined && Math.abs(time - last) <= window;
   }
 
