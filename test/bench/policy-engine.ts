@@ -6,16 +6,7 @@ import { pathToFileURL } from 'node:url';
 import type { Connection, Namespace, NetworkPolicy, NetworkPolicyPort, PolicyProtocol, Subject } from '../../src/model.js';
 import { PolicyEngine } from '../../src/policy/evaluate.js';
 import type { BenchResult } from './types.js';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../unit/policy/random.js';
 
 function buildWorld(r: () => number) {
   const int = (n: number): number => Math.floor(r() * n);

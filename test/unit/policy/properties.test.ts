@@ -3,16 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Connection, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, PolicyProtocol, SideVerdict, Subject } from '../../../src/model.js';
 import { PolicyEngine } from '../../../src/policy/evaluate.js';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from './random.js';
 
 const NAMESPACES = ['x', 'y', 'z'];
 const PROTOCOLS: PolicyProtocol[] = ['TCP', 'UDP'];
