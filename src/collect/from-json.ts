@@ -24,7 +24,7 @@ const LOST_SOURCES: readonly LostEventSource[] = [
 ];
 const NODE_STATES: readonly NodeState[] = ['UNKNOWN_NODE_STATE', 'NODE_CONNECTED', 'NODE_UNAVAILABLE', 'NODE_GONE', 'NODE_ERROR'];
 /** Top-level keys that mark a bare Flow (no envelope). */
-const BARE_FLOW_KEYS = ['verdict', 'IP', 'source', 'destination', 'event_type', 'eventType', 'Type', 'l4', 'time'] as const;
+const BARE_FLOW_KEYS = ['verdict', 'IP', 'source', 'destination', 'event_type', 'eventType', 'Type', 'l4'] as const;
 const WRAPPED = flowPaths('flow');
 const BARE = flowPaths('');
 const NO_ENVELOPE: JsonObject = {};

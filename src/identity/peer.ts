@@ -45,9 +45,9 @@ export function peerOf(ep: Endpoint, opts: IdentityOptions, names: readonly stri
       if (WORLD.has(e)) world ??= e;
       else if (entity === undefined || RESERVED_PRIORITY.indexOf(e) < RESERVED_PRIORITY.indexOf(entity)) entity = e;
     } else if (source === 'cidr') {
-      const prefix = key.includes('-') ? key.replaceAll('-', ':') : key;
-      const bits = Number(prefix.slice(prefix.indexOf('/') + 1));
-      if (bits > cidrBits) [cidr, cidrBits] = [prefix, bits];
+      const slash = key.indexOf('/');
+      const bits = Number(key.slice(slash + 1));
+      if (slash > 0 && bits > cidrBits) [cidr, cidrBits] = [`${canonicalIp(key.slice(0, slash).replaceAll('-', ':'))}/${bits}`, bits];
     } else if (source === 'fqdn') {
       fqdn ??= key;
     }
@@ -56,7 +56,7 @@ export function peerOf(ep: Endpoint, opts: IdentityOptions, names: readonly stri
   const external = world !== undefined || cidr !== undefined || fqdn !== undefined;
   if (!external) return { kind: 'reserved', entity: 'unknown' };
   if (cidr !== undefined) return { kind: 'cidr', cidr };
-  if (ep.ip !== undefined) return { kind: 'cidr', cidr: `${ep.ip}/${ep.ip.includes(':') ? 128 : 32}` };
+  if (ep.ip !== undefined) return { kind: 'cidr', cidr: `${canonicalIp(ep.ip)}/${ep.ip.includes(':') ? 128 : 32}` };
   const name = names[0] ?? fqdn;
   if (name !== undefined) return { kind: 'fqdn', name: normaliseName(name) };
   return { kind: 'reserved', entity: world ?? 'world' };
@@ -69,6 +69,20 @@ export function peerKey(p: Peer): string {
     case 'reserved': return `reserved:${p.entity}`;
     case 'cidr': return `cidr:${p.cidr}`;
     case 'fqdn': return `fqdn:${p.name}`;
+  }
+}
+
+/**
+ * IPv6 addresses in their canonical compressed form (`0::1` → `::1`, as the WHATWG URL parser
+ * writes them), so a `cidr:` label and a flow's IP of the same host give the same peer.
+ * IPv4 and unparsable text are returned unchanged.
+ */
+export function canonicalIp(ip: string): string {
+  if (!ip.includes(':')) return ip;
+  try {
+    return new URL(`http://[${ip}]/`).hostname.slice(1, -1);
+  } catch {
+    return ip;
   }
 }
 

@@ -62,6 +62,7 @@ describe('reader errors', () => {
     ['labels that are not strings', `${withField(['flow', 'source', 'labels'], [1])}\n`, 1, 'flow.source.labels', /list of strings/],
     ['a wrong-typed is_reply', `${withField(['flow', 'is_reply'], 'no')}\n`, 1, 'flow.is_reply', /true or false/],
     ['an object without a Hubble key', '{"hello":"world"}\n', 1, undefined, /not a Hubble event/],
+    ['an envelope without a payload', '{"node_name":"n1","time":"2024-01-01T00:00:00Z"}\n', 1, undefined, /not a Hubble event/],
     ['a truncated last record', `${good}\n${good.slice(0, 50)}`, 2, undefined, /invalid JSON: (the input ends|line 2 ends inside a string)/],
   ])('%s → InputError naming file:line (field)', async (_what, content, line, field, reason) => {
     const file = await write(`bad-${line}-${String(field)}.jsonl`, content);

@@ -33,13 +33,14 @@ describe('peerOf', () => {
   it('world with an address is that address as a /32 or /128', () => {
     expect(peer(ep(['reserved:world'], { ip: '140.82.121.4' }), ['github.com'])).toEqual({ kind: 'cidr', cidr: '140.82.121.4/32' });
     expect(peer(ep(['reserved:world-ipv6'], { ip: '2001:db8::1' }))).toEqual({ kind: 'cidr', cidr: '2001:db8::1/128' });
+    expect(peer(ep(['reserved:world-ipv6'], { ip: '2001:DB8:0:0::1' }))).toEqual({ kind: 'cidr', cidr: '2001:db8::1/128' });
   });
 
   it('a cidr identity is its longest cidr: prefix, IPv6 labels with - turned back into :', () => {
     expect(peer(ep(['cidr:104.20.0.0/16', 'cidr:104.20.23.154/32', 'reserved:world'], { ip: '104.20.23.154' })))
       .toEqual({ kind: 'cidr', cidr: '104.20.23.154/32' });
     expect(peer(ep(['cidr:2001-db8--/32', 'reserved:world-ipv6']))).toEqual({ kind: 'cidr', cidr: '2001:db8::/32' });
-    expect(peer(ep(['cidr:0--1/128', 'reserved:world']))).toEqual({ kind: 'cidr', cidr: '0::1/128' });
+    expect(peer(ep(['cidr:0--1/128', 'reserved:world']))).toEqual({ kind: 'cidr', cidr: '::1/128' });
   });
 
   it('world without an address but with DNS names is an fqdn peer', () => {
