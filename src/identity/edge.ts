@@ -64,7 +64,6 @@ export class EdgeFolder {
   private readonly workloads = new Map<string, Peer>();
   private readonly windowMs: number;
   private readonly maxConnections: number;
-  private latest = -Infinity;
   private sinceSweep = 0;
 
   constructor(private readonly opts: FolderOptions) {
@@ -133,13 +132,16 @@ export class EdgeFolder {
     const last = this.seen.get(connection);
     if (last !== undefined) this.seen.delete(connection);
     this.seen.set(connection, Math.max(time, last ?? time));
-    if (time > this.latest) this.latest = time;
-    if (this.seen.size > this.maxConnections || (++this.sinceSweep & 1023) === 0) this.evict();
+    if (this.seen.size > this.maxConnections || (++this.sinceSweep & 1023) === 0) this.evict(time - this.windowMs);
     return last !== undefined && Math.abs(time - last) <= window;
   }
 
-  private evict(): void {
-    const horizon = this.latest - this.windowMs;
+  /**
+   * Forget the least recently seen connections over the limit, and those last seen before
+   * `horizon` (relative to the event being folded, so a source that goes back in time — the next
+   * file of another node — keeps its own recent connections).
+   */
+  private evict(horizon: number): void {
     for (const [key, time] of this.seen) {
       if (this.seen.size <= this.maxConnections && time >= horizon) break;
       this.seen.delete(key);

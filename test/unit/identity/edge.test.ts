@@ -70,6 +70,13 @@ describe('EdgeFolder', () => {
     expect(run([conn(1), conn(2), conn(3), conn(1), conn(3)], { maxConnections: 2 })).toEqual([EDGE, EDGE, EDGE, EDGE, 'folded:duplicate']);
   });
 
+  it('a source that goes back in time (the next file) still folds its own repeats', () => {
+    const later = flow({ time: T0 + 3_600_000, l4: tcp(1, 8080, { SYN: true }) });
+    const repeats = Array.from({ length: 3000 }, (_, i) => flow({ time: T0 + i, l4: tcp(40000, 8080, { ACK: true }) }));
+    const results = run([later, ...repeats]);
+    expect(results.filter((r) => r === EDGE)).toHaveLength(2);
+  });
+
   it('an L7 response is swapped back to the request direction and pairs with its request', () => {
     const l7 = { type: 'RESPONSE' as const, http: { method: 'GET', url: '/', code: 200 } };
     const response = reply({ isReply: true, flowType: 'L7', l7, l4: tcp(8080, 40000) });
