@@ -7,6 +7,7 @@ import { ALL_FLOWS, HubbleClient } from '../collect/hubble-client.js';
 import type { HubbleConnectOptions, HubbleFlowQuery, HubbleNotice, HubbleServerStatus } from '../collect/hubble-client.js';
 import { UsageError } from '../errors.js';
 import type { FlowSource } from '../model.js';
+import type { IngestUnit } from '../pipeline.js';
 import { collectList } from './options.js';
 
 export const DEFAULT_SERVER = 'localhost:4245';
@@ -159,6 +160,12 @@ export async function openHubbleSource(connect: HubbleConnectOptions, query: Omi
       },
     },
   };
+}
+
+/** The live session as collect's one ingest unit (committed at every flush, not all-or-nothing). */
+export async function* hubbleUnits(connect: HubbleConnectOptions, query: Omit<HubbleFlowQuery, 'onNotice'>): AsyncGenerator<IngestUnit> {
+  const { source, name } = await openHubbleSource(connect, query);
+  yield { kind: 'live', name, atomic: false, open: () => source };
 }
 
 const kebab = (s: string): string => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

@@ -162,7 +162,11 @@ const ports = (l4: { sourcePort: number; destinationPort: number }) => ({ source
 function layer4ToProto(l4: Layer4): pb.Layer4 {
   switch (l4.protocol) {
     case 'TCP': {
-      const flags = Object.fromEntries(TCP_FLAG_NAMES.map((n) => [n, l4.flags[n] === true])) as unknown as pb.TCPFlags;
+      const f = l4.flags;
+      const flags: pb.TCPFlags = {
+        FIN: f.FIN === true, SYN: f.SYN === true, RST: f.RST === true, PSH: f.PSH === true, ACK: f.ACK === true,
+        URG: f.URG === true, ECE: f.ECE === true, CWR: f.CWR === true, NS: f.NS === true,
+      };
       return { protocol: { $case: 'TCP', value: { ...ports(l4), flags } } };
     }
     case 'UDP':
