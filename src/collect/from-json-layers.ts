@@ -66,6 +66,7 @@ function tcpFlags(o: JsonObject | undefined, path: string): TcpFlags {
   return flags;
 }
 
+/** `l7`: the record type and the DNS/HTTP fields flowpol uses. */
 export function layer7FromJson(o: JsonObject, p: FlowPaths): Layer7 {
   const dns = obj(o.dns, p.l7, 'dns');
   const http = obj(o.http, p.l7, 'http');
@@ -79,6 +80,7 @@ export function layer7FromJson(o: JsonObject, p: FlowPaths): Layer7 {
   return l7;
 }
 
+/** `event_type`: Cilium monitor type and sub-type (absent sub_type is 0). */
 export function eventTypeFromJson(o: JsonObject, path: string): EventType {
   return { type: int(o.type, path, 'type') ?? 0, subType: int(o.sub_type ?? o.subType, path, 'sub_type') ?? 0 };
 }

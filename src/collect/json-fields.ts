@@ -6,16 +6,20 @@
 // file and line).
 import { InputError } from '../errors.js';
 
+/** A parsed JSON object. */
 export type JsonObject = Record<string, unknown>;
 
+/** A JSON object (not null, not an array). */
 export function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** InputError for `path.key` (file and line are added by the reader). */
 export function fieldError(path: string, key: string, reason: string): InputError {
   return new InputError({ file: '', field: path === '' ? key : `${path}.${key}` }, reason);
 }
 
+/** Short description of a JSON value for error messages. */
 export function typeName(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
@@ -30,6 +34,7 @@ export function str(v: unknown, path: string, key: string): string | undefined {
   throw fieldError(path, key, `expected a string, found ${typeName(v)}`);
 }
 
+/** A boolean. */
 export function bool(v: unknown, path: string, key: string): boolean | undefined {
   if (typeof v === 'boolean') return v;
   if (v === undefined || v === null) return undefined;
@@ -57,12 +62,14 @@ export function int(v: unknown, path: string, key: string): number | undefined {
   throw fieldError(path, key, `expected an integer, found ${typeName(v)}`);
 }
 
+/** A nested message (JSON object). */
 export function obj(v: unknown, path: string, key: string): JsonObject | undefined {
   if (isObject(v)) return v;
   if (v === undefined || v === null) return undefined;
   throw fieldError(path, key, `expected an object, found ${typeName(v)}`);
 }
 
+/** A repeated string field; absent is []. */
 export function strList(v: unknown, path: string, key: string): string[] {
   if (v === undefined || v === null) return [];
   if (Array.isArray(v)) {
@@ -73,6 +80,7 @@ export function strList(v: unknown, path: string, key: string): string[] {
   throw fieldError(path, key, `expected a list of strings, found ${typeName(v)}`);
 }
 
+/** A repeated message field; absent is []. */
 export function objList(v: unknown, path: string, key: string): JsonObject[] {
   if (v === undefined || v === null) return [];
   if (Array.isArray(v) && v.every(isObject)) return v;

@@ -15,6 +15,7 @@
 // Container-log lines (`2026-01-02T03:04:05.123Z stdout F {json}`, or `<timestamp> {json}` from
 // `kubectl logs --timestamps`) have the prefix removed; CRI partial lines (`P`) are joined.
 
+/** A value found in the stream (with the line it starts on), or why the text there is not one. */
 export type JsonItem =
   | { ok: true; value: unknown; line: number }
   | { ok: false; line: number; reason: string };
@@ -32,6 +33,7 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
 
+/** Incremental splitter: push() decoded text as it arrives, end() once at the end. */
 export class JsonValueSplitter {
   private carry = '';
   /** Number of the line that `carry` belongs to. */

@@ -32,13 +32,16 @@ import type { Endpoint, Flow, ObservedEdge, EdgeProtocol, Peer } from '../model.
 import type { IdentityOptions } from './identity.js';
 import { normaliseName, peerKey, peerOf } from './peer.js';
 
+/** Why an event did not become an edge (rules in the header comment); for the ingest summary. */
 export const FOLD_REASONS = [
   'reply', 'duplicate', 'unknown-direction', 'no-port', 'unsupported-protocol', 'not-a-decision',
 ] as const;
 export type FoldReason = (typeof FOLD_REASONS)[number];
 
+/** An event folds into a new request edge, or is absorbed for a reason. */
 export type FoldResult = { kind: 'edge'; edge: ObservedEdge } | { kind: 'folded'; reason: FoldReason };
 
+/** IdentityOptions plus the connection window and memory bound of the folder. */
 export interface FolderOptions extends IdentityOptions {
   /** Events of one connection closer than this (ms, by event time) are one edge. Default 60 s (longer than the largest gap between TCP SYN retransmits, 32 s). */
   windowMs?: number;

@@ -7,8 +7,10 @@ export interface IdentityOptions {
   dropRules: readonly LabelRule[];
 }
 
+/** Identity options with the default volatile-label rules. */
 export const DEFAULT_IDENTITY_OPTIONS: IdentityOptions = { dropRules: VOLATILE_LABEL_RULES };
 
+/** A label left out of an identity: `key` (k8s keys bare, other sources as `source:key`) and why. */
 export interface DroppedLabel { key: string; reason: string }
 
 /** Canonical, sortable key: `ns/app=web,tier=fe` (labels sorted by key; `ns/` when none). */

@@ -54,6 +54,7 @@ export function matchRule(key: string, rules: readonly LabelRule[]): LabelRule |
   return undefined;
 }
 
+/** A rule pattern matches a key exactly, or as a prefix when it ends in '*'. */
 export function patternMatches(pattern: string, key: string): boolean {
   return pattern.endsWith('*') ? key.startsWith(pattern.slice(0, -1)) : key === pattern;
 }
