@@ -1,0 +1,128 @@
+// The built CLI end to end over real gRPC: `flowpol replay` in its own process, `flowpol collect
+// --server` against it, compared with `collect --input-file` of the same recording.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, REPO_ROOT, type CliResult } from '../../support/cli.js';
+import { writeFlowFile } from '../../support/flow-generator.js';
+import { makePki, type Pki } from './certs.js';
+
+const BIN = fileURLToPath(new URL('../../../bin/flowpol.js', import.meta.url));
+let dir: string;
+let recording: string;
+let pki: Pki;
+const children: ChildProcess[] = [];
+
+interface Running { child: ChildProcess; address: string; port: number; output: () => string; exited: Promise<CliResult> }
+
+/** Starts a built-CLI process; resolves once `ready` matches its stderr. */
+function start(args: string[], ready?: RegExp): Promise<Running> {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
+  const exited = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ code: code ?? -1, stdout: out, stderr: err })));
+  return new Promise((resolve, reject) => {
+    const check = (): void => {
+      const m = /listening on (\S+):(\d+)/.exec(err);
+      if (!ready || (ready.test(err) && (ready.source !== 'listening' || m))) {
+        resolve({ child, address: m ? `${m[1]}:${m[2]}` : '', port: m ? Number(m[2]) : 0, output: () => err, exited });
+      }
+    };
+    child.stderr?.on('data', (b: Buffer) => {
+      err += b.toString();
+      check();
+    });
+    void exited.then((r) => reject(new Error(`exited ${r.code} before ready: ${r.stderr}`)));
+    check();
+  });
+}
+
+const replay = (args: string[]) => start(['replay', '--listen', '127.0.0.1:0', ...args], /listening/);
+const edges = async (db: string) => {
+  const r = await runCli(['edges', '--db', db, '-o', 'json']);
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as unknown;
+};
+const summaryCount = (stderr: string, label: string): number => Number(new RegExp(`${label}\\s+(\\d+)`).exec(stderr)?.[1] ?? NaN);
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'flowpol-grpc-cli-'));
+  recording = join(dir, 'flows.jsonl');
+  await writeFlowFile(recording, { seed: 3, flows: 6000, namespaces: 5, startTime: Date.UTC(2024, 5, 1), lostEvery: 1500 });
+  pki = makePki(dir);
+  const base = await runCli(['collect', '--input-file', recording, '--db', join(dir, 'file.db')]);
+  expect(base.code, base.stderr).toBe(0);
+});
+
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('collect --server against flowpol replay', () => {
+  it('learns the same edges as collect --input-file of the same recording', async () => {
+    const r = await replay([recording]);
+    const live = await runCli(['collect', '--server', r.address, '--db', join(dir, 'live.db')]);
+    expect(live.code, live.stderr).toBe(0);
+    expect(live.stderr).toMatch(/hubble flowpol-replay at 127\.0\.0\.1:\d+: ring \d+\/\d+ flows/);
+    expect(summaryCount(live.stderr, 'lost events')).toBe(summaryCount((await runCli(['collect', '--input-file', recording, '--db', join(dir, 'again.db')])).stderr, 'lost events'));
+    expect(await edges(join(dir, 'live.db'))).toEqual(await edges(join(dir, 'file.db')));
+  });
+
+  it('SIGTERM during --follow: every flow the summary counts is in the database', async () => {
+    const r = await replay(['--rate', '3000', '--follow', recording]);
+    const db = join(dir, 'follow.db');
+    const c = await start(['collect', '--server', r.address, '--all', '--follow', '--db', db], /ring/);
+    await new Promise((res) => setTimeout(res, 1500));
+    c.child.kill('SIGTERM');
+    const done = await c.exited;
+    expect(done.code, done.stderr).toBe(0);
+    const kept = summaryCount(done.stderr, 'kept');
+    expect(kept).toBeGreaterThan(0);
+    const inDb = (await edges(db) as { count: number }[]).reduce((n, e) => n + e.count, 0);
+    expect(inDb).toBe(kept);
+  });
+
+  it('replay killed mid-stream and restarted: collection resumes, the gap is reported, nothing lost or doubled', async () => {
+    const first = await replay(['--rate', '3000', recording]);
+    const db = join(dir, 'resume.db');
+    const c = await start(['collect', '--server', first.address, '--all', '--follow', '--db', db], /ring/);
+    await new Promise((res) => setTimeout(res, 1000));
+    first.child.kill('SIGKILL');
+    await first.exited.catch(() => undefined);
+    await new Promise((res) => setTimeout(res, 500));
+    await start(['replay', '--listen', `127.0.0.1:${first.port}`, recording], /listening/); // whole recording, stream ends after it
+    const done = await c.exited;
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stderr).toMatch(/hubble stream broken .*; reconnect 1 in \d+ ms/);
+    expect(done.stderr).toMatch(/hubble stream resumed from \S+ after a gap of [\d.]+ s/);
+    expect(await edges(db)).toEqual(await edges(join(dir, 'file.db')));
+  });
+});
+
+describe('TLS and secrets on the command line', () => {
+  it('mTLS works; a wrong CA is one clear line; the basic auth password never appears', async () => {
+    const r = await replay(['--tls-cert-file', pki.serverCert, '--tls-key-file', pki.serverKey, '--tls-client-ca-files', pki.ca, recording]);
+    const secret = 'hunter2-very-secret';
+    const common = ['collect', '--server', `tls://${r.address}`, '--tls-client-cert-file', pki.clientCert, '--tls-client-key-file', pki.clientKey,
+      '--basic-auth-username', 'me', '--basic-auth-password', secret];
+    const ok = await runCli([...common, '--tls-ca-cert-files', pki.ca, '--db', join(dir, 'tls.db')]);
+    expect(ok.code, ok.stderr).toBe(0);
+    const bad = await runCli([...common, '--tls-ca-cert-files', pki.otherCa, '--db', join(dir, 'tls2.db')]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^flowpol: error \[E_HUBBLE_TLS\]: TLS with Hubble at 127\.0\.0\.1:\d+ failed: .*not signed by a CA in --tls-ca-cert-files\)\n$/m);
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+    for (const out of [ok.stdout, ok.stderr, bad.stdout, bad.stderr]) expect(out).not.toContain(secret);
+  });
+
+  it('replay refuses a non-loopback address without --allow-remote', async () => {
+    const r = await runCli(['replay', '--listen', '0.0.0.0:0', recording]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not a loopback address.*--allow-remote/);
+  });
+});
