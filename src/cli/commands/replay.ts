@@ -2,18 +2,12 @@
 // (`collect --server`, or the hubble CLI itself) can be exercised without a cluster.
 import { Option } from 'commander';
 import { expandInputs } from '../../collect/inputs.js';
-import { startReplayServer } from '../../collect/replay-server.js';
+import { startReplayServer, type ReplayServerOptions } from '../../collect/replay-server.js';
 import { UsageError } from '../../errors.js';
 import { collectList } from '../options.js';
 import type { Register } from './index.js';
 
-interface ReplayFlags {
-  listen: string;
-  allowRemote?: boolean;
-  rate?: number;
-  follow?: boolean;
-  loop?: boolean;
-  ringSize?: number;
+interface ReplayFlags extends Pick<ReplayServerOptions, 'listen' | 'allowRemote' | 'rate' | 'follow' | 'loop' | 'ringSize'> {
   tlsCertFile?: string;
   tlsKeyFile?: string;
   tlsClientCaFiles: string[];
