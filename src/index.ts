@@ -30,3 +30,8 @@ export { loadPolicyFiles, parsePolicyText } from './policy/load.js';
 export type { LoadedPolicies, SkippedObject } from './policy/load.js';
 export { parseWorld, runProbes } from './policy/world-file.js';
 export type { WorldFile, Probe, ProbeResult, Expectation } from './policy/world-file.js';
+export { HubbleClient, ALL_FLOWS, grpcError } from './collect/hubble-client.js';
+export type { HubbleConnectOptions, HubbleTlsOptions, HubbleFlowQuery, HubbleNotice, HubbleServerStatus } from './collect/hubble-client.js';
+export { startReplayServer } from './collect/replay-server.js';
+export type { ReplayServerOptions, ReplayServer } from './collect/replay-server.js';
+export { flowFromProto, eventFromProto, flowToProto, eventToResponse } from './collect/from-proto.js';
