@@ -411,3 +411,85 @@ export interface PolicySet {
   notes: EdgeNote[];
   namespaces: NamespaceSelection[];
 }
+
+// ---------------------------------------------------------------------------------------------
+// BreakageReport: what a set of policies would do to the observed traffic (task G, src/report/)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * What the report says about one edge, in report order (the worst first):
+ * `breaks` works today (Hubble saw it pass) and the policies deny it; `dropped` Hubble only ever
+ * saw it DROPPED (broken today, whatever the policies say); `not-governed` NetworkPolicy cannot
+ * decide it (a reserved entity, ICMP, an external with no address, no pod at either end);
+ * `allowed` the policies allow it.
+ */
+export const EDGE_STATUSES = ['breaks', 'dropped', 'not-governed', 'allowed'] as const;
+export type EdgeStatus = (typeof EDGE_STATUSES)[number];
+
+/** Where a policy of the report came from: `--existing`, `--proposed`, or the simulated `--default-deny`. */
+export const POLICY_PROVENANCES = ['existing', 'proposed', 'default-deny'] as const;
+export type PolicyProvenance = (typeof POLICY_PROVENANCES)[number];
+
+export interface ReportPolicy { ref: PolicyRef; provenance: PolicyProvenance }
+
+/** What the world built from flows did not know for a verdict, said instead of guessed. */
+export type WorldGap =
+  /** A namespaceSelector looked at namespaces whose labels no flow carried (only their name label was assumed). */
+  | { kind: 'namespace-labels-unknown'; namespaces: string[] }
+  /** Isolating policies name container ports, which flows do not carry: those ports matched nothing. */
+  | { kind: 'named-ports-unresolved'; policies: PolicyRef[] }
+  /** The external is known only as a prefix (a `cidr:` identity); evaluated at its first address. */
+  | { kind: 'address-is-prefix'; cidr: string; evaluatedAt: string };
+
+/** A rule that almost admitted a denied connection, and what that rule does admit (for humans). */
+export interface ClosestRule { miss: NearMiss; admits: string }
+
+/** Why an evaluated edge is denied: per denying side, the closest rule; and what the world lacked. */
+export interface DenialDetail { closest: Partial<Record<PolicyDirection, ClosestRule>>; gaps: WorldGap[] }
+
+export type ReportEdge =
+  | { status: 'allowed' | 'breaks' | 'dropped'; edge: Edge; verdict: Verdict; detail?: DenialDetail }
+  | {
+      status: 'not-governed';
+      edge: Edge;
+      /** Why (EDGE_NOTE_TEXT words it): `not-governed-*`, `not-expressible-world-without-ip`, `not-expressible-fqdn`, `not-expressible-port`. */
+      code: EdgeNoteCode;
+      /** The pod end's side and the policies isolating it there (empty: not isolated), when there is a pod end. */
+      pod?: { direction: PolicyDirection; isolatedBy: PolicyRef[] };
+    };
+
+export interface StatusTotals { edges: number; flows: number }
+export type ReportTotals = Record<EdgeStatus, StatusTotals>;
+
+/**
+ * One workload's edges. An edge is listed once: under the destination when only its ingress
+ * side denies it or its source is not a pod, else under the source.
+ */
+export interface WorkloadReport {
+  namespace: string;
+  /** The identity key (`ns/app=web`), or undefined for edges with no pod at either end. */
+  workload?: string;
+  totals: ReportTotals;
+  /** Breaks first, then dropped, not governed, allowed; each by flows, most first. */
+  edges: ReportEdge[];
+}
+
+export interface NamespaceReport { namespace: string; totals: ReportTotals; workloads: WorkloadReport[] }
+
+export type CoverageWarning =
+  | { kind: 'short-window'; first: number; last: number }
+  | { kind: 'lost-events'; lost: number }
+  | { kind: 'no-traffic' };
+
+export interface BreakageReport {
+  /** First and last observation the report covers, when any. */
+  window?: { first: number; last: number };
+  /** Every policy evaluated, sorted by ref. */
+  policies: ReportPolicy[];
+  /** Namespaces the simulated default-deny covers, and its direction. */
+  defaultDeny: { namespaces: string[]; direction: GenerateDirection };
+  totals: ReportTotals;
+  coverage: CoverageWarning[];
+  /** Namespaces with breaks first, by broken flows; edges with no pod end last. */
+  namespaces: NamespaceReport[];
+}
