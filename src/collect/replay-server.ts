@@ -16,7 +16,7 @@ import { readFlowFile } from './json-reader.js';
 
 export interface ReplayServerOptions {
   recordings: string[];
-  /** `host:port`; port 0 picks a free one. Non-loopback hosts need `allowRemote`. */
+  /** `host:port` (port 0 picks a free one; non-loopback hosts need `allowRemote`) or `unix:///path`. */
   listen: string;
   allowRemote?: boolean;
   /** Flows per second entering the ring; undefined = the whole recording is there at start. */
@@ -33,7 +33,7 @@ export interface ReplayServerOptions {
 }
 
 export interface ReplayServer {
-  /** `host:port` with the real port. */
+  /** `host:port` with the real port, or the `unix://` address. */
   address: string;
   port: number;
   /** Events loaded from the recordings (flows + lost events + node status). */
@@ -53,8 +53,9 @@ interface Entry {
 const LOOPBACK = /^(127(\.\d{1,3}){3}|localhost|\[?::1\]?)$/;
 
 export async function startReplayServer(options: ReplayServerOptions): Promise<ReplayServer> {
-  const { host, port } = parseListen(options.listen);
-  if (!LOOPBACK.test(host) && !options.allowRemote) {
+  const unix = options.listen.startsWith('unix:');
+  const { host, port } = unix ? { host: options.listen, port: 0 } : parseListen(options.listen);
+  if (!unix && !LOOPBACK.test(host) && !options.allowRemote) {
     throw new UsageError(`refusing to listen on ${options.listen}: not a loopback address (add --allow-remote to serve other hosts)`);
   }
   const timeline = new Timeline(await loadRecordings(options.recordings), options);
@@ -71,11 +72,11 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
     },
   });
   const bound = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${host}:${port}`, serverCredentials(options.tls), (err, p) =>
+    server.bindAsync(unix ? host : `${host}:${port}`, serverCredentials(options.tls), (err, p) =>
       err ? reject(new OperationalError('E_LISTEN', `cannot listen on ${options.listen}: ${err.message}`)) : resolve(p)),
   );
   return {
-    address: `${host}:${bound}`,
+    address: unix ? host : `${host}:${bound}`,
     port: bound,
     events: timeline.entries.length,
     // Like a killed agent: open streams are cut (clients see UNAVAILABLE and may reconnect).

@@ -105,6 +105,12 @@ describe('replay → gRPC → HubbleClient', () => {
     expect(got.at(-1)).toStrictEqual(flowsOf(await readAll(recording)).at(-1));
   });
 
+  it('works over a unix socket (like the agent socket /var/run/cilium/hubble.sock)', async () => {
+    const s = await serve({ listen: `unix://${join(dir, 'hubble.sock')}` });
+    expect(s.address).toBe(`unix://${join(dir, 'hubble.sock')}`);
+    expect(await fetchAll(client(s.address), { number: 10 })).toStrictEqual((await readAll(recording)).slice(-10));
+  });
+
   it('follows a paced stream and ends when the recording ends', async () => {
     const s = await serve({ rate: 20_000 });
     const got = await fetchAll(client(s.address), { number: 0, follow: true });
