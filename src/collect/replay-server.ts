@@ -157,8 +157,9 @@ class Timeline {
 
   /** Resolves when event i is observed (at once without a rate); false once stopped. */
   async waitObserved(i: number): Promise<boolean> {
+    const rate = this.options.rate;
+    if (rate === undefined) return !this.stopped; // unpaced: later loop passes are there as soon as asked for
     while (!this.stopped && i >= this.observed()) {
-      const rate = this.options.rate ?? 1;
       const due = this.startedAt + ((i + 1) * 1000) / rate - Date.now();
       await new Promise<void>((resolve) => {
         const t = setTimeout(() => (this.timers.delete(t), resolve()), Math.max(1, due));

@@ -105,6 +105,26 @@ describe('replay → gRPC → HubbleClient', () => {
     expect(got.at(-1)).toStrictEqual(flowsOf(await readAll(recording)).at(-1));
   });
 
+  it('loops with times shifted past the previous pass', async () => {
+    const s = await serve({ loop: true });
+    const c = client(s.address);
+    const all = flowsOf(await readAll(recording));
+    const got: Flow[] = [];
+    const source = c.flows({ number: ALL_FLOWS, follow: true, namespaces: [] });
+    for await (const e of source) {
+      if (e.kind === 'flow') got.push(e.flow);
+      if (got.length === all.length * 2 + 5) break;
+    }
+    source.close();
+    const span = (all.at(-1) as Flow).time - (all[0] as Flow).time + 1000;
+    expect(got.slice(0, all.length)).toStrictEqual(all);
+    const second = got.slice(all.length, all.length * 2);
+    // same flows, shifted by one pass (to the microsecond)
+    expect(second.every((f, i) => Math.abs(f.time - (all[i] as Flow).time - span) < 0.001)).toBe(true);
+    expect(second.map((f) => ({ ...f, time: 0 }))).toStrictEqual(all.map((f) => ({ ...f, time: 0 })));
+    expect(Math.min(...second.map((f) => f.time))).toBeGreaterThan(Math.max(...all.map((f) => f.time)));
+  });
+
   it('works over a unix socket (like the agent socket /var/run/cilium/hubble.sock)', async () => {
     const s = await serve({ listen: `unix://${join(dir, 'hubble.sock')}` });
     expect(s.address).toBe(`unix://${join(dir, 'hubble.sock')}`);
