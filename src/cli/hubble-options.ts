@@ -89,6 +89,9 @@ export function hubbleConnectOptions(flags: HubbleFlags): HubbleConnectOptions |
     throw new UsageError('--basic-auth-username and --basic-auth-password go together');
   }
   const basicAuth = flags.basicAuthUsername === undefined ? undefined : { username: flags.basicAuthUsername, password: flags.basicAuthPassword ?? '' };
+  if (basicAuth && !tls && !flags.server.startsWith('tls://')) {
+    throw new UsageError('--basic-auth-username/--basic-auth-password need TLS (--tls or a tls:// server)');
+  }
   return { server: flags.server, ...(tls ? { tls } : {}), ...(basicAuth ? { basicAuth } : {}) };
 }
 

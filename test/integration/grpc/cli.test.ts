@@ -84,7 +84,7 @@ describe('collect --server against flowpol replay', () => {
     expect(done.code, done.stderr).toBe(0);
     const kept = summaryCount(done.stderr, 'kept');
     expect(kept).toBeGreaterThan(0);
-    const inDb = (await edges(db) as { count: number }[]).reduce((n, e) => n + e.count, 0);
+    const inDb = (await edges(db) as { edges: { count: number }[] }).edges.reduce((n, e) => n + e.count, 0);
     expect(inDb).toBe(kept);
   });
 

@@ -24,6 +24,7 @@ describe('hubble selection (hubble observe §C)', () => {
     expect(() => hubbleConnectOptions(flags({ tlsServerName: 'n' }))).toThrow(/--tls-server-name needs --server/);
     expect(hubbleConnectOptions(flags({}))).toBeUndefined();
     expect(() => hubbleConnectOptions(flags({ server: 'x', basicAuthUsername: 'u' }))).toThrow(/go together/);
+    expect(() => hubbleConnectOptions(flags({ server: 'x', basicAuthUsername: 'u', basicAuthPassword: 'p' }))).toThrow(/need TLS/);
   });
 
   it('maps namespaces to the source_pod / destination_pod "ns/" whitelist pair; until only without follow', () => {
