@@ -454,8 +454,8 @@ export type ReportEdge =
       edge: Edge;
       /** Why (EDGE_NOTE_TEXT words it): `not-governed-*`, `not-expressible-world-without-ip`, `not-expressible-fqdn`, `not-expressible-port`. */
       code: EdgeNoteCode;
-      /** The pod end's side and the policies isolating it there (empty: not isolated), when there is a pod end. */
-      pod?: { direction: PolicyDirection; isolatedBy: PolicyRef[] };
+      /** The pod ends isolated on their side (source egress, destination ingress), with the policies isolating them. */
+      isolation: { direction: PolicyDirection; isolatedBy: PolicyRef[] }[];
     };
 
 export interface StatusTotals { edges: number; flows: number }

@@ -1,0 +1,116 @@
+// The report's sentences, shared by every renderer so text, Markdown and JSON say the same thing:
+// one line of "why" per edge, the coverage warnings, and flowpol's ipBlock choice.
+import type {
+  BreakageReport, CoverageWarning, EdgeStatus, PolicyDirection, PolicyProvenance, ReportEdge, SideVerdict, StatusTotals, Verdict, WorldGap,
+} from '../model.js';
+import { EDGE_NOTE_TEXT, describePeer, describePort } from '../policy/edge-notes.js';
+
+/** flowpol's reading where the API leaves it to the CNI; in `--help` and every report's footer. */
+export const IPBLOCK_CHOICE =
+  'flowpol reads an ipBlock as matching only endpoints outside the cluster (as Cilium does): pods and nodes are never matched by an ipBlock.';
+
+export const STATUS_LABEL: Readonly<Record<EdgeStatus, string>> = {
+  breaks: 'would break',
+  dropped: 'already dropped today',
+  'not-governed': 'not governed by NetworkPolicy',
+  allowed: 'keeps working',
+};
+
+const SIDE_NAME: Readonly<Record<PolicyDirection, string>> = { egress: 'egress at the source', ingress: 'ingress at the destination' };
+
+/** `2024-05-01T12:00:00Z` (milliseconds dropped). */
+export function isoTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** `3d 4h`, `2h 5m`, `40s`. */
+export function duration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  const parts: [number, string][] = [[Math.floor(s / 86_400), 'd'], [Math.floor(s / 3600) % 24, 'h'], [Math.floor(s / 60) % 60, 'm'], [s % 60, 's']];
+  const first = parts.findIndex(([n]) => n > 0);
+  if (first < 0) return '0s';
+  return parts.slice(first, first + 2).filter(([n]) => n > 0).map(([n, u]) => `${n}${u}`).join(' ');
+}
+
+/** `prod/app=web -> kube-system/k8s-app=kube-dns UDP/53`. */
+export function edgeTitle(e: ReportEdge): string {
+  return `${describePeer(e.edge.source)} -> ${describePeer(e.edge.destination)} ${describePort(e.edge.protocol, e.edge.port)}`;
+}
+
+export function coverageMessage(w: CoverageWarning): string {
+  switch (w.kind) {
+    case 'no-traffic':
+      return 'no traffic was observed in the selected window: this report cannot show what would break';
+    case 'short-window':
+      return `the observation window is ${duration(w.last - w.first)} (${isoTime(w.first)} .. ${isoTime(w.last)}), shorter than a day: traffic that happens daily or less often (backups, cron jobs, batch) may be missing and would break unreported`;
+    case 'lost-events':
+      return `Hubble reported ${w.lost} lost events: some traffic was not observed and may break unreported`;
+  }
+}
+
+function gapText(g: WorldGap): string {
+  switch (g.kind) {
+    case 'namespace-labels-unknown':
+      return `labels of namespace ${g.namespaces.join(', ')} were never seen in flows (only kubernetes.io/metadata.name was assumed), so a namespaceSelector on other labels did not match`;
+    case 'named-ports-unresolved':
+      return `${g.policies.join(', ')} name container ports, which flows do not carry, so those named ports matched nothing`;
+    case 'address-is-prefix':
+      return `the external is known only as ${g.cidr}; evaluated at ${g.evaluatedAt}`;
+  }
+}
+
+function allowedBy(side: SideVerdict): string[] {
+  return side.kind === 'allowed' ? side.allowedBy.map((r) => `${r.policy} ${r.direction}[${r.rule}]`) : [];
+}
+
+function denialText(e: Extract<ReportEdge, { verdict: Verdict }>): string[] {
+  const parts: string[] = [];
+  for (const direction of ['egress', 'ingress'] as const) {
+    const side = e.verdict[direction];
+    if (side.kind !== 'denied') continue;
+    const closest = e.detail?.closest[direction];
+    const near = closest === undefined ? 'no rule comes close'
+      : closest.miss.mismatch === 'port'
+        ? `closest: ${closest.miss.policy} ${direction}[${closest.miss.rule}] matches the peer but admits only ${closest.admits}`
+        : `closest: ${closest.miss.policy} ${direction}[${closest.miss.rule}] admits the port but only for ${closest.admits}`;
+    parts.push(`${SIDE_NAME[direction]} denied: isolated by ${side.isolatedBy.join(', ')}; ${near}`);
+  }
+  return parts;
+}
+
+/** Why this edge has its status, one clause per part (the denying sides, then what the world lacked). */
+export function edgeReasons(e: ReportEdge): string[] {
+  if (e.status === 'not-governed') {
+    const text = EDGE_NOTE_TEXT[e.code].replace(/^not (governed|expressible): /, '');
+    const isolated = e.isolation.map((i) => `the ${i.direction === 'egress' ? 'source' : 'destination'} pod is isolated for ${i.direction} by ${i.isolatedBy.join(', ')}: the CNI decides, check it`);
+    return [text, ...isolated];
+  }
+  const gaps = (e.detail?.gaps ?? []).map(gapText);
+  if (e.verdict.decision === 'allow') {
+    const by = [...allowedBy(e.verdict.egress), ...allowedBy(e.verdict.ingress)];
+    const allow = by.length === 0 ? 'allowed: no policy isolates either end on its side' : `allowed by ${by.join(', ')}`;
+    const head = e.status === 'dropped' ? `Hubble only saw it DROPPED, yet these policies allow it (${allow}): what drops it today is not among them` : allow;
+    return [head, ...gaps];
+  }
+  const head = e.status === 'dropped' ? ['Hubble only saw it DROPPED and these policies deny it too'] : [];
+  return [...head, ...denialText(e), ...gaps];
+}
+
+/** One line: why this edge has its status. */
+export function edgeReason(e: ReportEdge): string {
+  return edgeReasons(e).join('; ');
+}
+
+/** `2 existing, 5 proposed, 3 simulated default-deny (ingress and egress) in a, b, c`. */
+export function policiesLine(r: BreakageReport): string {
+  const count = (p: PolicyProvenance): number => r.policies.filter((x) => x.provenance === p).length;
+  const deny = r.defaultDeny.namespaces;
+  const direction = r.defaultDeny.direction === 'both' ? 'ingress and egress' : r.defaultDeny.direction;
+  const where = deny.length === 0 ? '' : ` (${direction}) in ${deny.join(', ')}`;
+  return `${count('existing')} existing, ${count('proposed')} proposed, ${count('default-deny')} simulated default-deny${where}`;
+}
+
+/** `3 edges, 50 flows`. */
+export function countText(t: StatusTotals): string {
+  return `${t.edges} edge${t.edges === 1 ? '' : 's'}, ${t.flows} flow${t.flows === 1 ? '' : 's'}`;
+}

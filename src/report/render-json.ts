@@ -1,0 +1,84 @@
+// `-o json`: the report for machines. Stable schema, versioned by `schemaVersion` (bump it on any
+// change that is not a pure addition). Written one edge per line so a large report streams.
+//
+// {
+//   "schemaVersion": 1,
+//   "ipBlockSemantics": string,                 // flowpol's ipBlock choice (IPBLOCK_CHOICE)
+//   "window": {"first": RFC 3339, "last": RFC 3339} | null,
+//   "policies": [{"ref": "ns/name", "provenance": "existing" | "proposed" | "default-deny"}],
+//   "defaultDeny": {"namespaces": [string], "direction": "ingress" | "egress" | "both"},
+//   "totals": {<status>: {"edges": n, "flows": n}},   // status: breaks | dropped | not-governed | allowed
+//   "coverage": [{"kind": "short-window" | "lost-events" | "no-traffic", "message": string}],
+//   "workloads": [{"namespace": string, "workload": "ns/k=v,..." | null, "totals": {...}}],  // report order
+//   "edges": [{                                  // report order: grouped as "workloads", breaks first
+//     "namespace", "workload",                   // the group the edge is listed under
+//     "status", "title": "src -> dst PROTO/port", "reason": string,
+//     "source": Peer, "destination": Peer,       // model.ts Peer: {"kind": "workload", "identity": {...}} | reserved | cidr | fqdn
+//     "protocol", "port", "flows", "firstSeen", "lastSeen", "observed": {<Hubble verdict>: n}, "destinationNames": [string],
+//     "decision": "allow" | "deny" | null,       // null: not governed
+//     "verdict": Verdict | null,                 // model.ts Verdict: egress and ingress SideVerdicts
+//     "closest": {"egress"?: {"miss": NearMiss, "admits": string}, "ingress"?: ...},
+//     "gaps": [WorldGap],                        // what the world built from flows did not know
+//     "notGoverned": {"code": EdgeNoteCode, "isolation": [{"direction", "isolatedBy": [ref]}]} | null
+//   }]
+// }
+import type { BreakageReport, ReportEdge, WorkloadReport } from '../model.js';
+import { coverageMessage, edgeReason, edgeTitle, IPBLOCK_CHOICE, isoTime } from './reasons.js';
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+/** The JSON document in chunks (one per edge after the header); join them for the whole text. */
+export function* renderJsonChunks(r: BreakageReport): Generator<string> {
+  const header = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    ipBlockSemantics: IPBLOCK_CHOICE,
+    window: r.window === undefined ? null : { first: isoTime(r.window.first), last: isoTime(r.window.last) },
+    policies: r.policies,
+    defaultDeny: r.defaultDeny,
+    totals: r.totals,
+    coverage: r.coverage.map((w) => ({ kind: w.kind, message: coverageMessage(w) })),
+    workloads: r.namespaces.flatMap((ns) => ns.workloads.map((w) => ({ namespace: w.namespace, workload: w.workload ?? null, totals: w.totals }))),
+  };
+  const head = JSON.stringify(header, null, 2);
+  yield `${head.slice(0, -2)},\n  "edges": [`;
+  let first = true;
+  for (const ns of r.namespaces) {
+    for (const w of ns.workloads) {
+      for (const e of w.edges) {
+        yield `${first ? '' : ','}\n    ${JSON.stringify(edgeJson(w, e))}`;
+        first = false;
+      }
+    }
+  }
+  yield `${first ? '' : '\n  '}]\n}\n`;
+}
+
+export function renderJson(r: BreakageReport): string {
+  return [...renderJsonChunks(r)].join('');
+}
+
+function edgeJson(w: WorkloadReport, e: ReportEdge): Record<string, unknown> {
+  const { edge } = e;
+  const evaluated = e.status === 'not-governed' ? undefined : e;
+  return {
+    namespace: w.namespace,
+    workload: w.workload ?? null,
+    status: e.status,
+    title: edgeTitle(e),
+    reason: edgeReason(e),
+    source: edge.source,
+    destination: edge.destination,
+    protocol: edge.protocol,
+    port: edge.port,
+    flows: edge.count,
+    firstSeen: isoTime(edge.firstSeen),
+    lastSeen: isoTime(edge.lastSeen),
+    observed: edge.verdicts,
+    destinationNames: edge.destinationNames,
+    decision: evaluated?.verdict.decision ?? null,
+    verdict: evaluated?.verdict ?? null,
+    closest: evaluated?.detail?.closest ?? {},
+    gaps: evaluated?.detail?.gaps ?? [],
+    notGoverned: e.status === 'not-governed' ? { code: e.code, isolation: e.isolation } : null,
+  };
+}

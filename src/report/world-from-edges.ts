@@ -1,0 +1,106 @@
+// The world a report evaluates, built from what the flows carried: one pod per workload identity
+// (its identity labels, in its namespace; flows carry no container ports), one external per
+// address outside the cluster, and the namespaces with the labels flows showed. Peers that are
+// neither (reserved Cilium entities, externals known only by name) get the reason they have no
+// subject, in the words of EDGE_NOTE_TEXT.
+import { identityKey } from '../identity/identity.js';
+import { peerKey } from '../identity/peer.js';
+import type { EdgeNoteCode, External, Identity, Namespace, Peer, Pod, Subject, WorldGap } from '../model.js';
+import { reservedNoteCode } from '../policy/edge-notes.js';
+import { formatIp, parseCidr } from '../policy/ip.js';
+import { baseName } from '../policy/names.js';
+
+/** A peer's place in the world: a subject to evaluate (with what the world lacks), or why there is none. */
+export type PeerSubject =
+  | { kind: 'subject'; subject: Subject; gap?: WorldGap }
+  | { kind: 'none'; code: EdgeNoteCode };
+
+/** The world built from edges, filled in as peers are asked for. Reuses one Subject per peer. */
+export class EdgeWorld {
+  private readonly byKey = new Map<string, PeerSubject>();
+  private readonly identities = new Map<string, Identity>();
+  private readonly externals = new Map<string, External>();
+  private readonly knownNamespaces: ReadonlyMap<string, Namespace>;
+
+  /** `namespaces`: the namespaces whose labels flows carried. */
+  constructor(namespaces: readonly Namespace[]) {
+    this.knownNamespaces = new Map(namespaces.map((n) => [n.name, n]));
+  }
+
+  /** The subject for a peer, or why NetworkPolicy has none for it. */
+  of(peer: Peer): PeerSubject {
+    const key = peerKey(peer);
+    let found = this.byKey.get(key);
+    if (found === undefined) {
+      found = this.classify(peer, key);
+      this.byKey.set(key, found);
+    }
+    return found;
+  }
+
+  private classify(peer: Peer, key: string): PeerSubject {
+    switch (peer.kind) {
+      case 'workload':
+        this.identities.set(identityKey(peer.identity), peer.identity);
+        return { kind: 'subject', subject: { kind: 'pod', namespace: peer.identity.namespace, labels: peer.identity.labels, ports: [] } };
+      case 'reserved':
+        return { kind: 'none', code: reservedNoteCode(peer.entity) };
+      case 'fqdn':
+        return { kind: 'none', code: 'not-expressible-fqdn' };
+      case 'cidr': {
+        const parsed = parseCidr(peer.cidr);
+        if (!parsed.ok) return { kind: 'none', code: 'not-expressible-world-without-ip' };
+        const ip = formatIp({ family: parsed.value.family, value: parsed.value.network });
+        const host = parsed.value.prefix === (parsed.value.family === 4 ? 32 : 128);
+        const address = host ? peer.cidr.slice(0, peer.cidr.indexOf('/')) : ip;
+        this.externals.set(address, { name: address, ip: address });
+        const subject: Subject = { kind: 'external', ip: address, name: address };
+        return host ? { kind: 'subject', subject } : { kind: 'subject', subject, gap: { kind: 'address-is-prefix', cidr: peer.cidr, evaluatedAt: address } };
+      }
+    }
+  }
+
+  /** Every namespace of the world: those flows showed labels for, and those of the pods. Sorted. */
+  namespaceNames(): string[] {
+    const names = new Set(this.knownNamespaces.keys());
+    for (const id of this.identities.values()) names.add(id.namespace);
+    return [...names].sort();
+  }
+
+  /** The namespaces whose labels are known (those the engine must not report as unknown). */
+  namespaces(): Namespace[] {
+    return [...this.knownNamespaces.values()].sort((a, b) => compare(a.name, b.name));
+  }
+
+  /**
+   * One pod per identity asked for, named after its workload (`web`, `web-2` … in identity-key
+   * order where names collide in a namespace), sorted by namespace and name; and the name of
+   * each identity key's pod.
+   */
+  pods(): { pods: Pod[]; nameOf: Map<string, string> } {
+    const nameOf = new Map<string, string>();
+    const taken = new Set<string>();
+    const keys = [...this.identities.keys()].sort(compare);
+    for (const key of keys) {
+      const id = this.identities.get(key) as Identity;
+      const base = baseName(id);
+      let name = base;
+      for (let n = 2; taken.has(`${id.namespace}/${name}`); n++) name = `${base}-${n}`;
+      taken.add(`${id.namespace}/${name}`);
+      nameOf.set(key, name);
+    }
+    const pods = keys.map((key): Pod => {
+      const id = this.identities.get(key) as Identity;
+      return { namespace: id.namespace, name: nameOf.get(key) as string, labels: { ...id.labels }, ports: [] };
+    });
+    pods.sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name));
+    return { pods, nameOf };
+  }
+
+  /** Every external asked for, sorted by name (its address). */
+  externalList(): External[] {
+    return [...this.externals.values()].sort((a, b) => compare(a.name, b.name));
+  }
+}
+
+export const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

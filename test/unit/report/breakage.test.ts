@@ -1,0 +1,172 @@
+// The pure report core on the seed three-tier scenario: classification, the denying side, the
+// closest rule, world gaps, grouping and order, the simulated default-deny, coverage warnings.
+import { describe, expect, it } from 'vitest';
+import type { Edge, NetworkPolicy, ReportEdge } from '../../../src/model.js';
+import { buildBreakageReport, type BreakageInput, type BreakageOptions } from '../../../src/report/breakage.js';
+import { DEFAULT_DENY_NAME } from '../../../src/report/default-deny.js';
+import { api, dns, edge, FORGETS_DNS, frontend, host, policy, postgres, prometheus, SEED_EDGES, SEED_NAMESPACES, T0 } from './seed-edges.js';
+
+const NONE: BreakageOptions = { defaultDeny: { kind: 'none' }, direction: 'both' };
+
+function run(existing: readonly NetworkPolicy[], options: BreakageOptions = NONE, more: Partial<BreakageInput> = {}) {
+  return buildBreakageReport({ edges: SEED_EDGES, namespaces: SEED_NAMESPACES, existing, proposed: [], observation: { lostEvents: 0 }, ...more }, options);
+}
+
+const entries = (r: ReturnType<typeof run>): ReportEdge[] => r.report.namespaces.flatMap((n) => n.workloads.flatMap((w) => w.edges));
+const find = (r: ReturnType<typeof run>, e: Edge): ReportEdge => {
+  const found = entries(r).find((x) => x.edge === e);
+  if (found === undefined) throw new Error('edge not in report');
+  return found;
+};
+const seed = (i: number): Edge => SEED_EDGES[i] as Edge;
+
+describe('a policy set that forgets DNS', () => {
+  const r = run(FORGETS_DNS);
+
+  it('breaks every DNS edge on the egress side, at the source, isolated by its policies', () => {
+    const dnsEdges = entries(r).filter((e) => e.edge.destination === dns);
+    expect(dnsEdges).toHaveLength(2);
+    for (const e of dnsEdges) {
+      expect(e.status).toBe('breaks');
+      if (e.status === 'not-governed') throw new Error('unreachable');
+      expect(e.verdict.egress.kind).toBe('denied');
+      expect(e.verdict.ingress).toEqual({ kind: 'not-isolated' });
+      expect(e.verdict.egress.kind === 'denied' && e.verdict.egress.isolatedBy).toContain('production/default-deny-all');
+    }
+  });
+
+  it('lists each break under the workload whose side denies it, DNS first by traffic', () => {
+    const [production] = r.report.namespaces;
+    expect(production?.namespace).toBe('production');
+    expect(production?.workloads.map((w) => w.workload)).toEqual(['production/app=frontend', 'production/app=api-server']);
+    expect(production?.workloads[0]?.edges[0]?.edge).toBe(seed(0));
+    expect(production?.workloads[1]?.edges.map((e) => e.edge)).toEqual([seed(1), seed(5), seed(7), seed(3), seed(6)]);
+    expect(r.report.totals).toEqual({
+      breaks: { edges: 3, flows: 510 }, dropped: { edges: 1, flows: 4 }, 'not-governed': { edges: 2, flows: 53 }, allowed: { edges: 4, flows: 340 },
+    });
+  });
+
+  it('explains a scrape from a namespace whose labels were never seen instead of guessing', () => {
+    const e = find(r, seed(5));
+    expect(e.status).toBe('breaks');
+    if (e.status === 'not-governed') throw new Error('unreachable');
+    expect(e.verdict.egress).toEqual({ kind: 'not-isolated' });
+    expect(e.detail?.closest.ingress).toEqual({
+      miss: { policy: 'production/api', direction: 'ingress', rule: 1, mismatch: 'peer' }, admits: 'every pod in namespaces purpose=monitoring',
+    });
+    expect(e.detail?.gaps).toEqual([{ kind: 'namespace-labels-unknown', namespaces: ['staging'] }]);
+  });
+
+  it('keeps the drop seen today apart from breaks, and classifies what NetworkPolicy cannot govern', () => {
+    expect(find(r, seed(9)).status).toBe('dropped');
+    expect(find(r, seed(7))).toMatchObject({ status: 'not-governed', code: 'not-governed-host', isolation: [] });
+    expect(find(r, seed(8))).toMatchObject({
+      status: 'not-governed', code: 'not-governed-icmp',
+      isolation: [
+        { direction: 'egress', isolatedBy: ['production/default-deny-all', 'production/frontend'] },
+        { direction: 'ingress', isolatedBy: ['production/api', 'production/default-deny-all'] },
+      ],
+    });
+  });
+});
+
+describe('a namespaceSelector on a label the monitoring namespace lacks', () => {
+  const narrow = policy('production', 'api-scrape', {
+    podSelector: { matchLabels: { app: 'api-server' } },
+    ingress: [
+      { from: [{ podSelector: { matchLabels: { app: 'frontend' } } }], ports: [{ port: 8080 }] },
+      { from: [{ namespaceSelector: { matchLabels: { team: 'observability' } } }], ports: [{ port: 9090 }] },
+    ],
+  });
+  const r = run([narrow]);
+
+  it('breaks the scrape at the destination ingress, naming the selector, with no world gap (monitoring labels are known)', () => {
+    const e = find(r, seed(4));
+    expect(e.status).toBe('breaks');
+    if (e.status === 'not-governed') throw new Error('unreachable');
+    expect(e.verdict.ingress).toMatchObject({ kind: 'denied', isolatedBy: ['production/api-scrape'] });
+    expect(e.detail).toEqual({
+      closest: { ingress: { miss: { policy: 'production/api-scrape', direction: 'ingress', rule: 1, mismatch: 'peer' }, admits: 'every pod in namespaces team=observability' } },
+      gaps: [],
+    });
+    expect(r.report.namespaces[0]?.workloads[0]?.workload).toBe('production/app=api-server');
+  });
+
+  it('keeps exactly the traffic the policy admits working', () => {
+    expect(find(r, seed(2)).status).toBe('allowed');
+    expect(entries(r).filter((e) => e.status === 'breaks').map((e) => e.edge)).toEqual([seed(4), seed(5)]);
+  });
+});
+
+describe('the simulated default-deny', () => {
+  it('isolates every namespace seen (labels known or not) and breaks every evaluated edge', () => {
+    const r = run([], { defaultDeny: { kind: 'all' }, direction: 'both' });
+    expect(r.report.defaultDeny.namespaces).toEqual(['kube-system', 'monitoring', 'production', 'staging']);
+    expect(r.report.policies).toEqual(['kube-system', 'monitoring', 'production', 'staging'].map((ns) => ({ ref: `${ns}/${DEFAULT_DENY_NAME}`, provenance: 'default-deny' })));
+    expect(r.report.totals.allowed.edges).toBe(0);
+    expect(find(r, seed(6))).toMatchObject({ status: 'breaks', verdict: { egress: { kind: 'denied' }, ingress: { kind: 'not-governed' } } });
+    expect(r.report.namespaces[0]?.workloads[0]?.edges[0]?.edge).toBe(seed(0));
+  });
+
+  it('with --direction egress leaves ingress open', () => {
+    const r = run([], { defaultDeny: { kind: 'namespaces', namespaces: ['production'] }, direction: 'egress' });
+    const scrape = find(r, seed(4));
+    expect(scrape.status).toBe('allowed');
+    expect(find(r, seed(0))).toMatchObject({ status: 'breaks', verdict: { egress: { kind: 'denied', isolatedBy: [`production/${DEFAULT_DENY_NAME}`] } } });
+  });
+
+  it('says what proposed policies replace: same namespace/name wins over the existing one', () => {
+    const allowAll = policy('production', 'default-deny-all', { podSelector: {}, policyTypes: ['Egress'], egress: [{}] });
+    const r = buildBreakageReport(
+      { edges: SEED_EDGES, namespaces: SEED_NAMESPACES, existing: FORGETS_DNS, proposed: [allowAll], observation: { lostEvents: 0 } }, NONE,
+    );
+    expect(r.report.policies.find((p) => p.ref === 'production/default-deny-all')).toEqual({ ref: 'production/default-deny-all', provenance: 'proposed' });
+    // The replacement admits every egress; policies add up, so frontend's DNS works again.
+    expect(find(r, seed(0))).toMatchObject({ status: 'allowed', verdict: { egress: { kind: 'allowed', allowedBy: [{ policy: 'production/default-deny-all' }] } } });
+  });
+});
+
+describe('world gaps and peers without a subject', () => {
+  it('flags named ports the flows cannot resolve and prefixes evaluated at their first address', () => {
+    const named = policy('production', 'named', {
+      podSelector: { matchLabels: { app: 'postgres' } }, ingress: [{ from: [{ podSelector: {} }], ports: [{ port: 'postgres' }] }],
+    });
+    const prefix = edge(api, { kind: 'cidr', cidr: '198.51.100.0/24' }, 'TCP', 443, 1);
+    const r = run([named], NONE, { edges: [seed(3), prefix] });
+    expect(find(r, seed(3))).toMatchObject({ status: 'breaks', detail: { gaps: [{ kind: 'named-ports-unresolved', policies: ['production/named'] }] } });
+    expect(r.report.namespaces[0]?.workloads.map((w) => w.workload)).toEqual(['production/app=postgres', 'production/app=api-server']);
+    expect(find(r, prefix)).toMatchObject({
+      status: 'allowed', detail: { gaps: [{ kind: 'address-is-prefix', cidr: '198.51.100.0/24', evaluatedAt: '198.51.100.0' }] },
+    });
+  });
+
+  it('classifies externals without an address, edges with no pod and bad ports', () => {
+    const world: Edge = edge(frontend, { kind: 'reserved', entity: 'world' }, 'TCP', 443, 2);
+    const name: Edge = edge(frontend, { kind: 'fqdn', name: 'example.com' }, 'TCP', 443, 2);
+    const noPod: Edge = edge({ kind: 'cidr', cidr: '192.0.2.1/32' }, { kind: 'cidr', cidr: '192.0.2.2/32' }, 'TCP', 80, 1);
+    const apiServer: Edge = edge(host, { kind: 'reserved', entity: 'kube-apiserver' }, 'TCP', 6443, 1);
+    const zero: Edge = edge(frontend, postgres, 'UDP', 0, 1);
+    const r = run(FORGETS_DNS, NONE, { edges: [world, name, noPod, apiServer, zero] });
+    expect([world, name, noPod, apiServer, zero].map((e) => (find(r, e) as { code?: string }).code)).toEqual([
+      'not-expressible-world-without-ip', 'not-expressible-fqdn', 'not-governed-no-pod', 'not-governed-host', 'not-expressible-port',
+    ]);
+    expect(find(r, world)).toMatchObject({ isolation: [{ direction: 'egress', isolatedBy: ['production/default-deny-all', 'production/frontend'] }] });
+    expect(r.report.namespaces.at(-1)).toMatchObject({ namespace: '', workloads: [{ edges: [{ edge: noPod }, { edge: apiServer }] }] });
+  });
+});
+
+describe('coverage warnings', () => {
+  it('warns about a window shorter than a day and about lost events', () => {
+    const window = { first: T0, last: T0 + 5 * 3_600_000 };
+    expect(run([], NONE, { observation: { window, lostEvents: 12 } }).report.coverage).toEqual([
+      { kind: 'short-window', ...window }, { kind: 'lost-events', lost: 12 },
+    ]);
+    expect(run([]).report.coverage).toEqual([]);
+    expect(run([], NONE, { edges: [] }).report.coverage).toEqual([{ kind: 'no-traffic' }]);
+  });
+
+  it('uses the observed edges for the window when the store gives none', () => {
+    expect(run([]).report.window).toEqual({ first: T0 + 3_600_000, last: T0 + 26 * 3_600_000 });
+    expect(prometheus.kind).toBe('workload');
+  });
+});

@@ -1,0 +1,83 @@
+// The three renderers on the seed scenario (golden files, UPDATE_GOLDEN=1 to rewrite), the JSON
+// schema, the in-process agreement of --world-out with `check`, and --default-deny parsing.
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../../src/errors.js';
+import { runProbes, parseWorld } from '../../../src/policy/world-file.js';
+import { buildBreakageReport } from '../../../src/report/breakage.js';
+import { defaultDenyNamespaces, parseDefaultDenyScope } from '../../../src/report/default-deny.js';
+import { duration } from '../../../src/report/reasons.js';
+import { REPORT_SCHEMA_VERSION, renderJson } from '../../../src/report/render-json.js';
+import { renderMarkdown } from '../../../src/report/render-markdown.js';
+import { renderText } from '../../../src/report/render-text.js';
+import { reportWorld } from '../../../src/report/world-out.js';
+import { matchesGolden } from './golden.js';
+import { FORGETS_DNS, SEED_EDGES, SEED_NAMESPACES, T0 } from './seed-edges.js';
+
+const seedReport = (lostEvents = 0, window?: { first: number; last: number }) =>
+  buildBreakageReport(
+    { edges: SEED_EDGES, namespaces: SEED_NAMESPACES, existing: FORGETS_DNS, proposed: [], observation: { lostEvents, ...(window ? { window } : {}) } },
+    { defaultDeny: { kind: 'namespaces', namespaces: ['kube-system'] }, direction: 'ingress' },
+  );
+
+describe('renderers (seed scenario, a policy set that forgets DNS)', () => {
+  const { report } = seedReport();
+
+  it('text', () => {
+    matchesGolden('seed-forgets-dns.txt', renderText(report, { allowed: 'summary' }));
+    matchesGolden('seed-forgets-dns.all.txt', renderText(report, { allowed: 'list' }));
+  });
+
+  it('markdown', () => {
+    matchesGolden('seed-forgets-dns.md', renderMarkdown(report, { allowed: 'summary' }));
+  });
+
+  it('json: valid, versioned, every edge once in report order', () => {
+    const text = renderJson(report);
+    matchesGolden('seed-forgets-dns.json', text);
+    const doc = JSON.parse(text) as { schemaVersion: number; edges: { status: string; workload: string | null }[]; workloads: unknown[] };
+    expect(doc.schemaVersion).toBe(REPORT_SCHEMA_VERSION);
+    expect(doc.edges).toHaveLength(SEED_EDGES.length);
+    expect(doc.edges.map((e) => e.status).slice(0, 3)).toEqual(['breaks', 'dropped', 'not-governed']);
+    expect(JSON.parse(renderJson({ ...report, namespaces: [] })).edges).toEqual([]);
+  });
+
+  it('coverage warnings head every format', () => {
+    const short = seedReport(7, { first: T0, last: T0 + 90 * 60_000 }).report;
+    for (const text of [renderText(short, { allowed: 'summary' }), renderMarkdown(short, { allowed: 'summary' })]) {
+      expect(text).toContain('the observation window is 1h 30m (2026-01-05T00:00:00Z .. 2026-01-05T01:30:00Z), shorter than a day');
+      expect(text).toContain('Hubble reported 7 lost events');
+    }
+  });
+});
+
+describe('--world-out', () => {
+  it('is a probe-format world whose every probe `check` decides as the report did', () => {
+    const result = seedReport();
+    const world = parseWorld(JSON.stringify(reportWorld(result, 'seed')), 'world.json');
+    const evaluated = result.report.totals.breaks.edges + result.report.totals.dropped.edges + result.report.totals.allowed.edges;
+    expect(world.probes).toHaveLength(evaluated);
+    expect(world.pods.map((p) => `${p.namespace}/${p.name}`)).toEqual([
+      'kube-system/kube-dns', 'monitoring/prometheus', 'production/api-server', 'production/frontend', 'production/postgres', 'staging/prometheus',
+    ]);
+    expect(world.externals).toEqual([{ name: '203.0.113.10', ip: '203.0.113.10' }]);
+    const results = runProbes(world);
+    expect(results.filter((r) => r.verdict.decision !== r.expected)).toEqual([]);
+    expect(results.map((r) => r.expected)).toContain('deny');
+    expect(results.map((r) => r.expected)).toContain('allow');
+  });
+});
+
+describe('--default-deny', () => {
+  it('parses a namespace list, all and none', () => {
+    expect(parseDefaultDenyScope([])).toEqual({ kind: 'none' });
+    expect(parseDefaultDenyScope(['none'])).toEqual({ kind: 'none' });
+    expect(parseDefaultDenyScope(['all'])).toEqual({ kind: 'all' });
+    expect(parseDefaultDenyScope(['b', 'a', 'b'])).toEqual({ kind: 'namespaces', namespaces: ['a', 'b'] });
+    expect(() => parseDefaultDenyScope(['all', 'shop'])).toThrow(UsageError);
+    expect(defaultDenyNamespaces({ kind: 'all' }, ['b', 'a', 'b'])).toEqual(['a', 'b']);
+  });
+
+  it('formats durations for the coverage warning', () => {
+    expect([0, 40_000, 3_700_000, 90_061_000].map(duration)).toEqual(['0s', '40s', '1h 1m', '1d 1h']);
+  });
+});
