@@ -129,11 +129,15 @@ export function describeStatus(target: string, s: HubbleServerStatus, q: Omit<Hu
 /** One stderr line per connection notice. */
 export function describeNotice(n: HubbleNotice): string {
   if (n.kind === 'reconnecting') return `warning: hubble stream broken (${n.reason}); reconnect ${n.attempt} in ${n.delayMs} ms`;
+  if (n.kind === 'node-problem') {
+    const s = n.status;
+    return `warning: ${s.state} ${s.nodeNames.join(', ')}${s.message ? `: ${s.message}` : ''} (flows of these nodes are missing)`;
+  }
   const from = n.since === undefined ? '' : ` from ${new Date(n.since).toISOString()}`;
   return `warning: hubble stream resumed${from} after a gap of ${seconds(n.downMs)}; flows the ring overwrote meanwhile are lost`;
 }
 
-/** Connects, reports ServerStatus, and returns the live FlowSource (node problems reported on stderr). */
+/** Connects, reports ServerStatus, and returns the live FlowSource (its notices go to stderr). */
 export async function openHubbleSource(connect: HubbleConnectOptions, query: Omit<HubbleFlowQuery, 'onNotice'>, out: Pick<NodeJS.WriteStream, 'write'> = process.stderr): Promise<{ source: FlowSource; name: string }> {
   const client = new HubbleClient(connect);
   try {
@@ -143,22 +147,13 @@ export async function openHubbleSource(connect: HubbleConnectOptions, query: Omi
     client.close();
     throw err;
   }
-  const inner = client.flows({ ...query, onNotice: (n) => out.write(`flowpol: ${describeNotice(n)}\n`) });
-  async function* reported() {
-    for await (const event of inner) {
-      if (event.kind === 'node-status' && (event.status.state === 'NODE_UNAVAILABLE' || event.status.state === 'NODE_ERROR')) {
-        out.write(`flowpol: warning: ${event.status.state} ${event.status.nodeNames.join(', ')}${event.status.message ? `: ${event.status.message}` : ''}\n`);
-      }
-      yield event;
-    }
-  }
-  const iterator = reported();
+  const flows = client.flows({ ...query, onNotice: (n) => out.write(`flowpol: ${describeNotice(n)}\n`) });
   return {
     name: client.target,
     source: {
-      [Symbol.asyncIterator]: () => iterator,
+      [Symbol.asyncIterator]: () => flows[Symbol.asyncIterator](),
       close: () => {
-        inner.close();
+        flows.close();
         client.close();
       },
     },

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { OperationalError, UsageError } from '../errors.js';
-import type { Flow, FlowEvent, FlowSource } from '../model.js';
+import type { Flow, FlowEvent, FlowSource, NodeStatus } from '../model.js';
 import { eventFromProto, GetFlowsRequest, msToTimestamp, ObserverClient, type ProtoFlowFilter } from './from-proto.js';
 
 export interface HubbleTlsOptions {
@@ -47,7 +47,9 @@ export interface HubbleFlowQuery {
 /** Stream news that are about the connection, not flows (the CLI prints them on stderr). */
 export type HubbleNotice =
   | { kind: 'reconnecting'; attempt: number; delayMs: number; reason: string }
-  | { kind: 'resumed'; since: number | undefined; downMs: number };
+  | { kind: 'resumed'; since: number | undefined; downMs: number }
+  /** Relay could not read some nodes (NODE_UNAVAILABLE / NODE_ERROR); the event is yielded too. */
+  | { kind: 'node-problem'; status: NodeStatus };
 
 export interface HubbleServerStatus {
   version: string;
@@ -175,7 +177,11 @@ export class HubbleClient {
           for await (const response of call) {
             established = true;
             const event = eventFromProto(response);
-            if (event.kind === 'flow' && !dedupe.accept(event.flow)) continue;
+            if (event.kind === 'flow') {
+              if (!dedupe.accept(event.flow)) continue;
+            } else if (event.kind === 'node-status' && (event.status.state === 'NODE_UNAVAILABLE' || event.status.state === 'NODE_ERROR')) {
+              query.onNotice?.({ kind: 'node-problem', status: event.status });
+            }
             if (brokenAt !== undefined) {
               query.onNotice?.({ kind: 'resumed', since: resumeAt, downMs: Date.now() - brokenAt });
               brokenAt = undefined;
@@ -211,6 +217,7 @@ export class HubbleClient {
     };
   }
 
+  /** Cancels open streams and closes the channel. */
   close(): void {
     this.closed = true;
     for (const call of this.calls) call.cancel();

@@ -119,8 +119,14 @@ class Timeline {
   private stopped = false;
 
   constructor(readonly entries: Entry[], private readonly options: ReplayServerOptions) {
-    const times = entries.filter((e) => e.isFlow).map((e) => e.time);
-    this.span = times.length === 0 ? 1000 : Math.max(...times) - Math.min(...times) + 1000;
+    let min = Infinity;
+    let max = -Infinity;
+    for (const e of entries) {
+      if (!e.isFlow) continue;
+      min = Math.min(min, e.time);
+      max = Math.max(max, e.time);
+    }
+    this.span = max < min ? 1000 : max - min + 1000;
   }
 
   /** Index one past the last observed event (events of later loop passes continue the count). */

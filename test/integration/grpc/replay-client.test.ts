@@ -125,6 +125,23 @@ describe('replay → gRPC → HubbleClient', () => {
     expect(Math.min(...second.map((f) => f.time))).toBeGreaterThan(Math.max(...all.map((f) => f.time)));
   });
 
+  it('yields Relay node status and lost events, and notices node problems', async () => {
+    const file = join(dir, 'relay.jsonl');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(file, [
+      '{"node_status":{"state_change":"NODE_CONNECTED","node_names":["a","b"]}}',
+      '{"node_status":{"state_change":"NODE_UNAVAILABLE","node_names":["c"],"message":"dial tcp: i/o timeout"}}',
+      '{"lost_events":{"source":"HUBBLE_RING_BUFFER","num_events_lost":"7"},"node_name":"a","time":"2024-05-01T00:00:01Z"}',
+      '{"flow":{"time":"2024-05-01T00:00:02Z","verdict":"FORWARDED","source":{"namespace":"x"},"destination":{"namespace":"y"}},"node_name":"a"}',
+    ].join('\n'));
+    const s = await serve({ recordings: [file] });
+    const notices: HubbleNotice[] = [];
+    const got = await fetchAll(client(s.address), { onNotice: (n) => notices.push(n) });
+    expect(got.map((e) => e.kind)).toEqual(['node-status', 'node-status', 'lost', 'flow']);
+    expect(got).toStrictEqual(await readAll(file));
+    expect(notices).toEqual([{ kind: 'node-problem', status: { state: 'NODE_UNAVAILABLE', nodeNames: ['c'], message: 'dial tcp: i/o timeout' } }]);
+  });
+
   it('works over a unix socket (like the agent socket /var/run/cilium/hubble.sock)', async () => {
     const s = await serve({ listen: `unix://${join(dir, 'hubble.sock')}` });
     expect(s.address).toBe(`unix://${join(dir, 'hubble.sock')}`);

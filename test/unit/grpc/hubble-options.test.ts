@@ -54,7 +54,8 @@ describe('ServerStatus report', () => {
       .toBe('warning: 1 nodes unavailable (n3): their flows are missing');
   });
 
-  it('reports reconnects and the gap', () => {
+  it('reports reconnects, the gap and unreadable nodes', () => {
+    expect(describeNotice({ kind: 'node-problem', status: { state: 'NODE_ERROR', nodeNames: ['n1'], message: 'boom' } })).toBe('warning: NODE_ERROR n1: boom (flows of these nodes are missing)');
     expect(describeNotice({ kind: 'reconnecting', attempt: 2, delayMs: 500, reason: 'Connection dropped' })).toBe('warning: hubble stream broken (Connection dropped); reconnect 2 in 500 ms');
     expect(describeNotice({ kind: 'resumed', since: Date.UTC(2024, 0, 1), downMs: 1500 })).toBe('warning: hubble stream resumed from 2024-01-01T00:00:00.000Z after a gap of 1.5 s; flows the ring overwrote meanwhile are lost');
   });
