@@ -1,0 +1,124 @@
+// `flowpol collect`: read flows into the database. Sources plug in as IngestUnits: recorded
+// files/stdin here; a live gRPC source adds its own unit the same way.
+import type { Command } from 'commander';
+import { expandInputs } from '../../collect/inputs.js';
+import { readFlowFile } from '../../collect/json-reader.js';
+import { UsageError } from '../../errors.js';
+import type { InputError } from '../../errors.js';
+import { VOLATILE_LABEL_RULES } from '../../identity/labels.js';
+import type { LabelRule } from '../../identity/labels.js';
+import { collect, newCollectResult } from '../../pipeline.js';
+import type { IngestUnit } from '../../pipeline.js';
+import { openDatabase } from '../../store/database.js';
+import { fingerprintFile } from '../../store/fingerprint.js';
+import { loadIngestSummary } from '../../store/summary.js';
+import type { Register } from './index.js';
+import { addDbOption, addNamespaceOptions, addTimeWindowOptions, collectList, resolveNamespaces, resolveTimeWindow } from '../options.js';
+import type { DbOptions, NamespaceOptions, TimeWindowOptions } from '../options.js';
+import { formatSummary, startProgress } from '../progress.js';
+
+interface CollectFlags extends DbOptions, NamespaceOptions, TimeWindowOptions {
+  inputFile?: string[];
+  skipInvalid?: boolean;
+  force?: boolean;
+  dropLabels: string[];
+  keepLabels: string[];
+}
+
+const MAX_INVALID_WARNINGS = 20;
+
+export const registerCollect: Register = (command) => {
+  const cmd = command('collect').description(
+    'Read Hubble flows and add what they show to the database: edges between label identities,\n' +
+      'counted per hour and per observed verdict. Repeated runs add up; a file already ingested is skipped.',
+  );
+  cmd.option('--input-file <file...>', 'recorded flows: files, directories (*.json, *.jsonl, *.ndjson, *.log, .gz; recursive) or - for stdin');
+  addDbOption(cmd, 'to write (created when missing)');
+  addTimeWindowOptions(cmd, 'flows');
+  addNamespaceOptions(cmd, 'flows');
+  cmd
+    .option('--skip-invalid', 'skip malformed records (each is reported on stderr and counted) instead of failing')
+    .option('--force', 'ingest files whose content was already ingested, replacing what they added before')
+    .option('--drop-labels <keys>', 'also drop these pod label keys from identities (comma list; a trailing * matches a prefix)', collectList, [] as string[])
+    .option('--keep-labels <keys>', 'keep these label keys that are dropped by default (comma list; exact rule patterns, see below)', collectList, [] as string[])
+    .addHelpText(
+      'after',
+      `
+Examples:
+  flowpol collect --input-file flows.json                     # into ./flowpol.db
+  flowpol collect --input-file recordings/ --db prod.db       # every recording below a directory
+  hubble observe -o jsonpb --all | flowpol collect --input-file -
+  flowpol collect --input-file exporter.log.gz --since 2024-05-01 --until 2024-05-02T06:00:00Z
+  flowpol collect --input-file flows.json --since 2h          # only the last two hours
+  flowpol collect --input-file flows.json -n shop -n payments # flows with an end in shop or payments
+  flowpol collect --input-file flows.json --all-namespaces    # the default, spelled out
+  flowpol collect --input-file dirty.json --skip-invalid      # report and skip malformed records
+  flowpol collect --input-file flows.json --force             # re-ingest a file seen before
+  flowpol collect --input-file flows.json --drop-labels version,canary/*
+  flowpol collect --input-file flows.json --keep-labels job-name
+
+Each file is committed as a whole: a malformed record (without --skip-invalid) stops with
+file:line and rolls that file back; files before it stay committed. A killed collect leaves the
+database at its last commit; the next collect discards the unfinished file's staged rows.
+Files are recognised by size and SHA-256 of their first and last MiB, not by name.
+
+Label keys dropped from identities by default (--keep-labels takes these patterns):
+${VOLATILE_LABEL_RULES.map((r) => `  ${r.pattern.padEnd(40)} ${r.reason}`).join('\n')}
+Changing --drop-labels/--keep-labels between runs on one database yields different identities.`,
+    )
+    .action(async (flags: CollectFlags) => runCollect(flags));
+};
+
+async function runCollect(flags: CollectFlags): Promise<void> {
+  const inputs = flags.inputFile ?? [];
+  if (inputs.length === 0) throw new UsageError('collect needs a source: --input-file <file|dir|->');
+  const window = resolveTimeWindow(flags, Date.now());
+  const filter = { ...window, namespaces: resolveNamespaces(flags) };
+  const identity = { dropRules: labelRules(flags.dropLabels, flags.keepLabels) };
+  const files = await expandInputs(inputs);
+  const db = openDatabase(flags.db, { create: true });
+  const result = newCollectResult();
+  const controller = new AbortController();
+  const abort = (): void => controller.abort();
+  process.once('SIGINT', abort).once('SIGTERM', abort);
+  const stopProgress = startProgress(result, files.length);
+  let invalidShown = 0;
+  const onInvalid = (error: InputError): void => {
+    if (++invalidShown <= MAX_INVALID_WARNINGS) process.stderr.write(`flowpol: warning: skipped invalid record: ${error.message}\n`);
+    else if (invalidShown === MAX_INVALID_WARNINGS + 1) process.stderr.write('flowpol: warning: more invalid records skipped (see the count in the summary)\n');
+  };
+  try {
+    await collect(db, fileUnits(files, flags.skipInvalid === true), { filter, identity, force: flags.force === true, signal: controller.signal, onInvalid }, result);
+    stopProgress();
+    process.stderr.write(formatSummary(result, loadIngestSummary(db, { runId: result.runId })));
+  } catch (err) {
+    stopProgress();
+    process.stderr.write(formatSummary(result, undefined));
+    throw err;
+  } finally {
+    process.off('SIGINT', abort).off('SIGTERM', abort);
+    db.close();
+  }
+}
+
+/** Recorded files (and '-') as ingest units; each is fingerprinted when its turn comes. */
+async function* fileUnits(files: readonly string[], skipInvalid: boolean): AsyncGenerator<IngestUnit> {
+  for (const file of files) {
+    const open: IngestUnit['open'] = (hooks) => readFlowFile(file, { skipInvalid, ...hooks });
+    if (file === '-') {
+      yield { kind: 'stdin', name: file, atomic: true, open };
+    } else {
+      yield { kind: 'file', name: file, atomic: true, ...(await fingerprintFile(file)), open };
+    }
+  }
+}
+
+/** VOLATILE_LABEL_RULES adjusted by --drop-labels (added) and --keep-labels (removed). */
+export function labelRules(drop: readonly string[], keep: readonly string[]): LabelRule[] {
+  const unknown = keep.filter((k) => !VOLATILE_LABEL_RULES.some((r) => r.pattern === k));
+  if (unknown.length > 0) {
+    throw new UsageError(`--keep-labels ${unknown.join(',')}: not a default rule; use one of ${VOLATILE_LABEL_RULES.map((r) => r.pattern).join(', ')}`);
+  }
+  const kept = VOLATILE_LABEL_RULES.filter((r) => !keep.includes(r.pattern));
+  return [...kept, ...drop.map((pattern) => ({ pattern, reason: 'dropped by --drop-labels' }))];
+}

@@ -1,0 +1,95 @@
+// `flowpol edges`: the learned graph, as a table or JSON. Sorted by the store; rendered here.
+import type { Command } from 'commander';
+import { peerKey } from '../../identity/peer.js';
+import type { Edge, Peer } from '../../model.js';
+import { OBSERVED_VERDICTS } from '../../model.js';
+import { openDatabase } from '../../store/database.js';
+import { loadEdges } from '../../store/edges.js';
+import type { Register } from './index.js';
+import { addDbOption, addNamespaceOptions, addOutputOption, addTimeWindowOptions, resolveNamespaces, resolveTimeWindow } from '../options.js';
+import type { DbOptions, NamespaceOptions, TimeWindowOptions } from '../options.js';
+
+const FORMATS = ['table', 'json'] as const;
+type Format = (typeof FORMATS)[number];
+
+interface EdgesFlags extends DbOptions, NamespaceOptions, TimeWindowOptions { output: Format }
+
+export const registerEdges: Register = (command) => {
+  const cmd = command('edges').description('List the learned edges: source → destination protocol/port, with counts, observed verdicts and times.');
+  addDbOption(cmd, 'to read');
+  addOutputOption(cmd, FORMATS, 'table');
+  addNamespaceOptions(cmd, 'edges');
+  addTimeWindowOptions(cmd, 'edges seen');
+  cmd
+    .addHelpText(
+      'after',
+      `
+Examples:
+  flowpol edges                                   # table from ./flowpol.db
+  flowpol edges --db prod.db -o json              # JSON for scripts
+  flowpol edges -n shop -n payments               # edges with an end in shop or payments
+  flowpol edges --all-namespaces                  # every namespace (the default)
+  flowpol edges --since 2024-05-01T08:00:00Z --until 2024-05-01T18:00:00Z
+  flowpol edges --since 24h                       # the last day
+
+--since/--until select whole clock hours: counts are kept per edge per hour, so an hour that
+overlaps the window counts in full. Peers are workload identities (namespace/labels), reserved
+entities (reserved:world, reserved:host, ...), cidr:<prefix> or fqdn:<name>.`,
+    )
+    .action((flags: EdgesFlags) => {
+      const window = resolveTimeWindow(flags, Date.now());
+      const db = openDatabase(flags.db, { readonly: true });
+      try {
+        const edges = loadEdges(db, { ...window, namespaces: resolveNamespaces(flags) });
+        process.stdout.write(flags.output === 'json' ? renderJson(edges) : renderTable(edges));
+      } finally {
+        db.close();
+      }
+    });
+};
+
+/** Stable JSON: peers with sorted labels, ISO times, verdicts in Hubble's enum order. */
+export function renderJson(edges: readonly Edge[]): string {
+  const out = edges.map((e) => ({
+    source: canonicalPeer(e.source), destination: canonicalPeer(e.destination), protocol: e.protocol, port: e.port,
+    count: e.count, verdicts: orderedVerdicts(e), firstSeen: iso(e.firstSeen), lastSeen: iso(e.lastSeen), destinationNames: e.destinationNames,
+  }));
+  return `${JSON.stringify({ edges: out }, null, 2)}\n`;
+}
+
+/** Aligned text table, one edge per line. */
+export function renderTable(edges: readonly Edge[]): string {
+  if (edges.length === 0) return 'no edges (run `flowpol collect` first, or widen --since/--until/-n)\n';
+  const header = ['SOURCE', 'DESTINATION', 'PORT', 'COUNT', 'VERDICTS', 'FIRST SEEN', 'LAST SEEN', 'DNS NAMES'];
+  const rows = edges.map((e) => [
+    peerKey(e.source), peerKey(e.destination), `${e.protocol}/${e.port}`, String(e.count),
+    Object.entries(orderedVerdicts(e)).map(([v, n]) => `${v}:${n}`).join(' '),
+    isoSeconds(e.firstSeen), isoSeconds(e.lastSeen), e.destinationNames.join(',') || '-',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ');
+  return `${[header, ...rows].map(line).join('\n')}\n`;
+}
+
+function orderedVerdicts(e: Edge): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const v of OBSERVED_VERDICTS) {
+    const n = e.verdicts[v];
+    if (n !== undefined) out[v] = n;
+  }
+  return out;
+}
+
+function canonicalPeer(p: Peer): Peer {
+  if (p.kind !== 'workload') return p;
+  const labels = Object.fromEntries(Object.entries(p.identity.labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return { kind: 'workload', identity: { namespace: p.identity.namespace, labels } };
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function isoSeconds(ms: number): string {
+  return `${iso(ms).slice(0, 19)}Z`;
+}

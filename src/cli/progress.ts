@@ -1,0 +1,69 @@
+// stderr reporting for collect: a live progress line (only on a TTY, at most 4 times a second)
+// and the summary at the end (always).
+import { addCounts, emptyCounts, foldedTotal } from '../store/counts.js';
+import type { IngestCounts } from '../store/counts.js';
+import type { IngestSummary } from '../store/summary.js';
+import type { CollectResult } from '../pipeline.js';
+
+type Out = Pick<NodeJS.WriteStream, 'write'> & { isTTY?: boolean };
+
+/** Redraw one status line every 250 ms while `result` fills; returns a stop function. */
+export function startProgress(result: CollectResult, totalUnits: number, out: Out = process.stderr): () => void {
+  if (out.isTTY !== true) return () => {};
+  const started = Date.now();
+  const timer = setInterval(() => {
+    const total = addCounts(addCounts(emptyCounts(), result.committed), result.current?.counts ?? emptyCounts());
+    const seconds = Math.max((Date.now() - started) / 1000, 0.001);
+    const file = result.current === undefined ? '' : ` ${result.current.name}`;
+    const line = `reading ${result.units.length + 1}/${totalUnits}${file}: ${total.flowsRead} flows, ` +
+      `${Math.round(total.flowsRead / seconds)} flows/s, ${mib(total.bytesRead)} MiB`;
+    out.write(`\r\x1b[K${line}`);
+  }, 250);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    out.write('\r\x1b[K');
+  };
+}
+
+/** The end-of-collect summary: counts, warnings, and exactly what was committed. */
+export function formatSummary(result: CollectResult, run: IngestSummary | undefined): string {
+  const c: IngestCounts = result.committed;
+  const lines = [`collect summary (run ${result.runId}, committed units only):`];
+  const row = (label: string, value: string | number): number => lines.push(`  ${label.padEnd(16)}${value}`);
+  row('flows read', c.flowsRead);
+  row('kept', `${c.flowsKept} (request observations that became edges)`);
+  row('filtered out', `${c.filteredOut} (--since/--until/--namespace)`);
+  row('folded', `${foldedTotal(c)}${foldedDetail(c)}`);
+  row('invalid skipped', c.invalidSkipped);
+  row('lost events', c.lostEvents);
+  row('node status', c.nodeStatus);
+  if (c.otherEvents > 0) row('other events', `${c.otherEvents} (agent/debug events, ignored)`);
+  if (run !== undefined) row('distinct edges', `${run.edges}, between ${run.identities} workload identities`);
+  const by = (s: string): string[] => result.units.filter((u) => u.status === s).map((u) => u.name);
+  const committed = by('committed');
+  row('files', `${committed.length} ingested, ${by('skipped').length} skipped, ${by('rolled-back').length} rolled back`);
+  if (c.firstFlow !== undefined && c.lastFlow !== undefined) {
+    row('flow window', `${new Date(c.firstFlow).toISOString()} .. ${new Date(c.lastFlow).toISOString()}`);
+  }
+  for (const u of result.units) {
+    lines.push(`  ${u.status.padEnd(12)}${u.name}${u.status === 'skipped' ? '' : ` (${u.counts.flowsRead} flows)`}${u.reason === undefined ? '' : `: ${u.reason}`}`);
+  }
+  for (const d of result.discarded) {
+    lines.push(`  discarded   ${d.name}: partial ingest of interrupted run ${d.runId} (${d.flowsRead} flows staged, never committed)`);
+  }
+  if (c.lostEvents > 0) {
+    const where = run?.lost.map((l) => `${l.lost} ${l.source}${l.node === '' ? '' : ` on ${l.node}`}`).join(', ') ?? '';
+    lines.push(`warning: Hubble lost ${c.lostEvents} events${where === '' ? '' : ` (${where})`}; the learned graph may be incomplete`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function foldedDetail(c: IngestCounts): string {
+  const parts = Object.entries(c.folded).sort(([a], [b]) => (a < b ? -1 : 1)).map(([reason, n]) => `${reason} ${n}`);
+  return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
+}
+
+function mib(bytes: number): string {
+  return (bytes / 1048576).toFixed(1);
+}

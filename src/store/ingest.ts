@@ -1,0 +1,184 @@
+// Writes ingest runs to the database. A unit (file, stdin, live session) is flushed in one
+// transaction at a time; an *atomic* unit (a file) stays 'staged' — invisible to reads — until
+// its last flush commits it, so a file that fails half way is removed whole (abortUnit) and a
+// process killed mid-file leaves staged rows that the next run discards (startRun).
+import { namespaceOf } from '../identity/identity.js';
+import { peerKey } from '../identity/peer.js';
+import type { Peer } from '../model.js';
+import type { IngestBatch } from './batch.js';
+import type { IngestCounts } from './counts.js';
+import type { Database } from './database.js';
+
+export type UnitKind = 'file' | 'stdin' | 'live';
+
+export interface UnitDescriptor {
+  kind: UnitKind;
+  /** The path as given, `-`, or the live server address. */
+  name: string;
+  size?: number;
+  /** See fingerprint.ts; undefined when it cannot be known before reading (stdin, live). */
+  fingerprint?: string;
+  /** true: all-or-nothing (files); false: every flush is committed as it is written (live). */
+  atomic: boolean;
+}
+
+export interface CommittedUnit { id: number; runId: number; name: string; committedAt: number }
+export interface DiscardedUnit { id: number; runId: number; name: string; flowsRead: number }
+
+export class IngestWriter {
+  private readonly peerIds = new Map<string, number>();
+  private readonly edgeIds = new Map<string, number>();
+  private readonly sql;
+
+  constructor(private readonly db: Database) {
+    this.sql = {
+      startRun: db.prepare("INSERT INTO ingest_runs (started_at, status, pid) VALUES (?, 'running', ?)"),
+      finishRun: db.prepare('UPDATE ingest_runs SET finished_at = ?, status = ? WHERE id = ?'),
+      staged: db.prepare(`SELECT u.id, u.run_id AS runId, u.name, u.flows_read AS flowsRead, r.pid FROM ingest_units u
+        JOIN ingest_runs r ON r.id = u.run_id WHERE u.status = 'staged' ORDER BY u.id`),
+      interruptRun: db.prepare("UPDATE ingest_runs SET status = 'interrupted' WHERE id = ? AND status = 'running'"),
+      committed: db.prepare(`SELECT id, run_id AS runId, name, committed_at AS committedAt FROM ingest_units
+        WHERE fingerprint = ? AND status = 'committed' ORDER BY id LIMIT 1`),
+      startUnit: db.prepare(`INSERT INTO ingest_units (run_id, kind, name, size, fingerprint, status, started_at, committed_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+      counts: db.prepare(`UPDATE ingest_units SET flows_read = :flowsRead, flows_kept = :flowsKept, filtered_out = :filteredOut,
+        folded_json = :folded, invalid_skipped = :invalidSkipped, lost_events = :lostEvents, node_status = :nodeStatus,
+        other_events = :otherEvents, bytes_read = :bytesRead, first_flow = :firstFlow, last_flow = :lastFlow WHERE id = :id`),
+      commitUnit: db.prepare("UPDATE ingest_units SET status = 'committed', committed_at = ? WHERE id = ?"),
+      deleteUnit: db.prepare('DELETE FROM ingest_units WHERE id = ?'),
+      peer: db.prepare(`INSERT INTO peers (key, kind, namespace, json) VALUES (?, ?, ?, ?)
+        ON CONFLICT (key) DO UPDATE SET key = excluded.key RETURNING id`),
+      edge: db.prepare(`INSERT INTO edges (source_id, destination_id, protocol, port) VALUES (?, ?, ?, ?)
+        ON CONFLICT (source_id, destination_id, protocol, port) DO UPDATE SET port = excluded.port RETURNING id`),
+      bucket: db.prepare(`INSERT INTO edge_hours (unit_id, edge_id, hour, verdict, count, first_seen, last_seen)
+        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (unit_id, edge_id, hour, verdict) DO UPDATE SET
+        count = count + excluded.count, first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`),
+      name: db.prepare('INSERT OR IGNORE INTO edge_names (unit_id, edge_id, name) VALUES (?, ?, ?)'),
+      namespace: db.prepare(`INSERT INTO namespace_labels (unit_id, name, labels_json, seen_at) VALUES (?, ?, ?, ?)
+        ON CONFLICT (unit_id, name) DO UPDATE SET labels_json = excluded.labels_json, seen_at = excluded.seen_at
+        WHERE excluded.seen_at >= seen_at`),
+      lost: db.prepare(`INSERT INTO lost_events (unit_id, source, node, records, lost) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (unit_id, source, node) DO UPDATE SET records = records + excluded.records, lost = lost + excluded.lost`),
+    };
+  }
+
+  /**
+   * Start a run. First deletes units left 'staged' by runs whose process is gone (killed or
+   * crashed mid-file) and marks those runs interrupted; returns what was discarded.
+   */
+  startRun(now: number): { runId: number; discarded: DiscardedUnit[] } {
+    return this.db.transaction(() => {
+      const discarded: DiscardedUnit[] = [];
+      for (const u of this.sql.staged.all() as (DiscardedUnit & { pid: number })[]) {
+        if (processAlive(u.pid)) continue; // another collect is writing this database right now
+        this.sql.deleteUnit.run(u.id);
+        this.sql.interruptRun.run(u.runId);
+        discarded.push({ id: u.id, runId: u.runId, name: u.name, flowsRead: u.flowsRead });
+      }
+      const runId = Number(this.sql.startRun.run(now, process.pid).lastInsertRowid);
+      return { runId, discarded };
+    })();
+  }
+
+  finishRun(runId: number, status: 'completed' | 'failed', now: number): void {
+    this.sql.finishRun.run(now, status, runId);
+  }
+
+  /** The committed unit with this fingerprint, if any. */
+  findCommitted(fingerprint: string): CommittedUnit | undefined {
+    return this.sql.committed.get(fingerprint) as CommittedUnit | undefined;
+  }
+
+  startUnit(runId: number, unit: UnitDescriptor, now: number): number {
+    const status = unit.atomic ? 'staged' : 'committed';
+    const committedAt = unit.atomic ? null : now;
+    return Number(this.sql.startUnit.run(runId, unit.kind, unit.name, unit.size ?? null, unit.fingerprint ?? null, status, now, committedAt).lastInsertRowid);
+  }
+
+  /** Write the batch and the unit's counts so far in one transaction, then clear the batch. */
+  flush(unitId: number, batch: IngestBatch, counts: IngestCounts): void {
+    this.guarded(() => this.db.transaction(() => this.write(unitId, batch, counts))());
+    batch.clear();
+  }
+
+  /** Last flush of a unit and its commit, in one transaction; deletes the units it replaces. */
+  commitUnit(unitId: number, batch: IngestBatch, counts: IngestCounts, now: number, replaces: readonly number[] = []): void {
+    this.guarded(() =>
+      this.db.transaction(() => {
+        this.write(unitId, batch, counts);
+        for (const old of replaces) this.sql.deleteUnit.run(old);
+        this.sql.commitUnit.run(now, unitId);
+      })(),
+    );
+    batch.clear();
+  }
+
+  /** Remove a unit and every row it wrote (all-or-nothing for atomic units). */
+  abortUnit(unitId: number): void {
+    this.sql.deleteUnit.run(unitId);
+  }
+
+  private write(unitId: number, batch: IngestBatch, counts: IngestCounts): void {
+    for (const [key, agg] of batch.edges) {
+      const edgeId = this.edgeId(key, agg.edge.source, agg.edge.destination, agg.edge.protocol, agg.edge.port);
+      for (const b of agg.buckets.values()) this.sql.bucket.run(unitId, edgeId, b.hour, b.verdict, b.count, b.firstSeen, b.lastSeen);
+      for (const name of agg.names) this.sql.name.run(unitId, edgeId, name);
+    }
+    for (const [, seen] of batch.namespaces) {
+      const ns = namespaceOf(seen.endpoint);
+      if (ns !== undefined) this.sql.namespace.run(unitId, ns.name, JSON.stringify(sortedRecord(ns.labels)), seen.time);
+    }
+    for (const l of batch.lost.values()) this.sql.lost.run(unitId, l.source, l.node, l.records, l.lost);
+    this.sql.counts.run({
+      id: unitId, ...counts, folded: JSON.stringify(sortedRecord(counts.folded)),
+      firstFlow: counts.firstFlow ?? null, lastFlow: counts.lastFlow ?? null,
+    });
+  }
+
+  private edgeId(key: string, source: Peer, destination: Peer, protocol: string, port: number): number {
+    let id = this.edgeIds.get(key);
+    if (id === undefined) {
+      const row = this.sql.edge.get(this.peerId(source), this.peerId(destination), protocol, port) as { id: number };
+      id = row.id;
+      this.edgeIds.set(key, id);
+    }
+    return id;
+  }
+
+  private peerId(peer: Peer): number {
+    const key = peerKey(peer);
+    let id = this.peerIds.get(key);
+    if (id === undefined) {
+      const namespace = peer.kind === 'workload' ? peer.identity.namespace : null;
+      const row = this.sql.peer.get(key, peer.kind, namespace, JSON.stringify(peer)) as { id: number };
+      id = row.id;
+      this.peerIds.set(key, id);
+    }
+    return id;
+  }
+
+  /** A rolled-back transaction may have created ids we cached: forget them. */
+  private guarded(write: () => void): void {
+    try {
+      write();
+    } catch (err) {
+      this.peerIds.clear();
+      this.edgeIds.clear();
+      throw err;
+    }
+  }
+}
+
+function sortedRecord(r: Readonly<Record<string, string | number>>): Record<string, string | number> {
+  return Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return false; // a previous run in this very process cannot still be running
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,81 @@
+// Ingest bench: `flowpol collect` of BENCH_FLOWS generated flows (default 1M, ~1.7 kB/line) in a
+// child process running the built CLI, next to the bare ceiling measured in the same run (read
+// 1 MiB chunks, split lines with Buffer.indexOf, JSON.parse, extract a key, count in a Map).
+// Targets: >= 85% of the ceiling single-threaded; peak RSS < 300 MB.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeFlowFile } from '../support/flow-generator.js';
+import type { BenchResult } from './types.js';
+
+const BIN = fileURLToPath(new URL('../../bin/flowpol.js', import.meta.url));
+const HOOK = pathToFileURL(fileURLToPath(new URL('./rss-hook.mjs', import.meta.url))).href;
+
+export async function run(): Promise<BenchResult> {
+  const flows = Number(process.env['BENCH_FLOWS'] ?? 1_000_000);
+  const dir = mkdtempSync(join(tmpdir(), 'flowpol-bench-'));
+  try {
+    const file = join(dir, 'flows.jsonl');
+    const { bytes } = await writeFlowFile(file, { seed: 42, flows, lostEvery: 100_000 });
+    const ceiling = await measureCeiling(file); // also warms the page cache for the collect run
+    const collect = await measureCollect(file, join(dir, 'bench.db'));
+    const ceilingRate = flows / ceiling.seconds;
+    const rate = flows / collect.seconds;
+    const share = (100 * rate) / ceilingRate;
+    const rssMb = collect.maxRssKb / 1024;
+    return {
+      name: 'ingest',
+      metrics: [
+        { label: 'ceiling (read+split+JSON.parse+key+Map)', value: Math.round(ceilingRate), unit: 'flows/s' },
+        { label: `flowpol collect of ${flows} flows`, value: Math.round(rate), unit: 'flows/s' },
+        { label: 'collect / ceiling', value: share, unit: '%', target: '>= 85', ok: share >= 85 },
+        { label: 'collect peak RSS', value: rssMb, unit: 'MB', target: '< 300', ok: rssMb < 300 },
+      ],
+      notes: [`${flows} flows, ${(bytes / 1048576).toFixed(0)} MiB (${Math.round(bytes / flows)} B/line); ceiling ${ceiling.seconds.toFixed(2)} s, collect ${collect.seconds.toFixed(2)} s wall incl. start-up`],
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function measureCeiling(file: string): Promise<{ seconds: number }> {
+  const started = process.hrtime.bigint();
+  const handle = await open(file, 'r');
+  const chunk = Buffer.alloc(1 << 20);
+  const counts = new Map<string, number>();
+  let rest = Buffer.alloc(0);
+  for (;;) {
+    const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+    if (bytesRead === 0) break;
+    const buf = rest.length > 0 ? Buffer.concat([rest, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
+    let start = 0;
+    for (let nl = buf.indexOf(10, start); nl !== -1; nl = buf.indexOf(10, start)) {
+      const v = JSON.parse(buf.toString('utf8', start, nl)) as { flow?: { source?: { namespace?: string }; destination?: { namespace?: string } } };
+      const key = `${v.flow?.source?.namespace}>${v.flow?.destination?.namespace}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+      start = nl + 1;
+    }
+    rest = Buffer.from(buf.subarray(start));
+  }
+  await handle.close();
+  return { seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+}
+
+function measureCollect(file: string, db: string): Promise<{ seconds: number; maxRssKb: number }> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, ['--import', HOOK, BIN, 'collect', '--input-file', file, '--db', db], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const stats = /bench-stats (\{.*\})/.exec(stderr);
+      if (code !== 0 || stats === null) return reject(new Error(`collect failed (exit ${code}):\n${stderr}`));
+      resolve({ seconds, maxRssKb: (JSON.parse(stats[1] ?? '{}') as { maxRssKb: number }).maxRssKb });
+    });
+  });
+}

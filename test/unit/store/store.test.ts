@@ -1,0 +1,174 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { OperationalError } from '../../../src/errors.js';
+import type { Endpoint, ObservedEdge, ObservedVerdict, Peer } from '../../../src/model.js';
+import { IngestBatch } from '../../../src/store/batch.js';
+import { emptyCounts } from '../../../src/store/counts.js';
+import { openDatabase } from '../../../src/store/database.js';
+import type { Database } from '../../../src/store/database.js';
+import { loadEdges, loadNamespaces } from '../../../src/store/edges.js';
+import { IngestWriter } from '../../../src/store/ingest.js';
+import { loadIngestSummary } from '../../../src/store/summary.js';
+
+const H = 3_600_000;
+const T0 = Date.UTC(2026, 0, 5, 8, 0, 0);
+const web: Peer = { kind: 'workload', identity: { namespace: 'shop', labels: { app: 'web' } } };
+const api: Peer = { kind: 'workload', identity: { namespace: 'shop', labels: { app: 'api' } } };
+const db1: Peer = { kind: 'workload', identity: { namespace: 'data', labels: { app: 'db' } } };
+const world: Peer = { kind: 'cidr', cidr: '140.82.121.4/32' };
+
+function edge(source: Peer, destination: Peer, port: number, time: number, verdict: ObservedVerdict = 'FORWARDED', names: string[] = []): ObservedEdge {
+  return { source, destination, protocol: 'TCP', port, observedVerdict: verdict, time, destinationNames: names };
+}
+
+function nsEndpoint(namespace: string, team: string): Endpoint {
+  return { namespace, labels: [`k8s:io.cilium.k8s.namespace.labels.team=${team}`, `k8s:io.kubernetes.pod.namespace=${namespace}`, 'k8s:app=x'], workloads: [] };
+}
+
+let dir: string;
+let db: Database;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'flowpol-store-'));
+  db = openDatabase(join(dir, 'f.db'), { create: true });
+});
+afterEach(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Write one committed unit holding `edges`. */
+function ingest(writer: IngestWriter, runId: number, name: string, edges: ObservedEdge[], fill?: (b: IngestBatch) => void): number {
+  const unitId = writer.startUnit(runId, { kind: 'file', name, atomic: true, fingerprint: `fp-${name}` }, T0);
+  const batch = new IngestBatch();
+  for (const e of edges) batch.addEdge(e);
+  fill?.(batch);
+  const counts = { ...emptyCounts(), flowsRead: edges.length, flowsKept: edges.length };
+  writer.commitUnit(unitId, batch, counts, T0);
+  return unitId;
+}
+
+describe('openDatabase', () => {
+  it('creates a WAL database at the latest schema version and reopens it read-only', () => {
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.prepare('SELECT max(version) AS v FROM schema_version').get()).toEqual({ v: 1 });
+    db.close();
+    db = openDatabase(join(dir, 'f.db'), { readonly: true });
+    expect(loadEdges(db)).toEqual([]);
+  });
+
+  it('refuses a missing file in read mode and without create', () => {
+    const missing = join(dir, 'none.db');
+    expect(() => openDatabase(missing, { readonly: true })).toThrow(/does not exist; run `flowpol collect/);
+    expect(() => openDatabase(missing)).toThrow(OperationalError);
+  });
+
+  it('refuses a SQLite file of another application and a file that is not SQLite', () => {
+    const other = join(dir, 'other.db');
+    const foreign = new BetterSqlite3(other);
+    foreign.exec('CREATE TABLE t (x)');
+    foreign.close();
+    expect(() => openDatabase(other, { create: true })).toThrow(/not a flowpol database/);
+    const text = join(dir, 'text.db');
+    writeFileSync(text, 'hello, this is not a database at all, just some text '.repeat(100));
+    expect(() => openDatabase(text, { readonly: true })).toThrow(/not a flowpol database/);
+  });
+});
+
+describe('ingest writer and loadEdges', () => {
+  it('adds counts across units, keeps per-verdict counts, names and exact first/last seen', () => {
+    const w = new IngestWriter(db);
+    const { runId } = w.startRun(T0);
+    ingest(w, runId, 'a', [edge(web, api, 8080, T0 + 5), edge(web, api, 8080, T0 + 10, 'DROPPED'), edge(web, world, 443, T0 + 7, 'FORWARDED', ['github.com'])]);
+    ingest(w, runId, 'b', [edge(web, api, 8080, T0 + 2 * H + 1), edge(web, world, 443, T0 + 3, 'FORWARDED', ['api.github.com'])]);
+    const edges = loadEdges(db);
+    expect(edges.map((e) => [e.destination, e.port, e.count, e.verdicts, e.firstSeen, e.lastSeen, e.destinationNames])).toEqual([
+      [world, 443, 2, { FORWARDED: 2 }, T0 + 3, T0 + 7, ['api.github.com', 'github.com']],
+      [api, 8080, 3, { DROPPED: 1, FORWARDED: 2 }, T0 + 5, T0 + 2 * H + 1, []],
+    ]);
+  });
+
+  it('selects whole hours with since/until and filters by namespace at either end', () => {
+    const w = new IngestWriter(db);
+    const { runId } = w.startRun(T0);
+    ingest(w, runId, 'a', [edge(web, api, 80, T0 + 10), edge(web, api, 80, T0 + H + 10), edge(web, api, 80, T0 + 2 * H + 10), edge(api, db1, 5432, T0 + 20)]);
+    const hourTwo = loadEdges(db, { since: T0 + H + 30 * 60_000, until: T0 + H + 40 * 60_000 });
+    expect(hourTwo.map((e) => [e.port, e.count, e.firstSeen])).toEqual([[80, 1, T0 + H + 10]]);
+    expect(loadEdges(db, { since: T0 + H }).map((e) => e.count)).toEqual([2]);
+    expect(loadEdges(db, { until: T0 + 59 * 60_000 }).map((e) => [e.port, e.count])).toEqual([[5432, 1], [80, 1]]);
+    expect(loadEdges(db, { namespaces: ['data'] }).map((e) => e.port)).toEqual([5432]);
+    expect(loadEdges(db, { namespaces: ['shop'] }).map((e) => e.port)).toEqual([5432, 80]);
+    expect(loadEdges(db, { namespaces: ['nope'] })).toEqual([]);
+  });
+
+  it('keeps a staged unit invisible until commit and removes it whole on abort', () => {
+    const w = new IngestWriter(db);
+    const { runId } = w.startRun(T0);
+    ingest(w, runId, 'done', [edge(web, api, 80, T0)]);
+    const unitId = w.startUnit(runId, { kind: 'file', name: 'half', atomic: true }, T0);
+    const batch = new IngestBatch();
+    batch.addEdge(edge(web, api, 80, T0 + 1));
+    batch.addEdge(edge(api, db1, 5432, T0 + 1));
+    w.flush(unitId, batch, { ...emptyCounts(), flowsRead: 2 });
+    expect(batch.isEmpty).toBe(true);
+    expect(loadEdges(db).map((e) => e.count)).toEqual([1]);
+    w.abortUnit(unitId);
+    expect(db.prepare('SELECT count(*) AS n FROM edge_hours WHERE unit_id = ?').get(unitId)).toEqual({ n: 0 });
+    expect(loadIngestSummary(db).units.map((u) => u.name)).toEqual(['done']);
+  });
+
+  it('a new run discards units staged by a run whose process is gone', () => {
+    const w = new IngestWriter(db);
+    const { runId } = w.startRun(T0);
+    const unitId = w.startUnit(runId, { kind: 'file', name: 'killed.json', atomic: true }, T0);
+    const batch = new IngestBatch();
+    batch.addEdge(edge(web, api, 80, T0));
+    w.flush(unitId, batch, { ...emptyCounts(), flowsRead: 7 });
+    db.prepare('UPDATE ingest_runs SET pid = 2147483646 WHERE id = ?').run(runId);
+    const next = new IngestWriter(db).startRun(T0 + 1);
+    expect(next.discarded).toEqual([{ id: unitId, runId, name: 'killed.json', flowsRead: 7 }]);
+    expect(db.prepare('SELECT status FROM ingest_runs WHERE id = ?').get(runId)).toEqual({ status: 'interrupted' });
+    expect(db.prepare('SELECT count(*) AS n FROM edge_hours').get()).toEqual({ n: 0 });
+  });
+
+  it('finds committed units by fingerprint and replaces them on request', () => {
+    const w = new IngestWriter(db);
+    const { runId } = w.startRun(T0);
+    const first = ingest(w, runId, 'a', [edge(web, api, 80, T0)]);
+    expect(w.findCommitted('fp-a')).toMatchObject({ id: first, name: 'a', runId });
+    expect(w.findCommitted('fp-zzz')).toBeUndefined();
+    const second = w.startUnit(runId, { kind: 'file', name: 'a-again', atomic: true, fingerprint: 'fp-a' }, T0);
+    const batch = new IngestBatch();
+    batch.addEdge(edge(web, api, 80, T0));
+    w.commitUnit(second, batch, emptyCounts(), T0, [first]);
+    expect(loadEdges(db).map((e) => e.count)).toEqual([1]);
+    expect(w.findCommitted('fp-a')).toMatchObject({ id: second, name: 'a-again' });
+  });
+});
+
+describe('namespaces and ingest summary', () => {
+  it('keeps the latest labels per namespace by flow time and sums lost events per source and node', () => {
+    const w = new IngestWriter(db);
+    const { runId } = w.startRun(T0);
+    ingest(w, runId, 'a', [edge(web, api, 80, T0)], (b) => {
+      b.addEndpoint(nsEndpoint('shop', 'new'), T0 + 100);
+      b.addEndpoint(nsEndpoint('shop', 'old'), T0 + 50);
+      b.addEndpoint(nsEndpoint('data', 'd'), T0);
+      b.addLost({ source: 'PERF_EVENT_RING_BUFFER', numEventsLost: 5, nodeName: 'n1' });
+      b.addLost({ source: 'PERF_EVENT_RING_BUFFER', numEventsLost: 7, nodeName: 'n1' });
+    });
+    ingest(w, runId, 'b', [], (b) => b.addEndpoint(nsEndpoint('shop', 'older'), T0 - H));
+    expect(loadNamespaces(db)).toEqual([
+      { name: 'data', labels: { team: 'd' } },
+      { name: 'shop', labels: { team: 'new' } },
+    ]);
+    const s = loadIngestSummary(db);
+    expect(s.lost).toEqual([{ source: 'PERF_EVENT_RING_BUFFER', node: 'n1', records: 2, lost: 12 }]);
+    expect(s.units.map((u) => [u.name, u.counts.flowsRead])).toEqual([['a', 1], ['b', 0]]);
+    expect(s.counts.flowsRead).toBe(1);
+    expect(s.edges).toBe(1);
+    expect(s.identities).toBe(2);
+  });
+});
