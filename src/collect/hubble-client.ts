@@ -157,6 +157,7 @@ export class HubbleClient {
   /** GetFlows as a FlowSource; reconnects with backoff and resumes at the last flow time. */
   flows(query: HubbleFlowQuery): FlowSource {
     let closed = false;
+    let wake = (): void => {};
     const self = this;
     async function* events(): AsyncGenerator<FlowEvent> {
       const dedupe = new ResumeDedupe();
@@ -199,8 +200,12 @@ export class HubbleClient {
           brokenAt ??= Date.now();
           const delayMs = Math.min(250 * 2 ** (attempt - 1), 5000);
           query.onNotice?.({ kind: 'reconnecting', attempt, delayMs, reason: cause(e) });
-          await new Promise((r) => setTimeout(r, delayMs));
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, delayMs);
+            wake = () => (clearTimeout(timer), resolve()); // close() during the backoff ends at once
+          });
           if (closed || self.closed) return;
+          if (query.first && yielded >= query.number) return;
         } finally {
           self.calls.delete(call);
           call.cancel();
@@ -212,6 +217,7 @@ export class HubbleClient {
       [Symbol.asyncIterator]: () => iterable,
       close: () => {
         closed = true;
+        wake();
         for (const call of self.calls) call.cancel();
       },
     };
