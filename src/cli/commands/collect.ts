@@ -16,8 +16,10 @@ import type { Register } from './index.js';
 import { addDbOption, addNamespaceOptions, addTimeWindowOptions, collectList, resolveNamespaces, resolveTimeWindow } from '../options.js';
 import type { DbOptions, NamespaceOptions, TimeWindowOptions } from '../options.js';
 import { formatSummary, startProgress } from '../progress.js';
+import { addHubbleOptions, hubbleConnectOptions, hubbleQuery, hubbleUnits } from '../hubble-options.js';
+import type { HubbleFlags } from '../hubble-options.js';
 
-interface CollectFlags extends DbOptions, NamespaceOptions, TimeWindowOptions {
+interface CollectFlags extends DbOptions, NamespaceOptions, TimeWindowOptions, HubbleFlags {
   inputFile?: string[];
   skipInvalid?: boolean;
   force?: boolean;
@@ -33,6 +35,7 @@ export const registerCollect: Register = (command) => {
       'counted per hour and per observed verdict. Repeated runs add up; a file already ingested is skipped.',
   );
   cmd.option('--input-file <file...>', 'recorded flows: files, directories (*.json, *.jsonl, *.ndjson, *.log, .gz; recursive) or - for stdin');
+  addHubbleOptions(cmd);
   addDbOption(cmd, 'to write (created when missing)');
   addTimeWindowOptions(cmd, 'flows');
   addNamespaceOptions(cmd, 'flows');
@@ -56,6 +59,7 @@ Examples:
   flowpol collect --input-file flows.json --force             # re-ingest a file seen before
   flowpol collect --input-file flows.json --drop-labels version,canary/*
   flowpol collect --input-file flows.json --keep-labels job-name
+  flowpol collect --server localhost:4245 --follow             # live from Hubble Relay (see below)
 
 Each file is committed as a whole: a malformed record (without --skip-invalid) stops with
 file:line and rolls that file back; files before it stay committed. A killed collect leaves the
@@ -71,24 +75,27 @@ Changing --drop-labels/--keep-labels between runs on one database yields differe
 
 async function runCollect(flags: CollectFlags): Promise<void> {
   const inputs = flags.inputFile ?? [];
-  if (inputs.length === 0) throw new UsageError('collect needs a source: --input-file <file|dir|->');
+  const live = hubbleConnectOptions(flags);
+  if (inputs.length === 0 && live === undefined) throw new UsageError('collect needs a source: --input-file <file|dir|-> or --server <host:port>');
+  if (inputs.length > 0 && live !== undefined) throw new UsageError('--input-file and --server exclude each other; collect one source per run');
   const window = resolveTimeWindow(flags, Date.now());
   const filter = { ...window, namespaces: resolveNamespaces(flags) };
   const identity = { dropRules: labelRules(flags.dropLabels, flags.keepLabels) };
-  const files = await expandInputs(inputs);
+  const files = live === undefined ? await expandInputs(inputs) : [];
   const db = openDatabase(flags.db, { create: true });
   const result = newCollectResult();
   const controller = new AbortController();
   const abort = (): void => controller.abort();
   process.once('SIGINT', abort).once('SIGTERM', abort);
-  const stopProgress = startProgress(result, files.length);
+  const stopProgress = startProgress(result, live === undefined ? files.length : 1);
   let invalidShown = 0;
   const onInvalid = (error: InputError): void => {
     if (++invalidShown <= MAX_INVALID_WARNINGS) process.stderr.write(`flowpol: warning: skipped invalid record: ${error.message}\n`);
     else if (invalidShown === MAX_INVALID_WARNINGS + 1) process.stderr.write('flowpol: warning: more invalid records skipped (see the count in the summary)\n');
   };
   try {
-    await collect(db, fileUnits(files, flags.skipInvalid === true), { filter, identity, force: flags.force === true, signal: controller.signal, onInvalid }, result);
+    const units = live === undefined ? fileUnits(files, flags.skipInvalid === true) : hubbleUnits(live, hubbleQuery(flags, window, filter.namespaces));
+    await collect(db, units, { filter, identity, force: flags.force === true, signal: controller.signal, onInvalid }, result);
     stopProgress();
     process.stderr.write(formatSummary(result, loadIngestSummary(db, { runId: result.runId })));
   } catch (err) {
