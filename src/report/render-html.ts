@@ -1,5 +1,8 @@
-// `flowpol report -o html`: one self-contained page (no network) with the summary, a traffic
-// graph laid out here with elkjs, filters, and per-workload/edge details.
+// `flowpol report -o html`: one self-contained page (no network, strict CSP) with the summary,
+// a traffic graph laid out here with elkjs (the page gets positioned SVG), filters, and the
+// flows, verdict, reason and proposed policy behind every workload and edge.
+import type { BreakageReport, NetworkPolicy } from '../model.js';
+import { toHtmlReport } from './html/from-breakage.js';
 import { buildLinks } from './html/links.js';
 import { layoutGraph } from './html/layout.js';
 import { renderPage } from './html/page.js';
@@ -10,15 +13,20 @@ import type { HtmlReport } from './html/view-model.js';
 export const COLLAPSE_THRESHOLD = 120;
 
 export interface HtmlOptions {
-  /** Override the collapsed/expanded choice (default: collapse above COLLAPSE_THRESHOLD nodes). */
+  /** Open collapsed (true) or expanded (false); default: collapsed above COLLAPSE_THRESHOLD nodes. */
   collapse?: boolean;
 }
 
-/** Renders the page for a view model (async: the layout runs in elkjs). */
-export async function renderHtmlPage(report: HtmlReport, options: HtmlOptions = {}): Promise<string> {
-  const links = buildLinks(report);
-  const layout = await layoutGraph(report, links);
-  const svg = renderSvg(report, links, layout);
-  const collapse = options.collapse ?? report.nodes.length > COLLAPSE_THRESHOLD;
-  return renderPage({ report, links, layout, svg, defaultView: collapse ? 'collapsed' : 'full' });
+/** The page for a report; `policies` = every policy it evaluated (the engine's), for the YAML panel. */
+export async function renderHtml(report: BreakageReport, policies: readonly NetworkPolicy[], options: HtmlOptions = {}): Promise<string> {
+  return renderHtmlPage(toHtmlReport({ report, policies }), options);
+}
+
+/** The page for a view model (async: elkjs lays it out). */
+export async function renderHtmlPage(view: HtmlReport, options: HtmlOptions = {}): Promise<string> {
+  const links = buildLinks(view);
+  const layout = await layoutGraph(view, links);
+  const svg = renderSvg(view, links, layout);
+  const collapse = options.collapse ?? view.nodes.length > COLLAPSE_THRESHOLD;
+  return renderPage({ report: view, links, layout, svg, defaultView: collapse ? 'collapsed' : 'full' });
 }

@@ -1,0 +1,129 @@
+// Positions for the page's SVG, computed here in Node with elkjs (the page does no layout).
+// Each group (namespace, world, reserved) is laid out on its own from the links inside it, then
+// the groups are placed from the links between them: one elk graph of 500 workloads and 5,000
+// edges with hierarchy takes about a minute; group by group it takes a few seconds.
+import elkModule from 'elkjs/lib/elk.bundled.js';
+import type { ElkExtendedEdge, ElkNode, LayoutOptions } from 'elkjs/lib/elk-api.js';
+import { InternalError } from '../../errors.js';
+import type { GraphLinks } from './links.js';
+import { distinctPairs } from './links.js';
+import type { HtmlNode, HtmlReport } from './view-model.js';
+
+export interface Box { x: number; y: number; width: number; height: number }
+
+export interface PlacedView {
+  width: number;
+  height: number;
+  groups: ReadonlyMap<string, Box>;
+  /** Absolute node boxes (empty in the collapsed view). */
+  nodes: ReadonlyMap<string, Box>;
+}
+
+export interface GraphLayout { full: PlacedView; collapsed: PlacedView }
+
+export const NODE_HEIGHT = 30;
+export const GROUP_HEADER = 30;
+const COLLAPSED_HEIGHT = 46;
+/** Above this many distinct links between groups, groups are packed instead of layered. */
+const LAYERED_GROUP_LINK_LIMIT = 150;
+/** elkjs is CommonJS: Node's default import is `module.exports`, whose `default` is the class too. */
+const ELK = elkModule.default;
+
+/** Text width estimate for a 12px sans-serif label (the page truncates longer labels). */
+export function labelWidth(text: string, min: number, max: number): number {
+  return Math.min(max, Math.max(min, Math.round(text.length * 7 + 24)));
+}
+
+export async function layoutGraph(report: HtmlReport, links: GraphLinks): Promise<GraphLayout> {
+  const elk = new ELK();
+  const nodesByGroup = new Map<string, HtmlNode[]>(report.groups.map((g) => [g.id, []]));
+  for (const n of report.nodes) {
+    const members = nodesByGroup.get(n.group);
+    if (members === undefined) throw new InternalError(`node ${n.id} is in unknown group ${n.group}`);
+    members.push(n);
+  }
+  const groupOf = new Map(report.nodes.map((n) => [n.id, n.group]));
+  const pairs = distinctPairs(links.nodes);
+  const groupPairs = distinctPairs(links.groups);
+
+  const inner = new Map<string, ElkNode>();
+  for (const group of report.groups) {
+    const members = nodesByGroup.get(group.id) ?? [];
+    const internal = pairs.filter(([s, t]) => groupOf.get(s) === group.id && groupOf.get(t) === group.id);
+    const graph: ElkNode = {
+      id: group.id,
+      layoutOptions: innerOptions(internal.length, members.length),
+      children: members.map((n) => ({ id: n.id, width: labelWidth(n.label, 70, 240), height: NODE_HEIGHT })),
+      edges: elkEdges(internal),
+    };
+    inner.set(group.id, await elk.layout(graph));
+  }
+
+  const full: ElkNode = await elk.layout({
+    id: 'full',
+    layoutOptions: outerOptions(groupPairs.length),
+    children: report.groups.map((g) => {
+      const laid = inner.get(g.id);
+      return { id: g.id, width: Math.max(laid?.width ?? 0, labelWidth(g.label, 120, 400)), height: laid?.height ?? 0 };
+    }),
+    edges: elkEdges(groupPairs),
+  });
+  const collapsed: ElkNode = await elk.layout({
+    id: 'collapsed',
+    layoutOptions: outerOptions(groupPairs.length),
+    children: report.groups.map((g) => ({ id: g.id, width: labelWidth(g.label, 120, 300), height: COLLAPSED_HEIGHT })),
+    edges: elkEdges(groupPairs),
+  });
+
+  const groupBoxes = boxes(full.children);
+  const nodeBoxes = new Map<string, Box>();
+  for (const [id, laid] of inner) {
+    const origin = groupBoxes.get(id);
+    if (origin === undefined) continue;
+    for (const [nodeId, box] of boxes(laid.children)) {
+      nodeBoxes.set(nodeId, { ...box, x: round(origin.x + box.x), y: round(origin.y + box.y) });
+    }
+  }
+  return {
+    full: { width: round(full.width ?? 0), height: round(full.height ?? 0), groups: groupBoxes, nodes: nodeBoxes },
+    collapsed: { width: round(collapsed.width ?? 0), height: round(collapsed.height ?? 0), groups: boxes(collapsed.children), nodes: new Map() },
+  };
+}
+
+function innerOptions(internalLinks: number, members: number): LayoutOptions {
+  const padding = `[top=${GROUP_HEADER + 8},left=14,bottom=14,right=14]`;
+  // Few links inside: layered would stack the members in one tall column; pack them instead.
+  if (internalLinks * 2 < members) {
+    return { 'elk.algorithm': 'rectpacking', 'elk.padding': padding, 'elk.spacing.nodeNode': '12', 'elk.aspectRatio': '2.0' };
+  }
+  return {
+    'elk.algorithm': 'layered', 'elk.direction': 'RIGHT', 'elk.padding': padding,
+    'elk.spacing.nodeNode': '10', 'elk.layered.spacing.nodeNodeBetweenLayers': '40',
+  };
+}
+
+function outerOptions(groupLinks: number): LayoutOptions {
+  if (groupLinks > LAYERED_GROUP_LINK_LIMIT) {
+    return { 'elk.algorithm': 'rectpacking', 'elk.padding': '[top=20,left=20,bottom=20,right=20]', 'elk.spacing.nodeNode': '60', 'elk.aspectRatio': '1.6' };
+  }
+  return {
+    'elk.algorithm': 'layered', 'elk.direction': 'RIGHT', 'elk.padding': '[top=20,left=20,bottom=20,right=20]',
+    'elk.spacing.nodeNode': '30', 'elk.layered.spacing.nodeNodeBetweenLayers': '60',
+  };
+}
+
+function elkEdges(pairs: ReadonlyArray<readonly [string, string]>): ElkExtendedEdge[] {
+  return pairs.map(([s, t], i) => ({ id: `e${i}`, sources: [s], targets: [t] }));
+}
+
+function boxes(children: ElkNode[] | undefined): Map<string, Box> {
+  const out = new Map<string, Box>();
+  for (const c of children ?? []) {
+    out.set(c.id, { x: round(c.x ?? 0), y: round(c.y ?? 0), width: round(c.width ?? 0), height: round(c.height ?? 0) });
+  }
+  return out;
+}
+
+function round(v: number): number {
+  return Math.round(v * 10) / 10;
+}
