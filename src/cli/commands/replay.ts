@@ -21,7 +21,7 @@ const positive = (flag: string) => (value: string): number => {
 
 export const registerReplay: Register = (command) => {
   command('replay <recording...>')
-    .description('Serve recorded Hubble flows over gRPC (observer.Observer: GetFlows, ServerStatus), like a live\nHubble agent or Relay, for `flowpol collect --server` or `hubble observe --server`.')
+    .description('Serve recorded Hubble flows over gRPC (observer.Observer: GetFlows, ServerStatus) like a live Hubble agent or Relay, for `flowpol collect --server` or `hubble observe --server`.')
     .option('--listen <address>', 'host:port to listen on (port 0 picks a free port; loopback only unless --allow-remote), or unix:///path', '127.0.0.1:4245')
     .option('--allow-remote', 'allow a non-loopback --listen address (serves your recordings to the network)')
     .option('--rate <n>', 'flows per second entering the ring (default: the whole recording is there at start)', positive('--rate'))
