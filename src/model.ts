@@ -441,8 +441,12 @@ export type WorldGap =
   /** The external is known only as a prefix (a `cidr:` identity); evaluated at its first address. */
   | { kind: 'address-is-prefix'; cidr: string; evaluatedAt: string };
 
-/** A rule that almost admitted a denied connection, and what that rule does admit (for humans). */
-export interface ClosestRule { miss: NearMiss; admits: string }
+/**
+ * A rule that almost admitted a denied connection, and what that rule does admit (for humans).
+ * For a peer miss on a rule with a namespaceSelector: the other end's namespace with the labels
+ * flows showed it carrying (absent when they were never seen: see WorldGap).
+ */
+export interface ClosestRule { miss: NearMiss; admits: string; peerNamespace?: Namespace }
 
 /** Why an evaluated edge is denied: per denying side, the closest rule; and what the world lacked. */
 export interface DenialDetail { closest: Partial<Record<PolicyDirection, ClosestRule>>; gaps: WorldGap[] }

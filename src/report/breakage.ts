@@ -3,13 +3,13 @@
 // govern. Every verdict comes from the one PolicyEngine; this module only classifies, explains
 // and groups. No I/O, no clock.
 import type {
-  BreakageReport, ClosestRule, CoverageWarning, DenialDetail, Edge, EdgeNoteCode, EdgeStatus, GenerateDirection, Namespace, NetworkPolicy,
-  PolicyDirection, PolicyProvenance, PolicyRef, ReportEdge, ReportPolicy, SideVerdict, Verdict, WorldGap,
+  BreakageReport, ClosestRule, Connection, CoverageWarning, DenialDetail, Edge, EdgeNoteCode, EdgeStatus, GenerateDirection, Namespace,
+  NearMiss, NetworkPolicy, PolicyDirection, PolicyProvenance, PolicyRef, ReportEdge, ReportPolicy, SideVerdict, Subject, Verdict, WorldGap,
 } from '../model.js';
 import { deniedSides, PolicyEngine, type PolicyInput } from '../policy/evaluate.js';
 import { DEFAULT_NAMESPACE } from '../policy/validate.js';
 import { type DefaultDenyScope, defaultDenyNamespaces, defaultDenyPolicies } from './default-deny.js';
-import { describeNearMiss, usesNamedPorts } from './describe-rule.js';
+import { describeNearMiss, selectsNamespaces, usesNamedPorts } from './describe-rule.js';
 import { groupEdges, totalsOf } from './group.js';
 import { EdgeWorld, type PeerSubject } from './world-from-edges.js';
 
@@ -116,9 +116,10 @@ class Assessor {
     if (source.kind === 'none') return notGoverned(source.code);
     if (destination.kind === 'none') return notGoverned(destination.code);
     if (source.subject.kind !== 'pod' && destination.subject.kind !== 'pod') return notGoverned('not-governed-no-pod');
-    const verdict = this.engine.evaluate({ source: source.subject, destination: destination.subject, protocol: edge.protocol, port: edge.port });
+    const connection: Connection = { source: source.subject, destination: destination.subject, protocol: edge.protocol, port: edge.port };
+    const verdict = this.engine.evaluate(connection);
     const status: EdgeStatus = droppedToday(edge) ? 'dropped' : verdict.decision === 'deny' ? 'breaks' : 'allowed';
-    const detail = this.detail(verdict, [source.gap, destination.gap]);
+    const detail = this.detail(verdict, connection, [source.gap, destination.gap]);
     return detail === undefined ? { status, edge, verdict } : { status, edge, verdict, detail };
   }
 
@@ -129,7 +130,14 @@ class Assessor {
     return isolatedBy.length === 0 ? undefined : { direction, isolatedBy };
   }
 
-  private detail(verdict: Verdict, peerGaps: (WorldGap | undefined)[]): DenialDetail | undefined {
+  private closest(miss: NearMiss, peer: Subject): ClosestRule {
+    const policy = this.byRef.get(miss.policy);
+    const out: ClosestRule = { miss, admits: describeNearMiss(miss, policy) };
+    const ns = peer.kind === 'pod' && miss.mismatch === 'peer' && selectsNamespaces(miss, policy) ? this.world.knownNamespace(peer.namespace) : undefined;
+    return ns === undefined ? out : { ...out, peerNamespace: ns };
+  }
+
+  private detail(verdict: Verdict, other: Connection, peerGaps: (WorldGap | undefined)[]): DenialDetail | undefined {
     const gaps = peerGaps.filter((g) => g !== undefined);
     const denied = deniedSides(verdict);
     if (denied.length === 0 && gaps.length === 0) return undefined;
@@ -139,7 +147,7 @@ class Assessor {
     for (const direction of denied) {
       const side = verdict[direction] as Extract<SideVerdict, { kind: 'denied' }>;
       const miss = side.nearMisses.find((m) => m.mismatch === 'port') ?? side.nearMisses[0];
-      if (miss !== undefined) closest[direction] = { miss, admits: describeNearMiss(miss, this.byRef.get(miss.policy)) } satisfies ClosestRule;
+      if (miss !== undefined) closest[direction] = this.closest(miss, direction === 'egress' ? other.destination : other.source);
       for (const ns of side.namespaceLabelsUnknown) unknown.add(ns);
       for (const ref of side.isolatedBy) if (this.usesNamedPorts(ref, direction)) named.add(ref);
     }

@@ -47,6 +47,12 @@ export function describeNearMiss(miss: NearMiss, policy: NetworkPolicy | undefin
   return peers === undefined || peers.length === 0 ? 'every peer' : peers.map(describePeer).join('; ');
 }
 
+/** Whether the rule a near miss names selects peers by namespace labels. */
+export function selectsNamespaces(miss: NearMiss, policy: NetworkPolicy | undefined): boolean {
+  const rule = policy === undefined ? undefined : miss.direction === 'ingress' ? policy.spec.ingress?.[miss.rule]?.from : policy.spec.egress?.[miss.rule]?.to;
+  return (rule ?? []).some((p) => p.namespaceSelector !== undefined);
+}
+
 /** Whether any rule of the policy in that direction names a port by name (resolved against container ports). */
 export function usesNamedPorts(policy: NetworkPolicy, direction: 'ingress' | 'egress'): boolean {
   const rules = direction === 'ingress' ? policy.spec.ingress : policy.spec.egress;

@@ -1,7 +1,7 @@
 // The report's sentences, shared by every renderer so text, Markdown and JSON say the same thing:
 // one line of "why" per edge, the coverage warnings, and flowpol's ipBlock choice.
 import type {
-  BreakageReport, CoverageWarning, EdgeStatus, PolicyDirection, PolicyProvenance, ReportEdge, SideVerdict, StatusTotals, Verdict, WorldGap,
+  BreakageReport, CoverageWarning, EdgeStatus, Namespace, PolicyDirection, PolicyProvenance, ReportEdge, SideVerdict, StatusTotals, Verdict, WorldGap,
 } from '../model.js';
 import { EDGE_NOTE_TEXT, describePeer, describePort } from '../policy/edge-notes.js';
 
@@ -59,6 +59,12 @@ function gapText(g: WorldGap): string {
   }
 }
 
+function namespaceText(ns: Namespace | undefined): string {
+  if (ns === undefined) return '';
+  const labels = Object.keys(ns.labels).sort().map((k) => `${k}=${ns.labels[k] ?? ''}`);
+  return ` (namespace ${ns.name} carries ${labels.length === 0 ? 'no labels' : labels.join(', ')})`;
+}
+
 function allowedBy(side: SideVerdict): string[] {
   return side.kind === 'allowed' ? side.allowedBy.map((r) => `${r.policy} ${r.direction}[${r.rule}]`) : [];
 }
@@ -72,7 +78,7 @@ function denialText(e: Extract<ReportEdge, { verdict: Verdict }>): string[] {
     const near = closest === undefined ? 'no rule comes close'
       : closest.miss.mismatch === 'port'
         ? `closest: ${closest.miss.policy} ${direction}[${closest.miss.rule}] matches the peer but admits only ${closest.admits}`
-        : `closest: ${closest.miss.policy} ${direction}[${closest.miss.rule}] admits the port but only for ${closest.admits}`;
+        : `closest: ${closest.miss.policy} ${direction}[${closest.miss.rule}] admits the port but only for ${closest.admits}${namespaceText(closest.peerNamespace)}`;
     parts.push(`${SIDE_NAME[direction]} denied: isolated by ${side.isolatedBy.join(', ')}; ${near}`);
   }
   return parts;

@@ -22,7 +22,7 @@ export function renderText(r: BreakageReport, options: RenderOptions): string {
   for (const s of EDGE_STATUSES) {
     out.push(`  ${STATUS_LABEL[s].padEnd(width)}  ${String(r.totals[s].edges).padStart(flowsWidth)}  ${String(r.totals[s].flows).padStart(flowsWidth)}`);
   }
-  for (const w of r.coverage) out.push(`warning: ${coverageMessage(w)}`);
+  if (r.coverage.length > 0) out.push('', ...r.coverage.map((w) => `warning: ${coverageMessage(w)}`));
   for (const ns of r.namespaces) {
     const broken = ns.totals.breaks.edges > 0 ? `: ${countText(ns.totals.breaks)} would break` : '';
     out.push('', ns.namespace === '' ? `(no pod at either end)${broken}` : `namespace ${ns.namespace}${broken}`);

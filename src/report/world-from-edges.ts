@@ -72,6 +72,11 @@ export class EdgeWorld {
     return [...this.knownNamespaces.values()].sort((a, b) => compare(a.name, b.name));
   }
 
+  /** A namespace whose labels flows showed, by name. */
+  knownNamespace(name: string): Namespace | undefined {
+    return this.knownNamespaces.get(name);
+  }
+
   /**
    * One pod per identity asked for, named after its workload (`web`, `web-2` … in identity-key
    * order where names collide in a namespace), sorted by namespace and name; and the name of

@@ -86,7 +86,12 @@ describe('a namespaceSelector on a label the monitoring namespace lacks', () => 
     if (e.status === 'not-governed') throw new Error('unreachable');
     expect(e.verdict.ingress).toMatchObject({ kind: 'denied', isolatedBy: ['production/api-scrape'] });
     expect(e.detail).toEqual({
-      closest: { ingress: { miss: { policy: 'production/api-scrape', direction: 'ingress', rule: 1, mismatch: 'peer' }, admits: 'every pod in namespaces team=observability' } },
+      closest: {
+        ingress: {
+          miss: { policy: 'production/api-scrape', direction: 'ingress', rule: 1, mismatch: 'peer' }, admits: 'every pod in namespaces team=observability',
+          peerNamespace: { name: 'monitoring', labels: { 'kubernetes.io/metadata.name': 'monitoring', purpose: 'monitoring' } },
+        },
+      },
       gaps: [],
     });
     expect(r.report.namespaces[0]?.workloads[0]?.workload).toBe('production/app=api-server');

@@ -1,0 +1,134 @@
+// `flowpol report`: the dry-run breakage report. Learned edges × (existing + proposed + simulated
+// default-deny policies) → what keeps working, what would break and why, what NetworkPolicy
+// cannot govern. The report on stdout; skipped objects and --world-out notices on stderr.
+import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
+import { Option } from 'commander';
+import { EXIT, OperationalError, UsageError } from '../../errors.js';
+import { GENERATE_DIRECTIONS, type GenerateDirection } from '../../model.js';
+import { report, type ReportOptions } from '../../pipeline.js';
+import { parseDefaultDenyScope } from '../../report/default-deny.js';
+import { IPBLOCK_CHOICE } from '../../report/reasons.js';
+import { renderJsonChunks } from '../../report/render-json.js';
+import { renderHtml } from '../../report/render-html.js';
+import { renderMarkdown } from '../../report/render-markdown.js';
+import { renderText } from '../../report/render-text.js';
+import { reportWorld } from '../../report/world-out.js';
+import { openDatabase } from '../../store/database.js';
+import type { Register } from './index.js';
+import { addDbOption, addNamespaceOptions, addOutputOption, addTimeWindowOptions, collectList, resolveNamespaces, resolveTimeWindow } from '../options.js';
+import type { DbOptions, NamespaceOptions, TimeWindowOptions } from '../options.js';
+
+const FORMATS = ['text', 'json', 'markdown', 'html'] as const;
+
+interface ReportFlags extends DbOptions, NamespaceOptions, TimeWindowOptions {
+  output: (typeof FORMATS)[number];
+  existing: string[];
+  proposed: string[];
+  defaultDeny: string[];
+  direction: GenerateDirection;
+  showAllowed?: boolean;
+  exitCode?: boolean;
+  worldOut?: string;
+}
+
+const repeatable = (v: string, prev: string[]): string[] => [...prev, v];
+
+export const registerReport: Register = (command) => {
+  const cmd = command('report').description(
+    'Dry-run: evaluate the learned edges against existing and proposed NetworkPolicies plus a simulated default-deny, ' +
+      'and report per edge what keeps working, what would break (which side, which policies, the closest rule) and ' +
+      'what NetworkPolicy cannot govern.',
+  );
+  addDbOption(cmd, 'to read');
+  addOutputOption(cmd, FORMATS, 'text');
+  addNamespaceOptions(cmd, 'report edges');
+  addTimeWindowOptions(cmd, 'evaluate edges seen');
+  cmd
+    .option('--existing <file|dir>', 'NetworkPolicies in force today: YAML or JSON, multi-document, a List, or a directory (repeatable)', repeatable, [] as string[])
+    .option('--proposed <file|dir|generated>', 'NetworkPolicies to roll out (repeatable); "generated" = what `flowpol generate` would write with the same --db, -n, --since/--until and --direction; a proposed policy replaces an existing one of the same namespace/name', repeatable, [] as string[])
+    .option('--default-deny <ns,...|all|none>', 'simulate the standard `podSelector: {}` default-deny in these namespaces (comma list, repeatable), in every namespace seen ("all"), or nowhere ("none", the default)', collectList, [] as string[])
+    .addOption(new Option('--direction <direction>', 'the direction of the simulated default-deny (and of generated policies)').choices(GENERATE_DIRECTIONS).default('both'))
+    .option('--show-allowed', 'with -o text|markdown, list every edge that keeps working (default: a count per workload); -o json always lists all')
+    .option('--exit-code', 'exit 3 when any edge would break (for CI)')
+    .option('--world-out <file>', 'also write the evaluated world in probe format (namespaces, pods, externals, every policy, one probe per edge with expected = the verdict); `flowpol check <file>` re-decides it')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  flowpol report --default-deny all                         # what a default-deny everywhere breaks (DNS first)
+  flowpol report --default-deny all --proposed generated    # ... with flowpol's generated policies
+  flowpol report --existing policies/ --proposed new.yaml   # what applying new.yaml breaks today
+  flowpol report --default-deny shop,payments --direction egress -n shop
+  flowpol report --proposed generated --default-deny all -o markdown > comment.md
+  flowpol report --proposed generated --default-deny all -o html > report.html   # one offline page with a traffic graph
+  flowpol report --existing prod/ --exit-code -o json > report.json   # exit 3 if anything breaks
+  flowpol report --default-deny all --world-out world.json && flowpol check world.json
+
+Per edge: keeps working / would break (which side: egress at the source or ingress at the
+destination, the policies that isolate it, the closest rule that almost matched, the traffic:
+flows, first and last seen) / already dropped today (Hubble saw only DROPPED) / not governed by
+NetworkPolicy (host, remote-node, kube-apiserver, health, ingress, ICMP, externals with no
+address: the reason is given). Grouped by namespace and workload, breaks first, by traffic.
+The world comes from the flows: workloads by their labels, namespaces with the labels flows
+carried (where a namespace's labels were never seen the reason says so), no container ports.
+${IPBLOCK_CHOICE}
+Exit codes: 0 ok, 1 failure, 2 usage error, 3 something would break (with --exit-code).`,
+    )
+    .action(async (flags: ReportFlags) => {
+      const options = toOptions(flags);
+      const db = openDatabase(flags.db, { readonly: true });
+      let out: Awaited<ReturnType<typeof report>>;
+      try {
+        out = await report(db, options);
+      } finally {
+        db.close();
+      }
+      for (const s of out.skipped) process.stderr.write(`flowpol: ${s.file}:${s.line}: skipped a ${s.kind} (not a NetworkPolicy)\n`);
+      const { report: r } = out.result;
+      const render = { allowed: flags.showAllowed === true ? 'list' : 'summary' } as const;
+      if (flags.output === 'json') await write(renderJsonChunks(r));
+      else if (flags.output === 'html') await write([await renderHtml(r, out.result.engine.policies)]);
+      else await write([flags.output === 'markdown' ? renderMarkdown(r, render) : renderText(r, render)]);
+      if (flags.worldOut !== undefined) writeWorld(flags.worldOut, reportWorld(out.result, 'flowpol-report'));
+      if (flags.exitCode === true && r.totals.breaks.edges > 0) process.exitCode = EXIT.breakage;
+    });
+};
+
+function toOptions(flags: ReportFlags): ReportOptions {
+  const generated = flags.proposed.includes('generated');
+  if (generated && flags.proposed.length > 1) {
+    throw new UsageError('--proposed generated cannot be combined with --proposed files; pass one or the other');
+  }
+  return {
+    ...resolveTimeWindow(flags, Date.now()),
+    namespaces: resolveNamespaces(flags),
+    existing: flags.existing,
+    proposed: generated ? 'generated' : flags.proposed,
+    defaultDeny: parseDefaultDenyScope(flags.defaultDeny),
+    direction: flags.direction,
+  };
+}
+
+/** Writes chunks to stdout in ~1 MiB pieces, waiting for the pipe to drain. */
+async function write(chunks: Iterable<string>): Promise<void> {
+  let buffer = '';
+  for (const chunk of chunks) {
+    buffer += chunk;
+    if (buffer.length >= 1 << 20) {
+      if (!process.stdout.write(buffer)) await once(process.stdout, 'drain');
+      buffer = '';
+    }
+  }
+  if (buffer !== '' && !process.stdout.write(buffer)) await once(process.stdout, 'drain');
+}
+
+function writeWorld(file: string, world: Record<string, unknown>): void {
+  try {
+    writeFileSync(file, `${JSON.stringify(world, null, 1)}\n`);
+  } catch (err) {
+    throw new OperationalError('E_WRITE', `cannot write the world to ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  const probes = Array.isArray(world.probes) ? world.probes.length : 0;
+  process.stderr.write(`flowpol: wrote the evaluated world to ${file} (${probes} probes); check it with: flowpol check ${file}\n`);
+}
