@@ -63,6 +63,7 @@ export function* generateFlowLines(opts: GeneratorOptions): Generator<string> {
   let count = 0;
   let uuid = 0;
   const lostEvery = opts.lostEvery ?? 0;
+  let nextLost = lostEvery;
   const line = (flow: Record<string, unknown>): string => {
     count++;
     const t = iso(time, Math.floor(rand() * 1000));
@@ -70,7 +71,8 @@ export function* generateFlowLines(opts: GeneratorOptions): Generator<string> {
   };
   while (count < opts.flows) {
     time += Math.floor(rand() * 40);
-    if (lostEvery > 0 && count > 0 && count % lostEvery === 0) {
+    if (lostEvery > 0 && count >= nextLost) {
+      nextLost += lostEvery;
       count++;
       yield JSON.stringify({ lost_events: { source: 'PERF_EVENT_RING_BUFFER', num_events_lost: String(1 + Math.floor(rand() * 50)), cpu: 1 }, node_name: 'node-1', time: iso(time, 0) });
       continue;

@@ -5,8 +5,7 @@ import { expandInputs } from '../../collect/inputs.js';
 import { readFlowFile } from '../../collect/json-reader.js';
 import { UsageError } from '../../errors.js';
 import type { InputError } from '../../errors.js';
-import { VOLATILE_LABEL_RULES } from '../../identity/labels.js';
-import type { LabelRule } from '../../identity/labels.js';
+import { VOLATILE_LABEL_RULES, withLabelOverrides } from '../../identity/labels.js';
 import { collect, newCollectResult } from '../../pipeline.js';
 import type { IngestUnit } from '../../pipeline.js';
 import { openDatabase } from '../../store/database.js';
@@ -43,7 +42,7 @@ export const registerCollect: Register = (command) => {
     .option('--skip-invalid', 'skip malformed records (each is reported on stderr and counted) instead of failing')
     .option('--force', 'ingest files whose content was already ingested, replacing what they added before')
     .option('--drop-labels <keys>', 'also drop these pod label keys from identities (comma list; a trailing * matches a prefix)', collectList, [] as string[])
-    .option('--keep-labels <keys>', 'keep these label keys that are dropped by default (comma list; exact rule patterns, see below)', collectList, [] as string[])
+    .option('--keep-labels <keys>', 'keep these label keys although a rule below drops them (comma list; a trailing * matches a prefix)', collectList, [] as string[])
     .addHelpText(
       'after',
       `
@@ -58,15 +57,16 @@ Examples:
   flowpol collect --input-file dirty.json --skip-invalid      # report and skip malformed records
   flowpol collect --input-file flows.json --force             # re-ingest a file seen before
   flowpol collect --input-file flows.json --drop-labels version,canary/*
-  flowpol collect --input-file flows.json --keep-labels job-name
+  flowpol collect --input-file flows.json --keep-labels job-name,topology.kubernetes.io/zone
   flowpol collect --server localhost:4245 --follow             # live from Hubble Relay (see below)
 
 Each file is committed as a whole: a malformed record (without --skip-invalid) stops with
 file:line and rolls that file back; files before it stay committed. A killed collect leaves the
 database at its last commit; the next collect discards the unfinished file's staged rows.
-Files are recognised by size and SHA-256 of their first and last MiB, not by name.
+Files are recognised by size and SHA-256 of their first and last MiB, not by name; stdin
+is never recognised, so piping the same flows twice counts them twice.
 
-Label keys dropped from identities by default (--keep-labels takes these patterns):
+Label keys dropped from identities by default (a trailing * is a prefix):
 ${VOLATILE_LABEL_RULES.map((r) => `  ${r.pattern.padEnd(40)} ${r.reason}`).join('\n')}
 Changing --drop-labels/--keep-labels between runs on one database yields different identities.`,
     )
@@ -80,7 +80,7 @@ async function runCollect(flags: CollectFlags): Promise<void> {
   if (inputs.length > 0 && live !== undefined) throw new UsageError('--input-file and --server exclude each other; collect one source per run');
   const window = resolveTimeWindow(flags, Date.now());
   const filter = { ...window, namespaces: resolveNamespaces(flags) };
-  const identity = { dropRules: labelRules(flags.dropLabels, flags.keepLabels) };
+  const identity = { dropRules: withLabelOverrides(VOLATILE_LABEL_RULES, { drop: flags.dropLabels, keep: flags.keepLabels }) };
   const files = live === undefined ? await expandInputs(inputs) : [];
   const db = openDatabase(flags.db, { create: true });
   const result = newCollectResult();
@@ -118,14 +118,4 @@ async function* fileUnits(files: readonly string[], skipInvalid: boolean): Async
       yield { kind: 'file', name: file, atomic: true, ...(await fingerprintFile(file)), open };
     }
   }
-}
-
-/** VOLATILE_LABEL_RULES adjusted by --drop-labels (added) and --keep-labels (removed). */
-export function labelRules(drop: readonly string[], keep: readonly string[]): LabelRule[] {
-  const unknown = keep.filter((k) => !VOLATILE_LABEL_RULES.some((r) => r.pattern === k));
-  if (unknown.length > 0) {
-    throw new UsageError(`--keep-labels ${unknown.join(',')}: not a default rule; use one of ${VOLATILE_LABEL_RULES.map((r) => r.pattern).join(', ')}`);
-  }
-  const kept = VOLATILE_LABEL_RULES.filter((r) => !keep.includes(r.pattern));
-  return [...kept, ...drop.map((pattern) => ({ pattern, reason: 'dropped by --drop-labels' }))];
 }
