@@ -3,11 +3,11 @@
 // (the traffic behind it, its notes) and each rule under a comment with its own traffic; the
 // stream opens with what applies to the whole set. JSON: a `v1 List` (JSON has no comments; the
 // CLI prints the notes on stderr either way).
-import { Document } from 'yaml';
 import type { EdgeNote, GeneratedPolicy, PolicySet, PolicyType, Rule, TrafficSummary } from '../model.js';
 import { identityKey } from '../identity/identity.js';
 import type { GenerateOptions } from './generate.js';
 import { describeSelection, describeOptions, summarizeNotes } from './set-summary.js';
+import { YamlWriter } from './yaml-writer.js';
 
 export const MANIFEST_FORMATS = ['yaml', 'json'] as const;
 export type ManifestFormat = (typeof MANIFEST_FORMATS)[number];
@@ -18,9 +18,21 @@ export interface ManifestFile { name: string; content: string }
 /** File holding the notes no policy carries (with `--out-dir`); kubectl ignores `.txt` files. */
 export const NOTES_FILE = 'flowpol-notes.txt';
 
-const YAML_OPTIONS = { lineWidth: 0, aliasDuplicateObjects: false } as const;
+const DAY_MS = 86_400_000;
+const days = new Map<number, string>();
+const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 
-const iso = (ms: number | undefined): string => (ms === undefined ? '-' : new Date(ms).toISOString());
+/** `Date.toISOString`, with the date part memoized per day (rule comments need ~2 per rule). */
+function iso(ms: number | undefined): string {
+  if (ms === undefined) return '-';
+  const t = Math.trunc(ms);
+  if (!(t >= 0 && t < 253_402_300_800_000)) return new Date(t).toISOString();
+  const day = Math.floor(t / DAY_MS);
+  let date = days.get(day);
+  if (date === undefined) days.set(day, (date = new Date(day * DAY_MS).toISOString().slice(0, 11)));
+  const r = t - day * DAY_MS;
+  return `${date}${pad(Math.floor(r / 3_600_000), 2)}:${pad(Math.floor(r / 60_000) % 60, 2)}:${pad(Math.floor(r / 1000) % 60, 2)}.${pad(r % 1000, 3)}Z`;
+}
 const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`;
 const comment = (lines: readonly string[]): string => lines.map((l) => (l === '' ? '#' : `# ${l}`)).join('\n');
 
@@ -44,12 +56,14 @@ export function notesByPolicy(set: PolicySet): Map<string, EdgeNote[]> {
   return out;
 }
 
-function ruleComment(rule: Rule): string {
+/** The comment above a rule (after `#`). */
+export function ruleComment(rule: Rule): string {
   const added = rule.addedForDns ? ' (cluster DNS added by --always-dns)' : '';
   return ` ${describeTraffic(rule.traffic)}${added}`;
 }
 
-function policyHeader(generated: GeneratedPolicy, notes: readonly EdgeNote[]): string[] {
+/** The comment lines above a policy document. */
+export function policyHeader(generated: GeneratedPolicy, notes: readonly EdgeNote[]): string[] {
   const { metadata } = generated.policy;
   const side = (rules: Rule[], type: PolicyType): string => {
     const word = type.toLowerCase();
@@ -66,20 +80,8 @@ function policyHeader(generated: GeneratedPolicy, notes: readonly EdgeNote[]): s
   return lines;
 }
 
-function policyYaml(generated: GeneratedPolicy, notes: readonly EdgeNote[]): string {
-  const doc = new Document(generated.policy, YAML_OPTIONS);
-  for (const [field, rules] of [['ingress', generated.ingress], ['egress', generated.egress]] as const) {
-    rules.forEach((rule, i) => {
-      const node = doc.getIn(['spec', field, i], true) as { commentBefore?: string } | undefined;
-      if (node !== undefined) node.commentBefore = ruleComment(rule);
-      rule.peers.forEach((peer, j) => {
-        if (peer.names.length === 0) return;
-        const cidr = doc.getIn(['spec', field, i, field === 'ingress' ? 'from' : 'to', j, 'ipBlock', 'cidr'], true);
-        if (cidr !== undefined) (cidr as { comment?: string }).comment = ` ${peer.names.join(', ')}`;
-      });
-    });
-  }
-  return `${comment(policyHeader(generated, notes))}\n${doc.toString(YAML_OPTIONS)}`;
+function policyYaml(writer: YamlWriter, generated: GeneratedPolicy, notes: readonly EdgeNote[]): string {
+  return `${comment(policyHeader(generated, notes))}\n${writer.policy(generated, ruleComment)}`;
 }
 
 function setHeader(set: PolicySet, options: GenerateOptions, unowned: readonly EdgeNote[]): string[] {
@@ -99,7 +101,8 @@ function setHeader(set: PolicySet, options: GenerateOptions, unowned: readonly E
 }
 
 function yamlStream(set: PolicySet, policies: readonly GeneratedPolicy[], options: GenerateOptions, notes: Map<string, EdgeNote[]>, unowned: readonly EdgeNote[]): string {
-  const docs = policies.map((p) => policyYaml(p, notes.get(`${p.policy.metadata.namespace}/${p.policy.metadata.name}`) ?? []));
+  const writer = new YamlWriter();
+  const docs = policies.map((p) => policyYaml(writer, p, notes.get(`${p.policy.metadata.namespace}/${p.policy.metadata.name}`) ?? []));
   const header = comment(setHeader(set, options, unowned));
   if (docs.length === 0) return `${header}\n`;
   return `${header}\n#\n${docs.join('---\n')}`;

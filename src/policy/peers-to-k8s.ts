@@ -39,7 +39,15 @@ function formatCanonical(cidr: Cidr): string {
   return `${text}/${cidr.prefix}`;
 }
 
+/**
+ * Translations are cached: per workload Identity object (pass the same object for the same
+ * identity — generate interns them) and per cidr text. Returned peers are shared between
+ * policies; treat them as immutable.
+ */
 export class PeerTranslator {
+  private readonly workloads = new WeakMap<Identity, { same?: PeerTranslation; other?: PeerTranslation }>();
+  private readonly cidrs = new Map<string, PeerTranslation>();
+
   constructor(
     private readonly pods: PodSelectors,
     private readonly namespaces: NamespaceSelectors,
@@ -49,10 +57,17 @@ export class PeerTranslator {
   /** How a policy in `policyNamespace` selects `peer`, or why it cannot. */
   translate(peer: Peer, policyNamespace: string): PeerTranslation {
     switch (peer.kind) {
-      case 'workload':
-        return this.workload(peer.identity, policyNamespace, true);
-      case 'cidr':
-        return this.cidr(peer.cidr);
+      case 'workload': {
+        let cached = this.workloads.get(peer.identity);
+        if (cached === undefined) this.workloads.set(peer.identity, (cached = {}));
+        if (peer.identity.namespace === policyNamespace) return (cached.same ??= this.workload(peer.identity, policyNamespace, true));
+        return (cached.other ??= this.workload(peer.identity, policyNamespace, true));
+      }
+      case 'cidr': {
+        let cached = this.cidrs.get(peer.cidr);
+        if (cached === undefined) this.cidrs.set(peer.cidr, (cached = this.cidr(peer.cidr)));
+        return cached;
+      }
       case 'fqdn':
         return { ok: false, code: 'not-expressible-fqdn' };
       case 'reserved':

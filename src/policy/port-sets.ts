@@ -2,34 +2,47 @@
 // (TCP, UDP, SCTP) then port. Adjacent ports stay separate entries unless `ranges` is asked for
 // (`--port-ranges`), which writes a run of consecutive ports as `port`..`endPort` — the same set,
 // written shorter; never wider than what was observed.
+//
+// A port is a number (`portCode`) while rules are learned; `PortCatalog` turns a set of codes
+// into the NetworkPolicy ports once per distinct set and shares the result (treat as immutable).
 import { POLICY_PROTOCOLS, type NetworkPolicyPort, type PolicyProtocol } from '../model.js';
 
 const PORTS_PER_PROTOCOL = 65_536;
 
-const encode = (protocol: PolicyProtocol, port: number): number =>
+/** One number per protocol/port, ordered as the output sorts them. */
+export const portCode = (protocol: PolicyProtocol, port: number): number =>
   POLICY_PROTOCOLS.indexOf(protocol) * PORTS_PER_PROTOCOL + port;
 
-export class PortSet {
-  private readonly codes = new Set<number>();
-  private sorted: number[] | undefined;
+/** Sorted, without duplicates. */
+export function normalizeCodes(codes: readonly number[]): number[] {
+  const sorted = Float64Array.from(codes).sort();
+  const out: number[] = [];
+  for (const code of sorted) if (out[out.length - 1] !== code) out.push(code);
+  return out;
+}
 
-  add(protocol: PolicyProtocol, port: number): void {
-    this.codes.add(encode(protocol, port));
-    this.sorted = undefined;
+/** Equal sets (normalized) have equal keys; rules group peers by it. */
+export const portsKey = (codes: readonly number[]): string | number => (codes.length === 1 ? (codes[0] as number) : codes.join(','));
+
+export class PortCatalog {
+  private readonly cache = new Map<string | number, NetworkPolicyPort[]>();
+
+  constructor(private readonly ranges: boolean) {}
+
+  /** The NetworkPolicy ports for normalized `codes`. */
+  ports(codes: readonly number[]): NetworkPolicyPort[] {
+    const key = portsKey(codes);
+    let ports = this.cache.get(key);
+    if (ports === undefined) this.cache.set(key, (ports = this.build(codes)));
+    return ports;
   }
 
-  /** Equal sets have equal keys (rules group peers by it). */
-  key(): string {
-    return this.list().join(',');
-  }
-
-  toPolicyPorts(ranges: boolean): NetworkPolicyPort[] {
+  private build(codes: readonly number[]): NetworkPolicyPort[] {
     const out: NetworkPolicyPort[] = [];
-    const codes = this.list();
     for (let i = 0; i < codes.length; ) {
       const first = codes[i] as number;
       let j = i + 1;
-      while (ranges && j < codes.length && codes[j] === first + (j - i)) j++;
+      while (this.ranges && j < codes.length && codes[j] === first + (j - i)) j++;
       const protocol = POLICY_PROTOCOLS[Math.floor(first / PORTS_PER_PROTOCOL)] as PolicyProtocol;
       const port = first % PORTS_PER_PROTOCOL;
       const last = (codes[j - 1] as number) % PORTS_PER_PROTOCOL;
@@ -37,10 +50,5 @@ export class PortSet {
       i = j;
     }
     return out;
-  }
-
-  private list(): number[] {
-    if (this.sorted === undefined) this.sorted = [...this.codes].sort((a, b) => a - b);
-    return this.sorted;
   }
 }

@@ -1,15 +1,16 @@
 // Accumulates, for one workload and one direction, the ports each peer used, then writes rules:
 // ports merged per peer, peers with identical port sets merged into one rule, both sorted.
+// Hot path of `generate` (two peer uses per learned edge): flat records, no per-peer sets.
 import type { Edge, PolicyProtocol, Rule, RulePeer, TrafficSummary } from '../model.js';
 import type { K8sPeer } from './peers-to-k8s.js';
-import { PortSet } from './port-sets.js';
+import { type PortCatalog, normalizeCodes, portCode, portsKey } from './port-sets.js';
 
 /** Traffic behind something, counting each edge once. */
 export class Traffic {
   edges = 0;
   flows = 0;
-  firstSeen: number | undefined;
-  lastSeen: number | undefined;
+  firstSeen = Infinity;
+  lastSeen = -Infinity;
   private last: Edge | undefined;
 
   add(edge: Edge): void {
@@ -17,41 +18,63 @@ export class Traffic {
     this.last = edge;
     this.edges += 1;
     this.flows += edge.count;
-    if (this.firstSeen === undefined || edge.firstSeen < this.firstSeen) this.firstSeen = edge.firstSeen;
-    if (this.lastSeen === undefined || edge.lastSeen > this.lastSeen) this.lastSeen = edge.lastSeen;
-  }
-
-  merge(other: Traffic): void {
-    this.edges += other.edges;
-    this.flows += other.flows;
-    if (other.firstSeen !== undefined && (this.firstSeen === undefined || other.firstSeen < this.firstSeen)) this.firstSeen = other.firstSeen;
-    if (other.lastSeen !== undefined && (this.lastSeen === undefined || other.lastSeen > this.lastSeen)) this.lastSeen = other.lastSeen;
+    if (edge.firstSeen < this.firstSeen) this.firstSeen = edge.firstSeen;
+    if (edge.lastSeen > this.lastSeen) this.lastSeen = edge.lastSeen;
   }
 
   summary(): TrafficSummary {
-    const out: TrafficSummary = { edges: this.edges, flows: this.flows };
-    if (this.firstSeen !== undefined) out.firstSeen = this.firstSeen;
-    if (this.lastSeen !== undefined) out.lastSeen = this.lastSeen;
-    return out;
+    return summary(this);
   }
 }
 
-interface PeerUse { peer: K8sPeer; ports: PortSet; names: Set<string>; traffic: Traffic; addedForDns: boolean }
+function summary(t: { edges: number; flows: number; firstSeen: number; lastSeen: number }): TrafficSummary {
+  if (t.edges === 0) return { edges: 0, flows: 0 };
+  return { edges: t.edges, flows: t.flows, firstSeen: t.firstSeen, lastSeen: t.lastSeen };
+}
+
+interface PeerUse {
+  peer: K8sPeer;
+  /** Port codes, in the order seen (normalized when rules are written). */
+  codes: number[];
+  names: Set<string> | undefined;
+  edges: number;
+  flows: number;
+  firstSeen: number;
+  lastSeen: number;
+  addedForDns: boolean;
+}
+
+/** Shared by every builder of one generate run: port lists and name-less peers are reused. */
+export class RuleContext {
+  private readonly plain = new WeakMap<K8sPeer, RulePeer>();
+  constructor(readonly ports: PortCatalog) {}
+
+  rulePeer(use: PeerUse): RulePeer {
+    if (use.names !== undefined) return { peer: use.peer.peer, selector: use.peer.selector, names: [...use.names].sort() };
+    let found = this.plain.get(use.peer);
+    if (found === undefined) this.plain.set(use.peer, (found = { peer: use.peer.peer, selector: use.peer.selector, names: [] }));
+    return found;
+  }
+}
+
+const bySortKey = (a: PeerUse, b: PeerUse): number => (a.peer.sortKey < b.peer.sortKey ? -1 : 1);
 
 /** One direction of one workload's policy. */
 export class RuleBuilder {
   private readonly peers = new Map<string, PeerUse>();
 
-  get size(): number {
-    return this.peers.size;
-  }
-
   /** Observed traffic: `edge` reached `peer` on protocol/port. */
   observe(peer: K8sPeer, protocol: PolicyProtocol, port: number, edge: Edge, names: readonly string[]): void {
     const use = this.use(peer);
-    use.ports.add(protocol, port);
-    use.traffic.add(edge);
-    for (const name of names) use.names.add(name);
+    use.codes.push(portCode(protocol, port));
+    use.edges += 1;
+    use.flows += edge.count;
+    if (edge.firstSeen < use.firstSeen) use.firstSeen = edge.firstSeen;
+    if (edge.lastSeen > use.lastSeen) use.lastSeen = edge.lastSeen;
+    if (names.length > 0) {
+      use.names ??= new Set();
+      for (const name of names) use.names.add(name);
+    }
   }
 
   /** Ports added without observed traffic (`--always-dns`); `peer`'s selector wins over an observed one. */
@@ -59,36 +82,40 @@ export class RuleBuilder {
     const use = this.use(peer);
     use.peer = peer;
     use.addedForDns = true;
-    for (const [protocol, port] of ports) use.ports.add(protocol, port);
+    for (const [protocol, port] of ports) use.codes.push(portCode(protocol, port));
   }
 
-  rules(portRanges: boolean): Rule[] {
-    const groups = new Map<string, PeerUse[]>();
+  rules(context: RuleContext): Rule[] {
+    const groups = new Map<string | number, PeerUse[]>();
     for (const use of this.peers.values()) {
-      const key = use.ports.key();
+      if (use.codes.length > 1) use.codes = normalizeCodes(use.codes);
+      const key = portsKey(use.codes);
       const group = groups.get(key);
       if (group === undefined) groups.set(key, [use]);
       else group.push(use);
     }
-    const rules: { sortKey: string; rule: Rule }[] = [];
-    for (const group of groups.values()) {
-      group.sort((a, b) => (a.peer.sortKey < b.peer.sortKey ? -1 : 1));
-      const traffic = new Traffic();
-      for (const use of group) traffic.merge(use.traffic);
-      const peers = group.map((use): RulePeer => ({ peer: use.peer.peer, selector: use.peer.selector, names: [...use.names].sort() }));
-      const first = group[0] as PeerUse;
-      rules.push({
-        sortKey: first.peer.sortKey,
-        rule: { peers, ports: first.ports.toPolicyPorts(portRanges), traffic: traffic.summary(), addedForDns: group.some((u) => u.addedForDns) },
-      });
-    }
-    return rules.sort((a, b) => (a.sortKey < b.sortKey ? -1 : 1)).map((r) => r.rule);
+    const sorted = [...groups.values()];
+    for (const group of sorted) if (group.length > 1) group.sort(bySortKey);
+    sorted.sort((a, b) => bySortKey(a[0] as PeerUse, b[0] as PeerUse));
+    return sorted.map((group): Rule => {
+      const traffic = { edges: 0, flows: 0, firstSeen: Infinity, lastSeen: -Infinity };
+      let addedForDns = false;
+      for (const use of group) {
+        traffic.edges += use.edges;
+        traffic.flows += use.flows;
+        if (use.firstSeen < traffic.firstSeen) traffic.firstSeen = use.firstSeen;
+        if (use.lastSeen > traffic.lastSeen) traffic.lastSeen = use.lastSeen;
+        addedForDns ||= use.addedForDns;
+      }
+      const peers = group.map((use) => context.rulePeer(use));
+      return { peers, ports: context.ports.ports((group[0] as PeerUse).codes), traffic: summary(traffic), addedForDns };
+    });
   }
 
   private use(peer: K8sPeer): PeerUse {
     let use = this.peers.get(peer.key);
     if (use === undefined) {
-      use = { peer, ports: new PortSet(), names: new Set(), traffic: new Traffic(), addedForDns: false };
+      use = { peer, codes: [], names: undefined, edges: 0, flows: 0, firstSeen: Infinity, lastSeen: -Infinity, addedForDns: false };
       this.peers.set(peer.key, use);
     }
     return use;

@@ -1,0 +1,143 @@
+// Reads learned edges from both ends: a workload source gets an egress rule to the destination,
+// a workload destination an ingress rule from the source (when `--direction` asks for that side
+// and the workload's namespace is a target). A peer NetworkPolicy cannot govern or express
+// becomes an EdgeNote on the workloads concerned, never a broader rule.
+import { identityKey } from '../identity/identity.js';
+import type { Edge, EdgeNote, EdgeNoteCode, GenerateDirection, Identity, Peer, PolicyProtocol } from '../model.js';
+import { makeNote } from './edge-notes.js';
+import type { PeerTranslator } from './peers-to-k8s.js';
+import { RuleBuilder, Traffic } from './rule-builder.js';
+
+export type WorkloadPeer = Extract<Peer, { kind: 'workload' }>;
+
+/** One canonical peer object per workload identity, so translations are cached by reference. */
+export class Workloads {
+  private readonly byKey = new Map<string, WorkloadPeer>();
+  private readonly keys = new WeakMap<Identity, string>();
+
+  intern(peer: Peer): WorkloadPeer | undefined {
+    if (peer.kind !== 'workload') return undefined;
+    const key = identityKey(peer.identity);
+    let found = this.byKey.get(key);
+    if (found === undefined) {
+      found = peer;
+      this.byKey.set(key, found);
+      this.keys.set(found.identity, key);
+    }
+    return found;
+  }
+
+  key(identity: Identity): string {
+    return this.keys.get(identity) ?? identityKey(identity);
+  }
+
+  identities(): Identity[] {
+    return [...this.byKey.values()].map((p) => p.identity);
+  }
+}
+
+/** A workload that gets a policy. */
+export interface Target { identity: Identity; ingress: RuleBuilder; egress: RuleBuilder; traffic: Traffic }
+
+const PASSING = ['FORWARDED', 'AUDIT', 'REDIRECTED', 'TRACED', 'TRANSLATED'] as const;
+const onlyDropped = (edge: Edge): boolean =>
+  (edge.verdicts.DROPPED ?? 0) > 0 && PASSING.every((v) => (edge.verdicts[v] ?? 0) === 0);
+
+function protocolNoteCode(edge: Edge): EdgeNoteCode | undefined {
+  if (edge.protocol === 'ICMPv4' || edge.protocol === 'ICMPv6') return 'not-governed-icmp';
+  if (!Number.isInteger(edge.port) || edge.port < 1 || edge.port > 65_535) return 'not-expressible-port';
+  return undefined;
+}
+
+const hasLabels = (p: WorkloadPeer): boolean => {
+  for (const _ in p.identity.labels) return true;
+  return false;
+};
+
+export class EdgeLearner {
+  readonly targets = new Map<Identity, Target>();
+  readonly notes: EdgeNote[] = [];
+  private readonly egress: boolean;
+  private readonly ingress: boolean;
+  private readonly scope: ReadonlySet<string> | undefined;
+  /** Notes of the edge being learned, merged per code. */
+  private pending: { code: EdgeNoteCode; workloads: Identity[] }[] = [];
+
+  constructor(private readonly workloads: Workloads, private readonly translator: PeerTranslator, direction: GenerateDirection, namespaces: readonly string[]) {
+    this.egress = direction !== 'ingress';
+    this.ingress = direction !== 'egress';
+    this.scope = namespaces.length > 0 ? new Set(namespaces) : undefined;
+  }
+
+  /** Learn one edge; `src`/`dst` are its interned workload ends; `leftOut` says why it is ignored. */
+  learn(edge: Edge, src: WorkloadPeer | undefined, dst: WorkloadPeer | undefined, leftOut: EdgeNoteCode | undefined): void {
+    const s = src !== undefined && this.inScope(src) ? src : undefined;
+    const d = dst !== undefined && this.inScope(dst) ? dst : undefined;
+    if (s === undefined && d === undefined) {
+      if (src === undefined && dst === undefined && this.scope === undefined) this.note('not-governed-no-pod', edge, []);
+      return this.flush(edge); // otherwise outside the requested scope: not ours to report
+    }
+    if (leftOut !== undefined) {
+      this.note(leftOut, edge, [s, d]);
+      return this.flush(edge);
+    }
+    const sl = s !== undefined && hasLabels(s) ? s : undefined;
+    const dl = d !== undefined && hasLabels(d) ? d : undefined;
+    if ((src !== undefined && !hasLabels(src)) || (dst !== undefined && !hasLabels(dst))) this.note('not-expressible-unlabelled', edge, [sl, dl]);
+    if (sl !== undefined) this.target(sl).traffic.add(edge);
+    if (dl !== undefined) this.target(dl).traffic.add(edge);
+    const code = protocolNoteCode(edge);
+    if (code !== undefined) {
+      this.note(code, edge, [sl, dl]);
+      return this.flush(edge);
+    }
+    const ruled: WorkloadPeer[] = [];
+    if (sl !== undefined && this.egress && !(dst !== undefined && !hasLabels(dst))) {
+      if (this.side(edge, sl, dst ?? edge.destination, 'egress')) ruled.push(sl);
+    }
+    if (dl !== undefined && this.ingress && !(src !== undefined && !hasLabels(src))) {
+      if (this.side(edge, dl, src ?? edge.source, 'ingress')) ruled.push(dl);
+    }
+    if (ruled.length > 0 && onlyDropped(edge)) this.note('allowed-despite-drops', edge, ruled);
+    this.flush(edge);
+  }
+
+  target(p: WorkloadPeer): Target {
+    let target = this.targets.get(p.identity);
+    if (target === undefined) {
+      target = { identity: p.identity, ingress: new RuleBuilder(), egress: new RuleBuilder(), traffic: new Traffic() };
+      this.targets.set(p.identity, target);
+    }
+    return target;
+  }
+
+  private side(edge: Edge, self: WorkloadPeer, other: Peer, direction: 'ingress' | 'egress'): boolean {
+    const t = this.translator.translate(other, self.identity.namespace);
+    if (!t.ok) {
+      this.note(t.code, edge, [self]);
+      return false;
+    }
+    const names = direction === 'egress' && other.kind === 'cidr' ? edge.destinationNames : [];
+    this.target(self)[direction].observe(t.peer, edge.protocol as PolicyProtocol, edge.port, edge, names);
+    return true;
+  }
+
+  private inScope(p: WorkloadPeer): boolean {
+    return this.scope === undefined || this.scope.has(p.identity.namespace);
+  }
+
+  private note(code: EdgeNoteCode, _edge: Edge, ends: readonly (WorkloadPeer | undefined)[]): void {
+    let entry = this.pending.find((n) => n.code === code);
+    if (entry === undefined) this.pending.push((entry = { code, workloads: [] }));
+    for (const end of ends) if (end !== undefined && !entry.workloads.includes(end.identity)) entry.workloads.push(end.identity);
+  }
+
+  private flush(edge: Edge): void {
+    if (this.pending.length === 0) return;
+    for (const { code, workloads } of this.pending) {
+      const sorted = workloads.length < 2 ? workloads : workloads.sort((a, b) => (this.workloads.key(a) < this.workloads.key(b) ? -1 : 1));
+      this.notes.push(makeNote(code, edge, sorted));
+    }
+    this.pending = [];
+  }
+}
