@@ -26,6 +26,8 @@ export const GROUP_HEADER = 30;
 const COLLAPSED_HEIGHT = 46;
 /** Above this many distinct links between groups, groups are packed instead of layered. */
 const LAYERED_GROUP_LINK_LIMIT = 150;
+/** Above this many distinct links per member inside a group, its members are packed instead of layered. */
+const DENSE_LINKS_PER_MEMBER = 2;
 /** elkjs is CommonJS: Node's default import is `module.exports`, whose `default` is the class too. */
 const ELK = elkModule.default;
 
@@ -46,33 +48,37 @@ export async function layoutGraph(report: HtmlReport, links: GraphLinks): Promis
   const pairs = distinctPairs(links.nodes);
   const groupPairs = distinctPairs(links.groups);
 
+  const outer = outerOptions(groupPairs.length);
+  const outerEdges = outer['elk.algorithm'] === 'layered' ? elkEdges(groupPairs) : [];
   const inner = new Map<string, ElkNode>();
   for (const group of report.groups) {
     const members = nodesByGroup.get(group.id) ?? [];
     const internal = pairs.filter(([s, t]) => groupOf.get(s) === group.id && groupOf.get(t) === group.id);
+    const layoutOptions = innerOptions(internal.length, members.length);
     const graph: ElkNode = {
       id: group.id,
-      layoutOptions: innerOptions(internal.length, members.length),
+      layoutOptions,
       children: members.map((n) => ({ id: n.id, width: labelWidth(n.label, 70, 240), height: NODE_HEIGHT })),
-      edges: elkEdges(internal),
+      // Packing ignores links: do not make elk copy them.
+      edges: layoutOptions['elk.algorithm'] === 'layered' ? elkEdges(internal) : [],
     };
     inner.set(group.id, await elk.layout(graph));
   }
 
   const full: ElkNode = await elk.layout({
     id: 'full',
-    layoutOptions: outerOptions(groupPairs.length),
+    layoutOptions: outer,
     children: report.groups.map((g) => {
       const laid = inner.get(g.id);
       return { id: g.id, width: Math.max(laid?.width ?? 0, labelWidth(g.label, 120, 400)), height: laid?.height ?? 0 };
     }),
-    edges: elkEdges(groupPairs),
+    edges: outerEdges,
   });
   const collapsed: ElkNode = await elk.layout({
     id: 'collapsed',
-    layoutOptions: outerOptions(groupPairs.length),
+    layoutOptions: outer,
     children: report.groups.map((g) => ({ id: g.id, width: labelWidth(g.label, 120, 300), height: COLLAPSED_HEIGHT })),
-    edges: elkEdges(groupPairs),
+    edges: outerEdges,
   });
 
   const groupBoxes = boxes(full.children);
@@ -92,12 +98,14 @@ export async function layoutGraph(report: HtmlReport, links: GraphLinks): Promis
 
 function innerOptions(internalLinks: number, members: number): LayoutOptions {
   const padding = `[top=${GROUP_HEADER + 8},left=14,bottom=14,right=14]`;
-  // Few links inside: layered would stack the members in one tall column; pack them instead.
-  if (internalLinks * 2 < members) {
+  // Layered shows who calls whom when the links inside are sparse. With few links it would stack
+  // the members in one tall column; with many it is a slow hairball (about a second for 20
+  // workloads with 100 links): pack the members in a grid instead.
+  if (internalLinks * 2 < members || internalLinks > members * DENSE_LINKS_PER_MEMBER) {
     return { 'elk.algorithm': 'rectpacking', 'elk.padding': padding, 'elk.spacing.nodeNode': '12', 'elk.aspectRatio': '2.0' };
   }
   return {
-    'elk.algorithm': 'layered', 'elk.direction': 'RIGHT', 'elk.padding': padding,
+    'elk.algorithm': 'layered', 'elk.direction': 'RIGHT', 'elk.padding': padding, 'elk.layered.thoroughness': '3',
     'elk.spacing.nodeNode': '10', 'elk.layered.spacing.nodeNodeBetweenLayers': '40',
   };
 }

@@ -30,7 +30,7 @@ export function renderPage({ report, links, layout, svg, defaultView }: PageInpu
     '<html lang="en">',
     '<head>',
     '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${e(csp)}">`,
+    `<meta http-equiv="Content-Security-Policy" content="${csp}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<meta name="referrer" content="no-referrer">',
     `<title>${e(report.title)}</title>`,

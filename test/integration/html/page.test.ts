@@ -1,0 +1,99 @@
+// The HTML page as text: golden for a bundled recording through the built CLI (run `npm run build`
+// first; UPDATE_GOLDEN=1 rewrites it), the CSP (hashes of the page's own script and style, no
+// remote source), escaping of hostile data, and the view model the page is built from.
+import { createHash } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { renderHtml } from '../../../src/report/render-html.js';
+import { shortLabels, toHtmlReport } from '../../../src/report/html/from-breakage.js';
+import { runCli } from '../../support/cli.js';
+import { matchesGolden } from '../../unit/report/golden.js';
+import { HOSTILE_ANNOTATION, HOSTILE_LABEL, HOSTILE_NAME, hostileReport } from './hostile.js';
+
+const BUNDLED = 'recorded-flows/hubble-otel__basic-sample-400-tcp-flows.jsonl';
+let html: string;
+
+beforeAll(async () => {
+  const db = join(mkdtempSync(join(tmpdir(), 'flowpol-html-')), 'flows.db');
+  const collected = await runCli(['collect', '--db', db, '--input-file', BUNDLED]);
+  expect(collected.code, collected.stderr).toBe(0);
+  const r = await runCli(['report', '--db', db, '--default-deny', 'all', '--proposed', 'generated', '-o', 'html']);
+  expect(r.code, r.stderr).toBe(0);
+  html = r.stdout;
+});
+
+const sha256 = (text: string): string => `sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}`;
+const inner = (page: string, open: string, close: string): string[] =>
+  page.split(open).slice(1).map((part) => part.slice(0, part.indexOf(close)));
+
+describe('flowpol report -o html', () => {
+  it('matches the golden page for a bundled recording', () => {
+    // Lives next to the committed screenshot in test/golden/html/.
+    matchesGolden('../html/bundled-tcp.html', html);
+  });
+
+  it('allows only its own script and style, by hash, and loads nothing', () => {
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1] ?? '';
+    const scripts = inner(html, '<script>', '</script>');
+    const styles = inner(html, '<style>', '</style>');
+    expect(scripts).toHaveLength(1);
+    expect(styles).toHaveLength(1);
+    expect(csp.split('; ')).toEqual([
+      "default-src 'none'", `script-src '${sha256(scripts[0] ?? '')}'`, `style-src '${sha256(styles[0] ?? '')}'`,
+      "img-src 'none'", "connect-src 'none'", "base-uri 'none'", "form-action 'none'",
+    ]);
+    // The SVG namespace is a name, not a fetch; no other URL appears anywhere.
+    expect(html.replaceAll('xmlns="http://www.w3.org/2000/svg"', '')).not.toMatch(/https?:\/\/|src=|href=/i);
+    expect(html).not.toMatch(/ style="| on[a-z]+="/);
+  });
+
+  it('opens with the full graph for a small report', () => {
+    expect(html).toContain('"defaultView":"full"');
+    expect(html).toContain('<g id="view-collapsed" class="view hidden">');
+  });
+});
+
+describe('hostile data', () => {
+  it('escapes labels, DNS names and policy YAML everywhere', async () => {
+    const result = hostileReport();
+    const page = await renderHtml(result.report, result.engine.policies);
+    expect(page.match(/<script/g)).toHaveLength(2); // the JSON data block and the page's script
+    expect(page).not.toContain('<img');
+    expect(page).not.toContain('<svg onload');
+    expect(page).not.toContain('</pre></script>');
+    // In the JSON block nothing can close the element: every < > & is a \u escape.
+    const data = inner(page, '<script type="application/json" id="report-data">', '</script>')[0] ?? '';
+    expect(data).not.toMatch(/[<>&]/);
+    const parsed = JSON.parse(data) as { nodes: { title: string }[]; policies: Record<string, string> };
+    expect(parsed.nodes.map((n) => n.title)).toContain(`shop/app=web,note=${HOSTILE_LABEL}`);
+    expect(parsed.nodes.map((n) => n.title)).toContain(`${HOSTILE_NAME} (198.51.100.7/32)`);
+    expect(Object.values(parsed.policies).join('\n')).toContain(HOSTILE_ANNOTATION);
+  });
+});
+
+describe('view model', () => {
+  it('groups workloads by namespace and externals by DNS name, with the report totals', () => {
+    const result = hostileReport();
+    const view = toHtmlReport({ report: result.report, policies: result.engine.policies });
+    expect(view.groups.map((g) => [g.id, g.kind])).toEqual([['ns:shop', 'namespace'], ['world', 'world']]);
+    expect(view.nodes.map((n) => [n.id, n.group])).toEqual([
+      ['workload:shop/app=api', 'ns:shop'],
+      [`workload:shop/app=web,note=${HOSTILE_LABEL}`, 'ns:shop'],
+      [`dns:${HOSTILE_NAME}`, 'world'],
+    ]);
+    expect(view.summary.map((r) => [r.label, r.edges, r.flows])).toEqual([
+      ['would break', 1, 3], ['already dropped today', 0, 0], ['not governed by NetworkPolicy', 0, 0], ['keeps working', 1, 3], ['all observed', 2, 6],
+    ]);
+    // Only the workload the proposed policy selects has YAML.
+    expect(Object.keys(view.policies ?? {})).toEqual([`workload:shop/app=web,note=${HOSTILE_LABEL}`]);
+  });
+
+  it('names a node by its naming labels and counts the rest', () => {
+    expect(shortLabels({ app: 'reviews', version: 'v2', 'security.istio.io/tlsMode': 'istio' })).toBe('app=reviews version=v2 +1');
+    expect(shortLabels({ 'k8s-app': 'kube-dns' })).toBe('k8s-app=kube-dns');
+    expect(shortLabels({ b: '2', a: '1' })).toBe('a=1 +1');
+    expect(shortLabels({})).toBe('(no labels)');
+  });
+});
