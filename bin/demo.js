@@ -13,6 +13,8 @@ mkdirSync(`${root}/${out}`, { recursive: true });
 /** @type {string[][]} */
 const steps = [
   ['--version'],
+  ['collect', '--input-file', 'recorded-flows/', '--db', `${out}/flowpol.db`],
+  ['edges', '--db', `${out}/flowpol.db`, '-n', 'bookinfo'],
   ['check', 'test/worlds/seed-three-tier.json'],
 ];
 

@@ -35,3 +35,12 @@ export type { HubbleConnectOptions, HubbleTlsOptions, HubbleFlowQuery, HubbleNot
 export { startReplayServer } from './collect/replay-server.js';
 export type { ReplayServerOptions, ReplayServer } from './collect/replay-server.js';
 export { flowFromProto, eventFromProto, flowToProto, eventToResponse } from './collect/from-proto.js';
+export { openDatabase } from './store/database.js';
+export type { Database, OpenOptions } from './store/database.js';
+export { loadEdges, loadNamespaces } from './store/edges.js';
+export type { EdgeQuery } from './store/edges.js';
+export { loadIngestSummary } from './store/summary.js';
+export type { IngestSummary, IngestedUnit, LostBySource } from './store/summary.js';
+export type { IngestCounts } from './store/counts.js';
+export { collect, newCollectResult } from './pipeline.js';
+export type { CollectOptions, CollectResult, IngestUnit, SourceHooks, UnitOutcome } from './pipeline.js';
