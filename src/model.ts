@@ -452,7 +452,14 @@ export interface ClosestRule { miss: NearMiss; admits: string; peerNamespace?: N
 export interface DenialDetail { closest: Partial<Record<PolicyDirection, ClosestRule>>; gaps: WorldGap[] }
 
 export type ReportEdge =
-  | { status: 'allowed' | 'breaks' | 'dropped'; edge: Edge; verdict: Verdict; detail?: DenialDetail }
+  | {
+      status: 'allowed' | 'breaks' | 'dropped';
+      edge: Edge;
+      decision: Verdict['decision'];
+      /** The engine's verdict; always there for a deny, absent for an allow the report was not asked to explain. */
+      verdict?: Verdict;
+      detail?: DenialDetail;
+    }
   | {
       status: 'not-governed';
       edge: Edge;

@@ -2,16 +2,13 @@
 // simulated default-deny) → what keeps working, what breaks and why, what NetworkPolicy cannot
 // govern. Every verdict comes from the one PolicyEngine; this module only classifies, explains
 // and groups. No I/O, no clock.
-import type {
-  BreakageReport, ClosestRule, Connection, CoverageWarning, DenialDetail, Edge, EdgeNoteCode, EdgeStatus, GenerateDirection, Namespace,
-  NearMiss, NetworkPolicy, PolicyDirection, PolicyProvenance, PolicyRef, ReportEdge, ReportPolicy, SideVerdict, Subject, Verdict, WorldGap,
-} from '../model.js';
-import { deniedSides, PolicyEngine, type PolicyInput } from '../policy/evaluate.js';
+import type { BreakageReport, CoverageWarning, Edge, GenerateDirection, Namespace, PolicyProvenance, PolicyRef, ReportPolicy } from '../model.js';
+import { PolicyEngine, type PolicyInput } from '../policy/evaluate.js';
 import { DEFAULT_NAMESPACE } from '../policy/validate.js';
 import { type DefaultDenyScope, defaultDenyNamespaces, defaultDenyPolicies } from './default-deny.js';
-import { describeNearMiss, selectsNamespaces, usesNamedPorts } from './describe-rule.js';
-import { groupEdges, totalsOf } from './group.js';
-import { EdgeWorld, type PeerSubject } from './world-from-edges.js';
+import { Assessor, type Explain } from './assess.js';
+import { Grouper } from './group.js';
+import { EdgeWorld } from './world-from-edges.js';
 
 export interface BreakageInput {
   edges: readonly Edge[];
@@ -25,17 +22,17 @@ export interface BreakageInput {
   observation: { window?: { first: number; last: number }; lostEvents: number };
 }
 
-export interface BreakageOptions { defaultDeny: DefaultDenyScope; direction: GenerateDirection }
+export interface BreakageOptions {
+  defaultDeny: DefaultDenyScope;
+  direction: GenerateDirection;
+  /** Build the engine's full verdict for every edge (default), or only for denied ones (faster; allowed edges then carry no verdict). */
+  explain?: Explain;
+}
 
 /** The report, plus the world and engine it was computed with (for `--world-out`). */
 export interface BreakageResult { report: BreakageReport; world: EdgeWorld; engine: PolicyEngine }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const PASSING = ['FORWARDED', 'AUDIT', 'REDIRECTED', 'TRACED', 'TRANSLATED'] as const;
-
-/** Hubble only ever saw this edge DROPPED: it does not work today. */
-export const droppedToday = (edge: Edge): boolean =>
-  (edge.verdicts.DROPPED ?? 0) > 0 && PASSING.every((v) => (edge.verdicts[v] ?? 0) === 0);
 
 export function buildBreakageReport(input: BreakageInput, options: BreakageOptions): BreakageResult {
   const world = new EdgeWorld(input.namespaces);
@@ -54,16 +51,17 @@ export function buildBreakageReport(input: BreakageInput, options: BreakageOptio
   const byRef = new Map(engine.policies.map((p) => [`${p.metadata.namespace}/${p.metadata.name}`, p]));
   const policies: ReportPolicy[] = [...byRef.keys()].map((ref) => ({ ref, provenance: provenance.get(ref) ?? 'existing' }));
 
-  const assess = new Assessor(engine, world, byRef);
-  const entries = input.edges.map((edge) => assess.edge(edge));
+  const assessor = new Assessor(engine, world, byRef, options.explain ?? 'all');
+  const grouper = new Grouper();
+  for (const edge of input.edges) grouper.add(assessor.edge(edge));
   const window = input.observation.window ?? windowOf(input.edges);
   const report: BreakageReport = {
     ...(window === undefined ? {} : { window }),
     policies,
     defaultDeny: { namespaces: denyNamespaces, direction: options.direction },
-    totals: totalsOf(entries),
+    totals: grouper.totals,
     coverage: coverage(window, input.observation.lostEvents),
-    namespaces: groupEdges(entries),
+    namespaces: grouper.namespaces(),
   };
   return { report, world, engine };
 }
@@ -93,77 +91,4 @@ function coverage(window: { first: number; last: number } | undefined, lost: num
   else if (window.last - window.first < DAY_MS) out.push({ kind: 'short-window', ...window });
   if (lost > 0) out.push({ kind: 'lost-events', lost });
   return out;
-}
-
-/** Classifies and explains one edge at a time, with the engine's verdicts. */
-class Assessor {
-  private readonly namedPorts = new Map<string, boolean>();
-  constructor(
-    private readonly engine: PolicyEngine, private readonly world: EdgeWorld, private readonly byRef: ReadonlyMap<PolicyRef, NetworkPolicy>,
-  ) {}
-
-  edge(edge: Edge): ReportEdge {
-    const source = this.world.of(edge.source);
-    const destination = this.world.of(edge.destination);
-    const notGoverned = (code: EdgeNoteCode): ReportEdge => {
-      // The node always reaches its own pods (kubelet probes): the destination's isolation does not matter then.
-      const fromHost = edge.source.kind === 'reserved' && edge.source.entity === 'host';
-      const isolation = [this.isolation(source, 'egress'), fromHost ? undefined : this.isolation(destination, 'ingress')].filter((x) => x !== undefined);
-      return { status: 'not-governed', edge, code, isolation };
-    };
-    if (edge.protocol === 'ICMPv4' || edge.protocol === 'ICMPv6') return notGoverned('not-governed-icmp');
-    if (!Number.isInteger(edge.port) || edge.port < 1 || edge.port > 65_535) return notGoverned('not-expressible-port');
-    if (source.kind === 'none') return notGoverned(source.code);
-    if (destination.kind === 'none') return notGoverned(destination.code);
-    if (source.subject.kind !== 'pod' && destination.subject.kind !== 'pod') return notGoverned('not-governed-no-pod');
-    const connection: Connection = { source: source.subject, destination: destination.subject, protocol: edge.protocol, port: edge.port };
-    const verdict = this.engine.evaluate(connection);
-    const status: EdgeStatus = droppedToday(edge) ? 'dropped' : verdict.decision === 'deny' ? 'breaks' : 'allowed';
-    const detail = this.detail(verdict, connection, [source.gap, destination.gap]);
-    return detail === undefined ? { status, edge, verdict } : { status, edge, verdict, detail };
-  }
-
-  /** The policies isolating a pod end on its side, when it is isolated there. */
-  private isolation(end: PeerSubject, direction: PolicyDirection): { direction: PolicyDirection; isolatedBy: PolicyRef[] } | undefined {
-    if (end.kind !== 'subject' || end.subject.kind !== 'pod') return undefined;
-    const isolatedBy = this.engine.isolatedBy(end.subject, direction);
-    return isolatedBy.length === 0 ? undefined : { direction, isolatedBy };
-  }
-
-  private closest(miss: NearMiss, peer: Subject): ClosestRule {
-    const policy = this.byRef.get(miss.policy);
-    const out: ClosestRule = { miss, admits: describeNearMiss(miss, policy) };
-    const ns = peer.kind === 'pod' && miss.mismatch === 'peer' && selectsNamespaces(miss, policy) ? this.world.knownNamespace(peer.namespace) : undefined;
-    return ns === undefined ? out : { ...out, peerNamespace: ns };
-  }
-
-  private detail(verdict: Verdict, other: Connection, peerGaps: (WorldGap | undefined)[]): DenialDetail | undefined {
-    const gaps = peerGaps.filter((g) => g !== undefined);
-    const denied = deniedSides(verdict);
-    if (denied.length === 0 && gaps.length === 0) return undefined;
-    const closest: DenialDetail['closest'] = {};
-    const unknown = new Set<string>();
-    const named = new Set<PolicyRef>();
-    for (const direction of denied) {
-      const side = verdict[direction] as Extract<SideVerdict, { kind: 'denied' }>;
-      const miss = side.nearMisses.find((m) => m.mismatch === 'port') ?? side.nearMisses[0];
-      if (miss !== undefined) closest[direction] = this.closest(miss, direction === 'egress' ? other.destination : other.source);
-      for (const ns of side.namespaceLabelsUnknown) unknown.add(ns);
-      for (const ref of side.isolatedBy) if (this.usesNamedPorts(ref, direction)) named.add(ref);
-    }
-    if (unknown.size > 0) gaps.push({ kind: 'namespace-labels-unknown', namespaces: [...unknown].sort() });
-    if (named.size > 0) gaps.push({ kind: 'named-ports-unresolved', policies: [...named].sort() });
-    return { closest, gaps };
-  }
-
-  private usesNamedPorts(ref: PolicyRef, direction: PolicyDirection): boolean {
-    const key = `${direction} ${ref}`;
-    let found = this.namedPorts.get(key);
-    if (found === undefined) {
-      const policy = this.byRef.get(ref);
-      found = policy !== undefined && usesNamedPorts(policy, direction);
-      this.namedPorts.set(key, found);
-    }
-    return found;
-  }
 }

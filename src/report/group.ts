@@ -1,18 +1,12 @@
 // Groups assessed edges by namespace and workload, breaks first, ordered by traffic. An edge is
-// listed once, under the workload whose side it concerns: the destination when only its ingress
-// side denies it or when its source is not a pod; otherwise the source.
-import { identityKey } from '../identity/identity.js';
-import { EDGE_STATUSES, type EdgeStatus, type NamespaceReport, type Peer, type ReportEdge, type ReportTotals, type WorkloadReport } from '../model.js';
+// listed once, under the workload whose side it concerns (see Assessor: the destination when only
+// its ingress side denies it or when its source is not a pod; otherwise the source).
+import { EDGE_STATUSES, type EdgeStatus, type NamespaceReport, type ReportEdge, type ReportTotals, type WorkloadReport } from '../model.js';
+import type { Assessed } from './assess.js';
 import { compare } from './world-from-edges.js';
 
 export function emptyTotals(): ReportTotals {
   return { breaks: { edges: 0, flows: 0 }, dropped: { edges: 0, flows: 0 }, 'not-governed': { edges: 0, flows: 0 }, allowed: { edges: 0, flows: 0 } };
-}
-
-export function totalsOf(entries: readonly ReportEdge[]): ReportTotals {
-  const totals = emptyTotals();
-  for (const e of entries) add(totals, e);
-  return totals;
 }
 
 function add(totals: ReportTotals, e: ReportEdge): void {
@@ -22,15 +16,6 @@ function add(totals: ReportTotals, e: ReportEdge): void {
 }
 
 const RANK: Readonly<Record<EdgeStatus, number>> = Object.fromEntries(EDGE_STATUSES.map((s, i) => [s, i])) as Record<EdgeStatus, number>;
-
-/** The workload an edge is listed under. */
-function ownerOf(e: ReportEdge): Peer | undefined {
-  const { source, destination } = e.edge;
-  const ingressOnly = e.status !== 'not-governed' && e.verdict.decision === 'deny' && e.verdict.egress.kind !== 'denied';
-  if (source.kind === 'workload' && !ingressOnly) return source;
-  return destination.kind === 'workload' ? destination : undefined;
-}
-
 const flowsOf = (t: ReportTotals): number => EDGE_STATUSES.reduce((sum, s) => sum + t[s].flows, 0);
 
 /** Breaks (by flows, then edges) first, then all traffic, then name; `''` (no pod) last. */
@@ -43,34 +28,42 @@ function byImportance<T extends { totals: ReportTotals }>(name: (x: T) => string
     compare(name(a), name(b));
 }
 
-export function groupEdges(entries: readonly ReportEdge[]): NamespaceReport[] {
-  const namespaces = new Map<string, Map<string, WorkloadReport>>();
-  for (const e of entries) {
-    const owner = ownerOf(e);
-    const ns = owner?.kind === 'workload' ? owner.identity.namespace : '';
-    const key = owner?.kind === 'workload' ? identityKey(owner.identity) : '';
-    let workloads = namespaces.get(ns);
-    if (workloads === undefined) namespaces.set(ns, (workloads = new Map()));
+/** Collects assessed edges as they come; `namespaces()` sorts and returns the groups. */
+export class Grouper {
+  readonly totals = emptyTotals();
+  private readonly groups = new Map<string, Map<string, WorkloadReport>>();
+
+  add({ entry, owner }: Assessed): void {
+    const ns = owner?.namespace ?? '';
+    const key = owner?.workload ?? '';
+    let workloads = this.groups.get(ns);
+    if (workloads === undefined) this.groups.set(ns, (workloads = new Map()));
     let w = workloads.get(key);
     if (w === undefined) {
       w = { namespace: ns, ...(key === '' ? {} : { workload: key }), totals: emptyTotals(), edges: [] };
       workloads.set(key, w);
     }
-    w.edges.push(e);
-    add(w.totals, e);
+    w.edges.push(entry);
+    add(w.totals, entry);
+    add(this.totals, entry);
   }
-  const out: NamespaceReport[] = [];
-  for (const [namespace, workloads] of namespaces) {
-    const list = [...workloads.values()];
-    // Stable sort: ties keep the input order (the store's sorted edge order).
-    for (const w of list) w.edges.sort((a, b) => RANK[a.status] - RANK[b.status] || b.edge.count - a.edge.count);
-    list.sort(byImportance((w) => w.workload ?? ''));
-    const totals = emptyTotals();
-    for (const w of list) for (const s of EDGE_STATUSES) {
-      totals[s].edges += w.totals[s].edges;
-      totals[s].flows += w.totals[s].flows;
+
+  namespaces(): NamespaceReport[] {
+    const out: NamespaceReport[] = [];
+    for (const [namespace, workloads] of this.groups) {
+      const list = [...workloads.values()];
+      // Stable sort: ties keep the input order (the store's sorted edge order).
+      for (const w of list) w.edges.sort((a, b) => RANK[a.status] - RANK[b.status] || b.edge.count - a.edge.count);
+      list.sort(byImportance((w) => w.workload ?? ''));
+      const totals = emptyTotals();
+      for (const w of list) {
+        for (const s of EDGE_STATUSES) {
+          totals[s].edges += w.totals[s].edges;
+          totals[s].flows += w.totals[s].flows;
+        }
+      }
+      out.push({ namespace, totals, workloads: list });
     }
-    out.push({ namespace, totals, workloads: list });
+    return out.sort(byImportance((n) => n.namespace));
   }
-  return out.sort(byImportance((n) => n.namespace));
 }

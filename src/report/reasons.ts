@@ -1,7 +1,7 @@
 // The report's sentences, shared by every renderer so text, Markdown and JSON say the same thing:
 // one line of "why" per edge, the coverage warnings, and flowpol's ipBlock choice.
 import type {
-  BreakageReport, CoverageWarning, EdgeStatus, Namespace, PolicyDirection, PolicyProvenance, ReportEdge, SideVerdict, StatusTotals, Verdict, WorldGap,
+  BreakageReport, CoverageWarning, EdgeStatus, Namespace, PolicyDirection, PolicyProvenance, ReportEdge, SideVerdict, StatusTotals, WorldGap,
 } from '../model.js';
 import { EDGE_NOTE_TEXT, describePeer, describePort } from '../policy/edge-notes.js';
 
@@ -69,10 +69,11 @@ function allowedBy(side: SideVerdict): string[] {
   return side.kind === 'allowed' ? side.allowedBy.map((r) => `${r.policy} ${r.direction}[${r.rule}]`) : [];
 }
 
-function denialText(e: Extract<ReportEdge, { verdict: Verdict }>): string[] {
+function denialText(e: Extract<ReportEdge, { decision: 'allow' | 'deny' }>): string[] {
   const parts: string[] = [];
   for (const direction of ['egress', 'ingress'] as const) {
-    const side = e.verdict[direction];
+    const side = e.verdict?.[direction];
+    if (side === undefined) continue;
     if (side.kind !== 'denied') continue;
     const closest = e.detail?.closest[direction];
     const near = closest === undefined ? 'no rule comes close'
@@ -92,9 +93,9 @@ export function edgeReasons(e: ReportEdge): string[] {
     return [text, ...isolated];
   }
   const gaps = (e.detail?.gaps ?? []).map(gapText);
-  if (e.verdict.decision === 'allow') {
-    const by = [...allowedBy(e.verdict.egress), ...allowedBy(e.verdict.ingress)];
-    const allow = by.length === 0 ? 'allowed: no policy isolates either end on its side' : `allowed by ${by.join(', ')}`;
+  if (e.decision === 'allow') {
+    const by = e.verdict === undefined ? undefined : [...allowedBy(e.verdict.egress), ...allowedBy(e.verdict.ingress)];
+    const allow = by === undefined ? 'allowed' : by.length === 0 ? 'allowed: no policy isolates either end on its side' : `allowed by ${by.join(', ')}`;
     const head = e.status === 'dropped' ? `Hubble only saw it DROPPED, yet these policies allow it (${allow}): what drops it today is not among them` : allow;
     return [head, ...gaps];
   }

@@ -16,7 +16,7 @@
 //     "source": Peer, "destination": Peer,       // model.ts Peer: {"kind": "workload", "identity": {...}} | reserved | cidr | fqdn
 //     "protocol", "port", "flows", "firstSeen", "lastSeen", "observed": {<Hubble verdict>: n}, "destinationNames": [string],
 //     "decision": "allow" | "deny" | null,       // null: not governed
-//     "verdict": Verdict | null,                 // model.ts Verdict: egress and ingress SideVerdicts
+//     "verdict": Verdict | null,                 // model.ts Verdict: egress and ingress SideVerdicts (null: not governed)
 //     "closest": {"egress"?: {"miss": NearMiss, "admits": string}, "ingress"?: ...},
 //     "gaps": [WorldGap],                        // what the world built from flows did not know
 //     "notGoverned": {"code": EdgeNoteCode, "isolation": [{"direction", "isolatedBy": [ref]}]} | null
@@ -75,7 +75,7 @@ function edgeJson(w: WorkloadReport, e: ReportEdge): Record<string, unknown> {
     lastSeen: isoTime(edge.lastSeen),
     observed: edge.verdicts,
     destinationNames: edge.destinationNames,
-    decision: evaluated?.verdict.decision ?? null,
+    decision: evaluated?.decision ?? null,
     verdict: evaluated?.verdict ?? null,
     closest: evaluated?.detail?.closest ?? {},
     gaps: evaluated?.detail?.gaps ?? [],

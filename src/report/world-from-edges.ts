@@ -4,7 +4,6 @@
 // neither (reserved Cilium entities, externals known only by name) get the reason they have no
 // subject, in the words of EDGE_NOTE_TEXT.
 import { identityKey } from '../identity/identity.js';
-import { peerKey } from '../identity/peer.js';
 import type { EdgeNoteCode, External, Identity, Namespace, Peer, Pod, Subject, WorldGap } from '../model.js';
 import { reservedNoteCode } from '../policy/edge-notes.js';
 import { formatIp, parseCidr } from '../policy/ip.js';
@@ -12,12 +11,15 @@ import { baseName } from '../policy/names.js';
 
 /** A peer's place in the world: a subject to evaluate (with what the world lacks), or why there is none. */
 export type PeerSubject =
-  | { kind: 'subject'; subject: Subject; gap?: WorldGap }
+  /** `workload`: the identity key of a pod subject (`ns/app=web`). */
+  | { kind: 'subject'; subject: Subject; workload?: string; gap?: WorldGap }
   | { kind: 'none'; code: EdgeNoteCode };
 
 /** The world built from edges, filled in as peers are asked for. Reuses one Subject per peer. */
 export class EdgeWorld {
   private readonly byKey = new Map<string, PeerSubject>();
+  /** By identity key: one subject per workload, however its peer was written. */
+  private readonly workloadSubjects = new Map<string, PeerSubject>();
   private readonly identities = new Map<string, Identity>();
   private readonly externals = new Map<string, External>();
   private readonly knownNamespaces: ReadonlyMap<string, Namespace>;
@@ -27,22 +29,33 @@ export class EdgeWorld {
     this.knownNamespaces = new Map(namespaces.map((n) => [n.name, n]));
   }
 
-  /** The subject for a peer, or why NetworkPolicy has none for it. */
+  /**
+   * The subject for a peer, or why NetworkPolicy has none for it. Keyed by the peer's JSON (fast;
+   * a peer written with its labels in another order is classified again, to the same identity).
+   */
   of(peer: Peer): PeerSubject {
-    const key = peerKey(peer);
+    const key = JSON.stringify(peer);
     let found = this.byKey.get(key);
     if (found === undefined) {
-      found = this.classify(peer, key);
+      found = this.classify(peer);
       this.byKey.set(key, found);
     }
     return found;
   }
 
-  private classify(peer: Peer, key: string): PeerSubject {
+  private classify(peer: Peer): PeerSubject {
     switch (peer.kind) {
-      case 'workload':
-        this.identities.set(identityKey(peer.identity), peer.identity);
-        return { kind: 'subject', subject: { kind: 'pod', namespace: peer.identity.namespace, labels: peer.identity.labels, ports: [] } };
+      case 'workload': {
+        const workload = identityKey(peer.identity);
+        let pod = this.workloadSubjects.get(workload);
+        if (pod === undefined) {
+          const subject: Subject = { kind: 'pod', namespace: peer.identity.namespace, labels: peer.identity.labels, ports: [] };
+          pod = { kind: 'subject', subject, workload };
+          this.workloadSubjects.set(workload, pod);
+          this.identities.set(workload, peer.identity);
+        }
+        return pod;
+      }
       case 'reserved':
         return { kind: 'none', code: reservedNoteCode(peer.entity) };
       case 'fqdn':

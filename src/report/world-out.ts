@@ -25,7 +25,7 @@ export function reportWorld(result: BreakageResult, name: string): Record<string
         const from = probeName(e.edge.source);
         const to = probeName(e.edge.destination);
         if (from === undefined || to === undefined) continue;
-        probes.push({ from, to, port: e.edge.port, protocol: e.edge.protocol as PolicyProtocol, expected: e.verdict.decision });
+        probes.push({ from, to, port: e.edge.port, protocol: e.edge.protocol as PolicyProtocol, expected: e.decision });
       }
     }
   }

@@ -6,6 +6,7 @@ import { registerCollect } from './collect.js';
 import { registerEdges } from './edges.js';
 import { registerInventory } from './inventory.js';
 import { registerReplay } from './replay.js';
+import { registerReport } from './report.js';
 
 export type Register = (command: (nameAndArgs: string) => Command) => void;
 
@@ -13,6 +14,7 @@ export const COMMANDS: Register[] = [
   registerCollect,
   registerEdges,
   registerReplay,
+  registerReport,
   registerInventory,
   registerApply,
   registerCheck,

@@ -29,9 +29,9 @@ describe('a policy set that forgets DNS', () => {
     for (const e of dnsEdges) {
       expect(e.status).toBe('breaks');
       if (e.status === 'not-governed') throw new Error('unreachable');
-      expect(e.verdict.egress.kind).toBe('denied');
-      expect(e.verdict.ingress).toEqual({ kind: 'not-isolated' });
-      expect(e.verdict.egress.kind === 'denied' && e.verdict.egress.isolatedBy).toContain('production/default-deny-all');
+      expect(e.verdict?.egress.kind).toBe('denied');
+      expect(e.verdict?.ingress).toEqual({ kind: 'not-isolated' });
+      expect(e.verdict?.egress.kind === 'denied' && e.verdict?.egress.isolatedBy).toContain('production/default-deny-all');
     }
   });
 
@@ -50,7 +50,7 @@ describe('a policy set that forgets DNS', () => {
     const e = find(r, seed(5));
     expect(e.status).toBe('breaks');
     if (e.status === 'not-governed') throw new Error('unreachable');
-    expect(e.verdict.egress).toEqual({ kind: 'not-isolated' });
+    expect(e.verdict?.egress).toEqual({ kind: 'not-isolated' });
     expect(e.detail?.closest.ingress).toEqual({
       miss: { policy: 'production/api', direction: 'ingress', rule: 1, mismatch: 'peer' }, admits: 'every pod in namespaces purpose=monitoring',
     });
@@ -84,7 +84,7 @@ describe('a namespaceSelector on a label the monitoring namespace lacks', () => 
     const e = find(r, seed(4));
     expect(e.status).toBe('breaks');
     if (e.status === 'not-governed') throw new Error('unreachable');
-    expect(e.verdict.ingress).toMatchObject({ kind: 'denied', isolatedBy: ['production/api-scrape'] });
+    expect(e.verdict?.ingress).toMatchObject({ kind: 'denied', isolatedBy: ['production/api-scrape'] });
     expect(e.detail).toEqual({
       closest: {
         ingress: {

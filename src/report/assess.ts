@@ -1,0 +1,126 @@
+// Classifies and explains one edge at a time with the one PolicyEngine: not governed (and why),
+// or the engine's decision with, for a deny, the closest rule per denying side and what the world
+// built from flows did not know. `explain: 'denied'` takes the decision from the engine's fast
+// path (`allows`, the same rules) and builds the full verdict only for denials; `'all'` builds it
+// for every edge. Verdicts are compacted as they are kept (shared empty and isolatedBy lists), so
+// a million edges fit in memory.
+import type {
+  ClosestRule, Connection, DenialDetail, Edge, EdgeNoteCode, EdgeStatus, NearMiss, NetworkPolicy, PolicyDirection, PolicyRef,
+  ReportEdge, SideVerdict, Subject, Verdict, WorldGap,
+} from '../model.js';
+import { deniedSides, type PolicyEngine } from '../policy/evaluate.js';
+import { describeNearMiss, selectsNamespaces, usesNamedPorts } from './describe-rule.js';
+import type { EdgeWorld, PeerSubject } from './world-from-edges.js';
+
+export type Explain = 'all' | 'denied';
+
+const PASSING = ['FORWARDED', 'AUDIT', 'REDIRECTED', 'TRACED', 'TRANSLATED'] as const;
+const EMPTY: never[] = Object.freeze([]) as unknown as never[];
+
+/** Hubble only ever saw this edge DROPPED: it does not work today. */
+export const droppedToday = (edge: Edge): boolean =>
+  (edge.verdicts.DROPPED ?? 0) > 0 && PASSING.every((v) => (edge.verdicts[v] ?? 0) === 0);
+
+/** The workload an assessed edge is listed under (identity key), or undefined for no pod. */
+export interface Assessed { entry: ReportEdge; owner?: { namespace: string; workload: string } }
+
+export class Assessor {
+  /** Policies with named ports, per direction (usually none). */
+  private readonly namedPorts: Record<PolicyDirection, ReadonlySet<PolicyRef>>;
+  /** One isolatedBy list per subject and direction, shared by every verdict that repeats it. */
+  private readonly isolation = new Map<Subject, Partial<Record<PolicyDirection, PolicyRef[]>>>();
+
+  constructor(
+    private readonly engine: PolicyEngine, private readonly world: EdgeWorld,
+    private readonly byRef: ReadonlyMap<PolicyRef, NetworkPolicy>, private readonly explain: Explain,
+  ) {
+    const named = (d: PolicyDirection): Set<PolicyRef> => new Set([...byRef].filter(([, p]) => usesNamedPorts(p, d)).map(([ref]) => ref));
+    this.namedPorts = { ingress: named('ingress'), egress: named('egress') };
+  }
+
+  edge(edge: Edge): Assessed {
+    const source = this.world.of(edge.source);
+    const destination = this.world.of(edge.destination);
+    const owner = (end: PeerSubject): Assessed['owner'] =>
+      end.kind === 'subject' && end.workload !== undefined && end.subject.kind === 'pod' ? { namespace: end.subject.namespace, workload: end.workload } : undefined;
+    const code = this.notGovernedCode(edge, source, destination);
+    if (code !== undefined) {
+      // The node always reaches its own pods (kubelet probes): the destination's isolation does not matter then.
+      const fromHost = edge.source.kind === 'reserved' && edge.source.entity === 'host';
+      const isolation = [this.isolated(source, 'egress'), fromHost ? undefined : this.isolated(destination, 'ingress')].filter((x) => x !== undefined);
+      return { entry: { status: 'not-governed', edge, code, isolation }, owner: owner(source) ?? owner(destination) };
+    }
+    const s = source as Extract<PeerSubject, { kind: 'subject' }>;
+    const d = destination as Extract<PeerSubject, { kind: 'subject' }>;
+    const connection: Connection = { source: s.subject, destination: d.subject, protocol: edge.protocol as Connection['protocol'], port: edge.port };
+    const fast = this.explain === 'denied' && this.engine.allows(connection);
+    const verdict = fast ? undefined : this.compact(this.engine.evaluate(connection), connection);
+    const decision = verdict?.decision ?? 'allow';
+    const status: EdgeStatus = droppedToday(edge) ? 'dropped' : decision === 'deny' ? 'breaks' : 'allowed';
+    const detail = this.detail(verdict, connection, s.gap, d.gap);
+    const entry: ReportEdge = { status, edge, decision, ...(verdict === undefined ? {} : { verdict }), ...(detail === undefined ? {} : { detail }) };
+    const ingressOnly = decision === 'deny' && verdict?.egress.kind !== 'denied';
+    return { entry, owner: (ingressOnly ? undefined : owner(s)) ?? owner(d) };
+  }
+
+  private notGovernedCode(edge: Edge, source: PeerSubject, destination: PeerSubject): EdgeNoteCode | undefined {
+    if (edge.protocol === 'ICMPv4' || edge.protocol === 'ICMPv6') return 'not-governed-icmp';
+    if (!Number.isInteger(edge.port) || edge.port < 1 || edge.port > 65_535) return 'not-expressible-port';
+    if (source.kind === 'none') return source.code;
+    if (destination.kind === 'none') return destination.code;
+    if (source.subject.kind !== 'pod' && destination.subject.kind !== 'pod') return 'not-governed-no-pod';
+    return undefined;
+  }
+
+  /** The policies isolating a pod end on its side, when it is isolated there. */
+  private isolated(end: PeerSubject, direction: PolicyDirection): { direction: PolicyDirection; isolatedBy: PolicyRef[] } | undefined {
+    if (end.kind !== 'subject' || end.subject.kind !== 'pod') return undefined;
+    const isolatedBy = this.isolatedBy(end.subject, direction, undefined);
+    return isolatedBy.length === 0 ? undefined : { direction, isolatedBy };
+  }
+
+  private isolatedBy(subject: Subject, direction: PolicyDirection, fresh: PolicyRef[] | undefined): PolicyRef[] {
+    let lists = this.isolation.get(subject);
+    if (lists === undefined) this.isolation.set(subject, (lists = {}));
+    return (lists[direction] ??= fresh ?? this.engine.isolatedBy(subject, direction));
+  }
+
+  /** The verdict with shared lists in place of per-call copies. */
+  private compact(v: Verdict, c: Connection): Verdict {
+    const side = (s: SideVerdict, subject: Subject, direction: PolicyDirection): SideVerdict => {
+      if (s.kind !== 'allowed' && s.kind !== 'denied') return s;
+      const isolatedBy = this.isolatedBy(subject, direction, s.isolatedBy);
+      const unknown = s.namespaceLabelsUnknown.length === 0 ? EMPTY : s.namespaceLabelsUnknown;
+      return s.kind === 'allowed'
+        ? { ...s, isolatedBy, namespaceLabelsUnknown: unknown }
+        : { ...s, isolatedBy, namespaceLabelsUnknown: unknown, nearMisses: s.nearMisses.length === 0 ? EMPTY : s.nearMisses };
+    };
+    return { decision: v.decision, egress: side(v.egress, c.source, 'egress'), ingress: side(v.ingress, c.destination, 'ingress') };
+  }
+
+  private closest(miss: NearMiss, peer: Subject): ClosestRule {
+    const policy = this.byRef.get(miss.policy);
+    const out: ClosestRule = { miss, admits: describeNearMiss(miss, policy) };
+    const ns = peer.kind === 'pod' && miss.mismatch === 'peer' && selectsNamespaces(miss, policy) ? this.world.knownNamespace(peer.namespace) : undefined;
+    return ns === undefined ? out : { ...out, peerNamespace: ns };
+  }
+
+  private detail(verdict: Verdict | undefined, c: Connection, ...peerGaps: (WorldGap | undefined)[]): DenialDetail | undefined {
+    const gaps = peerGaps.filter((g) => g !== undefined);
+    const denied = verdict === undefined ? [] : deniedSides(verdict);
+    if (denied.length === 0 && gaps.length === 0) return undefined;
+    const closest: DenialDetail['closest'] = {};
+    const unknown = new Set<string>();
+    const named = new Set<PolicyRef>();
+    for (const direction of denied) {
+      const side = (verdict as Verdict)[direction] as Extract<SideVerdict, { kind: 'denied' }>;
+      const miss = side.nearMisses.find((m) => m.mismatch === 'port') ?? side.nearMisses[0];
+      if (miss !== undefined) closest[direction] = this.closest(miss, direction === 'egress' ? c.destination : c.source);
+      for (const ns of side.namespaceLabelsUnknown) unknown.add(ns);
+      if (this.namedPorts[direction].size > 0) for (const ref of side.isolatedBy) if (this.namedPorts[direction].has(ref)) named.add(ref);
+    }
+    if (unknown.size > 0) gaps.push({ kind: 'namespace-labels-unknown', namespaces: [...unknown].sort() });
+    if (named.size > 0) gaps.push({ kind: 'named-ports-unresolved', policies: [...named].sort() });
+    return { closest, gaps };
+  }
+}
