@@ -10,8 +10,10 @@ export interface GeneratorOptions {
   /** Number of lines (events) to write. */
   flows: number;
   namespaces?: number;
-  /** Epoch ms of the first event; events advance ~20 ms each on average. */
+  /** Epoch ms of the first event. */
   startTime?: number;
+  /** Mean gap between two connections in ms (default 20: ~150 events/s, hours per 1M lines). */
+  meanGapMs?: number;
   /** Every this many lines emit a lost_events record (0 = never). */
   lostEvery?: number;
 }
@@ -64,13 +66,14 @@ export function* generateFlowLines(opts: GeneratorOptions): Generator<string> {
   let uuid = 0;
   const lostEvery = opts.lostEvery ?? 0;
   let nextLost = lostEvery;
+  const meanGap = opts.meanGapMs ?? 20;
   const line = (flow: Record<string, unknown>): string => {
     count++;
     const t = iso(time, Math.floor(rand() * 1000));
     return JSON.stringify({ flow: { time: t, uuid: uuidOf(opts.seed, ++uuid), ...flow }, node_name: flow['node_name'], time: t });
   };
   while (count < opts.flows) {
-    time += Math.floor(rand() * 40);
+    time += Math.floor(rand() * 2 * meanGap);
     if (lostEvery > 0 && count >= nextLost) {
       nextLost += lostEvery;
       count++;
