@@ -8,8 +8,8 @@ import { matchesFilter } from './collect/filter.js';
 import type { InputError } from './errors.js';
 import { OperationalError } from './errors.js';
 import type { IdentityOptions } from './identity/identity.js';
-import { EdgeFolder } from './identity/edge.js';
-import type { FlowEvent, FlowFilter, FlowSource } from './model.js';
+import { EdgeFolder, edgeKey } from './identity/edge.js';
+import type { FlowEvent, FlowFilter, FlowSource, PolicySet } from './model.js';
 import { IngestBatch } from './store/batch.js';
 import { addCounts, emptyCounts } from './store/counts.js';
 import type { IngestCounts } from './store/counts.js';
@@ -18,7 +18,7 @@ import type { DiscardedUnit, UnitDescriptor } from './store/ingest.js';
 import { IngestWriter } from './store/ingest.js';
 import type { BreakageOptions, BreakageResult } from './report/breakage.js';
 import { buildBreakageReport } from './report/breakage.js';
-import { DEFAULT_GENERATE_OPTIONS, generatePolicies } from './policy/generate.js';
+import { DEFAULT_GENERATE_OPTIONS, type GenerateOptions, generatePolicies } from './policy/generate.js';
 import { loadPolicyFiles, type SkippedObject } from './policy/load.js';
 import type { PolicyInput } from './policy/evaluate.js';
 import { loadEdges, loadNamespaces } from './store/edges.js';
@@ -240,4 +240,25 @@ export async function report(db: Database, options: ReportOptions): Promise<Repo
   };
   const result = buildBreakageReport({ edges, namespaces, existing: existing.policies, proposed, observation }, options);
   return { result, skipped };
+}
+
+// ---------------------------------------------------------------------------------------------
+// generate: learned edges → least-privilege NetworkPolicies
+//
+//   SQLite ─loadEdges (window)──────────▶ Edge[] ────────────────┐
+//          ─loadEdges (all) − window ───▶ edges left out, listed ─┼─▶ generatePolicies ─▶ PolicySet
+//          ─loadNamespaces──────────────▶ Namespace[] ────────────┘
+//
+// Every namespace's edges are read even with -n: names and selectors then depend only on the
+// learned graph, so `-n shop` writes exactly the shop policies of the full output.
+// ---------------------------------------------------------------------------------------------
+
+export function generate(db: Database, options: GenerateOptions): PolicySet {
+  const all = loadEdges(db);
+  const windowed = options.since === undefined && options.until === undefined
+    ? all
+    : loadEdges(db, { ...(options.since === undefined ? {} : { since: options.since }), ...(options.until === undefined ? {} : { until: options.until }) });
+  const inside = new Set(windowed.map(edgeKey));
+  const outsideWindow = windowed === all ? [] : all.filter((e) => !inside.has(edgeKey(e)));
+  return generatePolicies({ edges: windowed, outsideWindow, namespaces: loadNamespaces(db) }, options);
 }

@@ -1,0 +1,131 @@
+// `flowpol generate`: learned edges → least-privilege NetworkPolicies (YAML stream, JSON List,
+// or one file per namespace). Manifests on stdout (or files); the summary and every note on stderr.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InvalidArgumentError, Option } from 'commander';
+import { OperationalError } from '../../errors.js';
+import { GENERATE_DIRECTIONS, type GenerateDirection, type PolicySet } from '../../model.js';
+import { generate } from '../../pipeline.js';
+import type { GenerateOptions } from '../../policy/generate.js';
+import { MANIFEST_FORMATS, type ManifestFormat, renderManifests, renderNamespaceFiles } from '../../policy/manifests.js';
+import { countSet, describeSelection, summarizeNotes } from '../../policy/set-summary.js';
+import { openDatabase } from '../../store/database.js';
+import type { Register } from './index.js';
+import { addDbOption, addOutputOption, addTimeWindowOptions, collectList, resolveNamespaces, resolveTimeWindow } from '../options.js';
+import type { DbOptions, NamespaceOptions, TimeWindowOptions } from '../options.js';
+
+interface GenerateFlags extends DbOptions, NamespaceOptions, TimeWindowOptions {
+  output: ManifestFormat;
+  direction: GenerateDirection;
+  minCount: number;
+  portRanges?: boolean;
+  alwaysDns?: boolean;
+  cidrPrefix: number;
+  cidrPrefixV6: number;
+  outDir?: string;
+}
+
+/** Notes printed one by one on stderr with YAML output; the rest are counted (all are in the YAML). */
+const STDERR_NOTES = 25;
+
+const integer = (min: number, max: number) => (value: string): number => {
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new InvalidArgumentError(`must be a whole number from ${min} to ${max}`);
+  }
+  return Number(value);
+};
+
+export const registerGenerate: Register = (command) => {
+  const cmd = command('generate').description(
+    'Generate least-privilege NetworkPolicies from the learned edges: one per workload identity with observed traffic.',
+  );
+  addDbOption(cmd, 'to read');
+  addOutputOption(cmd, MANIFEST_FORMATS, 'yaml');
+  cmd
+    .option('-n, --namespace <ns>', 'generate policies only for workloads of this namespace (repeatable, or a comma list); their peers may be anywhere', collectList, [] as string[])
+    .option('--all-namespaces', 'generate policies for workloads of every namespace (the default; cannot be combined with -n)');
+  addTimeWindowOptions(cmd, 'learn from edges seen');
+  cmd
+    .addOption(new Option('--direction <direction>', 'which sides to restrict: policyTypes Ingress, Egress or both').choices(GENERATE_DIRECTIONS).default('both'))
+    .option('--min-count <n>', 'leave out edges seen fewer than N times (the output lists them)', integer(1, Number.MAX_SAFE_INTEGER), 1)
+    .option('--port-ranges', 'write runs of consecutive observed ports as port..endPort (the same ports, written shorter); off: one entry per port')
+    .option('--always-dns', 'add UDP and TCP 53 to kube-dns (namespace kube-system, k8s-app=kube-dns) to every egress policy, observed or not')
+    .option('--cidr-prefix <bits>', 'aggregate IPv4 addresses outside the cluster into /bits ipBlocks (32 = one per observed address)', integer(0, 32), 32)
+    .option('--cidr-prefix-v6 <bits>', 'the same for IPv6 addresses (128 = one per observed address)', integer(0, 128), 128)
+    .option('--out-dir <dir>', 'write one file per namespace (<ns>.yaml or <ns>.json) into this directory instead of stdout')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  flowpol generate > policies.yaml                 # every workload, from ./flowpol.db
+  kubectl apply --dry-run=server -f policies.yaml  # check them against your cluster first
+  flowpol generate -n shop -n payments             # policies for workloads of two namespaces
+  flowpol generate --direction ingress             # restrict ingress only (policyTypes: [Ingress])
+  flowpol generate --min-count 5 --since 7d        # ignore rare and old edges (listed as left out)
+  flowpol generate --always-dns --port-ranges      # add cluster DNS everywhere; ports as ranges
+  flowpol generate --cidr-prefix 24 --cidr-prefix-v6 64   # aggregate external addresses
+  flowpol generate -o json --out-dir policies/     # policies/<namespace>.json, one List each
+
+Peers in the policy's namespace are selected by podSelector; peers in another namespace by
+namespaceSelector (kubernetes.io/metadata.name, assumed where flows never showed the namespace's
+labels; the API server sets it since Kubernetes 1.21) AND podSelector. Addresses outside the
+cluster become ipBlocks (flowpol reads an ipBlock as matching only endpoints outside the cluster,
+as Cilium does), with their DNS names in the flowpol.io/destination-names annotation. Traffic a
+NetworkPolicy cannot govern or express (host, remote-node, kube-apiserver, ICMP, DNS-name-only
+destinations, ...) is listed on stderr and in the YAML comments, never widened into a rule.
+--since/--until select whole clock hours, as the database keeps counts per hour.`,
+    )
+    .action((flags: GenerateFlags) => {
+      const options = toOptions(flags);
+      const db = openDatabase(flags.db, { readonly: true });
+      let set: PolicySet;
+      try {
+        set = generate(db, options);
+      } finally {
+        db.close();
+      }
+      if (flags.outDir === undefined) {
+        process.stdout.write(renderManifests(set, options, flags.output));
+      } else {
+        writeFiles(flags.outDir, renderNamespaceFiles(set, options, flags.output));
+      }
+      process.stderr.write(summary(set, flags.output === 'json' ? Infinity : STDERR_NOTES));
+    });
+};
+
+function toOptions(flags: GenerateFlags): GenerateOptions {
+  return {
+    direction: flags.direction,
+    minCount: flags.minCount,
+    ...resolveTimeWindow(flags, Date.now()),
+    namespaces: resolveNamespaces(flags),
+    portRanges: flags.portRanges === true,
+    alwaysDns: flags.alwaysDns === true,
+    cidrPrefix: { v4: flags.cidrPrefix, v6: flags.cidrPrefixV6 },
+  };
+}
+
+function writeFiles(dir: string, files: readonly { name: string; content: string }[]): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    for (const file of files) writeFileSync(join(dir, file.name), file.content);
+  } catch (err) {
+    throw new OperationalError('E_WRITE', `cannot write policies into ${dir}: ${(err as Error).message}`, { cause: err });
+  }
+  process.stderr.write(`flowpol: wrote ${files.map((f) => join(dir, f.name)).join(', ') || 'nothing (no policies)'}\n`);
+}
+
+/** Closing summary; JSON has no comments, so with -o json every note is printed here. */
+function summary(set: PolicySet, limit: number): string {
+  const counts = countSet(set);
+  const lines = [`flowpol: generated ${counts.policies} policies in ${counts.namespaces} namespaces (${counts.rules} rules)`];
+  for (const s of set.namespaces) if (s.basis !== 'name-label') lines.push(`flowpol: namespace ${describeSelection(s)}`);
+  if (set.notes.length > 0) {
+    lines.push(...summarizeNotes(set.notes).map((l) => `flowpol: warning: ${l.trimStart()}`));
+    for (const note of set.notes.slice(0, limit)) lines.push(`flowpol: warning: [${note.code}] ${note.message}`);
+    if (set.notes.length > limit) {
+      lines.push(`flowpol: warning: ... and ${set.notes.length - limit} more notes (all are in the YAML comments)`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
