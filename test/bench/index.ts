@@ -1,11 +1,12 @@
 // `npm run bench`: runs every bench module in turn and prints one table. Add a module to BENCHES.
 // Figures depend on the machine and its load; they are compared to targets, never asserted in tests.
+import * as generate from './generate.js';
 import * as grpc from './grpc.js';
 import * as html from './html.js';
 import * as ingest from './ingest.js';
 import type { BenchModule, BenchResult } from './types.js';
 
-const BENCHES: readonly BenchModule[] = [ingest, grpc, html];
+const BENCHES: readonly BenchModule[] = [ingest, grpc, html, generate];
 
 const results: BenchResult[] = [];
 for (const bench of BENCHES) results.push(await bench.run());
