@@ -115,6 +115,7 @@ function toEntry(event: FlowEvent): Entry | undefined {
 class Timeline {
   private readonly startedAt = Date.now();
   private readonly span: number;
+  private readonly first: number;
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
 
@@ -127,6 +128,7 @@ class Timeline {
       max = Math.max(max, e.time);
     }
     this.span = max < min ? 1000 : max - min + 1000;
+    this.first = max < min ? 0 : min;
   }
 
   /** Index one past the last observed event (events of later loop passes continue the count). */
@@ -159,6 +161,12 @@ class Timeline {
       r.responseTypes.value.time = msToTimestamp(timestampToMs(r.responseTypes.value.time) + shift);
     }
     return { ...base, time: base.time + shift, bytes: encodeResponse(r) };
+  }
+
+  /** Where a `since` starts: index 0, or with --loop the start of the pass that reaches `since`. */
+  firstPassIndex(since: number): number {
+    if (!this.options.loop || this.entries.length === 0) return 0;
+    return Math.max(0, Math.floor((since - this.first) / this.span)) * this.entries.length;
   }
 
   /** Resolves when event i is observed (at once without a rate); false once stopped. */
@@ -219,7 +227,8 @@ async function serveFlows(call: grpc.ServerWritableStream<GetFlowsRequest, Buffe
   const lo = timeline.ringStart(hi);
   const number = Number(req.number > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : req.number);
   let start = hi;
-  if (since !== undefined || (number > 0 && req.first)) start = lo;
+  if (since !== undefined) start = Math.max(lo, timeline.firstPassIndex(since));
+  else if (number > 0 && req.first) start = lo;
   else if (number > 0) {
     let found = 0;
     for (start = hi; start > lo && found < number; ) {

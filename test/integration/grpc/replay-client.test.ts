@@ -43,6 +43,11 @@ async function fetchAll(c: HubbleClient, q: Partial<HubbleFlowQuery> = {}): Prom
   return out;
 }
 
+/** How far --loop shifts each pass: the recording's time range plus 1 s. */
+const passSpan = (flows: Flow[]): number => {
+  const times = flows.map((f) => f.time);
+  return times.reduce((a, b) => Math.max(a, b)) - times.reduce((a, b) => Math.min(a, b)) + 1000;
+};
 const flowsOf = (events: FlowEvent[]): Flow[] => events.flatMap((e) => (e.kind === 'flow' ? [e.flow] : []));
 
 beforeAll(async () => {
@@ -116,13 +121,27 @@ describe('replay → gRPC → HubbleClient', () => {
       if (got.length === all.length * 2 + 5) break;
     }
     source.close();
-    const span = (all.at(-1) as Flow).time - (all[0] as Flow).time + 1000;
+    const span = passSpan(all);
     expect(got.slice(0, all.length)).toStrictEqual(all);
     const second = got.slice(all.length, all.length * 2);
     // same flows, shifted by one pass (to the microsecond)
     expect(second.every((f, i) => Math.abs(f.time - (all[i] as Flow).time - span) < 0.001)).toBe(true);
     expect(second.map((f) => ({ ...f, time: 0 }))).toStrictEqual(all.map((f) => ({ ...f, time: 0 })));
     expect(Math.min(...second.map((f) => f.time))).toBeGreaterThan(Math.max(...all.map((f) => f.time)));
+  });
+
+  it('with --loop, a since in a later pass starts in that pass (so a resumed stream continues)', async () => {
+    const s = await serve({ loop: true });
+    const all = flowsOf(await readAll(recording));
+    const span = passSpan(all);
+    const from = (all[10] as Flow).time;
+    const source = client(s.address).flows({ number: 0, since: from + span - 0.0005, follow: true, namespaces: [] });
+    const got: Flow[] = [];
+    for await (const e of source) if (e.kind === 'flow' && got.push(e.flow) === 5) break;
+    source.close();
+    const expected = all.filter((f) => f.time >= from).slice(0, 5);
+    expect(got.map((f) => ({ ...f, time: 0 }))).toStrictEqual(expected.map((f) => ({ ...f, time: 0 })));
+    expect(got.every((f, i) => Math.abs(f.time - (expected[i] as Flow).time - span) < 0.001)).toBe(true);
   });
 
   it('yields Relay node status and lost events, and notices node problems', async () => {
