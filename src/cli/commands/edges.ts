@@ -41,6 +41,7 @@ entities (reserved:world, reserved:host, ...), cidr:<prefix> or fqdn:<name>.`,
       const db = openDatabase(flags.db, { readonly: true });
       try {
         const edges = loadEdges(db, { ...window, namespaces: resolveNamespaces(flags) });
+        if (edges.length === 0) process.stderr.write('flowpol: no edges (run `flowpol collect` first, or widen --since/--until/-n)\n');
         process.stdout.write(flags.output === 'json' ? renderJson(edges) : renderTable(edges));
       } finally {
         db.close();
@@ -57,9 +58,9 @@ export function renderJson(edges: readonly Edge[]): string {
   return `${JSON.stringify({ edges: out }, null, 2)}\n`;
 }
 
-/** Aligned text table, one edge per line. */
+/** Aligned text table, one edge per line under a header; empty for no edges. */
 export function renderTable(edges: readonly Edge[]): string {
-  if (edges.length === 0) return 'no edges (run `flowpol collect` first, or widen --since/--until/-n)\n';
+  if (edges.length === 0) return '';
   const header = ['SOURCE', 'DESTINATION', 'PORT', 'COUNT', 'VERDICTS', 'FIRST SEEN', 'LAST SEEN', 'DNS NAMES'];
   const rows = edges.map((e) => [
     peerKey(e.source), peerKey(e.destination), `${e.protocol}/${e.port}`, String(e.count),

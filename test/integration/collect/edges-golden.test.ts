@@ -52,6 +52,15 @@ describe('flowpol edges (golden)', () => {
     expect(json.edges.length).toBeGreaterThan(10);
   });
 
+  it('an empty selection prints no data and says why on stderr', async () => {
+    const r = await runCli(['edges', '--db', db, '-n', 'no-such-namespace']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('no edges');
+    const json = await runCli(['edges', '--db', db, '--since', '2030-01-01', '-o', 'json']);
+    expect(JSON.parse(json.stdout)).toEqual({ edges: [] });
+  });
+
   it('a missing database is a clear error with exit 1', async () => {
     const r = await runCli(['edges', '--db', join(dir, 'nope.db')]);
     expect(r.code).toBe(1);
