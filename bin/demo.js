@@ -15,6 +15,8 @@ const steps = [
   ['--version'],
   ['collect', '--input-file', 'recorded-flows/', '--db', `${out}/flowpol.db`],
   ['edges', '--db', `${out}/flowpol.db`, '-n', 'bookinfo'],
+  ['generate', '--db', `${out}/flowpol.db`, '-n', 'bookinfo', '--out-dir', `${out}/policies`],
+  ['generate', '--db', `${out}/flowpol.db`, '--always-dns', '-o', 'json', '--out-dir', `${out}/policies-json`],
   ['check', 'test/worlds/seed-three-tier.json'],
 ];
 

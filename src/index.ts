@@ -44,3 +44,10 @@ export type { IngestSummary, IngestedUnit, LostBySource } from './store/summary.
 export type { IngestCounts } from './store/counts.js';
 export { collect, newCollectResult } from './pipeline.js';
 export type { CollectOptions, CollectResult, IngestUnit, SourceHooks, UnitOutcome } from './pipeline.js';
+export { generate } from './pipeline.js';
+export { generatePolicies, DEFAULT_GENERATE_OPTIONS, DESTINATION_NAMES_ANNOTATION, IDENTITY_ANNOTATION, MANAGED_BY_LABEL } from './policy/generate.js';
+export type { GenerateInput, GenerateOptions } from './policy/generate.js';
+export { renderManifests, renderNamespaceFiles, MANIFEST_FORMATS, NOTES_FILE } from './policy/manifests.js';
+export type { ManifestFormat, ManifestFile } from './policy/manifests.js';
+export { EDGE_NOTE_TEXT } from './policy/edge-notes.js';
+export { policyNames } from './policy/names.js';

@@ -118,7 +118,8 @@ function writeFiles(dir: string, files: readonly { name: string; content: string
 /** Closing summary; JSON has no comments, so with -o json every note is printed here. */
 function summary(set: PolicySet, limit: number): string {
   const counts = countSet(set);
-  const lines = [`flowpol: generated ${counts.policies} policies in ${counts.namespaces} namespaces (${counts.rules} rules)`];
+  const n = (count: number, one: string, many: string): string => `${count} ${count === 1 ? one : many}`;
+  const lines = [`flowpol: generated ${n(counts.policies, 'policy', 'policies')} in ${n(counts.namespaces, 'namespace', 'namespaces')} (${n(counts.rules, 'rule', 'rules')})`];
   for (const s of set.namespaces) if (s.basis !== 'name-label') lines.push(`flowpol: namespace ${describeSelection(s)}`);
   if (set.notes.length > 0) {
     lines.push(...summarizeNotes(set.notes).map((l) => `flowpol: warning: ${l.trimStart()}`));
