@@ -30,7 +30,7 @@ const MAX_INVALID_WARNINGS = 20;
 
 export const registerCollect: Register = (command) => {
   const cmd = command('collect').description(
-    'Read Hubble flows and add what they show to the database: edges between label identities,\n' +
+    'Read Hubble flows and add what they show to the database: edges between label identities, ' +
       'counted per hour and per observed verdict. Repeated runs add up; a file already ingested is skipped.',
   );
   cmd.option('--input-file <file...>', 'recorded flows: files, directories (*.json, *.jsonl, *.ndjson, *.log, .gz; recursive) or - for stdin');
