@@ -47,7 +47,8 @@ export function generatePolicies(input: GenerateInput, options: GenerateOptions)
   const outside = input.outsideWindow ?? [];
   const edges = outside.length === 0 ? input.edges : [...input.edges, ...outside];
   const workloads = new Workloads();
-  const ends = edges.map((e) => [workloads.intern(e.source), workloads.intern(e.destination)] as const);
+  const sources = edges.map((e) => workloads.intern(e.source));
+  const destinations = edges.map((e) => workloads.intern(e.destination));
   const identities = workloads.identities();
   const names = policyNames(identities);
   const pods = new PodSelectors(identities);
@@ -56,10 +57,9 @@ export function generatePolicies(input: GenerateInput, options: GenerateOptions)
   const learner = new EdgeLearner(workloads, translator, options.direction, options.namespaces);
 
   edges.forEach((edge, i) => {
-    const [src, dst] = ends[i] ?? [];
     const leftOut: EdgeNoteCode | undefined =
       i >= input.edges.length ? 'left-out-window' : edge.count < options.minCount ? 'left-out-min-count' : undefined;
-    learner.learn(edge, src, dst, leftOut);
+    learner.learn(edge, sources[i], destinations[i], leftOut);
   });
 
   if (options.alwaysDns && options.direction !== 'ingress') {
@@ -84,10 +84,12 @@ function buildPolicy(
   const ingress = target.ingress.rules(context);
   const egress = target.egress.rules(context);
   const annotations: Record<string, string> = { [IDENTITY_ANNOTATION]: workloads.key(target.identity) };
-  const destinationNames = egress
-    .flatMap((r) => r.peers)
-    .filter((p) => p.peer.kind === 'cidr' && p.names.length > 0)
-    .map((p) => `${p.peer.kind === 'cidr' ? p.peer.cidr : ''} ${p.names.join(',')}`);
+  const destinationNames: string[] = [];
+  for (const rule of egress) {
+    for (const { peer, names: dnsNames } of rule.peers) {
+      if (peer.kind === 'cidr' && dnsNames.length > 0) destinationNames.push(`${peer.cidr} ${dnsNames.join(',')}`);
+    }
+  }
   if (destinationNames.length > 0) annotations[DESTINATION_NAMES_ANNOTATION] = destinationNames.join('\n');
   const spec: NetworkPolicy['spec'] = { podSelector: pods.selector(target.identity) ?? {}, policyTypes };
   if (ingress.length > 0) spec.ingress = ingress.map((r) => ({ from: r.peers.map((p) => p.selector), ports: r.ports }));

@@ -14,16 +14,21 @@ export type WorkloadPeer = Extract<Peer, { kind: 'workload' }>;
 export class Workloads {
   private readonly byKey = new Map<string, WorkloadPeer>();
   private readonly keys = new WeakMap<Identity, string>();
+  /** Inputs often share peer objects: skip computing their key again. */
+  private readonly seen = new WeakMap<Peer, WorkloadPeer>();
 
   intern(peer: Peer): WorkloadPeer | undefined {
     if (peer.kind !== 'workload') return undefined;
+    let found = this.seen.get(peer);
+    if (found !== undefined) return found;
     const key = identityKey(peer.identity);
-    let found = this.byKey.get(key);
+    found = this.byKey.get(key);
     if (found === undefined) {
       found = peer;
       this.byKey.set(key, found);
       this.keys.set(found.identity, key);
     }
+    this.seen.set(peer, found);
     return found;
   }
 

@@ -13,12 +13,19 @@ const PORTS_PER_PROTOCOL = 65_536;
 export const portCode = (protocol: PolicyProtocol, port: number): number =>
   POLICY_PROTOCOLS.indexOf(protocol) * PORTS_PER_PROTOCOL + port;
 
-/** Sorted, without duplicates. */
-export function normalizeCodes(codes: readonly number[]): number[] {
-  const sorted = Float64Array.from(codes).sort();
-  const out: number[] = [];
-  for (const code of sorted) if (out[out.length - 1] !== code) out.push(code);
-  return out;
+/** Sorts `codes` in place and drops duplicates (peers use a few ports: insertion sort). */
+export function normalizeCodes(codes: number[]): number[] {
+  if (codes.length > 32) codes.sort((a, b) => a - b);
+  for (let i = 1; i < codes.length; i++) {
+    const v = codes[i] as number;
+    let j = i - 1;
+    for (; j >= 0 && (codes[j] as number) > v; j--) codes[j + 1] = codes[j] as number;
+    codes[j + 1] = v;
+  }
+  let w = 0;
+  for (let r = 0; r < codes.length; r++) if (w === 0 || codes[w - 1] !== codes[r]) codes[w++] = codes[r] as number;
+  codes.length = w;
+  return codes;
 }
 
 /** Equal sets (normalized) have equal keys; rules group peers by it. */

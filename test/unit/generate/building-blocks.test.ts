@@ -56,6 +56,13 @@ describe('port sets', () => {
     ]);
   });
 
+  it('normalizes short and long code lists alike: sorted, without duplicates', () => {
+    for (const length of [0, 1, 5, 32, 33, 200]) {
+      const codes = Array.from({ length }, (_, i) => portCode(i % 3 === 0 ? 'UDP' : 'TCP', 1 + ((i * 7919) % 97)));
+      expect(normalizeCodes([...codes])).toEqual([...new Set(codes)].sort((a, b) => a - b));
+    }
+  });
+
   it('gives equal sets equal keys and shares one port list per set', () => {
     const a = normalizeCodes([portCode('TCP', 1), portCode('UDP', 2), portCode('TCP', 1)]);
     const b = normalizeCodes([portCode('UDP', 2), portCode('TCP', 1)]);
