@@ -36,11 +36,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function buildBreakageReport(input: BreakageInput, options: BreakageOptions): BreakageResult {
   const world = new EdgeWorld(input.namespaces);
-  for (const edge of input.edges) {
-    world.of(edge.source);
-    world.of(edge.destination);
-  }
-  const denyNamespaces = defaultDenyNamespaces(options.defaultDeny, world.namespaceNames());
+  const denyNamespaces = defaultDenyNamespaces(options.defaultDeny, namespaceNames(input));
   const simulated = defaultDenyPolicies(denyNamespaces, options.direction);
   const proposedRefs = new Set(input.proposed.map(refOf).filter((r) => r !== undefined));
   const existing = input.existing.filter((p) => !proposedRefs.has(refOf(p) ?? '\u0000'));
@@ -64,6 +60,16 @@ export function buildBreakageReport(input: BreakageInput, options: BreakageOptio
     namespaces: grouper.namespaces(),
   };
   return { report, world, engine };
+}
+
+/** Every namespace of the world: those flows showed labels for, and those of the workloads. */
+function namespaceNames(input: BreakageInput): string[] {
+  const names = new Set(input.namespaces.map((n) => n.name));
+  for (const e of input.edges) {
+    if (e.source.kind === 'workload') names.add(e.source.identity.namespace);
+    if (e.destination.kind === 'workload') names.add(e.destination.identity.namespace);
+  }
+  return [...names];
 }
 
 /** `namespace/name` of a policy as written (namespace defaulted), or undefined when it has no name. */

@@ -4,6 +4,7 @@
 // neither (reserved Cilium entities, externals known only by name) get the reason they have no
 // subject, in the words of EDGE_NOTE_TEXT.
 import { identityKey } from '../identity/identity.js';
+import { peerKey } from '../identity/peer.js';
 import type { EdgeNoteCode, External, Identity, Namespace, Peer, Pod, Subject, WorldGap } from '../model.js';
 import { reservedNoteCode } from '../policy/edge-notes.js';
 import { formatIp, parseCidr } from '../policy/ip.js';
@@ -20,7 +21,7 @@ export class EdgeWorld {
   private readonly byKey = new Map<string, PeerSubject>();
   /** By identity key: one subject per workload, however its peer was written. */
   private readonly workloadSubjects = new Map<string, PeerSubject>();
-  private readonly identities = new Map<string, Identity>();
+  private last: { identity: Identity; found: PeerSubject } | undefined;
   private readonly externals = new Map<string, External>();
   private readonly knownNamespaces: ReadonlyMap<string, Namespace>;
 
@@ -29,12 +30,10 @@ export class EdgeWorld {
     this.knownNamespaces = new Map(namespaces.map((n) => [n.name, n]));
   }
 
-  /**
-   * The subject for a peer, or why NetworkPolicy has none for it. Keyed by the peer's JSON (fast;
-   * a peer written with its labels in another order is classified again, to the same identity).
-   */
+  /** The subject for a peer, or why NetworkPolicy has none for it. */
   of(peer: Peer): PeerSubject {
-    const key = JSON.stringify(peer);
+    if (peer.kind === 'workload') return this.workload(peer.identity);
+    const key = peerKey(peer);
     let found = this.byKey.get(key);
     if (found === undefined) {
       found = this.classify(peer);
@@ -43,19 +42,24 @@ export class EdgeWorld {
     return found;
   }
 
+  /** One pod subject per workload identity, however its labels were ordered. */
+  private workload(identity: Identity): PeerSubject {
+    // Edges come sorted by source: most lookups repeat the previous identity, so compare first.
+    if (this.last !== undefined && sameIdentity(this.last.identity, identity)) return this.last.found;
+    const workload = identityKey(identity);
+    let pod = this.workloadSubjects.get(workload);
+    if (pod === undefined) {
+      pod = { kind: 'subject', subject: { kind: 'pod', namespace: identity.namespace, labels: identity.labels, ports: [] }, workload };
+      this.workloadSubjects.set(workload, pod);
+    }
+    this.last = { identity, found: pod };
+    return pod;
+  }
+
   private classify(peer: Peer): PeerSubject {
     switch (peer.kind) {
-      case 'workload': {
-        const workload = identityKey(peer.identity);
-        let pod = this.workloadSubjects.get(workload);
-        if (pod === undefined) {
-          const subject: Subject = { kind: 'pod', namespace: peer.identity.namespace, labels: peer.identity.labels, ports: [] };
-          pod = { kind: 'subject', subject, workload };
-          this.workloadSubjects.set(workload, pod);
-          this.identities.set(workload, peer.identity);
-        }
-        return pod;
-      }
+      case 'workload':
+        return this.workload(peer.identity);
       case 'reserved':
         return { kind: 'none', code: reservedNoteCode(peer.entity) };
       case 'fqdn':
@@ -71,13 +75,6 @@ export class EdgeWorld {
         return host ? { kind: 'subject', subject } : { kind: 'subject', subject, gap: { kind: 'address-is-prefix', cidr: peer.cidr, evaluatedAt: address } };
       }
     }
-  }
-
-  /** Every namespace of the world: those flows showed labels for, and those of the pods. Sorted. */
-  namespaceNames(): string[] {
-    const names = new Set(this.knownNamespaces.keys());
-    for (const id of this.identities.values()) names.add(id.namespace);
-    return [...names].sort();
   }
 
   /** The namespaces whose labels are known (those the engine must not report as unknown). */
@@ -98,9 +95,10 @@ export class EdgeWorld {
   pods(): { pods: Pod[]; nameOf: Map<string, string> } {
     const nameOf = new Map<string, string>();
     const taken = new Set<string>();
-    const keys = [...this.identities.keys()].sort(compare);
+    const identities = this.identities();
+    const keys = [...identities.keys()].sort(compare);
     for (const key of keys) {
-      const id = this.identities.get(key) as Identity;
+      const id = identities.get(key) as Identity;
       const base = baseName(id);
       let name = base;
       for (let n = 2; taken.has(`${id.namespace}/${name}`); n++) name = `${base}-${n}`;
@@ -108,11 +106,20 @@ export class EdgeWorld {
       nameOf.set(key, name);
     }
     const pods = keys.map((key): Pod => {
-      const id = this.identities.get(key) as Identity;
+      const id = identities.get(key) as Identity;
       return { namespace: id.namespace, name: nameOf.get(key) as string, labels: { ...id.labels }, ports: [] };
     });
     pods.sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name));
     return { pods, nameOf };
+  }
+
+  /** The identity of every workload asked for, by identity key. */
+  private identities(): Map<string, Identity> {
+    const out = new Map<string, Identity>();
+    for (const [key, found] of this.workloadSubjects) {
+      if (found.kind === 'subject' && found.subject.kind === 'pod') out.set(key, { namespace: found.subject.namespace, labels: found.subject.labels });
+    }
+    return out;
   }
 
   /** Every external asked for, sorted by name (its address). */
@@ -122,3 +129,15 @@ export class EdgeWorld {
 }
 
 export const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+function sameIdentity(a: Identity, b: Identity): boolean {
+  if (a === b) return true;
+  if (a.namespace !== b.namespace) return false;
+  let n = 0;
+  for (const k in a.labels) {
+    if (a.labels[k] !== b.labels[k]) return false;
+    n++;
+  }
+  for (const _ in b.labels) n--;
+  return n === 0;
+}

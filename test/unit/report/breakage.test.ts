@@ -175,3 +175,16 @@ describe('coverage warnings', () => {
     expect(prometheus.kind).toBe('workload');
   });
 });
+
+describe("explain: 'denied' (the engine's fast path for allowed edges)", () => {
+  it('gives every edge the same status and decision as full verdicts, and full verdicts for every denial', () => {
+    const policies = [...FORGETS_DNS, policy('monitoring', 'prom', { podSelector: {}, policyTypes: ['Egress'], egress: [{ ports: [{ port: 9090 }] }] })];
+    for (const defaultDeny of [{ kind: 'none' } as const, { kind: 'all' } as const]) {
+      const all = run(policies, { defaultDeny, direction: 'both', explain: 'all' });
+      const fast = run(policies, { defaultDeny, direction: 'both', explain: 'denied' });
+      const strip = (e: ReportEdge) => (e.status === 'not-governed' ? e : { status: e.status, decision: e.decision, detail: e.detail, denied: e.decision === 'deny' ? e.verdict : undefined });
+      expect(entries(fast).map(strip)).toEqual(entries(all).map(strip));
+      expect(entries(fast).filter((e) => e.status !== 'not-governed' && e.decision === 'allow').every((e) => !('verdict' in e))).toBe(true);
+    }
+  });
+});

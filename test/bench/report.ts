@@ -1,0 +1,181 @@
+// Report bench: 1M distinct learned edges (5,000 workload identities in 100 namespaces plus 50
+// externals) against 2,000 policies. Measured twice: the pure core in this process
+// (buildBreakageReport, then the text and JSON renderers), and `flowpol report` end to end in a
+// child process running the built CLI on a real SQLite file (peak RSS from the rss hook).
+// Targets: the CLI report < 5 s, peak RSS < 500 MB. BENCH_REPORT_EDGES shortens it.
+// Run alone: npx tsx test/bench/report.ts
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Edge, Namespace, NetworkPolicy, Peer } from '../../src/model.js';
+import { buildBreakageReport } from '../../src/report/breakage.js';
+import { renderJsonChunks } from '../../src/report/render-json.js';
+import { renderText } from '../../src/report/render-text.js';
+import { IngestBatch } from '../../src/store/batch.js';
+import { emptyCounts } from '../../src/store/counts.js';
+import { openDatabase } from '../../src/store/database.js';
+import { loadEdges } from '../../src/store/edges.js';
+import { IngestWriter } from '../../src/store/ingest.js';
+import { rng } from '../unit/policy/random.js';
+import type { BenchResult } from './types.js';
+
+const BIN = fileURLToPath(new URL('../../bin/flowpol.js', import.meta.url));
+const HOOK = pathToFileURL(fileURLToPath(new URL('./rss-hook.mjs', import.meta.url))).href;
+const T0 = Date.UTC(2026, 0, 5);
+const APPS = 50;
+const NAMESPACES = 100;
+const SERVICES: readonly [Edge['protocol'], number][] = [['TCP', 8080], ['TCP', 9090], ['UDP', 53], ['TCP', 443], ['TCP', 5432]];
+
+interface BenchWorld { namespaces: Namespace[]; policies: NetworkPolicy[]; edges: Edge[] }
+
+/**
+ * A seeded cluster shaped like a rollout: every namespace has a default-deny, an egress policy to
+ * every service port, and per tier an ingress policy; the db tier of every tenth namespace forgot
+ * port 8080 (about 1% of the edges break). The rest of the 2,000 policies are narrow per-app
+ * scrape rules (more isolation and near misses, no change in decisions). Every edge goes to its
+ * destination's service port, so the graph is distinct by construction.
+ */
+export function benchWorld(edgeCount: number): BenchWorld {
+  const r = rng(11);
+  const int = (n: number): number => Math.floor(r() * n);
+  const tiers = ['fe', 'be', 'db'] as const;
+  const namespaces: Namespace[] = Array.from({ length: NAMESPACES }, (_, i) => ({ name: `ns-${i}`, labels: { 'kubernetes.io/metadata.name': `ns-${i}`, team: `t${i % 10}` } }));
+  const pods: Peer[] = Array.from({ length: NAMESPACES * APPS }, (_, i) => ({
+    kind: 'workload', identity: { namespace: `ns-${Math.floor(i / APPS)}`, labels: { app: `app-${i % APPS}`, tier: tiers[i % 3] as string } },
+  }));
+  const ends: Peer[] = [...pods, ...Array.from({ length: 50 }, (_, i): Peer => ({ kind: 'cidr', cidr: `203.0.${i}.${(i * 7) % 250}/32` }))];
+  const servicePorts = SERVICES.map(([protocol, port]) => ({ protocol: protocol as 'TCP', port }));
+  const policy = (namespace: string, name: string, spec: NetworkPolicy['spec']): NetworkPolicy =>
+    ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace }, spec });
+  const policies: NetworkPolicy[] = [];
+  namespaces.forEach(({ name: ns }, i) => {
+    policies.push(policy(ns, 'default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }));
+    policies.push(policy(ns, 'egress', {
+      podSelector: {}, policyTypes: ['Egress'],
+      egress: [{ to: [{ namespaceSelector: {} }, { ipBlock: { cidr: '203.0.0.0/16' } }], ports: [...servicePorts, { protocol: 'TCP', port: 443 }] }],
+    }));
+    for (const tier of tiers) {
+      const ports = tier === 'db' && i % 10 === 0 ? servicePorts.filter((p) => p.port !== 8080) : servicePorts;
+      policies.push(policy(ns, `ingress-${tier}`, { podSelector: { matchLabels: { tier } }, ingress: [{ from: [{ namespaceSelector: {} }], ports }] }));
+    }
+  });
+  for (let i = 0; policies.length < 2000; i++) {
+    policies.push(policy(`ns-${i % NAMESPACES}`, `scrape-${i}`, {
+      podSelector: { matchLabels: { app: `app-${int(APPS)}` } },
+      ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: `t${int(10)}` } }, podSelector: { matchLabels: { tier: 'be' } } }], ports: [{ port: 9100 }] }],
+    }));
+  }
+  // Edge i joins pod i % 5000 to end (src + 1 + 25k) % 5050, k = i / 5000 < 200: distinct pairs.
+  const edges: Edge[] = [];
+  for (let i = 0; i < edgeCount; i++) {
+    const src = i % pods.length;
+    const dst = (src + 1 + 25 * Math.floor(i / pods.length)) % ends.length;
+    const [protocol, port] = dst < pods.length ? SERVICES[(dst % APPS) % SERVICES.length] as [Edge['protocol'], number] : ['TCP', 443] as const;
+    const count = 1 + int(100);
+    edges.push({
+      source: pods[src] as Peer, destination: ends[dst] as Peer, protocol, port, count,
+      firstSeen: T0 + int(3_600_000), lastSeen: T0 + 86_400_000 + int(3_600_000), verdicts: { FORWARDED: count }, destinationNames: [],
+    });
+  }
+  return { namespaces, policies, edges };
+}
+
+export function writeDatabase(file: string, world: BenchWorld): void {
+  const db = openDatabase(file, { create: true });
+  try {
+    const writer = new IngestWriter(db);
+    const run = writer.startRun(T0);
+    const unit = writer.startUnit(run.runId, { kind: 'file', name: 'bench', atomic: true, fingerprint: 'bench' }, T0);
+    const batch = new IngestBatch();
+    for (const e of world.edges) {
+      const base = { source: e.source, destination: e.destination, protocol: e.protocol, port: e.port, observedVerdict: 'FORWARDED' as const, destinationNames: [] };
+      batch.addEdge({ ...base, time: e.firstSeen });
+      batch.addEdge({ ...base, time: e.lastSeen });
+    }
+    for (const ns of world.namespaces) {
+      batch.addEndpoint({ namespace: ns.name, labels: Object.entries(ns.labels).map(([k, v]) => `k8s:io.cilium.k8s.namespace.labels.${k}=${v}`), workloads: [] }, T0);
+    }
+    writer.commitUnit(unit, batch, { ...emptyCounts(), flowsRead: world.edges.length * 2, flowsKept: world.edges.length * 2, firstFlow: T0, lastFlow: T0 + 90_000_000 }, T0);
+    writer.finishRun(run.runId, 'completed', T0);
+  } finally {
+    db.close();
+  }
+}
+
+function runCli(args: string[]): Promise<{ seconds: number; maxRssKb: number; bytes: number; code: number | null }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, ['--import', HOOK, BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let bytes = 0;
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (bytes += b.length));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const stats = /bench-stats (\{.*\})/.exec(stderr)?.[1];
+      if (code !== 0 || stats === undefined) return reject(new Error(`flowpol ${args.join(' ')} failed (${code}): ${stderr}`));
+      resolve({ seconds: (performance.now() - started) / 1000, maxRssKb: (JSON.parse(stats) as { maxRssKb: number }).maxRssKb, bytes, code });
+    });
+  });
+}
+
+export async function run(): Promise<BenchResult> {
+  const edgeCount = Number(process.env.BENCH_REPORT_EDGES ?? 1_000_000);
+  const world = benchWorld(edgeCount);
+  let t = performance.now();
+  const result = buildBreakageReport(
+    { edges: world.edges, namespaces: world.namespaces, existing: world.policies, proposed: [], observation: { lostEvents: 0 } },
+    { defaultDeny: { kind: 'none' }, direction: 'both', explain: 'denied' },
+  );
+  const coreMs = performance.now() - t;
+  t = performance.now();
+  const text = renderText(result.report, { allowed: 'summary' });
+  const textMs = performance.now() - t;
+  t = performance.now();
+  let jsonBytes = 0;
+  for (const chunk of renderJsonChunks(result.report)) jsonBytes += chunk.length;
+  const jsonMs = performance.now() - t;
+  const { totals } = result.report;
+
+  const dir = mkdtempSync(join(tmpdir(), 'flowpol-report-bench-'));
+  try {
+    const db = join(dir, 'bench.db');
+    const policies = join(dir, 'policies.json');
+    writeDatabase(db, world);
+    writeFileSync(policies, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: world.policies }));
+    const store = openDatabase(db, { readonly: true });
+    t = performance.now();
+    const loaded = loadEdges(store).length;
+    const loadSeconds = (performance.now() - t) / 1000;
+    store.close();
+    const cli = await runCli(['report', '--db', db, '--existing', policies]);
+    const cliJson = await runCli(['report', '--db', db, '--existing', policies, '-o', 'json']);
+    const rssMb = Math.max(cli.maxRssKb, cliJson.maxRssKb) / 1024;
+    return {
+      name: 'report',
+      metrics: [
+        { label: `core: ${edgeCount} edges x 2,000 policies`, value: coreMs, unit: 'ms' },
+        { label: 'render text / json', value: textMs + jsonMs, unit: 'ms' },
+        { label: `store: loadEdges of ${loaded} edges (in the CLI time)`, value: loadSeconds, unit: 's' },
+        { label: 'flowpol report (CLI, -o text)', value: cli.seconds, unit: 's', target: '< 5', ok: cli.seconds < 5 },
+        { label: 'flowpol report (CLI, -o json)', value: cliJson.seconds, unit: 's', target: '< 5', ok: cliJson.seconds < 5 },
+        { label: 'report peak RSS', value: rssMb, unit: 'MB', target: '< 500', ok: rssMb < 500 },
+      ],
+      notes: [
+        `${totals.breaks.edges} break, ${totals.allowed.edges} allowed, ${totals['not-governed'].edges} not governed; text ${(text.length / 1e6).toFixed(1)} MB (${textMs.toFixed(0)} ms), json ${(jsonBytes / 1e6).toFixed(0)} MB (${jsonMs.toFixed(0)} ms)`,
+        `CLI wall time includes start-up, loading the edges from SQLite and parsing the policy file; json output ${(cliJson.bytes / 1e6).toFixed(0)} MB`,
+      ],
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const result = await run();
+  for (const m of result.metrics) process.stdout.write(`${m.label.padEnd(44)} ${m.value.toFixed(1).padStart(10)} ${m.unit}${m.target === undefined ? '' : `  (target ${m.target}: ${m.ok === true ? 'ok' : 'MISSED'})`}\n`);
+  for (const n of result.notes) process.stdout.write(`${n}\n`);
+}
