@@ -27,7 +27,9 @@ export async function run(): Promise<BenchResult> {
     const started = await startReplay(file);
     replay = started.child;
     const transport = await timed(() => rawTransport(started.address));
+    const cpu0 = process.cpuUsage();
     const client = await timed(() => decodedClient(started.address));
+    const cpu = process.cpuUsage(cpu0);
     const collect = await timed(() => collectCli(started.address, join(dir, 'bench.db')));
     const rate = (r: { count: number; seconds: number }) => Math.round(r.count / r.seconds);
     return {
@@ -35,6 +37,8 @@ export async function run(): Promise<BenchResult> {
       metrics: [
         { label: 'transport only (replay → raw messages)', value: rate(transport), unit: 'msgs/s' },
         { label: 'HubbleClient decode + map to Flow', value: rate(client), unit: 'flows/s' },
+        // CPU time is less sensitive than wall time to other processes on a shared machine
+        { label: 'HubbleClient CPU per flow (receive + decode + map)', value: (cpu.user + cpu.system) / client.count, unit: 'µs' },
         { label: `flowpol collect --server of ${flows} flows`, value: rate(collect), unit: 'flows/s', target: `>= ${TARGET}`, ok: rate(collect) >= TARGET },
       ],
       notes: [`messages: transport ${transport.count}, client ${client.count}, collect ${collect.count}; collect ${collect.seconds.toFixed(2)} s wall incl. CLI start-up`],
