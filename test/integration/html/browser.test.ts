@@ -20,7 +20,8 @@ const BUNDLED = 'recorded-flows/';
 const ARGS = ['--default-deny', 'all', '--proposed', 'generated'];
 
 interface JsonEdge { status: string; title: string; reason: string }
-interface JsonReport { totals: Record<string, { edges: number; flows: number }>; edges: JsonEdge[] }
+interface JsonTotals { edges: number; flows: number }
+interface JsonReport { totals: Record<'breaks' | 'dropped' | 'not-governed' | 'allowed', JsonTotals>; edges: JsonEdge[] }
 
 let browser: Browser;
 let dir: string;
