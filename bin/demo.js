@@ -18,6 +18,12 @@ const steps = [
   ['generate', '--db', `${out}/flowpol.db`, '-n', 'bookinfo', '--out-dir', `${out}/policies`],
   ['generate', '--db', `${out}/flowpol.db`, '--always-dns', '-o', 'json', '--out-dir', `${out}/policies-json`],
   ['check', 'test/worlds/seed-three-tier.json'],
+  // flowpol report: the seed three-tier scenario (web -> api -> db, prometheus, DNS), three ways.
+  ['collect', '--input-file', 'test/integration/report/fixtures/seed-three-tier.jsonl', '--db', `${out}/seed.db`],
+  ['report', '--db', `${out}/seed.db`, '--default-deny', 'all'],
+  ['report', '--db', `${out}/seed.db`, '--default-deny', 'all', '--proposed', 'generated', '--world-out', `${out}/seed-world.json`],
+  ['check', `${out}/seed-world.json`, '-o', 'json'],
+  ['report', '--db', `${out}/seed.db`, '--existing', 'test/integration/report/fixtures/api-too-narrow.yaml', '-o', 'markdown'],
 ];
 
 for (const args of steps) {

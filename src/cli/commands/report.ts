@@ -107,8 +107,8 @@ function toOptions(flags: ReportFlags): ReportOptions {
     proposed: generated ? 'generated' : flags.proposed,
     defaultDeny: parseDefaultDenyScope(flags.defaultDeny),
     direction: flags.direction,
-    // Full verdicts only where they are shown; text and markdown list allowed edges only on request.
-    explain: flags.output === 'json' || flags.showAllowed === true ? 'all' : 'denied',
+    // Text and markdown list allowed edges only on request: without it, full verdicts for denials only.
+    explain: (flags.output === 'text' || flags.output === 'markdown') && flags.showAllowed !== true ? 'denied' : 'all',
   };
 }
 
