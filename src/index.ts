@@ -51,3 +51,7 @@ export { renderManifests, renderNamespaceFiles, MANIFEST_FORMATS, NOTES_FILE } f
 export type { ManifestFormat, ManifestFile } from './policy/manifests.js';
 export { EDGE_NOTE_TEXT } from './policy/edge-notes.js';
 export { policyNames } from './policy/names.js';
+export { renderHtml, renderHtmlPage, COLLAPSE_THRESHOLD } from './report/render-html.js';
+export type { HtmlOptions } from './report/render-html.js';
+export { toHtmlReport } from './report/html/from-breakage.js';
+export type { HtmlReport, HtmlNode, HtmlEdge, HtmlGroup } from './report/html/view-model.js';
