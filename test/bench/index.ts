@@ -4,10 +4,11 @@ import * as generate from './generate.js';
 import * as grpc from './grpc.js';
 import * as html from './html.js';
 import * as ingest from './ingest.js';
+import * as policyEngine from './policy-engine.js';
 import * as report from './report.js';
 import type { BenchModule, BenchResult } from './types.js';
 
-const BENCHES: readonly BenchModule[] = [ingest, grpc, html, generate, report];
+const BENCHES: readonly BenchModule[] = [ingest, grpc, policyEngine, html, generate, report];
 
 const results: BenchResult[] = [];
 for (const bench of BENCHES) results.push(await bench.run());
