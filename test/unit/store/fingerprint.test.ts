@@ -1,0 +1,42 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fingerprintFile } from '../../../src/store/fingerprint.js';
+
+const MIB = 1024 * 1024;
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'flowpol-fp-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(name: string, bytes: Buffer): string {
+  const path = join(dir, name);
+  writeFileSync(path, bytes);
+  return path;
+}
+
+describe('fingerprintFile', () => {
+  it('is the same for the same bytes under another name, and differs when content or size differ', async () => {
+    const a = await fingerprintFile(file('a.json', Buffer.from('{"flow":{}}\n')));
+    expect(a).toEqual({ size: 12, fingerprint: expect.stringMatching(/^v1:12:[0-9a-f]{64}:[0-9a-f]{64}$/) });
+    expect(await fingerprintFile(file('b.json', Buffer.from('{"flow":{}}\n')))).toEqual(a);
+    expect((await fingerprintFile(file('c.json', Buffer.from('{"flow":{ }}\n')))).fingerprint).not.toBe(a.fingerprint);
+    expect((await fingerprintFile(file('d.json', Buffer.from('{"flow":{}}\n\n')))).fingerprint).not.toBe(a.fingerprint);
+  });
+
+  it('reads only the first and last MiB of a large file (documented: the middle is not hashed)', async () => {
+    const big = Buffer.alloc(3 * MIB, 0x61);
+    const base = await fingerprintFile(file('big.json', big));
+    const middle = Buffer.from(big);
+    middle[Math.floor(1.5 * MIB)] = 0x62;
+    expect((await fingerprintFile(file('middle.json', middle))).fingerprint).toBe(base.fingerprint);
+    const tail = Buffer.from(big);
+    tail[3 * MIB - 10] = 0x62;
+    expect((await fingerprintFile(file('tail.json', tail))).fingerprint).not.toBe(base.fingerprint);
+    const head = Buffer.from(big);
+    head[10] = 0x62;
+    expect((await fingerprintFile(file('head.json', head))).fingerprint).not.toBe(base.fingerprint);
+  });
+});
