@@ -10,19 +10,21 @@ import type {
 } from '../model.js';
 import { deniedSides, type PolicyEngine } from '../policy/evaluate.js';
 import { describeNearMiss, selectsNamespaces, usesNamedPorts } from './describe-rule.js';
-import type { EdgeWorld, PeerSubject } from './world-from-edges.js';
+import type { EdgeWorld, Owner, PeerSubject } from './world-from-edges.js';
 
 export type Explain = 'all' | 'denied';
 
 const PASSING = ['FORWARDED', 'AUDIT', 'REDIRECTED', 'TRACED', 'TRANSLATED'] as const;
 const EMPTY: never[] = Object.freeze([]) as unknown as never[];
 
+const ownerOf = (end: PeerSubject): Owner | undefined => (end.kind === 'subject' ? end.owner : undefined);
+
 /** Hubble only ever saw this edge DROPPED: it does not work today. */
 export const droppedToday = (edge: Edge): boolean =>
   (edge.verdicts.DROPPED ?? 0) > 0 && PASSING.every((v) => (edge.verdicts[v] ?? 0) === 0);
 
-/** The workload an assessed edge is listed under (identity key), or undefined for no pod. */
-export interface Assessed { entry: ReportEdge; owner?: { namespace: string; workload: string } }
+/** Where assessed edges go, with the workload each is listed under (undefined: no pod end). */
+export interface EdgeSink { add(entry: ReportEdge, owner: Owner | undefined): void }
 
 export class Assessor {
   /** Policies with named ports, per direction (usually none). */
@@ -38,17 +40,17 @@ export class Assessor {
     this.namedPorts = { ingress: named('ingress'), egress: named('egress') };
   }
 
-  edge(edge: Edge): Assessed {
+  /** Assesses one edge into the sink. */
+  edge(edge: Edge, sink: EdgeSink): void {
     const source = this.world.of(edge.source);
     const destination = this.world.of(edge.destination);
-    const owner = (end: PeerSubject): Assessed['owner'] =>
-      end.kind === 'subject' && end.workload !== undefined && end.subject.kind === 'pod' ? { namespace: end.subject.namespace, workload: end.workload } : undefined;
     const code = this.notGovernedCode(edge, source, destination);
     if (code !== undefined) {
       // The node always reaches its own pods (kubelet probes): the destination's isolation does not matter then.
       const fromHost = edge.source.kind === 'reserved' && edge.source.entity === 'host';
       const isolation = [this.isolated(source, 'egress'), fromHost ? undefined : this.isolated(destination, 'ingress')].filter((x) => x !== undefined);
-      return { entry: { status: 'not-governed', edge, code, isolation }, owner: owner(source) ?? owner(destination) };
+      sink.add({ status: 'not-governed', edge, code, isolation }, ownerOf(source) ?? ownerOf(destination));
+      return;
     }
     const s = source as Extract<PeerSubject, { kind: 'subject' }>;
     const d = destination as Extract<PeerSubject, { kind: 'subject' }>;
@@ -58,9 +60,11 @@ export class Assessor {
     const decision = verdict?.decision ?? 'allow';
     const status: EdgeStatus = droppedToday(edge) ? 'dropped' : decision === 'deny' ? 'breaks' : 'allowed';
     const detail = this.detail(verdict, connection, s.gap, d.gap);
-    const entry: ReportEdge = { status, edge, decision, ...(verdict === undefined ? {} : { verdict }), ...(detail === undefined ? {} : { detail }) };
+    const entry: Extract<ReportEdge, { decision: unknown }> = { status, edge, decision };
+    if (verdict !== undefined) entry.verdict = verdict;
+    if (detail !== undefined) entry.detail = detail;
     const ingressOnly = decision === 'deny' && verdict?.egress.kind !== 'denied';
-    return { entry, owner: (ingressOnly ? undefined : owner(s)) ?? owner(d) };
+    sink.add(entry, (ingressOnly ? undefined : s.owner) ?? d.owner);
   }
 
   private notGovernedCode(edge: Edge, source: PeerSubject, destination: PeerSubject): EdgeNoteCode | undefined {

@@ -49,7 +49,7 @@ export function buildBreakageReport(input: BreakageInput, options: BreakageOptio
 
   const assessor = new Assessor(engine, world, byRef, options.explain ?? 'all');
   const grouper = new Grouper();
-  for (const edge of input.edges) grouper.add(assessor.edge(edge));
+  for (const edge of input.edges) assessor.edge(edge, grouper);
   const window = input.observation.window ?? windowOf(input.edges);
   const report: BreakageReport = {
     ...(window === undefined ? {} : { window }),

@@ -2,8 +2,8 @@
 // listed once, under the workload whose side it concerns (see Assessor: the destination when only
 // its ingress side denies it or when its source is not a pod; otherwise the source).
 import { EDGE_STATUSES, type EdgeStatus, type NamespaceReport, type ReportEdge, type ReportTotals, type WorkloadReport } from '../model.js';
-import type { Assessed } from './assess.js';
-import { compare } from './world-from-edges.js';
+import type { EdgeSink } from './assess.js';
+import { compare, type Owner } from './world-from-edges.js';
 
 export function emptyTotals(): ReportTotals {
   return { breaks: { edges: 0, flows: 0 }, dropped: { edges: 0, flows: 0 }, 'not-governed': { edges: 0, flows: 0 }, allowed: { edges: 0, flows: 0 } };
@@ -29,11 +29,11 @@ function byImportance<T extends { totals: ReportTotals }>(name: (x: T) => string
 }
 
 /** Collects assessed edges as they come; `namespaces()` sorts and returns the groups. */
-export class Grouper {
+export class Grouper implements EdgeSink {
   readonly totals = emptyTotals();
   private readonly groups = new Map<string, Map<string, WorkloadReport>>();
 
-  add({ entry, owner }: Assessed): void {
+  add(entry: ReportEdge, owner: Owner | undefined): void {
     const ns = owner?.namespace ?? '';
     const key = owner?.workload ?? '';
     let workloads = this.groups.get(ns);

@@ -12,16 +12,19 @@ import { baseName } from '../policy/names.js';
 
 /** A peer's place in the world: a subject to evaluate (with what the world lacks), or why there is none. */
 export type PeerSubject =
-  /** `workload`: the identity key of a pod subject (`ns/app=web`). */
-  | { kind: 'subject'; subject: Subject; workload?: string; gap?: WorldGap }
+  /** `owner`: a pod subject's namespace and identity key (`ns/app=web`), to group its edges under. */
+  | { kind: 'subject'; subject: Subject; owner?: Owner; gap?: WorldGap }
   | { kind: 'none'; code: EdgeNoteCode };
+
+/** The workload an edge is listed under: its namespace and identity key. */
+export interface Owner { namespace: string; workload: string }
 
 /** The world built from edges, filled in as peers are asked for. Reuses one Subject per peer. */
 export class EdgeWorld {
   private readonly byKey = new Map<string, PeerSubject>();
   /** By identity key: one subject per workload, however its peer was written. */
   private readonly workloadSubjects = new Map<string, PeerSubject>();
-  private last: { identity: Identity; found: PeerSubject } | undefined;
+  private recent: [Recent | undefined, Recent | undefined] = [undefined, undefined];
   private readonly externals = new Map<string, External>();
   private readonly knownNamespaces: ReadonlyMap<string, Namespace>;
 
@@ -44,15 +47,22 @@ export class EdgeWorld {
 
   /** One pod subject per workload identity, however its labels were ordered. */
   private workload(identity: Identity): PeerSubject {
-    // Edges come sorted by source: most lookups repeat the previous identity, so compare first.
-    if (this.last !== undefined && sameIdentity(this.last.identity, identity)) return this.last.found;
+    // Edges come sorted by source: most source lookups repeat the previous edge's source, so the
+    // two identities used last (most recent first) are compared before the identity key is built.
+    const [first, second] = this.recent;
+    if (first !== undefined && sameIdentity(first.identity, identity)) return first.found;
+    if (second !== undefined && sameIdentity(second.identity, identity)) {
+      this.recent = [second, first];
+      return second.found;
+    }
     const workload = identityKey(identity);
     let pod = this.workloadSubjects.get(workload);
     if (pod === undefined) {
-      pod = { kind: 'subject', subject: { kind: 'pod', namespace: identity.namespace, labels: identity.labels, ports: [] }, workload };
+      const subject: Subject = { kind: 'pod', namespace: identity.namespace, labels: identity.labels, ports: [] };
+      pod = { kind: 'subject', subject, owner: { namespace: identity.namespace, workload } };
       this.workloadSubjects.set(workload, pod);
     }
-    this.last = { identity, found: pod };
+    this.recent = [{ identity, found: pod }, first];
     return pod;
   }
 
@@ -129,6 +139,8 @@ export class EdgeWorld {
 }
 
 export const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+interface Recent { identity: Identity; found: PeerSubject }
 
 function sameIdentity(a: Identity, b: Identity): boolean {
   if (a === b) return true;

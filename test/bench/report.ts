@@ -68,11 +68,13 @@ export function benchWorld(edgeCount: number): BenchWorld {
       ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: `t${int(10)}` } }, podSelector: { matchLabels: { tier: 'be' } } }], ports: [{ port: 9100 }] }],
     }));
   }
-  // Edge i joins pod i % 5000 to end (src + 1 + 25k) % 5050, k = i / 5000 < 200: distinct pairs.
+  // Edge i joins pod i / 200 to end (src + 1 + 25k) % 5050, k = i % 200: distinct pairs, in
+  // source order as the store returns them.
+  const perSource = Math.ceil(edgeCount / pods.length);
   const edges: Edge[] = [];
   for (let i = 0; i < edgeCount; i++) {
-    const src = i % pods.length;
-    const dst = (src + 1 + 25 * Math.floor(i / pods.length)) % ends.length;
+    const src = Math.floor(i / perSource);
+    const dst = (src + 1 + 25 * (i % perSource)) % ends.length;
     const [protocol, port] = dst < pods.length ? SERVICES[(dst % APPS) % SERVICES.length] as [Edge['protocol'], number] : ['TCP', 443] as const;
     const count = 1 + int(100);
     edges.push({
