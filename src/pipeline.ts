@@ -226,7 +226,10 @@ export async function report(db: Database, options: ReportOptions): Promise<Repo
   let proposed: PolicyInput[];
   if (options.proposed === 'generated') {
     const generateOptions = { ...DEFAULT_GENERATE_OPTIONS, ...window, namespaces: options.namespaces, direction: options.direction };
-    proposed = generatePolicies({ edges, namespaces }, generateOptions).policies.map((p) => p.policy);
+    // Without -n or a window the edges already loaded are exactly what generate reads.
+    const whole = options.namespaces.length === 0 && options.since === undefined && options.until === undefined;
+    const set = whole ? generatePolicies({ edges, namespaces }, generateOptions) : generate(db, generateOptions);
+    proposed = set.policies.map((p) => p.policy);
   } else {
     const loaded = await loadPolicyFiles(options.proposed);
     proposed = loaded.policies;

@@ -82,6 +82,9 @@ describe('golden reports', () => {
     const generated = await reportJson(seedDb, SCENARIOS['default-deny-generated'] as string[]);
     expect(generated.totals.breaks).toEqual({ edges: 0, flows: 0 });
     expect(generated.totals.allowed).toEqual({ edges: 6, flows: 840 });
+    const scoped = await reportJson(seedDb, ['--default-deny', 'production', '--proposed', 'generated', '-n', 'production']);
+    expect(scoped.totals.breaks).toEqual({ edges: 0, flows: 0 });
+    expect(scoped.totals.allowed?.edges).toBe(6);
     const narrow = await reportJson(seedDb, SCENARIOS['too-narrow'] as string[]);
     expect(narrow.edges.filter((e) => e.status === 'breaks').map((e) => e.title)).toEqual(['monitoring/app=prometheus -> production/app=api-server TCP/9090']);
   });
