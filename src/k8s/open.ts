@@ -2,10 +2,20 @@
 // from a live cluster or a snapshot (or nothing, offline). The mode line says which was used.
 import type { Inventory } from '../model.js';
 import { describeAccess } from './access.js';
-import type { ClusterAccess } from './access.js';
+import type { ClusterAccess, LiveAccess } from './access.js';
+import type { Cluster } from './cluster.js';
 import { readInventory } from './inventory.js';
 import { readInventoryFile } from './inventory-file.js';
-import { openKubeCluster } from './kube-cluster.js';
+
+/**
+ * Opens a live cluster. The client-node adapter is loaded here, on first use, not at start-up:
+ * importing @kubernetes/client-node costs every command ~80 MB and ~1 s even when it never
+ * talks to a cluster.
+ */
+export async function connectCluster(access: LiveAccess): Promise<Cluster> {
+  const { openKubeCluster } = await import('./kube-cluster.js');
+  return openKubeCluster(access);
+}
 
 export interface InventoryResult {
   /** undefined in offline mode. */
@@ -22,7 +32,7 @@ export async function loadInventory(access: ClusterAccess): Promise<InventoryRes
     case 'snapshot':
       return { inventory: await readInventoryFile(access.file), modeLine: describeAccess(access) };
     case 'live': {
-      const cluster = openKubeCluster(access);
+      const cluster = await connectCluster(access);
       return { inventory: await readInventory(cluster), modeLine: describeAccess(access, cluster.description) };
     }
   }

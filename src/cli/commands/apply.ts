@@ -6,7 +6,7 @@ import { describeAccess } from '../../k8s/access.js';
 import { countStatuses, executeApply, planApply } from '../../k8s/apply.js';
 import { readPolicyManifests } from '../../k8s/apply-input.js';
 import type { DryRun } from '../../k8s/cluster.js';
-import { openKubeCluster } from '../../k8s/kube-cluster.js';
+import { connectCluster } from '../../k8s/open.js';
 import { addKubeOptions, clusterAccessFrom, KUBE_HELP } from '../kube-options.js';
 import type { KubeFlagValues } from '../kube-options.js';
 import type { Register } from './index.js';
@@ -36,7 +36,7 @@ ${KUBE_HELP}`)
         throw new UsageError(`apply needs a live cluster: ${access.mode === 'offline' ? access.reason : 'a snapshot cannot be applied to'}`);
       }
       const policies = await readPolicyManifests(flags.filename);
-      const cluster = openKubeCluster(access);
+      const cluster = await connectCluster(access);
       process.stderr.write(`flowpol: ${describeAccess(access, cluster.description)}\n`);
       const force = flags.forceConflicts === true;
       const plan = await planApply(cluster, policies, force);
