@@ -4,6 +4,7 @@ import { EXIT, FlowpolError } from '../errors.js';
 import { buildProgram } from './program.js';
 
 export async function main(argv: string[]): Promise<number> {
+  stopQuietlyWhenStdoutCloses();
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
@@ -28,4 +29,15 @@ function report(err: unknown): number {
   const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
   process.stderr.write(`flowpol: internal error (please report it): ${text}\n`);
   return EXIT.failure;
+}
+
+/**
+ * `flowpol edges | head`: once the reader closes the pipe, further writes fail with EPIPE. The
+ * reader has what it wanted, so stop quietly (as Unix tools do) instead of crashing with a stack.
+ */
+function stopQuietlyWhenStdoutCloses(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(EXIT.ok);
+  });
 }
