@@ -1,4 +1,5 @@
 // `npm run bench`: runs every bench module in turn and prints one table. Add a module to BENCHES.
+// `npm run bench -- ingest report` runs only the named modules.
 // Figures depend on the machine and its load; they are compared to targets, never asserted in tests.
 import * as generate from './generate.js';
 import * as grpc from './grpc.js';
@@ -10,8 +11,14 @@ import type { BenchModule, BenchResult } from './types.js';
 
 const BENCHES: readonly BenchModule[] = [ingest, grpc, policyEngine, html, generate, report];
 
+const NAMES = { ingest, grpc, 'policy-engine': policyEngine, html, generate, report } as const;
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((w) => !(w in NAMES));
+if (unknown.length > 0) throw new Error(`unknown bench ${unknown.join(', ')}; choose from ${Object.keys(NAMES).join(', ')}`);
+const selected = wanted.length === 0 ? BENCHES : BENCHES.filter((b) => wanted.some((w) => NAMES[w as keyof typeof NAMES] === b));
+
 const results: BenchResult[] = [];
-for (const bench of BENCHES) results.push(await bench.run());
+for (const bench of selected) results.push(await bench.run());
 
 const rows = [['bench', 'metric', 'value', 'target', 'result']];
 for (const r of results) {
