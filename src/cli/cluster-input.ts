@@ -1,0 +1,32 @@
+// The cluster side of a command that can use one (generate, report): resolve the shared cluster
+// flags into a mode, read the inventory (live cluster or snapshot; none offline), and say on
+// stderr which mode was used. One place, so every command words the mode line the same way.
+import type { ClusterAccess } from '../k8s/access.js';
+import { loadInventory } from '../k8s/open.js';
+import type { Inventory } from '../model.js';
+import { clusterAccessFrom } from './kube-options.js';
+import type { KubeFlagValues } from './kube-options.js';
+
+export interface ClusterInput {
+  access: ClusterAccess;
+  /** undefined offline. */
+  inventory: Inventory | undefined;
+  /**
+   * `cluster mode: live, context "x" (https://...) from --kubeconfig` / `cluster mode: snapshot,
+   * inventory read from FILE` / `cluster mode: offline, flows only (REASON)`. Deterministic (no
+   * clock, no credentials): fit to record in a command's output as well.
+   */
+  modeLine: string;
+}
+
+/**
+ * Resolve the flags, read the inventory, and write `flowpol: <modeLine>` on stderr (unless
+ * `quiet`). Throws UsageError for clashing flags, InputError for a bad snapshot, and the k8s
+ * layer's errors (RBAC, unreachable, expired credentials) for a live cluster.
+ */
+export async function loadClusterInput(flags: KubeFlagValues, options: { quiet?: boolean } = {}): Promise<ClusterInput> {
+  const access = clusterAccessFrom(flags);
+  const { inventory, modeLine } = await loadInventory(access);
+  if (options.quiet !== true) process.stderr.write(`flowpol: ${modeLine}\n`);
+  return { access, inventory, modeLine };
+}
