@@ -108,6 +108,18 @@ export interface FlowFilter {
   until?: number;
   /** Keep flows with either end in one of these namespaces; empty = all namespaces. */
   namespaces: string[];
+  /** hubble `--pod`: source or destination pod `ns/name-prefix`, `ns/`, or `name-prefix` (namespace `default`). */
+  pods?: string[];
+  /** hubble `--from-pod` / `--to-pod`: the same patterns for one end only. */
+  fromPods?: string[];
+  toPods?: string[];
+  /** hubble `--verdict`: keep only these observed verdicts; absent/empty = all. */
+  verdicts?: ObservedVerdict[];
+  /** hubble `--label`: either end matches a label selector (`app=web`, `k8s:app=web`, `!key`, `key in (a,b)`). */
+  labels?: string[];
+  /** hubble `--from-label` / `--to-label`: the same selectors for one end only. */
+  fromLabels?: string[];
+  toLabels?: string[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -375,7 +387,7 @@ export const EDGE_NOTE_CODES = [
   'left-out-min-count', 'left-out-window',
   'not-governed-host', 'not-governed-remote-node', 'not-governed-kube-apiserver',
   'not-governed-health', 'not-governed-ingress', 'not-governed-unmanaged', 'not-governed-reserved',
-  'not-governed-icmp', 'not-governed-no-pod',
+  'not-governed-icmp', 'not-governed-no-pod', 'not-governed-host-network',
   'not-expressible-world-without-ip', 'not-expressible-fqdn', 'not-expressible-unlabelled',
   'not-expressible-namespace', 'not-expressible-port',
   'allowed-despite-drops',
@@ -405,11 +417,42 @@ export interface NamespaceSelection {
   selector?: LabelSelector;
 }
 
+/**
+ * What generate learned about one workload from a cluster inventory (live or `--inventory`):
+ * `owner-selector` its policy and its peers select it by its owner's selector; `no-pod`,
+ * `no-owner`, `several-owners` and `owner-selector-too-broad` say why the flows-derived selector
+ * was kept; `host-network` its pods use the node's network (no policy is generated for it).
+ */
+export const INVENTORY_NOTE_CODES = [
+  'owner-selector', 'no-pod', 'no-owner', 'several-owners', 'owner-selector-too-broad', 'host-network',
+] as const;
+export type InventoryNoteCode = (typeof INVENTORY_NOTE_CODES)[number];
+
+export interface InventoryNote {
+  code: InventoryNoteCode;
+  /** The workload (a learned identity, or a host-network pod's stable labels when no flow showed it). */
+  identity: Identity;
+  /** `namespace/name` of the inventory pods concerned, sorted. */
+  pods: string[];
+  /** One line, for humans. */
+  message: string;
+}
+
+/** The inventory's part in a PolicySet (absent offline). */
+export interface InventoryUse {
+  /** Which mode was used, as the CLI printed it (`cluster mode: live, ...` / `snapshot, ...`). */
+  mode: string;
+  /** Sorted by identity key, then code. */
+  notes: InventoryNote[];
+}
+
 /** Everything `generate` decided: policies (sorted by namespace, name) and what it left out. */
 export interface PolicySet {
   policies: GeneratedPolicy[];
   notes: EdgeNote[];
   namespaces: NamespaceSelection[];
+  /** Present when an inventory was used (live cluster or snapshot). */
+  inventory?: InventoryUse;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -492,7 +535,35 @@ export type CoverageWarning =
   | { kind: 'lost-events'; lost: number }
   | { kind: 'no-traffic' };
 
+/**
+ * A workload (or an unowned pod) of the cluster inventory with no observed traffic in the window
+ * that the evaluated policies isolate: nothing was seen to break, but whatever it does at runtime
+ * (cron jobs, failover) is denied on the isolated sides unless a policy admits it.
+ */
+export interface SilentWorkload {
+  namespace: string;
+  /** The workload owner (`CronJob/backup`), or the pod itself (`Pod/debug`) when it has none. */
+  owner: ObjectRef;
+  /** Its pods' names, sorted. */
+  pods: string[];
+  /** The isolated sides (ingress first), each with the policies isolating them (sorted). */
+  isolation: { direction: PolicyDirection; isolatedBy: PolicyRef[] }[];
+}
+
+/** Where the report's cluster knowledge came from (absent offline: flows only). */
+export interface ReportCluster {
+  mode: 'live' | 'snapshot';
+  /** The mode line without `cluster mode: `, e.g. `snapshot, inventory read from world.yaml`. */
+  description: string;
+  /** Where the cluster's NetworkPolicies went: the existing policies, or replaced by `--existing`. */
+  policies: 'existing' | 'replaced-by-existing-flag';
+}
+
 export interface BreakageReport {
+  /** Connected (live cluster or snapshot) reports only: the cluster mode. */
+  cluster?: ReportCluster;
+  /** Connected reports only: inventory workloads silent in the window that the policies isolate, sorted by namespace, kind, name. */
+  silent?: SilentWorkload[];
   /** First and last observation the report covers, when any. */
   window?: { first: number; last: number };
   /** Every policy evaluated, sorted by ref. */

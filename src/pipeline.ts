@@ -9,7 +9,7 @@ import type { InputError } from './errors.js';
 import { OperationalError } from './errors.js';
 import type { IdentityOptions } from './identity/identity.js';
 import { EdgeFolder, edgeKey } from './identity/edge.js';
-import type { FlowEvent, FlowFilter, FlowSource, PolicySet } from './model.js';
+import type { FlowEvent, FlowFilter, FlowSource, Inventory, PolicySet, ReportCluster } from './model.js';
 import { IngestBatch } from './store/batch.js';
 import { addCounts, emptyCounts } from './store/counts.js';
 import type { IngestCounts } from './store/counts.js';
@@ -18,6 +18,8 @@ import type { DiscardedUnit, UnitDescriptor } from './store/ingest.js';
 import { IngestWriter } from './store/ingest.js';
 import type { BreakageOptions, BreakageResult } from './report/breakage.js';
 import { buildBreakageReport } from './report/breakage.js';
+import { InventoryPods, mergeNamespaces } from './report/from-inventory.js';
+import { silentWorkloads } from './report/silent.js';
 import { DEFAULT_GENERATE_OPTIONS, type GenerateOptions, generatePolicies } from './policy/generate.js';
 import { loadPolicyFiles, type SkippedObject } from './policy/load.js';
 import type { PolicyInput } from './policy/evaluate.js';
@@ -201,8 +203,13 @@ function interrupted(name: string, started: boolean): OperationalError {
 //
 //   SQLite ─loadEdges/loadNamespaces─▶ Edge[] ─┐
 //   --existing/--proposed files ─loadPolicyFiles─┤ (or --proposed generated: generatePolicies)
+//   cluster inventory (optional) ────────────────┤ (namespace labels, container ports, its policies = existing)
 //                                                └─▶ buildBreakageReport (PolicyEngine) ─▶ BreakageReport
+//                                                    └─▶ silentWorkloads (inventory pods with no traffic, isolated)
 // ---------------------------------------------------------------------------------------------
+
+/** A report's cluster knowledge: the inventory (live or snapshot) and how it was obtained. */
+export interface ReportClusterInput { inventory: Inventory; mode: ReportCluster['mode']; description: string }
 
 export interface ReportOptions extends BreakageOptions {
   since?: number;
@@ -212,6 +219,12 @@ export interface ReportOptions extends BreakageOptions {
   existing: readonly string[];
   /** Files and directories, or what `generate` would write with the same window, namespaces and direction. */
   proposed: readonly string[] | 'generated';
+  /**
+   * Connected: namespaces' labels and pods' container ports come from the inventory, its
+   * NetworkPolicies are the existing ones unless `existing` names files (those then replace
+   * them), and silent workloads are listed.
+   */
+  cluster?: ReportClusterInput;
 }
 
 export interface ReportOutcome { result: BreakageResult; skipped: SkippedObject[] }
@@ -219,16 +232,19 @@ export interface ReportOutcome { result: BreakageResult; skipped: SkippedObject[
 export async function report(db: Database, options: ReportOptions): Promise<ReportOutcome> {
   const window = { ...(options.since === undefined ? {} : { since: options.since }), ...(options.until === undefined ? {} : { until: options.until }) };
   const edges = loadEdges(db, { ...window, namespaces: options.namespaces });
-  const namespaces = loadNamespaces(db);
+  const flowNamespaces = loadNamespaces(db);
+  const inventory = options.cluster?.inventory;
+  const namespaces = inventory === undefined ? flowNamespaces : mergeNamespaces(flowNamespaces, inventory);
   const summary = loadIngestSummary(db);
-  const existing = await loadPolicyFiles(options.existing);
+  const fromCluster = inventory !== undefined && options.existing.length === 0;
+  const existing = fromCluster ? { policies: inventory.policies, skipped: [] } : await loadPolicyFiles(options.existing);
   const skipped = [...existing.skipped];
   let proposed: PolicyInput[];
   if (options.proposed === 'generated') {
     const generateOptions = { ...DEFAULT_GENERATE_OPTIONS, ...window, namespaces: options.namespaces, direction: options.direction };
     // Without -n or a window the edges already loaded are exactly what generate reads.
     const whole = options.namespaces.length === 0 && options.since === undefined && options.until === undefined;
-    const set = whole ? generatePolicies({ edges, namespaces }, generateOptions) : generate(db, generateOptions);
+    const set = whole ? generatePolicies({ edges, namespaces: flowNamespaces }, generateOptions) : generate(db, generateOptions);
     proposed = set.policies.map((p) => p.policy);
   } else {
     const loaded = await loadPolicyFiles(options.proposed);
@@ -241,7 +257,14 @@ export async function report(db: Database, options: ReportOptions): Promise<Repo
     ...(observed === undefined || observed.first > observed.last ? {} : { window: observed }),
     lostEvents: summary.lost.reduce((sum, l) => sum + l.lost, 0),
   };
-  const result = buildBreakageReport({ edges, namespaces, existing: existing.policies, proposed, observation }, options);
+  const pods = inventory === undefined ? undefined : new InventoryPods(inventory);
+  const portsOf = pods === undefined ? {} : { portsOf: pods.portsOf.bind(pods) };
+  const result = buildBreakageReport({ edges, namespaces, existing: existing.policies, proposed, observation, ...portsOf }, options);
+  if (options.cluster !== undefined && inventory !== undefined) {
+    const { mode, description } = options.cluster;
+    result.report.cluster = { mode, description, policies: fromCluster ? 'existing' : 'replaced-by-existing-flag' };
+    result.report.silent = silentWorkloads(inventory, edges, result.engine, options.namespaces);
+  }
   return { result, skipped };
 }
 

@@ -1,22 +1,33 @@
 // The one client-side selection, applied to recorded and live sources alike (hubble's
-// --since/--until and namespace filters).
+// --since/--until, namespace, pod, verdict and label filters; see flow-selection.ts).
 import type { Flow, FlowFilter } from '../model.js';
 import { UsageError } from '../errors.js';
+import { compileSelectors, selectorsOf, type SelectionView } from './flow-selection.js';
 import { parseRfc3339 } from './time.js';
+
+const compiled = new WeakMap<FlowFilter, ((v: SelectionView) => boolean) | null>();
+
+/** The filter's selectors compiled once (null = nothing but the time window); UsageError on bad ones. */
+export function compileFilter(filter: FlowFilter): ((v: SelectionView) => boolean) | null {
+  let m = compiled.get(filter);
+  if (m === undefined) {
+    const selectors = selectorsOf(filter);
+    m = selectors.length === 0 ? null : compileSelectors(selectors);
+    compiled.set(filter, m);
+  }
+  return m;
+}
 
 /**
  * true when the flow is inside the time window (`since` and `until` both inclusive, as in hubble)
- * and, if namespaces are given, either end's `namespace` is one of them. Like hubble's
- * `source_pod`/`destination_pod` `ns/` filter, only the endpoint's namespace field counts.
+ * and matches the filter's selectors as the hubble CLI would send them (e.g. namespaces: either
+ * end's `namespace` field is one of them, like hubble's `ns/` source_pod/destination_pod pair).
  */
 export function matchesFilter(flow: Flow, filter: FlowFilter): boolean {
   if (filter.since !== undefined && flow.time < filter.since) return false;
   if (filter.until !== undefined && flow.time > filter.until) return false;
-  const ns = filter.namespaces;
-  if (ns.length === 0) return true;
-  const src = flow.source.namespace;
-  const dst = flow.destination.namespace;
-  return (src !== undefined && ns.includes(src)) || (dst !== undefined && ns.includes(dst));
+  const m = compileFilter(filter);
+  return m === null || m(flow);
 }
 
 const DATE_ONLY = /^(\d{4})-(\d\d)-(\d\d)$/;

@@ -1,44 +1,27 @@
 // Live flows from Hubble (agent socket or Relay) over gRPC: `observer.Observer/GetFlows` as a
 // FlowSource, `ServerStatus`, TLS / mTLS / basic auth, and reconnect with backoff that resumes at
 // the last flow time. Same knobs and defaults as the hubble CLI (dial 5 s, unary calls 12 s).
-import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { OperationalError, UsageError } from '../errors.js';
-import type { Flow, FlowEvent, FlowSource, NodeStatus } from '../model.js';
-import { eventFromProto, GetFlowsRequest, msToTimestamp, ObserverClient, type ProtoFlowFilter } from './from-proto.js';
+import type { FlowEvent, FlowFilter, FlowSource, NodeStatus } from '../model.js';
+import { selectorsOf } from './flow-selection.js';
+import { eventFromProto, GetFlowsRequest, msToTimestamp, ObserverClient } from './from-proto.js';
+import { cause, grpcError, parseServer, tlsCredentials, type HubbleConnectOptions } from './hubble-connection.js';
+import { selectorToProto } from './proto-filter.js';
+import { ResumeDedupe } from './resume-dedupe.js';
 
-export interface HubbleTlsOptions {
-  /** PEM files of the CAs that may sign the server certificate (empty = system roots). */
-  caCertFiles: string[];
-  clientCertFile?: string;
-  clientKeyFile?: string;
-  /** Name the server certificate must carry (e.g. `instance.hubble-relay.cilium.io`). */
-  serverName?: string;
-  /** Skip server certificate verification (testing only). */
-  allowInsecure: boolean;
-}
+export { grpcError } from './hubble-connection.js';
+export type { HubbleConnectOptions, HubbleTlsOptions } from './hubble-connection.js';
 
-export interface HubbleConnectOptions {
-  /** `host:port`, `tls://host:port` (turns TLS on) or `unix:///var/run/cilium/hubble.sock`. */
-  server: string;
-  /** TLS settings; undefined = plaintext (unless the server has a `tls://` prefix). */
-  tls?: HubbleTlsOptions;
-  /** Sent as `authorization: Basic …` metadata; needs TLS. Never logged. */
-  basicAuth?: { username: string; password: string };
-  dialTimeoutMs?: number;
-  requestTimeoutMs?: number;
-}
-
-/** What to ask GetFlows for (hubble observe's selection, §C of hubble-format.md). */
-export interface HubbleFlowQuery {
-  since?: number;
-  until?: number;
+/**
+ * What to ask GetFlows for (hubble observe's selection, §C of hubble-format.md): the time window
+ * and the FlowFilter selection (namespaces, pods, verdicts, labels) plus how many flows.
+ */
+export interface HubbleFlowQuery extends FlowFilter {
   /** Newest N flows (or oldest N with `first`); 0 with follow and no since = only new flows. */
   number: number;
   first?: boolean;
   follow: boolean;
-  /** Either end in one of these namespaces; [] = all. */
-  namespaces: string[];
   /** Reconnect attempts after the stream was established and broke (default: 10, follow: unlimited). */
   maxReconnects?: number;
   onNotice?: (notice: HubbleNotice) => void;
@@ -65,29 +48,16 @@ export interface HubbleServerStatus {
 
 /** `--all`: the whole ring (2^53−1 is more than any ring, and safe as a JS number). */
 export const ALL_FLOWS = Number.MAX_SAFE_INTEGER;
-const RESUME_WINDOW_MS = 2000;
 // CANCELLED that we did not ask for is the server cutting the stream (e.g. shutting down).
 const RETRYABLE = new Set<number>([grpc.status.UNAVAILABLE, grpc.status.INTERNAL, grpc.status.UNKNOWN, grpc.status.ABORTED, grpc.status.CANCELLED]);
 
-/** The GetFlows request for a query; namespaces become Hubble's `ns/` whitelist pair. */
+/** The GetFlows request for a query; the selection becomes the whitelist the hubble CLI would send. */
 export function flowsRequest(q: Omit<HubbleFlowQuery, 'onNotice' | 'maxReconnects'>): GetFlowsRequest {
-  const whitelist: ProtoFlowFilter[] = [];
-  if (q.namespaces.length > 0) {
-    const pods = q.namespaces.map((ns) => `${ns}/`);
-    whitelist.push(emptyFilter({ sourcePod: pods }), emptyFilter({ destinationPod: pods }));
-  }
   return {
-    number: BigInt(q.number), first: q.first ?? false, follow: q.follow, blacklist: [], whitelist,
+    number: BigInt(q.number), first: q.first ?? false, follow: q.follow, blacklist: [], whitelist: selectorsOf(q).map(selectorToProto),
     since: q.since === undefined ? undefined : msToTimestamp(q.since),
     // hubble sends until only without follow
     until: q.until === undefined || q.follow ? undefined : msToTimestamp(q.until),
-  };
-}
-
-export function emptyFilter(set: Partial<ProtoFlowFilter>): ProtoFlowFilter {
-  return {
-    uuid: [], sourceIp: [], sourcePod: [], sourceLabel: [], destinationIp: [], destinationPod: [], destinationLabel: [],
-    trafficDirection: [], verdict: [], eventType: [], protocol: [], reply: [], nodeName: [], ...set,
   };
 }
 
@@ -228,115 +198,5 @@ export class HubbleClient {
     this.closed = true;
     for (const call of this.calls) call.cancel();
     this.client.close();
-  }
-}
-
-/**
- * Drops the flows a resumed stream sends again: after a reconnect we ask from (last flow time −
- * 2 s, Relay's reordering window) and skip flows already yielded in that window (by uuid, or a
- * content key for flows without one). The hot path only appends the flow to a window of the
- * last 2 s; keys are computed once, when a stream resumes.
- */
-class ResumeDedupe {
-  private maxTime: number | undefined;
-  private window: Flow[] = [];
-  private head = 0;
-  private seen: Set<string> | undefined;
-  /** While resuming: the newest time seen before the break (reordering allowed up to +2 s). */
-  private resumedFrom = 0;
-
-  resumeAt(): number | undefined {
-    if (this.maxTime === undefined) return undefined;
-    const since = this.maxTime - RESUME_WINDOW_MS;
-    this.seen = new Set(this.window.slice(this.head).filter((f) => f.time >= since).map(flowKey));
-    this.resumedFrom = this.maxTime;
-    return since;
-  }
-
-  accept(flow: Flow): boolean {
-    if (this.seen !== undefined) {
-      if (flow.time > this.resumedFrom + RESUME_WINDOW_MS) this.seen = undefined; // past the overlap
-      else if (this.seen.has(flowKey(flow))) return false;
-    }
-    this.window.push(flow);
-    if (this.maxTime === undefined || flow.time > this.maxTime) {
-      this.maxTime = flow.time;
-      const oldest = flow.time - RESUME_WINDOW_MS;
-      while (this.head < this.window.length && (this.window[this.head] as Flow).time < oldest) this.head++;
-      if (this.head > 4096 && this.head * 2 > this.window.length) {
-        this.window = this.window.slice(this.head);
-        this.head = 0;
-      }
-    }
-    return true;
-  }
-}
-
-const flowKey = (f: Flow): string =>
-  f.uuid ?? `${f.time}|${f.source.ip}|${f.destination.ip}|${JSON.stringify(f.l4)}|${f.nodeName}|${f.observedVerdict}`;
-
-function parseServer(server: string, tls: HubbleTlsOptions | undefined): { target: string; tls: HubbleTlsOptions | undefined } {
-  if (server.startsWith('tls://')) return { target: server.slice(6), tls: tls ?? { caCertFiles: [], allowInsecure: false } };
-  if (server.startsWith('unix://') || /^[^/]+$/.test(server)) return { target: server, tls };
-  throw new UsageError(`--server ${server}: expected host:port, tls://host:port or unix:///path`);
-}
-
-function tlsCredentials(tls: HubbleTlsOptions): grpc.ChannelCredentials {
-  const read = (file: string, what: string): Buffer => {
-    try {
-      return readFileSync(file);
-    } catch (err) {
-      throw new OperationalError('E_TLS_FILE', `cannot read ${what} ${file}: ${(err as Error).message}`);
-    }
-  };
-  const ca = tls.caCertFiles.length > 0 ? Buffer.concat(tls.caCertFiles.map((f) => read(f, '--tls-ca-cert-files'))) : null;
-  if ((tls.clientCertFile === undefined) !== (tls.clientKeyFile === undefined)) {
-    throw new UsageError('--tls-client-cert-file and --tls-client-key-file go together (mTLS)');
-  }
-  const cert = tls.clientCertFile === undefined ? null : read(tls.clientCertFile, '--tls-client-cert-file');
-  const key = tls.clientKeyFile === undefined ? null : read(tls.clientKeyFile, '--tls-client-key-file');
-  return grpc.credentials.createSsl(ca, key, cert, tls.allowInsecure ? { rejectUnauthorized: false, checkServerIdentity: () => undefined } : {});
-}
-
-const oneLine = (s: string): string => s.replace(/\s+/g, ' ').trim();
-
-/** grpc-js wraps the real cause in boilerplate; keep the cause only. */
-function cause(err: grpc.ServiceError): string {
-  return oneLine(err.details || err.message)
-    .replace(/^No connection established\. Last error: /, '')
-    .replace(/ ?\(\d{4}-\d\d-\d\dT[^)]*\)/g, '')
-    .replace(/\. Resolution note:.*$/, '')
-    .replace(/^(Error( \[\w+\])?: )/, '')
-    .replace(/^[0-9A-F]+:error:[0-9A-F]+:SSL routines:\w+:([^:]+):.*$/, '$1');
-}
-
-const TLS_HINTS: readonly [RegExp, string][] = [
-  [/altnames|ALTNAME/, 'the server certificate does not carry that name: set --tls-server-name to a name it carries'],
-  [/self[- ]signed|unable to (verify|get)|certificate chain|UNABLE_TO/, 'the server certificate is not signed by a CA in --tls-ca-cert-files'],
-  [/certificate required|handshake failure|bad certificate|unknown ca/, 'the server requires a valid client certificate: pass --tls-client-cert-file and --tls-client-key-file'],
-  [/expired/, 'a certificate has expired'],
-  [/wrong version number|packet length too long/, 'the server does not speak TLS: drop --tls / tls://'],
-];
-
-/** A gRPC failure as one clear line with a stable code (never a stack). */
-export function grpcError(err: grpc.ServiceError, target: string): OperationalError {
-  const detail = cause(err);
-  const where = `Hubble at ${target}`;
-  const tlsHint = TLS_HINTS.find(([re]) => re.test(detail));
-  if (tlsHint || /certificate|SSL|TLS/i.test(detail)) {
-    return new OperationalError('E_HUBBLE_TLS', `TLS with ${where} failed: ${detail}${tlsHint ? ` (${tlsHint[1]})` : ''}`);
-  }
-  switch (err.code) {
-    case grpc.status.UNAUTHENTICATED:
-    case grpc.status.PERMISSION_DENIED:
-      return new OperationalError('E_HUBBLE_AUTH', `${where} refused the credentials: ${detail} (check --basic-auth-username/--basic-auth-password)`);
-    case grpc.status.DEADLINE_EXCEEDED:
-      return new OperationalError('E_HUBBLE_TIMEOUT', `${where} did not answer in time: ${detail}`);
-    case grpc.status.UNIMPLEMENTED:
-      return new OperationalError('E_HUBBLE_PROTOCOL', `${where} does not serve observer.Observer (is it a Hubble agent or Relay?): ${detail}`);
-    case grpc.status.UNAVAILABLE:
-      return new OperationalError('E_HUBBLE_UNAVAILABLE', `cannot reach ${where}: ${detail} (is it running? a TLS server needs --tls)`);
-    default:
-      return new OperationalError('E_HUBBLE_GRPC', `${where} failed: ${grpc.status[err.code] ?? err.code}: ${detail}`);
   }
 }

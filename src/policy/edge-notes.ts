@@ -20,6 +20,8 @@ export const EDGE_NOTE_TEXT: Readonly<Record<EdgeNoteCode, string>> = {
   'not-governed-reserved': 'not governed: a reserved Cilium identity (init/unknown) with no pod or address behind it',
   'not-governed-icmp': 'not governed: NetworkPolicy ports can name TCP, UDP and SCTP only, not ICMP',
   'not-governed-no-pod': 'not governed: neither end is a pod, so no NetworkPolicy applies',
+  'not-governed-host-network':
+    "not governed: a host-network pod (the inventory says so, or the address is a node's); it uses its node's network, NetworkPolicy does not apply to it and no podSelector selects it — allow its node addresses with an ipBlock yourself if a default-deny blocks it",
   'not-expressible-world-without-ip':
     'not expressible: an address outside the cluster that Hubble did not record; no ipBlock can be written for it',
   'not-expressible-fqdn':

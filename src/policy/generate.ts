@@ -1,12 +1,15 @@
 // Learned edges → least-privilege NetworkPolicies, one per workload identity with observed
 // traffic (how each edge is read: learner.ts). Pure: no I/O, no clock; the same edges and
 // options give the same PolicySet, byte for byte once rendered, whatever the input order.
-import type { Edge, EdgeNoteCode, GenerateDirection, GeneratedPolicy, Namespace, NetworkPolicy, PolicySet, PolicyType } from '../model.js';
+import type {
+  Edge, EdgeNoteCode, GenerateDirection, GeneratedPolicy, Inventory, Namespace, NetworkPolicy, PolicySet, PolicyType,
+} from '../model.js';
+import { InventoryWorkloads } from './inventory-workloads.js';
 import { EdgeLearner, type Target, Workloads } from './learner.js';
 import { policyNames } from './names.js';
 import { type CidrPrefixes, PeerTranslator } from './peers-to-k8s.js';
-import { PortCatalog } from './port-sets.js';
-import { RuleContext } from './rule-builder.js';
+import { PortCatalog, decodePort } from './port-sets.js';
+import { type PortNamer, RuleContext } from './rule-builder.js';
 import { NamespaceSelectors, PodSelectors } from './workload-selectors.js';
 
 /** What generate learns from. */
@@ -17,6 +20,8 @@ export interface GenerateInput {
   outsideWindow?: readonly Edge[];
   /** Namespaces with the labels flows showed them carrying. */
   namespaces: readonly Namespace[];
+  /** A cluster inventory (live or snapshot) and the mode line that says where it came from. */
+  cluster?: { inventory: Inventory; mode: string };
 }
 
 export interface GenerateOptions {
@@ -31,6 +36,8 @@ export interface GenerateOptions {
   portRanges: boolean;
   alwaysDns: boolean;
   cidrPrefix: CidrPrefixes;
+  /** Write ports by the container port name every destination pod declares (needs an inventory). */
+  namedPorts?: boolean;
 }
 
 export const DEFAULT_GENERATE_OPTIONS: GenerateOptions = {
@@ -51,10 +58,11 @@ export function generatePolicies(input: GenerateInput, options: GenerateOptions)
   const destinations = edges.map((e) => workloads.intern(e.destination));
   const identities = workloads.identities();
   const names = policyNames(identities);
-  const pods = new PodSelectors(identities);
+  const cluster = input.cluster === undefined ? undefined : new InventoryWorkloads(input.cluster.inventory, identities);
+  const pods = new PodSelectors(identities, cluster);
   const namespaceSelectors = new NamespaceSelectors(input.namespaces);
-  const translator = new PeerTranslator(pods, namespaceSelectors, options.cidrPrefix);
-  const learner = new EdgeLearner(workloads, translator, options.direction, options.namespaces);
+  const translator = new PeerTranslator(pods, namespaceSelectors, options.cidrPrefix, cluster);
+  const learner = new EdgeLearner(workloads, translator, options.direction, options.namespaces, cluster);
 
   edges.forEach((edge, i) => {
     const leftOut: EdgeNoteCode | undefined =
@@ -70,19 +78,32 @@ export function generatePolicies(input: GenerateInput, options: GenerateOptions)
   }
 
   const context = new RuleContext(new PortCatalog(options.portRanges));
-  const policies = [...learner.targets.values()].map((t) => buildPolicy(t, names.get(workloads.key(t.identity)) ?? '', workloads, pods, context, options));
+  const namer: PortNamer | undefined = cluster === undefined || options.namedPorts !== true ? undefined : (peer, code) => {
+    if (peer.kind !== 'workload') return undefined;
+    const { protocol, port } = decodePort(code);
+    return cluster.portName(peer.identity, protocol, port);
+  };
+  const policies = [...learner.targets.values()].map((t) => buildPolicy(t, names.get(workloads.key(t.identity)) ?? '', workloads, pods, context, options, namer));
   policies.sort((a, b) => compare(a.policy.metadata.namespace ?? '', b.policy.metadata.namespace ?? '') || compare(a.policy.metadata.name, b.policy.metadata.name));
   const notes = learner.notes.sort((a, b) => compare(a.message, b.message));
-  return { policies, notes, namespaces: namespaceSelectors.used() };
+  const set: PolicySet = { policies, notes, namespaces: namespaceSelectors.used() };
+  if (input.cluster !== undefined && cluster !== undefined) {
+    const inScope = (ns: string): boolean => options.namespaces.length === 0 || options.namespaces.includes(ns);
+    set.inventory = { mode: input.cluster.mode, notes: cluster.notes.filter((n) => inScope(n.identity.namespace)) };
+  }
+  return set;
 }
 
 function buildPolicy(
   target: Target, name: string, workloads: Workloads, pods: PodSelectors, context: RuleContext, options: GenerateOptions,
+  namer: PortNamer | undefined,
 ): GeneratedPolicy {
   const policyTypes: PolicyType[] =
     options.direction === 'both' ? ['Ingress', 'Egress'] : options.direction === 'ingress' ? ['Ingress'] : ['Egress'];
-  const ingress = target.ingress.rules(context);
-  const egress = target.egress.rules(context);
+  // Ingress ports are the target's own; egress ports the peer's (named ports resolve at the destination).
+  const self = target.identity;
+  const ingress = target.ingress.rules(context, namer === undefined ? undefined : (_peer, code) => namer({ kind: 'workload', identity: self }, code));
+  const egress = target.egress.rules(context, namer);
   const annotations: Record<string, string> = { [IDENTITY_ANNOTATION]: workloads.key(target.identity) };
   const destinationNames: string[] = [];
   for (const rule of egress) {

@@ -1,11 +1,12 @@
 // Reads learned edges from both ends: a workload source gets an egress rule to the destination,
 // a workload destination an ingress rule from the source (when `--direction` asks for that side
 // and the workload's namespace is a target). A peer NetworkPolicy cannot govern or express
-// becomes an EdgeNote on the workloads concerned, never a broader rule.
+// becomes an EdgeNote on the workloads concerned, never a broader rule. A host-network workload
+// (from the inventory) is never a target: NetworkPolicy does not apply to it.
 import { identityKey } from '../identity/identity.js';
 import type { Edge, EdgeNote, EdgeNoteCode, GenerateDirection, Identity, Peer, PolicyProtocol } from '../model.js';
 import { makeNote } from './edge-notes.js';
-import type { PeerTranslator } from './peers-to-k8s.js';
+import type { HostNetwork, PeerTranslator } from './peers-to-k8s.js';
 import { RuleBuilder, Traffic } from './rule-builder.js';
 
 export type WorkloadPeer = Extract<Peer, { kind: 'workload' }>;
@@ -68,7 +69,10 @@ export class EdgeLearner {
   /** Notes of the edge being learned, merged per code. */
   private pending: { code: EdgeNoteCode; workloads: Identity[] }[] = [];
 
-  constructor(private readonly workloads: Workloads, private readonly translator: PeerTranslator, direction: GenerateDirection, namespaces: readonly string[]) {
+  constructor(
+    private readonly workloads: Workloads, private readonly translator: PeerTranslator, direction: GenerateDirection,
+    namespaces: readonly string[], private readonly hostNetwork?: HostNetwork,
+  ) {
     this.egress = direction !== 'ingress';
     this.ingress = direction !== 'egress';
     this.scope = namespaces.length > 0 ? new Set(namespaces) : undefined;
@@ -76,10 +80,13 @@ export class EdgeLearner {
 
   /** Learn one edge; `src`/`dst` are its interned workload ends; `leftOut` says why it is ignored. */
   learn(edge: Edge, src: WorkloadPeer | undefined, dst: WorkloadPeer | undefined, leftOut: EdgeNoteCode | undefined): void {
-    const s = src !== undefined && this.inScope(src) ? src : undefined;
-    const d = dst !== undefined && this.inScope(dst) ? dst : undefined;
+    const hs = src !== undefined && this.hostNetwork?.isHostNetwork(src.identity) === true;
+    const hd = dst !== undefined && this.hostNetwork?.isHostNetwork(dst.identity) === true;
+    const s = src !== undefined && !hs && this.inScope(src) ? src : undefined;
+    const d = dst !== undefined && !hd && this.inScope(dst) ? dst : undefined;
     if (s === undefined && d === undefined) {
       if (src === undefined && dst === undefined && this.scope === undefined) this.note('not-governed-no-pod', edge, []);
+      else if ((hs || hd) && [src, dst].some((p) => p !== undefined && this.inScope(p))) this.note('not-governed-host-network', edge, []);
       return this.flush(edge); // otherwise outside the requested scope: not ours to report
     }
     if (leftOut !== undefined) {

@@ -1,6 +1,7 @@
 // Observed peers → NetworkPolicy peers. Same-namespace workloads become a podSelector alone;
 // workloads of another namespace a namespaceSelector AND podSelector in one peer; addresses
 // outside the cluster an ipBlock (per address by default, or aggregated to `--cidr-prefix`).
+// With an inventory, host-network workloads and node addresses get a note instead of a rule.
 // Everything else gets a note code instead of a rule (see edge-notes.ts).
 import { identityKey } from '../identity/identity.js';
 import type { EdgeNoteCode, Identity, LabelSelector, NetworkPolicyPeer, Peer } from '../model.js';
@@ -15,6 +16,13 @@ export interface CidrPrefixes { v4: number; v6: number }
 export interface K8sPeer { key: string; sortKey: string; peer: Peer; selector: NetworkPolicyPeer }
 
 export type PeerTranslation = { ok: true; peer: K8sPeer } | { ok: false; code: EdgeNoteCode };
+
+/** What a cluster inventory says about peers NetworkPolicy does not apply to. */
+export interface HostNetwork {
+  isHostNetwork(identity: Identity): boolean;
+  /** An address (no prefix) of a host-network pod, i.e. of a node. */
+  isNodeAddress(address: string): boolean;
+}
 
 /** The cluster DNS pods `--always-dns` allows: kube-system, `k8s-app: kube-dns`. */
 export const CLUSTER_DNS: Identity = { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } };
@@ -52,6 +60,7 @@ export class PeerTranslator {
     private readonly pods: PodSelectors,
     private readonly namespaces: NamespaceSelectors,
     private readonly prefixes: CidrPrefixes,
+    private readonly hostNetwork?: HostNetwork,
   ) {}
 
   /** How a policy in `policyNamespace` selects `peer`, or why it cannot. */
@@ -81,6 +90,7 @@ export class PeerTranslator {
   }
 
   private workload(identity: Identity, policyNamespace: string, exact: boolean): PeerTranslation {
+    if (this.hostNetwork?.isHostNetwork(identity) === true) return { ok: false, code: 'not-governed-host-network' };
     const podSelector: LabelSelector | undefined = this.pods.selector(identity, exact);
     if (podSelector === undefined) return { ok: false, code: 'not-expressible-unlabelled' };
     const key = identityKey(identity);
@@ -96,6 +106,8 @@ export class PeerTranslator {
   private cidr(text: string): PeerTranslation {
     const observed = parseCidr(text);
     if (!observed.ok) return { ok: false, code: 'not-expressible-world-without-ip' };
+    const single = observed.value.prefix === (observed.value.family === 4 ? 32 : 128);
+    if (single && this.hostNetwork?.isNodeAddress(text.slice(0, text.indexOf('/'))) === true) return { ok: false, code: 'not-governed-host-network' };
     const limit = observed.value.family === 4 ? this.prefixes.v4 : this.prefixes.v6;
     const prefix = Math.min(observed.value.prefix, limit);
     // parseCidr clears the host bits beyond the (shorter) prefix: that is the aggregation.

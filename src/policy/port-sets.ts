@@ -5,6 +5,8 @@
 //
 // A port is a number (`portCode`) while rules are learned; `PortCatalog` turns a set of codes
 // into the NetworkPolicy ports once per distinct set and shares the result (treat as immutable).
+// With `--named-ports`, ports the destination pods declare by name are written by that name
+// (sorted by their number), and ranges never include them.
 import { POLICY_PROTOCOLS, type NetworkPolicyPort, type PolicyProtocol } from '../model.js';
 
 const PORTS_PER_PROTOCOL = 65_536;
@@ -31,27 +33,44 @@ export function normalizeCodes(codes: number[]): number[] {
 /** Equal sets (normalized) have equal keys; rules group peers by it. */
 export const portsKey = (codes: readonly number[]): string | number => (codes.length === 1 ? (codes[0] as number) : codes.join(','));
 
+/** The protocol and port of a code. */
+export function decodePort(code: number): { protocol: PolicyProtocol; port: number } {
+  return { protocol: POLICY_PROTOCOLS[Math.floor(code / PORTS_PER_PROTOCOL)] as PolicyProtocol, port: code % PORTS_PER_PROTOCOL };
+}
+
+/**
+ * Container port names parallel to a normalized code list (`--named-ports`; undefined = the
+ * number), and the key that tells equal namings apart.
+ */
+export type PortNames = readonly (string | undefined)[];
+export const namesKey = (names: PortNames | undefined): string => (names === undefined ? '' : `|${names.map((n) => n ?? '').join(',')}`);
+
 export class PortCatalog {
   private readonly cache = new Map<string | number, NetworkPolicyPort[]>();
 
   constructor(private readonly ranges: boolean) {}
 
-  /** The NetworkPolicy ports for normalized `codes`. */
-  ports(codes: readonly number[]): NetworkPolicyPort[] {
-    const key = portsKey(codes);
+  /** The NetworkPolicy ports for normalized `codes`; a named code is written by its name, never inside a range. */
+  ports(codes: readonly number[], names?: PortNames): NetworkPolicyPort[] {
+    const key = names === undefined ? portsKey(codes) : `${portsKey(codes)}${namesKey(names)}`;
     let ports = this.cache.get(key);
-    if (ports === undefined) this.cache.set(key, (ports = this.build(codes)));
+    if (ports === undefined) this.cache.set(key, (ports = this.build(codes, names)));
     return ports;
   }
 
-  private build(codes: readonly number[]): NetworkPolicyPort[] {
+  private build(codes: readonly number[], names: PortNames | undefined): NetworkPolicyPort[] {
     const out: NetworkPolicyPort[] = [];
     for (let i = 0; i < codes.length; ) {
       const first = codes[i] as number;
+      const { protocol, port } = decodePort(first);
+      const name = names?.[i];
+      if (name !== undefined) {
+        out.push({ protocol, port: name });
+        i++;
+        continue;
+      }
       let j = i + 1;
-      while (this.ranges && j < codes.length && codes[j] === first + (j - i)) j++;
-      const protocol = POLICY_PROTOCOLS[Math.floor(first / PORTS_PER_PROTOCOL)] as PolicyProtocol;
-      const port = first % PORTS_PER_PROTOCOL;
+      while (this.ranges && j < codes.length && codes[j] === first + (j - i) && names?.[j] === undefined) j++;
       const last = (codes[j - 1] as number) % PORTS_PER_PROTOCOL;
       out.push(last > port ? { protocol, port, endPort: last } : { protocol, port });
       i = j;

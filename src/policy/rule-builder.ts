@@ -1,9 +1,18 @@
 // Accumulates, for one workload and one direction, the ports each peer used, then writes rules:
 // ports merged per peer, peers with identical port sets merged into one rule, both sorted.
 // Hot path of `generate` (two peer uses per learned edge): flat records, no per-peer sets.
-import type { Edge, PolicyProtocol, Rule, RulePeer, TrafficSummary } from '../model.js';
+import type { Edge, Peer, PolicyProtocol, Rule, RulePeer, TrafficSummary } from '../model.js';
 import type { K8sPeer } from './peers-to-k8s.js';
-import { type PortCatalog, normalizeCodes, portCode, portsKey } from './port-sets.js';
+import { type PortCatalog, type PortNames, namesKey, normalizeCodes, portCode, portsKey } from './port-sets.js';
+
+/** `--named-ports`: the container port name to write for a port code of a rule peer, if any. */
+export type PortNamer = (peer: Peer, code: number) => string | undefined;
+
+function portNames(use: PeerUse, namer: PortNamer | undefined): PortNames | undefined {
+  if (namer === undefined) return undefined;
+  const names = use.codes.map((code) => namer(use.peer.peer, code));
+  return names.some((n) => n !== undefined) ? names : undefined;
+}
 
 /** Traffic behind something, counting each edge once. */
 export class Traffic {
@@ -85,11 +94,15 @@ export class RuleBuilder {
     for (const [protocol, port] of ports) use.codes.push(portCode(protocol, port));
   }
 
-  rules(context: RuleContext): Rule[] {
+  /** The rules; with `namer`, peers are grouped by equal ports AND equal port names. */
+  rules(context: RuleContext, namer?: PortNamer): Rule[] {
     const groups = new Map<string | number, PeerUse[]>();
+    const namesOf = new Map<PeerUse, PortNames>();
     for (const use of this.peers.values()) {
       if (use.codes.length > 1) use.codes = normalizeCodes(use.codes);
-      const key = portsKey(use.codes);
+      const names = portNames(use, namer);
+      if (names !== undefined) namesOf.set(use, names);
+      const key = names === undefined ? portsKey(use.codes) : `${portsKey(use.codes)}${namesKey(names)}`;
       const group = groups.get(key);
       if (group === undefined) groups.set(key, [use]);
       else group.push(use);
@@ -108,7 +121,8 @@ export class RuleBuilder {
         addedForDns ||= use.addedForDns;
       }
       const peers = group.map((use) => context.rulePeer(use));
-      return { peers, ports: context.ports.ports((group[0] as PeerUse).codes), traffic: summary(traffic), addedForDns };
+      const first = group[0] as PeerUse;
+      return { peers, ports: context.ports.ports(first.codes, namesOf.get(first)), traffic: summary(traffic), addedForDns };
     });
   }
 

@@ -4,6 +4,8 @@
 // the same namespace carries all those labels and more (app=web vs app=web,track=canary), the
 // extra keys are excluded with `DoesNotExist`, so the selector matches exactly one known
 // identity. An identity with no labels cannot be selected without selecting its whole namespace.
+// With a cluster inventory, an identity's workload owner's selector replaces this where it is safe
+// (see inventory-workloads.ts).
 //
 // Namespaces (for peers in another namespace than the policy): see `NamespaceSelection` in
 // model.ts for the four cases. A namespace whose labels were never seen in flows (or seen
@@ -22,12 +24,16 @@ function sortedLabels(labels: Readonly<Record<string, string>>): Record<string, 
   return out;
 }
 
+/** Selectors a cluster inventory gives for some identities (their workload owner's). */
+export interface OwnerSelectors { ownerSelector(identity: Identity): LabelSelector | undefined }
+
 /** Pod selectors for the identities of each namespace. */
 export class PodSelectors {
   /** namespace → label pair → identities carrying it */
   private readonly index = new Map<string, Map<string, Identity[]>>();
 
-  constructor(identities: readonly Identity[]) {
+  /** `owners`: where the inventory gives an owner's selector for an identity, it wins (exact selectors only). */
+  constructor(identities: readonly Identity[], private readonly owners?: OwnerSelectors) {
     for (const identity of identities) {
       let byPair = this.index.get(identity.namespace);
       if (byPair === undefined) this.index.set(identity.namespace, (byPair = new Map()));
@@ -50,6 +56,8 @@ export class PodSelectors {
     if (keys.length === 0) return undefined;
     const matchLabels = sortedLabels(identity.labels);
     if (!exact) return { matchLabels };
+    const owned = this.owners?.ownerSelector(identity);
+    if (owned !== undefined) return owned;
     const extra = new Set<string>();
     for (const other of this.candidates(identity)) {
       const otherKeys = Object.keys(other.labels);

@@ -121,7 +121,7 @@ export class Assessor {
       const miss = side.nearMisses.find((m) => m.mismatch === 'port') ?? side.nearMisses[0];
       if (miss !== undefined) closest[direction] = this.closest(miss, direction === 'egress' ? c.destination : c.source);
       for (const ns of side.namespaceLabelsUnknown) unknown.add(ns);
-      if (this.namedPorts[direction].size > 0) for (const ref of side.isolatedBy) if (this.namedPorts[direction].has(ref)) named.add(ref);
+      if (this.namedPorts[direction].size > 0 && !this.world.portsKnown(c.destination)) for (const ref of side.isolatedBy) if (this.namedPorts[direction].has(ref)) named.add(ref);
     }
     if (unknown.size > 0) gaps.push({ kind: 'namespace-labels-unknown', namespaces: [...unknown].sort() });
     if (named.size > 0) gaps.push({ kind: 'named-ports-unresolved', policies: [...named].sort() });

@@ -8,7 +8,7 @@ import { DEFAULT_NAMESPACE } from '../policy/validate.js';
 import { type DefaultDenyScope, defaultDenyNamespaces, defaultDenyPolicies } from './default-deny.js';
 import { Assessor, type Explain } from './assess.js';
 import { Grouper } from './group.js';
-import { EdgeWorld } from './world-from-edges.js';
+import { EdgeWorld, type PortsOf } from './world-from-edges.js';
 
 export interface BreakageInput {
   edges: readonly Edge[];
@@ -20,6 +20,8 @@ export interface BreakageInput {
   proposed: readonly PolicyInput[];
   /** What the store knows about the observation: its window and lost events. */
   observation: { window?: { first: number; last: number }; lostEvents: number };
+  /** Workloads' container ports from a cluster inventory (named ports then resolve). */
+  portsOf?: PortsOf;
 }
 
 export interface BreakageOptions {
@@ -35,7 +37,7 @@ export interface BreakageResult { report: BreakageReport; world: EdgeWorld; engi
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function buildBreakageReport(input: BreakageInput, options: BreakageOptions): BreakageResult {
-  const world = new EdgeWorld(input.namespaces);
+  const world = new EdgeWorld(input.namespaces, input.portsOf);
   const denyNamespaces = defaultDenyNamespaces(options.defaultDeny, namespaceNames(input));
   const simulated = defaultDenyPolicies(denyNamespaces, options.direction);
   const proposedRefs = new Set(input.proposed.map(refOf).filter((r) => r !== undefined));

@@ -4,6 +4,11 @@
 // {
 //   "schemaVersion": 1,
 //   "ipBlockSemantics": string,                 // flowpol's ipBlock choice (IPBLOCK_CHOICE)
+//   "cluster"?: {"mode": "live" | "snapshot", "description": string, "policies": "existing" | "replaced-by-existing-flag"},
+//                                                // connected reports only (absent offline), like "silent"
+//   "silent"?: [{"namespace", "owner": {"kind", "name"}, "title": "ns/Kind/name", "pods": [string],
+//               "isolation": [{"direction": "ingress" | "egress", "isolatedBy": [ref]}]}],
+//                                                // inventory workloads with no observed traffic that the policies isolate
 //   "window": {"first": RFC 3339, "last": RFC 3339} | null,
 //   "policies": [{"ref": "ns/name", "provenance": "existing" | "proposed" | "default-deny"}],
 //   "defaultDeny": {"namespaces": [string], "direction": "ingress" | "egress" | "both"},
@@ -24,6 +29,7 @@
 // }
 import type { BreakageReport, ReportEdge, WorkloadReport } from '../model.js';
 import { coverageMessage, edgeReason, edgeTitle, IPBLOCK_CHOICE, isoTime } from './reasons.js';
+import { clusterJson } from './silent-render.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -32,6 +38,7 @@ export function* renderJsonChunks(r: BreakageReport): Generator<string> {
   const header = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     ipBlockSemantics: IPBLOCK_CHOICE,
+    ...clusterJson(r),
     window: r.window === undefined ? null : { first: isoTime(r.window.first), last: isoTime(r.window.last) },
     policies: r.policies,
     defaultDeny: r.defaultDeny,

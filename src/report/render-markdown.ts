@@ -4,6 +4,7 @@
 import { EDGE_STATUSES, type BreakageReport, type EdgeStatus, type ReportEdge, type WorkloadReport } from '../model.js';
 import { countText, coverageMessage, edgeReason, edgeTitle, IPBLOCK_CHOICE, isoTime, policiesLine, STATUS_LABEL } from './reasons.js';
 import type { RenderOptions } from './render-text.js';
+import { clusterLine, silentMarkdown } from './silent-render.js';
 
 const ICON: Readonly<Record<EdgeStatus, string>> = { breaks: ':x:', dropped: ':no_entry_sign:', 'not-governed': ':grey_question:', allowed: ':white_check_mark:' };
 
@@ -15,6 +16,8 @@ export function renderMarkdown(r: BreakageReport, options: RenderOptions): strin
   const out: string[] = ['## flowpol dry-run breakage report', ''];
   const breaks = r.totals.breaks;
   out.push(breaks.edges === 0 ? '**Nothing would break.**' : `**${countText(breaks)} would break.**`, '');
+  const cluster = clusterLine(r);
+  if (cluster !== undefined) out.push(`Cluster: ${cluster}.`);
   out.push(`Policies: ${policiesLine(r)}.`);
   if (r.window !== undefined) out.push(`Observed: ${isoTime(r.window.first)} .. ${isoTime(r.window.last)}.`);
   out.push('', '| | edges | flows |', '|---|---:|---:|');
@@ -24,7 +27,7 @@ export function renderMarkdown(r: BreakageReport, options: RenderOptions): strin
     out.push('', `### ${ns.namespace === '' ? 'No pod at either end' : `Namespace ${code(ns.namespace)}`}`);
     for (const w of ns.workloads) out.push(...workload(w, options));
   }
-  out.push('', `<sub>${IPBLOCK_CHOICE}</sub>`);
+  out.push(...silentMarkdown(r), '', `<sub>${IPBLOCK_CHOICE}</sub>`);
   return `${out.join('\n')}\n`;
 }
 

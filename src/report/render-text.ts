@@ -3,6 +3,7 @@
 // edges that keep working are counted per workload (listed with `allowed: 'list'`).
 import { EDGE_STATUSES, type BreakageReport, type EdgeStatus, type ReportEdge, type WorkloadReport } from '../model.js';
 import { countText, coverageMessage, edgeReasons, edgeTitle, IPBLOCK_CHOICE, isoTime, policiesLine, STATUS_LABEL } from './reasons.js';
+import { clusterLine, silentText } from './silent-render.js';
 
 export interface RenderOptions {
   /** `summary` counts the edges that keep working per workload; `list` lists them too. */
@@ -13,7 +14,8 @@ const TAG: Readonly<Record<EdgeStatus, string>> = { breaks: 'BREAKS', dropped: '
 const TAG_WIDTH = Math.max(...Object.values(TAG).map((t) => t.length));
 
 export function renderText(r: BreakageReport, options: RenderOptions): string {
-  const out: string[] = ['flowpol dry-run breakage report', `  policies: ${policiesLine(r)}`];
+  const cluster = clusterLine(r);
+  const out: string[] = ['flowpol dry-run breakage report', ...(cluster === undefined ? [] : [`  cluster:  ${cluster}`]), `  policies: ${policiesLine(r)}`];
   if (r.window !== undefined) out.push(`  window:   ${isoTime(r.window.first)} .. ${isoTime(r.window.last)}`);
   out.push('');
   const width = Math.max(...EDGE_STATUSES.map((s) => STATUS_LABEL[s].length));
@@ -28,7 +30,7 @@ export function renderText(r: BreakageReport, options: RenderOptions): string {
     out.push('', ns.namespace === '' ? `(no pod at either end)${broken}` : `namespace ${ns.namespace}${broken}`);
     for (const w of ns.workloads) out.push(...workload(w, options));
   }
-  out.push('', IPBLOCK_CHOICE);
+  out.push(...silentText(r), '', IPBLOCK_CHOICE);
   return `${out.join('\n')}\n`;
 }
 

@@ -5,7 +5,7 @@
 // subject, in the words of EDGE_NOTE_TEXT.
 import { identityKey } from '../identity/identity.js';
 import { peerKey } from '../identity/peer.js';
-import type { EdgeNoteCode, External, Identity, Namespace, Peer, Pod, Subject, WorldGap } from '../model.js';
+import type { ContainerPort, EdgeNoteCode, External, Identity, Namespace, Peer, Pod, Subject, WorldGap } from '../model.js';
 import { reservedNoteCode } from '../policy/edge-notes.js';
 import { formatIp, parseCidr } from '../policy/ip.js';
 import { baseName } from '../policy/names.js';
@@ -19,6 +19,9 @@ export type PeerSubject =
 /** The workload an edge is listed under: its namespace and identity key. */
 export interface Owner { namespace: string; workload: string }
 
+/** A workload's declared container ports (from a cluster inventory), or undefined when unknown. */
+export type PortsOf = (identity: Identity) => readonly ContainerPort[] | undefined;
+
 /** The world built from edges, filled in as peers are asked for. Reuses one Subject per peer. */
 export class EdgeWorld {
   private readonly byKey = new Map<string, PeerSubject>();
@@ -27,10 +30,17 @@ export class EdgeWorld {
   private recent: [Recent | undefined, Recent | undefined] = [undefined, undefined];
   private readonly externals = new Map<string, External>();
   private readonly knownNamespaces: ReadonlyMap<string, Namespace>;
+  /** Pod subjects whose container ports the inventory declared. */
+  private readonly withPorts = new Set<Subject>();
 
-  /** `namespaces`: the namespaces whose labels flows carried. */
-  constructor(namespaces: readonly Namespace[]) {
+  /** `namespaces`: the namespaces whose labels are known; `portsOf`: container ports from a cluster inventory. */
+  constructor(namespaces: readonly Namespace[], private readonly portsOf?: PortsOf) {
     this.knownNamespaces = new Map(namespaces.map((n) => [n.name, n]));
+  }
+
+  /** Whether a pod subject's container ports are known (named ports resolve against them). */
+  portsKnown(subject: Subject): boolean {
+    return this.withPorts.has(subject);
   }
 
   /** The subject for a peer, or why NetworkPolicy has none for it. */
@@ -58,7 +68,9 @@ export class EdgeWorld {
     const workload = identityKey(identity);
     let pod = this.workloadSubjects.get(workload);
     if (pod === undefined) {
-      const subject: Subject = { kind: 'pod', namespace: identity.namespace, labels: identity.labels, ports: [] };
+      const ports = this.portsOf?.(identity);
+      const subject: Subject = { kind: 'pod', namespace: identity.namespace, labels: identity.labels, ports: ports ?? [] };
+      if (ports !== undefined) this.withPorts.add(subject);
       pod = { kind: 'subject', subject, owner: { namespace: identity.namespace, workload } };
       this.workloadSubjects.set(workload, pod);
     }
@@ -117,7 +129,9 @@ export class EdgeWorld {
     }
     const pods = keys.map((key): Pod => {
       const id = identities.get(key) as Identity;
-      return { namespace: id.namespace, name: nameOf.get(key) as string, labels: { ...id.labels }, ports: [] };
+      const found = this.workloadSubjects.get(key);
+      const ports = found?.kind === 'subject' && found.subject.kind === 'pod' ? [...found.subject.ports] : [];
+      return { namespace: id.namespace, name: nameOf.get(key) as string, labels: { ...id.labels }, ports };
     });
     pods.sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name));
     return { pods, nameOf };

@@ -5,13 +5,16 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = fileURLToPath(new URL('../../bin/flowpol.js', import.meta.url));
 
+const ISOLATED_FROM_CLUSTERS = { KUBECONFIG: '', KUBERNETES_SERVICE_HOST: '', HOME: '/nonexistent/flowpol-test-home' };
+
 export interface CliResult { code: number; stdout: string; stderr: string }
 
 export function runCli(args: string[], options: { input?: string | Buffer; cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd ?? REPO_ROOT,
-      env: { ...process.env, ...options.env },
+      // Never the developer's cluster: no KUBECONFIG, no ~/.kube/config, not in-cluster (tests pass their own).
+      env: { ...process.env, ...ISOLATED_FROM_CLUSTERS, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { Option } from 'commander';
 import { EXIT, OperationalError, UsageError } from '../../errors.js';
 import { GENERATE_DIRECTIONS, type GenerateDirection } from '../../model.js';
-import { report, type ReportOptions } from '../../pipeline.js';
+import { report, type ReportClusterInput, type ReportOptions } from '../../pipeline.js';
 import { parseDefaultDenyScope } from '../../report/default-deny.js';
 import { IPBLOCK_CHOICE } from '../../report/reasons.js';
 import { renderJsonChunks } from '../../report/render-json.js';
@@ -16,12 +16,14 @@ import { renderText } from '../../report/render-text.js';
 import { reportWorld } from '../../report/world-out.js';
 import { openDatabase } from '../../store/database.js';
 import type { Register } from './index.js';
+import { loadClusterInput, type ClusterInput } from '../cluster-input.js';
+import { addKubeOptions, KUBE_HELP, type KubeFlagValues } from '../kube-options.js';
 import { addDbOption, addNamespaceOptions, addOutputOption, addTimeWindowOptions, collectList, resolveNamespaces, resolveTimeWindow } from '../options.js';
 import type { DbOptions, NamespaceOptions, TimeWindowOptions } from '../options.js';
 
 const FORMATS = ['text', 'json', 'markdown', 'html'] as const;
 
-interface ReportFlags extends DbOptions, NamespaceOptions, TimeWindowOptions {
+interface ReportFlags extends DbOptions, NamespaceOptions, TimeWindowOptions, KubeFlagValues {
   output: (typeof FORMATS)[number];
   existing: string[];
   proposed: string[];
@@ -44,8 +46,9 @@ export const registerReport: Register = (command) => {
   addOutputOption(cmd, FORMATS, 'text');
   addNamespaceOptions(cmd, 'report edges');
   addTimeWindowOptions(cmd, 'evaluate edges seen');
+  addKubeOptions(cmd, { snapshot: true, offline: true });
   cmd
-    .option('--existing <file|dir>', 'NetworkPolicies in force today: YAML or JSON, multi-document, a List, or a directory (repeatable)', repeatable, [] as string[])
+    .option('--existing <file|dir>', 'NetworkPolicies in force today: YAML or JSON, multi-document, a List, or a directory (repeatable); connected to a cluster (live or --inventory) the default is the cluster\'s NetworkPolicies, and --existing replaces them', repeatable, [] as string[])
     .option('--proposed <file|dir|generated>', 'NetworkPolicies to roll out (repeatable); "generated" = what `flowpol generate` would write with the same --db, -n, --since/--until and --direction; a proposed policy replaces an existing one of the same namespace/name', repeatable, [] as string[])
     .option('--default-deny <ns,...|all|none>', 'simulate the standard `podSelector: {}` default-deny in these namespaces (comma list, repeatable), in every namespace seen ("all"), or nowhere ("none", the default)', collectList, [] as string[])
     .addOption(new Option('--direction <direction>', 'the direction of the simulated default-deny (and of generated policies)').choices(GENERATE_DIRECTIONS).default('both'))
@@ -64,6 +67,9 @@ Examples:
   flowpol report --proposed generated --default-deny all -o html > report.html   # one offline page with a traffic graph
   flowpol report --existing prod/ --exit-code -o json > report.json   # exit 3 if anything breaks
   flowpol report --default-deny all --world-out world.json && flowpol check world.json
+  flowpol report --context prod --proposed generated        # the live cluster's policies are --existing
+  flowpol report --inventory world.yaml --default-deny all  # a snapshot from \`flowpol inventory\` instead
+  flowpol report --offline --default-deny all               # flows only, even with a kubeconfig
 
 Per edge: keeps working / would break (which side: egress at the source or ingress at the
 destination, the policies that isolate it, the closest rule that almost matched, the traffic:
@@ -72,11 +78,18 @@ NetworkPolicy (host, remote-node, kube-apiserver, health, ingress, ICMP, externa
 address: the reason is given). Grouped by namespace and workload, breaks first, by traffic.
 The world comes from the flows: workloads by their labels, namespaces with the labels flows
 carried (where a namespace's labels were never seen the reason says so), no container ports.
+Connected to a cluster (live, or a snapshot with --inventory), the cluster adds what flows lack:
+namespaces' labels, pods' container ports (named ports in policies resolve; pods are matched to
+flow workloads by namespace + labels), its NetworkPolicies as the existing ones (unless
+--existing names files: those replace them), and a "silent in the window" section: workloads of
+the cluster with no observed traffic that the policies isolate, whose runtime traffic (cron
+jobs, failover) would be denied. The mode is shown in the report header and on stderr.
 ${IPBLOCK_CHOICE}
+${KUBE_HELP.trim()}
 Exit codes: 0 ok, 1 failure, 2 usage error, 3 something would break (with --exit-code).`,
     )
     .action(async (flags: ReportFlags) => {
-      const options = toOptions(flags);
+      const options = toOptions(flags, await loadClusterInput(flags));
       const db = openDatabase(flags.db, { readonly: true });
       let out: Awaited<ReturnType<typeof report>>;
       try {
@@ -95,7 +108,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 something would break (with --exit
     });
 };
 
-function toOptions(flags: ReportFlags): ReportOptions {
+function toOptions(flags: ReportFlags, input: ClusterInput): ReportOptions {
   const generated = flags.proposed.includes('generated');
   if (generated && flags.proposed.length > 1) {
     throw new UsageError('--proposed generated cannot be combined with --proposed files; pass one or the other');
@@ -109,7 +122,15 @@ function toOptions(flags: ReportFlags): ReportOptions {
     direction: flags.direction,
     // Text and markdown list allowed edges only on request: without it, full verdicts for denials only.
     explain: (flags.output === 'text' || flags.output === 'markdown') && flags.showAllowed !== true ? 'denied' : 'all',
+    ...clusterOption(input),
   };
+}
+
+/** The report's cluster input: none offline. */
+function clusterOption(input: ClusterInput): { cluster?: ReportClusterInput } {
+  const { access, inventory, modeLine } = input;
+  if (inventory === undefined || access.mode === 'offline') return {};
+  return { cluster: { inventory, mode: access.mode, description: modeLine.replace(/^cluster mode: /, '') } };
 }
 
 /** Writes chunks to stdout in ~1 MiB pieces, waiting for the pipe to drain. */

@@ -1,0 +1,90 @@
+// Kubernetes label selectors over Cilium label strings, as Hubble's `source_label` /
+// `destination_label` filters read them: `app=web`, `k8s:app=web` (a `source:` prefix limits the
+// label source; without one any source matches), `key`, `!key`, `key!=v`, `key in (a,b)`,
+// `key notin (a,b)`; comma-separated requirements must all hold.
+import { UsageError } from '../errors.js';
+import { parseLabel } from '../identity/labels.js';
+
+type Op = 'exists' | 'absent' | 'in' | 'notin';
+interface Requirement { source: string | undefined; key: string; op: Op; values: readonly string[] }
+
+/** A compiled selector: true when the labels (Cilium `source:key=value` strings) satisfy it. */
+export type LabelMatcher = (labels: readonly string[]) => boolean;
+
+const KEY = String.raw`(?:[A-Za-z0-9$][A-Za-z0-9_.-]*:)?[A-Za-z0-9][A-Za-z0-9_./-]*`;
+const VALUE = String.raw`[A-Za-z0-9_.-]*`;
+const EXISTS = new RegExp(`^(!?)\\s*(${KEY})$`);
+const EQUALS = new RegExp(`^(${KEY})\\s*(==|=|!=)\\s*(${VALUE})$`);
+const SET = new RegExp(`^(${KEY})\\s+(in|notin)\\s*\\(([^()]*)\\)$`);
+
+/** Parses a selector; UsageError naming `flag` on anything it does not understand. */
+export function parseLabelSelector(text: string, flag: string): LabelMatcher {
+  const parts = splitTopLevel(text.trim());
+  if (parts.length === 0 || parts.some((p) => p === '')) throw bad(text, flag);
+  const reqs = parts.map((p) => requirement(p, text, flag));
+  return (labels) => reqs.every((r) => satisfies(r, labels));
+}
+
+function requirement(part: string, text: string, flag: string): Requirement {
+  let m = EXISTS.exec(part);
+  if (m) return { ...key(m[2] as string), op: m[1] === '!' ? 'absent' : 'exists', values: [] };
+  m = EQUALS.exec(part);
+  if (m) return { ...key(m[1] as string), op: m[2] === '!=' ? 'notin' : 'in', values: [m[3] as string] };
+  m = SET.exec(part);
+  if (m) {
+    const values = (m[3] as string).split(',').map((v) => v.trim());
+    if (values.some((v) => !new RegExp(`^${VALUE}$`).test(v))) throw bad(text, flag);
+    return { ...key(m[1] as string), op: m[2] as 'in' | 'notin', values };
+  }
+  throw bad(text, flag);
+}
+
+function key(raw: string): { source: string | undefined; key: string } {
+  const colon = raw.indexOf(':');
+  return colon < 0 ? { source: undefined, key: raw } : { source: raw.slice(0, colon), key: raw.slice(colon + 1) };
+}
+
+/** Kubernetes semantics: `!=` and `notin` also hold when the key is absent. */
+function satisfies(r: Requirement, labels: readonly string[]): boolean {
+  let value: string | undefined;
+  let found = false;
+  for (const raw of labels) {
+    const l = parseLabel(raw);
+    if (l.key === r.key && (r.source === undefined || l.source === r.source)) {
+      found = true;
+      value = l.value ?? '';
+      break;
+    }
+  }
+  switch (r.op) {
+    case 'exists':
+      return found;
+    case 'absent':
+      return !found;
+    case 'in':
+      return found && r.values.includes(value as string);
+    case 'notin':
+      return !found || !r.values.includes(value as string);
+  }
+}
+
+/** Splits on commas outside parentheses. */
+function splitTopLevel(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === ',' && depth === 0) {
+      out.push(text.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  if (text !== '') out.push(text.slice(start).trim());
+  return out;
+}
+
+const bad = (text: string, flag: string) =>
+  new UsageError(`${flag} "${text}": not a label selector; use key=value, source:key=value, key!=value, key, !key, key in (a,b) or key notin (a,b), comma-separated`);

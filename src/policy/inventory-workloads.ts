@@ -1,0 +1,156 @@
+// What a cluster inventory adds to generate. Learned identities are matched to inventory pods by
+// namespace and labels (a pod's stable labels equal the identity's; else the most specific
+// identity whose labels the pod carries). An identity whose pods all have one workload owner is
+// selected by that owner's selector — in its own policy and wherever it is a peer — provided the
+// selector selects exactly its pods among the inventory's and no other learned identity; else the
+// flows-derived selector stays and a note says why. Host-network pods (and their node addresses)
+// are recognised: NetworkPolicy does not apply to them. With `--named-ports`, a port every pod of
+// a destination declares under one name is written by that name.
+import { identityKey } from '../identity/identity.js';
+import { VOLATILE_LABEL_RULES, matchRule } from '../identity/labels.js';
+import type {
+  Identity, Inventory, InventoryNote, InventoryNoteCode, InventoryPod, LabelSelector, PolicyProtocol,
+} from '../model.js';
+import { compileSelector } from './selectors.js';
+
+const podRef = (p: InventoryPod): string => `${p.namespace}/${p.name}`;
+const ownerRef = (p: InventoryPod): string => (p.owner === undefined ? '' : `${p.owner.kind} ${p.owner.name}`);
+
+/** The pod's labels minus the volatile ones (the default rules identities are built with). */
+function stableLabels(labels: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(labels).sort()) {
+    const rule = matchRule(key, VOLATILE_LABEL_RULES);
+    if (rule === undefined || rule.keep === true) out[key] = labels[key] ?? '';
+  }
+  return out;
+}
+
+function selectorText(s: LabelSelector): string {
+  const parts = Object.entries(s.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
+  for (const e of s.matchExpressions ?? []) parts.push(`${e.key} ${e.operator}${e.values === undefined ? '' : ` (${e.values.join(',')})`}`);
+  return parts.length === 0 ? '{} (every pod)' : parts.join(', ');
+}
+
+const contains = (labels: Readonly<Record<string, string>>, subset: Readonly<Record<string, string>>): boolean =>
+  Object.entries(subset).every(([k, v]) => labels[k] === v);
+
+export class InventoryWorkloads {
+  readonly notes: InventoryNote[] = [];
+  private readonly podsOf = new Map<Identity, InventoryPod[]>();
+  private readonly selectors = new Map<Identity, LabelSelector>();
+  private readonly host = new Set<Identity>();
+  private readonly nodeAddresses = new Set<string>();
+  private readonly byKey = new Map<string, Identity>();
+
+  constructor(private readonly inventory: Inventory, identities: readonly Identity[]) {
+    for (const identity of identities) this.byKey.set(identityKey(identity), identity);
+    const unmatchedHost = new Map<string, InventoryPod[]>();
+    for (const pod of inventory.pods) {
+      if (pod.hostNetwork) for (const ip of pod.ips) this.nodeAddresses.add(ip);
+      const identity = this.match(pod, identities);
+      if (identity !== undefined) this.podsOf.set(identity, [...(this.podsOf.get(identity) ?? []), pod]);
+      else if (pod.hostNetwork) {
+        const key = identityKey({ namespace: pod.namespace, labels: stableLabels(pod.labels) });
+        unmatchedHost.set(key, [...(unmatchedHost.get(key) ?? []), pod]);
+      }
+    }
+    for (const identity of identities) this.decide(identity);
+    for (const pods of unmatchedHost.values()) {
+      const first = pods[0] as InventoryPod;
+      this.note('host-network', { namespace: first.namespace, labels: stableLabels(first.labels) }, pods,
+        'host-network pods no flow showed as a workload: NetworkPolicy does not apply to them');
+    }
+    this.notes.sort((a, b) => compare(identityKey(a.identity), identityKey(b.identity)) || compare(a.code, b.code));
+  }
+
+  /** The owner's selector to use for `identity`, when the inventory gives a safe one. */
+  ownerSelector(identity: Identity): LabelSelector | undefined {
+    return this.selectors.get(identity);
+  }
+
+  /** The identity's pods are on the host network: no policy for it, no podSelector peer. */
+  isHostNetwork(identity: Identity): boolean {
+    return this.host.has(identity);
+  }
+
+  /** The address (no prefix) belongs to a host-network pod, i.e. to a node. */
+  isNodeAddress(address: string): boolean {
+    return this.nodeAddresses.has(address);
+  }
+
+  /** The name every pod of `identity` declares for protocol/port, if they all agree. */
+  portName(identity: Identity, protocol: PolicyProtocol, port: number): string | undefined {
+    const pods = this.podsOf.get(this.byKey.get(identityKey(identity)) ?? identity) ?? [];
+    let name: string | undefined;
+    for (const pod of pods) {
+      const declared = pod.ports.find((c) => c.port === port && c.protocol === protocol && c.name !== undefined)?.name;
+      if (declared === undefined || (name !== undefined && declared !== name)) return undefined;
+      name = declared;
+    }
+    return name;
+  }
+
+  private match(pod: InventoryPod, identities: readonly Identity[]): Identity | undefined {
+    const exact = this.byKey.get(identityKey({ namespace: pod.namespace, labels: stableLabels(pod.labels) }));
+    if (exact !== undefined) return exact;
+    let best: Identity[] = [];
+    let size = 0;
+    for (const identity of identities) {
+      const n = Object.keys(identity.labels).length;
+      if (identity.namespace !== pod.namespace || n === 0 || n < size || !contains(pod.labels, identity.labels)) continue;
+      if (n > size) [best, size] = [[], n];
+      best.push(identity);
+    }
+    return best.length === 1 ? best[0] : undefined;
+  }
+
+  private decide(identity: Identity): void {
+    if (Object.keys(identity.labels).length === 0) return; // not selectable either way
+    const pods = this.podsOf.get(identity) ?? [];
+    if (pods.length === 0) {
+      return this.note('no-pod', identity, pods, 'no inventory pod carries its labels (gone, relabelled, or not in the snapshot); selected by its observed labels');
+    }
+    if (pods.every((p) => p.hostNetwork)) {
+      this.host.add(identity);
+      return this.note('host-network', identity, pods, 'its pods use the host network: NetworkPolicy does not apply to them, so no policy is generated for it and peers cannot select it');
+    }
+    const owners = [...new Set(pods.map(ownerRef))].sort();
+    if (owners.length > 1) {
+      const list = owners.map((o) => (o === '' ? 'no owner' : o)).join(', ');
+      return this.note('several-owners', identity, pods, `its pods have several owners (${list}); selected by its observed labels`);
+    }
+    const owner = pods[0]?.owner;
+    const workload = owner === undefined ? undefined
+      : this.inventory.workloads.find((w) => w.namespace === identity.namespace && w.kind === owner.kind && w.name === owner.name);
+    if (workload === undefined) {
+      const why = owner === undefined ? 'its pods have no workload owner' : `its owner ${owner.kind} ${owner.name} is not a workload the inventory lists`;
+      return this.note('no-owner', identity, pods, `${why}; selected by its observed labels`);
+    }
+    const what = `${workload.kind} ${workload.name}'s selector (${selectorText(workload.selector)}, from ${workload.selectorSource})`;
+    const compiled = compileSelector(workload.selector);
+    const mine = new Set(pods);
+    const extra = this.inventory.pods.filter((p) => p.namespace === identity.namespace && compiled.matches(p.labels) && !mine.has(p)).map(podRef);
+    const missed = pods.filter((p) => !compiled.matches(p.labels)).map(podRef);
+    const others = [...this.byKey.values()].filter((o) => o !== identity && o.namespace === identity.namespace && !this.podsOf.has(o) && compiled.matches(o.labels)).map(identityKey);
+    if (extra.length > 0 || missed.length > 0 || others.length > 0) {
+      const why = [
+        extra.length > 0 ? `also selects pods ${extra.sort().join(', ')}` : '',
+        others.length > 0 ? `also selects workloads ${others.sort().join(', ')}` : '',
+        missed.length > 0 ? `does not select pods ${missed.sort().join(', ')}` : '',
+      ].filter((s) => s !== '').join('; ');
+      return this.note('owner-selector-too-broad', identity, pods, `${what} ${why}; kept the narrower selector from its observed labels`);
+    }
+    this.selectors.set(identity, workload.selector);
+    this.note('owner-selector', identity, pods, `selected by ${what} instead of all its labels`);
+  }
+
+  private note(code: InventoryNoteCode, identity: Identity, pods: readonly InventoryPod[], text: string): void {
+    const refs = pods.map(podRef).sort();
+    const shown = refs.length > 3 ? `${refs.slice(0, 3).join(', ')} and ${refs.length - 3} more` : refs.join(', ');
+    const where = refs.length === 0 ? '' : ` [pods: ${shown}]`;
+    this.notes.push({ code, identity, pods: refs, message: `${identityKey(identity)}: ${text}${where}` });
+  }
+}
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,0 +1,60 @@
+// "Silent in the window": pods the cluster inventory lists that no observed edge touches, and
+// that the evaluated policies isolate. Nothing was observed to break for them, but whatever they
+// do at runtime (a nightly CronJob, a failover replica) is denied on the isolated sides unless a
+// policy admits it. Grouped by workload owner; host-network pods are left out (NetworkPolicy does
+// not apply to them). The isolating policies come from the one PolicyEngine. Pure.
+import type { Edge, Identity, Inventory, InventoryPod, ObjectRef, PolicyDirection, PolicyRef, SilentWorkload, Subject } from '../model.js';
+import type { PolicyEngine } from '../policy/evaluate.js';
+import { podMatches } from './from-inventory.js';
+import { compare } from './world-from-edges.js';
+
+const DIRECTIONS: readonly PolicyDirection[] = ['ingress', 'egress'];
+
+/** The workload identities at either end of the edges, by namespace. */
+function observedIdentities(edges: readonly Edge[]): Map<string, Identity[]> {
+  const out = new Map<string, Identity[]>();
+  const seen = new Set<Identity>();
+  for (const e of edges) {
+    for (const peer of [e.source, e.destination]) {
+      if (peer.kind !== 'workload' || seen.has(peer.identity)) continue;
+      seen.add(peer.identity);
+      let list = out.get(peer.identity.namespace);
+      if (list === undefined) out.set(peer.identity.namespace, (list = []));
+      list.push(peer.identity);
+    }
+  }
+  return out;
+}
+
+interface Group { namespace: string; owner: ObjectRef; pods: string[]; isolatedBy: Record<PolicyDirection, Set<PolicyRef>> }
+
+/**
+ * Inventory workloads whose pods had no observed traffic in `edges` and that the engine's
+ * policies isolate in at least one direction. `namespaces`: only these (empty = all), as `-n`.
+ */
+export function silentWorkloads(inventory: Inventory, edges: readonly Edge[], engine: PolicyEngine, namespaces: readonly string[]): SilentWorkload[] {
+  const observed = observedIdentities(edges);
+  const only = new Set(namespaces);
+  const groups = new Map<string, Group>();
+  for (const pod of inventory.pods) {
+    if (pod.hostNetwork || (only.size > 0 && !only.has(pod.namespace))) continue;
+    if ((observed.get(pod.namespace) ?? []).some((id) => podMatches(pod, id))) continue;
+    const subject: Subject = { kind: 'pod', namespace: pod.namespace, name: pod.name, labels: pod.labels, ports: pod.ports };
+    const owner = ownerOf(pod);
+    const key = `${pod.namespace}/${owner.kind}/${owner.name}`;
+    let group = groups.get(key);
+    if (group === undefined) groups.set(key, (group = { namespace: pod.namespace, owner, pods: [], isolatedBy: { ingress: new Set(), egress: new Set() } }));
+    group.pods.push(pod.name);
+    for (const d of DIRECTIONS) for (const ref of engine.isolatedBy(subject, d)) group.isolatedBy[d].add(ref);
+  }
+  const out: SilentWorkload[] = [];
+  for (const g of groups.values()) {
+    const isolation = DIRECTIONS.filter((d) => g.isolatedBy[d].size > 0).map((direction) => ({ direction, isolatedBy: [...g.isolatedBy[direction]].sort(compare) }));
+    if (isolation.length > 0) out.push({ namespace: g.namespace, owner: g.owner, pods: g.pods.sort(compare), isolation });
+  }
+  return out.sort((a, b) => compare(a.namespace, b.namespace) || compare(a.owner.kind, b.owner.kind) || compare(a.owner.name, b.owner.name));
+}
+
+function ownerOf(pod: InventoryPod): ObjectRef {
+  return pod.owner ?? { kind: 'Pod', name: pod.name };
+}
