@@ -45,6 +45,14 @@ export function silentMarkdown(r: BreakageReport): string[] {
   return out;
 }
 
+/** The HTML page's lines: the cluster line under the title, the section as warnings (none offline). */
+export function clusterHtml(r: BreakageReport): { subtitle: string[]; warnings: string[] } {
+  const cluster = clusterLine(r);
+  if (cluster === undefined || r.silent === undefined) return { subtitle: [], warnings: [] };
+  const warnings = r.silent.length === 0 ? [] : [`silent in the window: ${silentSummary(r.silent)}`, ...r.silent.map((w) => `${silentTitle(w)} (${podsText(w)}): ${isolationText(w).join('; ')}`)];
+  return { subtitle: [`cluster: ${cluster}`], warnings };
+}
+
 /** The JSON header's connected-only fields (nothing offline, so offline documents keep their bytes). */
 export function clusterJson(r: BreakageReport): Record<string, unknown> {
   if (r.cluster === undefined) return {};

@@ -32,7 +32,9 @@ export function reportWorld(result: BreakageResult, name: string): Record<string
   return {
     name,
     source: 'flowpol report --world-out: the world built from observed flows, with the policies evaluated',
-    note: 'One pod per workload identity (identity labels; flows carry no container ports), one external per observed address; expected = the report\'s verdict.',
+    note: result.report.cluster === undefined
+      ? 'One pod per workload identity (identity labels; flows carry no container ports), one external per observed address; expected = the report\'s verdict.'
+      : 'One pod per workload identity (identity labels; container ports and namespace labels from the cluster inventory), one external per observed address; expected = the report\'s verdict.',
     namespaces: result.world.namespaces(),
     pods,
     externals: result.world.externalList(),

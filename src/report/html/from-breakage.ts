@@ -9,6 +9,7 @@ import { describePeer, describePort } from '../../policy/edge-notes.js';
 import { compileSelector } from '../../policy/selectors.js';
 import { compare } from '../world-from-edges.js';
 import { coverageMessage, edgeReason, IPBLOCK_CHOICE, isoTime, policiesLine, STATUS_LABEL } from '../reasons.js';
+import { clusterHtml } from '../silent-render.js';
 import type { HtmlEdge, HtmlGroup, HtmlNode, HtmlReport, HtmlSummaryRow } from './view-model.js';
 
 export interface HtmlReportInput {
@@ -35,11 +36,12 @@ export function toHtmlReport({ report, policies }: HtmlReportInput): HtmlReport 
     ...namespaces.map((id): HtmlGroup => ({ id, kind: 'namespace', label: id.slice('ns:'.length) })),
     ...[WORLD, RESERVED].filter((g) => used.has(g.id)),
   ];
+  const cluster = clusterHtml(report);
   const out: HtmlReport = {
     title: 'flowpol dry-run breakage report',
-    subtitle: [`policies: ${policiesLine(report)}`, ...(report.window === undefined ? [] : [`window: ${isoTime(report.window.first)} .. ${isoTime(report.window.last)}`])],
+    subtitle: [...cluster.subtitle, `policies: ${policiesLine(report)}`, ...(report.window === undefined ? [] : [`window: ${isoTime(report.window.first)} .. ${isoTime(report.window.last)}`])],
     summary: summary(report),
-    warnings: report.coverage.map(coverageMessage),
+    warnings: [...report.coverage.map(coverageMessage), ...cluster.warnings],
     notes: [IPBLOCK_CHOICE],
     groups,
     nodes: drafts.map(finish),
