@@ -1,0 +1,79 @@
+// What an inventory adds to the report's world: the cluster's namespace labels, pods matched to
+// flow identities by namespace + labels, their container ports (named ports then resolve).
+import { describe, expect, it } from 'vitest';
+import type { Identity, ReportEdge } from '../../../src/model.js';
+import { buildBreakageReport } from '../../../src/report/breakage.js';
+import { InventoryPods, mergeNamespaces, podMatches } from '../../../src/report/from-inventory.js';
+import { inventory, inventoryPod } from './inventory-fixture.js';
+import { api, edge, frontend, policy, prometheus, SEED_NAMESPACES } from './seed-edges.js';
+
+const id = (namespace: string, labels: Record<string, string>): Identity => ({ namespace, labels });
+
+describe('mergeNamespaces', () => {
+  it('takes the cluster\'s labels over the flows\', keeps namespaces only flows saw, adds the cluster\'s, sorted', () => {
+    const merged = mergeNamespaces(SEED_NAMESPACES, inventory());
+    expect(merged.map((n) => n.name)).toEqual(['kube-system', 'monitoring', 'production', 'staging']);
+    expect(merged.find((n) => n.name === 'monitoring')?.labels).toEqual({ 'kubernetes.io/metadata.name': 'monitoring', team: 'observability' });
+    expect(merged.find((n) => n.name === 'kube-system')?.labels).toEqual({ 'kubernetes.io/metadata.name': 'kube-system' });
+  });
+});
+
+describe('podMatches and InventoryPods', () => {
+  const pods = new InventoryPods(inventory());
+
+  it('a pod belongs to an identity when it carries every identity label in the same namespace', () => {
+    const pod = inventoryPod('production', 'p', { app: 'api-server', 'pod-template-hash': 'x' });
+    expect(podMatches(pod, id('production', { app: 'api-server' }))).toBe(true);
+    expect(podMatches(pod, id('production', {}))).toBe(true);
+    expect(podMatches(pod, id('staging', { app: 'api-server' }))).toBe(false);
+    expect(podMatches(pod, id('production', { app: 'api' }))).toBe(false);
+    expect(podMatches(pod, id('production', { app: 'api-server', tier: 'backend' }))).toBe(false);
+  });
+
+  it('finds the pods of an identity', () => {
+    expect(pods.match(id('production', { app: 'worker' })).map((p) => p.name)).toEqual(['worker-b', 'worker-a']);
+    expect(pods.match(id('nowhere', { app: 'worker' }))).toEqual([]);
+  });
+
+  it('ports: the union over the identity\'s pods, deduplicated and sorted; [] for pods without ports; undefined without pods', () => {
+    expect(pods.portsOf(id('production', { app: 'api-server' }))).toEqual([
+      { name: 'http', port: 8080, protocol: 'TCP' },
+      { name: 'grpc', port: 9000, protocol: 'TCP' },
+      { name: 'metrics', port: 9090, protocol: 'TCP' },
+    ]);
+    expect(pods.portsOf(id('production', { app: 'frontend' }))).toEqual([]);
+    expect(pods.portsOf(id('production', { app: 'ghost' }))).toBeUndefined();
+  });
+});
+
+describe('the report with inventory ports and namespaces', () => {
+  // api-server admits the scrape on the named port `metrics` from namespaces team=observability.
+  const scrape = policy('production', 'api-scrape', {
+    podSelector: { matchLabels: { app: 'api-server' } },
+    ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'observability' } } }], ports: [{ protocol: 'TCP', port: 'metrics' }] }],
+  });
+  const edges = [edge(prometheus, api, 'TCP', 9090, 100), edge(frontend, api, 'TCP', 8080, 10)];
+  const run = (withInventory: boolean): ReportEdge[] => {
+    const inv = inventory();
+    const pods = new InventoryPods(inv);
+    const namespaces = withInventory ? mergeNamespaces(SEED_NAMESPACES, inv) : SEED_NAMESPACES;
+    const input = { edges, namespaces, existing: [scrape], proposed: [], observation: { lostEvents: 0 }, ...(withInventory ? { portsOf: pods.portsOf.bind(pods) } : {}) };
+    const r = buildBreakageReport(input, { defaultDeny: { kind: 'none' }, direction: 'both' });
+    return r.report.namespaces.flatMap((n) => n.workloads.flatMap((w) => w.edges));
+  };
+
+  it('flows only: the named port matches nothing and the label is missing, so the scrape breaks, saying so', () => {
+    const scrapeEdge = run(false).find((e) => e.edge.source === prometheus);
+    expect(scrapeEdge?.status).toBe('breaks');
+    expect(scrapeEdge?.status !== 'not-governed' && scrapeEdge?.detail?.gaps).toEqual([{ kind: 'named-ports-unresolved', policies: ['production/api-scrape'] }]);
+  });
+
+  it('with the inventory: the named port resolves and the cluster knows the label, so it keeps working', () => {
+    const r = run(true);
+    expect(r.find((e) => e.edge.source === prometheus)?.status).toBe('allowed');
+    // 8080 is `http`, not `metrics`: still denied, and no named-port gap since the ports are known.
+    const other = r.find((e) => e.edge.source === frontend);
+    expect(other?.status).toBe('breaks');
+    expect(other?.status !== 'not-governed' && other?.detail?.gaps).toEqual([]);
+  });
+});
