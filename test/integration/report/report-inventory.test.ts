@@ -1,0 +1,199 @@
+// `flowpol report` connected to a cluster, through the built CLI (run `npm run build` first): the
+// seed recording with the seed cluster (seed-inventory-cluster.ts) served by the fake API server
+// live, and as the snapshot fixtures/seed-inventory.yaml. Goldens with the inventory and without
+// it (offline, the cluster's policies given as files), live = snapshot, --existing replacing the
+// cluster's policies, and agreement with `flowpol check` through --world-out.
+// UPDATE_GOLDEN=1 rewrites the goldens and the snapshot fixture.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../support/cli.js';
+import { startFakeKubeApi, writeKubeconfig, type FakeKubeApi } from '../../support/fake-kube-api.js';
+import { matchesGolden } from '../../unit/report/golden.js';
+import { SEED_CLUSTER_POLICIES, seedClusterData } from './seed-inventory-cluster.js';
+
+const FIXTURES = 'test/integration/report/fixtures';
+const SNAPSHOT = `${FIXTURES}/seed-inventory.yaml`;
+const CLUSTER_POLICIES = `${FIXTURES}/seed-cluster-policies.yaml`;
+const TOKEN = 'report-inventory-token-77';
+const SNAPSHOT_LINE = `flowpol: cluster mode: snapshot, inventory read from ${SNAPSHOT}\n`;
+
+/** Golden scenarios: name → arguments. */
+const SCENARIOS: Record<string, string[]> = {
+  'inventory': ['--inventory', SNAPSHOT],
+  'inventory-default-deny': ['--inventory', SNAPSHOT, '--default-deny', 'all'],
+  'no-inventory': ['--existing', CLUSTER_POLICIES],
+};
+const FORMATS = { text: 'txt', markdown: 'md', json: 'json' } as const;
+
+interface JsonEdge { status: string; title: string; reason: string }
+interface JsonReport {
+  cluster?: { mode: string; description: string; policies: string };
+  silent?: { title: string; pods: string[]; isolation: { direction: string; isolatedBy: string[] }[] }[];
+  policies: { ref: string; provenance: string }[];
+  totals: Record<string, { edges: number; flows: number }>;
+  edges: JsonEdge[];
+}
+
+let dir: string;
+let db: string;
+let api: FakeKubeApi;
+let kubeconfig: string;
+
+async function report(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ stdout: string; stderr: string }> {
+  const r = await runCli(['report', '--db', db, ...args], { env });
+  expect(r.code, r.stderr).toBe(0);
+  return r;
+}
+
+const json = async (args: string[]): Promise<JsonReport> => JSON.parse((await report(['-o', 'json', ...args])).stdout) as JsonReport;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'flowpol-report-inventory-'));
+  db = join(dir, 'seed.db');
+  const collect = await runCli(['collect', '--db', db, '--input-file', `${FIXTURES}/seed-three-tier.jsonl`]);
+  expect(collect.code, collect.stderr).toBe(0);
+  api = await startFakeKubeApi({ data: seedClusterData(), token: TOKEN });
+  kubeconfig = writeKubeconfig(dir, api.url, TOKEN);
+});
+
+afterAll(async () => {
+  await api?.close();
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the fixtures', () => {
+  it('the snapshot is what `flowpol inventory` prints for the fake seed cluster', async () => {
+    const r = await runCli(['inventory', '--kubeconfig', kubeconfig]);
+    expect(r.code, r.stderr).toBe(0);
+    if (process.env.UPDATE_GOLDEN === '1') writeFileSync(SNAPSHOT, r.stdout);
+    expect(r.stdout).toBe(readFileSync(SNAPSHOT, 'utf8'));
+  });
+
+  it('the policy file holds the cluster\'s NetworkPolicies', () => {
+    const docs = parseAllDocuments(readFileSync(CLUSTER_POLICIES, 'utf8')).map((d) => d.toJS() as unknown);
+    expect(docs).toEqual(SEED_CLUSTER_POLICIES);
+  });
+});
+
+describe('golden reports with and without an inventory', () => {
+  for (const [name, args] of Object.entries(SCENARIOS)) {
+    for (const [format, ext] of Object.entries(FORMATS)) {
+      it(`${name}, -o ${format}`, async () => {
+        const r = await report(['-o', format, ...args]);
+        expect(r.stderr).toMatch(name === 'no-inventory' ? /^flowpol: cluster mode: offline, flows only \([^\n]*\)\n$/ : new RegExp(`^${SNAPSHOT_LINE.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`));
+        matchesGolden(`seed-${name}.${ext}`, r.stdout);
+      });
+    }
+  }
+
+  it('-o html carries the cluster line and the silent workloads', async () => {
+    const html = (await report(['-o', 'html', ...(SCENARIOS.inventory as string[])])).stdout;
+    expect(html).toContain(`cluster: snapshot, inventory read from ${SNAPSHOT}; its NetworkPolicies are the existing policies`);
+    expect(html).toContain('production/CronJob/db-backup (1 pod: db-backup-29470500-7xq2m): ingress isolated by production/default-deny-all; egress isolated by production/allow-dns, production/default-deny-all');
+    const offline = (await report(['-o', 'html', ...(SCENARIOS['no-inventory'] as string[])])).stdout;
+    expect(offline).not.toContain('cluster:');
+    expect(offline).not.toContain('silent in the window');
+  });
+});
+
+describe('what the inventory changes', () => {
+  it('without it the named ports match nothing and the cluster-only namespace label is missing: 3 edges break', async () => {
+    const r = await json(SCENARIOS['no-inventory'] as string[]);
+    expect(r.cluster).toBeUndefined();
+    expect(r.silent).toBeUndefined();
+    expect(r.edges.filter((e) => e.status === 'breaks').map((e) => e.title).sort()).toEqual([
+      'monitoring/app=prometheus -> production/app=api-server TCP/9090',
+      'production/app=api-server -> production/app=postgres TCP/5432',
+      'production/app=frontend -> production/app=api-server TCP/8080',
+    ]);
+    expect(r.edges.find((e) => e.title.startsWith('production/app=frontend -> production/app=api-server'))?.reason).toContain('name container ports, which flows do not carry');
+  });
+
+  it('with it the cluster\'s policies are the existing ones, nothing breaks, and the idle CronJob is silent', async () => {
+    const r = await json(SCENARIOS.inventory as string[]);
+    expect(r.cluster).toEqual({ mode: 'snapshot', description: `snapshot, inventory read from ${SNAPSHOT}`, policies: 'existing' });
+    expect(r.policies.map((p) => `${p.ref} ${p.provenance}`)).toEqual(SEED_CLUSTER_POLICIES.map((p) => `production/${p.metadata.name} existing`).sort());
+    expect(r.totals.breaks).toEqual({ edges: 0, flows: 0 });
+    expect(r.totals.allowed).toEqual({ edges: 6, flows: 840 });
+    expect(r.silent?.map((s) => s.title)).toEqual(['production/CronJob/db-backup']);
+  });
+
+  it('a default-deny simulated in monitoring makes grafana silent too; -n keeps the section to those namespaces', async () => {
+    const all = await json(SCENARIOS['inventory-default-deny'] as string[]);
+    expect(all.silent?.map((s) => s.title)).toEqual(['monitoring/Deployment/grafana', 'production/CronJob/db-backup']);
+    const scoped = await json([...(SCENARIOS['inventory-default-deny'] as string[]), '-n', 'monitoring']);
+    expect(scoped.silent?.map((s) => s.title)).toEqual(['monitoring/Deployment/grafana']);
+  });
+
+  it('--existing replaces the cluster\'s policies, and the header says so', async () => {
+    const r = await json(['--inventory', SNAPSHOT, '--existing', `${FIXTURES}/forgets-dns.yaml`]);
+    expect(r.cluster?.policies).toBe('replaced-by-existing-flag');
+    expect(r.policies.map((p) => p.ref)).not.toContain('production/allow-dns');
+    expect(r.policies.map((p) => p.ref)).toContain('production/allow-frontend-to-api');
+    const text = (await report(['--inventory', SNAPSHOT, '--existing', `${FIXTURES}/forgets-dns.yaml`])).stdout;
+    expect(text).toContain(`  cluster:  snapshot, inventory read from ${SNAPSHOT}; its NetworkPolicies are replaced by --existing\n`);
+  });
+});
+
+describe('live cluster (fake API server)', () => {
+
+  for (const format of [...Object.keys(FORMATS), 'html']) {
+    it(`-o ${format}: the live report equals the snapshot report but for the mode`, async () => {
+      for (const extra of [[], ['--default-deny', 'all']]) {
+        const live = await report(['-o', format, '--kubeconfig', kubeconfig, ...extra]);
+        const liveMode = `live, context "fake" (${api.url}) from --kubeconfig`;
+        expect(live.stderr).toBe(`flowpol: cluster mode: ${liveMode}\n`);
+        const snapshot = await report(['-o', format, '--inventory', SNAPSHOT, ...extra]);
+        const snapshotMode = `snapshot, inventory read from ${SNAPSHOT}`;
+        // The mode as the format writes it: plain (text, markdown), JSON-escaped, HTML-escaped.
+        const spelled = [liveMode, JSON.stringify(liveMode).slice(1, -1), liveMode.replaceAll('"', '&quot;')];
+        const normalized = spelled.reduce((out, s) => out.replaceAll(s, snapshotMode), live.stdout).replace('"mode": "live"', '"mode": "snapshot"');
+        expect(normalized).toBe(snapshot.stdout);
+        expect(live.stdout).not.toBe(snapshot.stdout);
+      }
+    });
+  }
+
+  it('--offline with a kubeconfig (KUBECONFIG) reads no cluster: the flows-only report, byte for byte', async () => {
+    const before = api.requests.length;
+    const r = await report(['--offline', '--existing', CLUSTER_POLICIES], { KUBECONFIG: kubeconfig });
+    expect(r.stderr).toMatch(/^flowpol: cluster mode: offline, flows only \(--offline was given\)\n$/);
+    expect(api.requests.length).toBe(before);
+    matchesGolden('seed-no-inventory.txt', r.stdout);
+  });
+});
+
+describe('agreement with flowpol check (--world-out) with the inventory world', () => {
+  const cases: Record<string, string[]> = {
+    'snapshot': ['--inventory', SNAPSHOT],
+    'snapshot, default-deny': ['--inventory', SNAPSHOT, '--default-deny', 'all'],
+    'snapshot, generated': ['--inventory', SNAPSHOT, '--default-deny', 'all', '--proposed', 'generated'],
+    'snapshot, forgets dns': ['--inventory', SNAPSHOT, '--existing', `${FIXTURES}/forgets-dns.yaml`],
+  };
+  for (const [name, args] of Object.entries(cases)) {
+    it(`${name}: every probe passes`, async () => {
+      const file = join(dir, `${name.replace(/\W+/g, '-')}.world.json`);
+      const r = await report(['-o', 'json', '--world-out', file, ...args]);
+      const totals = (JSON.parse(r.stdout) as JsonReport).totals;
+      const evaluated = (totals.breaks?.edges ?? 0) + (totals.dropped?.edges ?? 0) + (totals.allowed?.edges ?? 0);
+      expect(r.stderr).toContain(`(${evaluated} probes)`);
+      const check = await runCli(['check', file]);
+      expect(check.code, check.stdout).toBe(0);
+      expect(check.stdout).toContain(`${evaluated} passed, 0 failed`);
+    });
+  }
+
+  it('the world carries the cluster\'s namespace labels and container ports', async () => {
+    const file = join(dir, 'labels.world.json');
+    await report(['-o', 'json', '--world-out', file, '--inventory', SNAPSHOT]);
+    const world = JSON.parse(readFileSync(file, 'utf8')) as { namespaces: { name: string; labels: Record<string, string> }[]; pods: { namespace: string; labels: Record<string, string>; ports: unknown[] }[] };
+    expect(world.namespaces.find((n) => n.name === 'monitoring')?.labels.team).toBe('observability');
+    expect(world.pods.find((p) => p.labels.app === 'api-server')?.ports).toEqual([
+      { name: 'http', port: 8080, protocol: 'TCP' },
+      { name: 'metrics', port: 9090, protocol: 'TCP' },
+    ]);
+  });
+});
