@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { ALL_FLOWS, HubbleClient } from '../collect/hubble-client.js';
 import type { HubbleConnectOptions, HubbleFlowQuery, HubbleNotice, HubbleServerStatus } from '../collect/hubble-client.js';
 import { UsageError } from '../errors.js';
-import type { FlowSource } from '../model.js';
+import type { FlowFilter, FlowSource } from '../model.js';
 import type { IngestUnit } from '../pipeline.js';
 import { collectList } from './options.js';
 
@@ -95,15 +95,15 @@ export function hubbleConnectOptions(flags: HubbleFlags): HubbleConnectOptions |
   return { server: flags.server, ...(tls ? { tls } : {}), ...(basicAuth ? { basicAuth } : {}) };
 }
 
-/** The GetFlows selection (hubble observe §C); the whole ring unless narrowed. */
-export function hubbleQuery(flags: HubbleFlags, window: { since?: number; until?: number }, namespaces: string[]): Omit<HubbleFlowQuery, 'onNotice'> {
+/** The GetFlows query (hubble observe §C): the filter (window and selection) and how many flows; the whole ring unless narrowed. */
+export function hubbleQuery(flags: HubbleFlags, filter: FlowFilter): Omit<HubbleFlowQuery, 'onNotice'> {
   const chosen = [flags.last !== undefined, flags.first !== undefined, flags.all === true].filter(Boolean).length;
   if (chosen > 1) throw new UsageError('--last, --first and --all exclude each other; pick one');
   if (flags.first !== undefined && flags.follow) throw new UsageError('--first cannot be combined with --follow');
   const follow = flags.follow === true;
-  let number = flags.last ?? flags.first ?? (flags.all || (window.since === undefined && !follow) ? ALL_FLOWS : 0);
-  if (window.since !== undefined && flags.all !== true && flags.last === undefined && flags.first === undefined) number = 0;
-  return { ...window, number, follow, namespaces, ...(flags.first !== undefined ? { first: true } : {}) };
+  let number = flags.last ?? flags.first ?? (flags.all || (filter.since === undefined && !follow) ? ALL_FLOWS : 0);
+  if (filter.since !== undefined && flags.all !== true && flags.last === undefined && flags.first === undefined) number = 0;
+  return { ...filter, number, follow, ...(flags.first !== undefined ? { first: true } : {}) };
 }
 
 /** ServerStatus as stderr lines: what the server holds, and warnings when it cannot cover the ask. */

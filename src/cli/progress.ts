@@ -33,7 +33,7 @@ export function formatSummary(result: CollectResult, run: IngestSummary | undefi
   const row = (label: string, value: string | number): number => lines.push(`  ${label.padEnd(16)}${value}`);
   row('flows read', c.flowsRead);
   row('kept', `${c.flowsKept} (request observations that became edges)`);
-  row('filtered out', `${c.filteredOut} (--since/--until/--namespace)`);
+  row('filtered out', `${c.filteredOut} (--since/--until/-n/--pod/--verdict/--label...)`);
   row('folded', `${foldedTotal(c)}${foldedDetail(c)}`);
   row('invalid skipped', c.invalidSkipped);
   row('lost events', c.lostEvents);

@@ -28,7 +28,12 @@ export interface ReplayServerOptions {
   tls?: { certFile: string; keyFile: string; clientCaFiles: string[] };
   basicAuth?: { username: string; password: string };
   version?: string;
+  /** Called when a GetFlows stream ends (completed or cancelled) with what it sent. */
+  onServed?: (served: ServedStream) => void;
 }
+
+/** What one GetFlows stream sent: flows, and other events (lost events, node status). */
+export interface ServedStream { flows: number; otherEvents: number; cancelled: boolean }
 
 export interface ReplayServer {
   /** `host:port` with the real port, or the `unix://` address. */
@@ -54,7 +59,7 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
   server.addService(service as unknown as grpc.ServiceDefinition, {
     getFlows: (call: grpc.ServerWritableStream<GetFlowsRequest, Buffer>) => {
       if (!authorized(call.metadata, options)) return call.destroy(unauthenticated());
-      serveFlows(call, timeline).catch((err: unknown) => call.destroy(err as Error));
+      serveFlows(call, timeline, options.onServed).catch((err: unknown) => call.destroy(err as Error));
     },
     serverStatus: (call: grpc.ServerUnaryCall<unknown, unknown>, reply: grpc.sendUnaryData<unknown>) => {
       if (!authorized(call.metadata, options)) return reply(unauthenticated());
@@ -78,7 +83,7 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
 }
 
 /** One GetFlows call: the selected history from the ring, then (follow) new events as observed. */
-async function serveFlows(call: grpc.ServerWritableStream<GetFlowsRequest, Buffer>, timeline: Timeline): Promise<void> {
+async function serveFlows(call: grpc.ServerWritableStream<GetFlowsRequest, Buffer>, timeline: Timeline, onServed: ReplayServerOptions['onServed']): Promise<void> {
   const req = call.request;
   if (req.first && req.follow) throw status(grpc.status.INVALID_ARGUMENT, 'first cannot be combined with follow');
   const allowed = compileFilters(req.whitelist, req.blacklist);
@@ -87,7 +92,10 @@ async function serveFlows(call: grpc.ServerWritableStream<GetFlowsRequest, Buffe
   const wanted = (e: Entry) => !e.isFlow || (allowed(e) && (since === undefined || e.time >= since) && (until === undefined || e.time <= until));
   let cancelled = false;
   call.on('cancelled', () => (cancelled = true));
+  const served: ServedStream = { flows: 0, otherEvents: 0, cancelled: false };
   const send = async (e: Entry) => {
+    if (e.isFlow) served.flows++;
+    else served.otherEvents++;
     if (!call.write(e.bytes)) await once(call, 'drain');
   };
 
@@ -122,6 +130,7 @@ async function serveFlows(call: grpc.ServerWritableStream<GetFlowsRequest, Buffe
     await timeline.idle(() => cancelled);
   }
   if (!cancelled) call.end();
+  onServed?.({ ...served, cancelled });
 }
 
 /** Hubble FlowFilter semantics (flow-selection.ts) for the fields replay implements; others are refused. */

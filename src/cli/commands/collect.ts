@@ -17,8 +17,9 @@ import type { DbOptions, NamespaceOptions, TimeWindowOptions } from '../options.
 import { formatSummary, startProgress } from '../progress.js';
 import { addHubbleOptions, hubbleConnectOptions, hubbleQuery, hubbleUnits } from '../hubble-options.js';
 import type { HubbleFlags } from '../hubble-options.js';
+import { addFlowSelectionOptions, flowFilterFrom, type FlowSelectionFlags } from '../flow-selection-options.js';
 
-interface CollectFlags extends DbOptions, NamespaceOptions, TimeWindowOptions, HubbleFlags {
+interface CollectFlags extends DbOptions, NamespaceOptions, TimeWindowOptions, HubbleFlags, FlowSelectionFlags {
   inputFile?: string[];
   skipInvalid?: boolean;
   force?: boolean;
@@ -38,6 +39,7 @@ export const registerCollect: Register = (command) => {
   addDbOption(cmd, 'to write (created when missing)');
   addTimeWindowOptions(cmd, 'flows');
   addNamespaceOptions(cmd, 'flows');
+  addFlowSelectionOptions(cmd);
   cmd
     .option('--skip-invalid', 'skip malformed records (each is reported on stderr and counted) instead of failing')
     .option('--force', 'ingest files whose content was already ingested, replacing what they added before')
@@ -53,6 +55,7 @@ Examples:
   flowpol collect --input-file exporter.log.gz --since 2024-05-01 --until 2024-05-02T06:00:00Z
   flowpol collect --input-file flows.json --since 2h          # only the last two hours
   flowpol collect --input-file flows.json -n shop -n payments # flows with an end in shop or payments
+  flowpol collect --input-file flows.json --verdict DROPPED --pod shop/  # drops to or from shop (see above)
   flowpol collect --input-file flows.json --all-namespaces    # the default, spelled out
   flowpol collect --input-file dirty.json --skip-invalid      # report and skip malformed records
   flowpol collect --input-file flows.json --force             # re-ingest a file seen before
@@ -79,7 +82,7 @@ async function runCollect(flags: CollectFlags): Promise<void> {
   if (inputs.length === 0 && live === undefined) throw new UsageError('collect needs a source: --input-file <file|dir|-> or --server <host:port>');
   if (inputs.length > 0 && live !== undefined) throw new UsageError('--input-file and --server exclude each other; collect one source per run');
   const window = resolveTimeWindow(flags, Date.now());
-  const filter = { ...window, namespaces: resolveNamespaces(flags) };
+  const filter = flowFilterFrom(window, resolveNamespaces(flags), flags);
   const identity = { dropRules: withLabelOverrides(VOLATILE_LABEL_RULES, { drop: flags.dropLabels, keep: flags.keepLabels }) };
   const files = live === undefined ? await expandInputs(inputs) : [];
   const db = openDatabase(flags.db, { create: true });
@@ -94,7 +97,7 @@ async function runCollect(flags: CollectFlags): Promise<void> {
     else if (invalidShown === MAX_INVALID_WARNINGS + 1) process.stderr.write('flowpol: warning: more invalid records skipped (see the count in the summary)\n');
   };
   try {
-    const units = live === undefined ? fileUnits(files, flags.skipInvalid === true) : hubbleUnits(live, hubbleQuery(flags, window, filter.namespaces));
+    const units = live === undefined ? fileUnits(files, flags.skipInvalid === true) : hubbleUnits(live, hubbleQuery(flags, filter));
     await collect(db, units, { filter, identity, force: flags.force === true, signal: controller.signal, onInvalid }, result);
     stopProgress();
     process.stderr.write(formatSummary(result, loadIngestSummary(db, { runId: result.runId })));

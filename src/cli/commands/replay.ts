@@ -42,7 +42,8 @@ Examples:
   flowpol replay --tls-cert-file srv.crt --tls-key-file srv.key --tls-client-ca-files ca.crt flows.json
   flowpol collect --server 127.0.0.1:4245                # in another shell
 
-Prints "listening on HOST:PORT" on stderr, then serves until SIGINT/SIGTERM.`,
+Prints "listening on HOST:PORT" on stderr, then serves until SIGINT/SIGTERM; after each GetFlows
+stream, how many flows it sent (the client's filters are applied here, as a Hubble server does).`,
     )
     .action(async (recordings: string[], flags: ReplayFlags) => runReplay(recordings, flags));
 };
@@ -55,6 +56,7 @@ async function runReplay(recordings: string[], flags: ReplayFlags): Promise<void
     throw new UsageError('--tls-client-ca-files needs --tls-cert-file/--tls-key-file (mTLS is TLS first)');
   }
   const server = await startReplayServer({
+    onServed: (s) => process.stderr.write(`flowpol: GetFlows stream ${s.cancelled ? 'cancelled' : 'ended'}: sent ${s.flows} flows and ${s.otherEvents} other events\n`),
     recordings: await expandInputs(recordings),
     listen: flags.listen,
     allowRemote: flags.allowRemote === true,

@@ -74,6 +74,43 @@ describe('collect --server against flowpol replay', () => {
     expect(await edges(join(dir, 'live.db'))).toEqual(await edges(join(dir, 'file.db')));
   });
 
+  it.each([
+    ['--verdict DROPPED --pod team-1/', ['--verdict', 'DROPPED', '--pod', 'team-1/']],
+    ['--from-label k8s:app=web --to-pod team-2/', ['--from-label', 'k8s:app=web', '--to-pod', 'team-2/']],
+    ['-n team-3 --pod api --label version!=v1,!canary', ['-n', 'team-3', '--pod', 'api', '--label', 'version!=v1,!canary']],
+  ])('%s: same edges from the file and from replay, which sends only the selected flows', async (name, flags) => {
+    const tag = name.replace(/\W+/g, '-');
+    const file = await runCli(['collect', '--input-file', recording, '--db', join(dir, `sel-file${tag}.db`), ...flags]);
+    expect(file.code, file.stderr).toBe(0);
+    const selected = summaryCount(file.stderr, 'flows read') - summaryCount(file.stderr, 'filtered out');
+    expect(summaryCount(file.stderr, 'kept')).toBeGreaterThan(0);
+
+    const r = await replay([recording]);
+    const live = await runCli(['collect', '--server', r.address, '--db', join(dir, `sel-live${tag}.db`), ...flags]);
+    expect(live.code, live.stderr).toBe(0);
+    expect(await edges(join(dir, `sel-live${tag}.db`))).toEqual(await edges(join(dir, `sel-file${tag}.db`)));
+    // The server did the selecting: it sent exactly the flows the file path kept after filtering.
+    const served = /GetFlows stream ended: sent (\d+) flows/;
+    while (!served.test(r.output())) await new Promise((res) => setTimeout(res, 20));
+    const sent = Number(served.exec(r.output())?.[1]);
+    expect(sent).toBe(selected);
+    expect(sent).toBeLessThan(summaryCount(file.stderr, 'flows read') / 5);
+    expect(summaryCount(live.stderr, 'flows read')).toBe(sent);
+    expect(summaryCount(live.stderr, 'filtered out')).toBe(0);
+  });
+
+  it('refuses selection flags it cannot honour before touching any source', async () => {
+    const bad = await runCli(['collect', '--server', '127.0.0.1:1', '--db', join(dir, 'bad.db'), '--pod', 'a/', '--from-pod', 'b/']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--pod and --from-pod cannot be combined/);
+    const label = await runCli(['collect', '--input-file', recording, '--db', join(dir, 'bad.db'), '--label', 'app=(web)']);
+    expect(label.code).toBe(2);
+    expect(label.stderr).toMatch(/--label "app=\(web\)": not a label selector/);
+    const verdict = await runCli(['collect', '--input-file', recording, '--db', join(dir, 'bad.db'), '--verdict', 'LOST']);
+    expect(verdict.code).toBe(2);
+    expect(verdict.stderr).toMatch(/--verdict LOST: expected one of FORWARDED, DROPPED/);
+  });
+
   it('SIGTERM during --follow: every flow the summary counts is in the database', async () => {
     const r = await replay(['--rate', '3000', '--follow', recording]);
     const db = join(dir, 'follow.db');

@@ -9,17 +9,17 @@ const status = { version: 'v1.19.4', numFlows: 4095, maxFlows: 4095, seenFlows: 
 
 describe('hubble selection (hubble observe §C)', () => {
   it('defaults to the whole ring, follow alone to only new flows, --since to the window', () => {
-    expect(hubbleQuery(flags({ server: 'x' }), {}, []).number).toBe(ALL_FLOWS);
-    expect(hubbleQuery(flags({ server: 'x', follow: true }), {}, [])).toMatchObject({ number: 0, follow: true });
-    expect(hubbleQuery(flags({ server: 'x' }), { since: 5 }, [])).toMatchObject({ number: 0, since: 5 });
-    expect(hubbleQuery(flags({ server: 'x', last: 10 }), {}, [])).toMatchObject({ number: 10 });
-    expect(hubbleQuery(flags({ server: 'x', first: 10 }), {}, [])).toMatchObject({ number: 10, first: true });
-    expect(hubbleQuery(flags({ server: 'x', all: true, follow: true }), {}, [])).toMatchObject({ number: ALL_FLOWS, follow: true });
+    expect(hubbleQuery(flags({ server: 'x' }), { namespaces: [] }).number).toBe(ALL_FLOWS);
+    expect(hubbleQuery(flags({ server: 'x', follow: true }), { namespaces: [] })).toMatchObject({ number: 0, follow: true });
+    expect(hubbleQuery(flags({ server: 'x' }), { since: 5, namespaces: [] })).toMatchObject({ number: 0, since: 5 });
+    expect(hubbleQuery(flags({ server: 'x', last: 10 }), { namespaces: [] })).toMatchObject({ number: 10 });
+    expect(hubbleQuery(flags({ server: 'x', first: 10 }), { namespaces: [] })).toMatchObject({ number: 10, first: true });
+    expect(hubbleQuery(flags({ server: 'x', all: true, follow: true }), { namespaces: [] })).toMatchObject({ number: ALL_FLOWS, follow: true });
   });
 
   it('refuses contradictory selections and live flags without --server', () => {
-    expect(() => hubbleQuery(flags({ last: 1, all: true }), {}, [])).toThrow(/exclude each other/);
-    expect(() => hubbleQuery(flags({ first: 1, follow: true }), {}, [])).toThrow(/--first cannot be combined with --follow/);
+    expect(() => hubbleQuery(flags({ last: 1, all: true }), { namespaces: [] })).toThrow(/exclude each other/);
+    expect(() => hubbleQuery(flags({ first: 1, follow: true }), { namespaces: [] })).toThrow(/--first cannot be combined with --follow/);
     expect(() => hubbleConnectOptions(flags({ follow: true }))).toThrow(/--follow needs --server/);
     expect(() => hubbleConnectOptions(flags({ tlsServerName: 'n' }))).toThrow(/--tls-server-name needs --server/);
     expect(hubbleConnectOptions(flags({}))).toBeUndefined();
