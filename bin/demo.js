@@ -18,12 +18,16 @@ const steps = [
   ['generate', '--db', `${out}/flowpol.db`, '-n', 'bookinfo', '--out-dir', `${out}/policies`],
   ['generate', '--db', `${out}/flowpol.db`, '--always-dns', '-o', 'json', '--out-dir', `${out}/policies-json`],
   ['check', 'test/worlds/seed-three-tier.json'],
-  // flowpol report: the seed three-tier scenario (web -> api -> db, prometheus, DNS), three ways.
+  // flowpol report: the seed three-tier scenario (web -> api -> db, prometheus, DNS), three ways
+  // (--offline: the same output even where a kubeconfig would connect the report to a cluster).
   ['collect', '--input-file', 'test/integration/report/fixtures/seed-three-tier.jsonl', '--db', `${out}/seed.db`],
-  ['report', '--db', `${out}/seed.db`, '--default-deny', 'all'],
-  ['report', '--db', `${out}/seed.db`, '--default-deny', 'all', '--proposed', 'generated', '--world-out', `${out}/seed-world.json`],
+  ['report', '--db', `${out}/seed.db`, '--offline', '--default-deny', 'all'],
+  ['report', '--db', `${out}/seed.db`, '--offline', '--default-deny', 'all', '--proposed', 'generated', '--world-out', `${out}/seed-world.json`],
   ['check', `${out}/seed-world.json`, '-o', 'json'],
-  ['report', '--db', `${out}/seed.db`, '--existing', 'test/integration/report/fixtures/api-too-narrow.yaml', '-o', 'markdown'],
+  ['report', '--db', `${out}/seed.db`, '--offline', '--existing', 'test/integration/report/fixtures/api-too-narrow.yaml', '-o', 'markdown'],
+  // ... and with its cluster (a snapshot from `flowpol inventory`): named ports resolve, a silent CronJob.
+  ['report', '--db', `${out}/seed.db`, '--inventory', 'test/integration/report/fixtures/seed-inventory.yaml', '--world-out', `${out}/seed-cluster-world.json`],
+  ['check', `${out}/seed-cluster-world.json`, '-o', 'json'],
 ];
 
 for (const args of steps) {
