@@ -20,7 +20,7 @@ import type { BreakageOptions, BreakageResult } from './report/breakage.js';
 import { buildBreakageReport } from './report/breakage.js';
 import { InventoryPods, mergeNamespaces } from './report/from-inventory.js';
 import { silentWorkloads } from './report/silent.js';
-import { DEFAULT_GENERATE_OPTIONS, type GenerateOptions, generatePolicies } from './policy/generate.js';
+import { DEFAULT_GENERATE_OPTIONS, type GenerateInput, type GenerateOptions, generatePolicies } from './policy/generate.js';
 import { loadPolicyFiles, type SkippedObject } from './policy/load.js';
 import type { PolicyInput } from './policy/evaluate.js';
 import { loadEdges, loadNamespaces } from './store/edges.js';
@@ -273,18 +273,20 @@ export async function report(db: Database, options: ReportOptions): Promise<Repo
 //
 //   SQLite ─loadEdges (window)──────────▶ Edge[] ────────────────┐
 //          ─loadEdges (all) − window ───▶ edges left out, listed ─┼─▶ generatePolicies ─▶ PolicySet
-//          ─loadNamespaces──────────────▶ Namespace[] ────────────┘
+//          ─loadNamespaces──────────────▶ Namespace[] ────────────┤
+//   cluster inventory (optional: live or snapshot) ───────────────┘ (owner selectors, host network, named ports)
 //
 // Every namespace's edges are read even with -n: names and selectors then depend only on the
 // learned graph, so `-n shop` writes exactly the shop policies of the full output.
 // ---------------------------------------------------------------------------------------------
 
-export function generate(db: Database, options: GenerateOptions): PolicySet {
+/** `cluster`: the inventory and the mode line saying where it came from; absent = flows only. */
+export function generate(db: Database, options: GenerateOptions, cluster?: GenerateInput['cluster']): PolicySet {
   const all = loadEdges(db);
   const windowed = options.since === undefined && options.until === undefined
     ? all
     : loadEdges(db, { ...(options.since === undefined ? {} : { since: options.since }), ...(options.until === undefined ? {} : { until: options.until }) });
   const inside = new Set(windowed.map(edgeKey));
   const outsideWindow = windowed === all ? [] : all.filter((e) => !inside.has(edgeKey(e)));
-  return generatePolicies({ edges: windowed, outsideWindow, namespaces: loadNamespaces(db) }, options);
+  return generatePolicies({ edges: windowed, outsideWindow, namespaces: loadNamespaces(db), ...(cluster === undefined ? {} : { cluster }) }, options);
 }

@@ -1,9 +1,10 @@
 // PolicySet → text, byte for byte deterministic (no clock, sorted input, fixed YAML options).
 // YAML: a multi-document stream `kubectl apply -f` takes, each policy under a comment header
 // (the traffic behind it, its notes) and each rule under a comment with its own traffic; the
-// stream opens with what applies to the whole set. JSON: a `v1 List` (JSON has no comments; the
+// stream opens with what applies to the whole set (with an inventory: the cluster mode, and the
+// inventory notes of workloads that have no policy; the others head their policy). JSON: a `v1 List` (JSON has no comments; the
 // CLI prints the notes on stderr either way).
-import type { EdgeNote, GeneratedPolicy, PolicySet, PolicyType, Rule, TrafficSummary } from '../model.js';
+import type { EdgeNote, GeneratedPolicy, Identity, InventoryNote, PolicySet, PolicyType, Rule, TrafficSummary } from '../model.js';
 import { identityKey } from '../identity/identity.js';
 import type { GenerateOptions } from './generate.js';
 import { describeSelection, describeOptions, summarizeNotes } from './set-summary.js';
@@ -41,20 +42,30 @@ export function describeTraffic(t: TrafficSummary): string {
   return `${plural(t.edges, 'edge')}, ${plural(t.flows, 'flow')}, first seen ${iso(t.firstSeen)}, last seen ${iso(t.lastSeen)}`;
 }
 
-/** Notes keyed by the policy (`ns/name`) they belong to; '' = no policy carries them. */
-export function notesByPolicy(set: PolicySet): Map<string, EdgeNote[]> {
+/** Items keyed by the policy (`ns/name`) of the workloads they concern; '' = no policy carries them. */
+function byPolicy<T>(set: PolicySet, items: readonly T[], workloads: (item: T) => readonly Identity[]): Map<string, T[]> {
   const policyOf = new Map(set.policies.map((p) => [identityKey(p.identity), `${p.policy.metadata.namespace}/${p.policy.metadata.name}`]));
-  const out = new Map<string, EdgeNote[]>();
-  for (const note of set.notes) {
-    const owners = note.workloads.flatMap((id) => policyOf.get(identityKey(id)) ?? []);
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const owners = workloads(item).flatMap((id) => policyOf.get(identityKey(id)) ?? []);
     for (const owner of owners.length > 0 ? owners : ['']) {
       const list = out.get(owner);
-      if (list === undefined) out.set(owner, [note]);
-      else list.push(note);
+      if (list === undefined) out.set(owner, [item]);
+      else list.push(item);
     }
   }
   return out;
 }
+
+/** Notes keyed by the policy (`ns/name`) they belong to; '' = no policy carries them. */
+export const notesByPolicy = (set: PolicySet): Map<string, EdgeNote[]> => byPolicy(set, set.notes, (n) => n.workloads);
+
+/** Inventory notes keyed the same way (empty without an inventory). */
+export const inventoryNotesByPolicy = (set: PolicySet): Map<string, InventoryNote[]> =>
+  byPolicy(set, set.inventory?.notes ?? [], (n) => [n.identity]);
+
+/** What one policy's file section carries: its edge notes and its inventory notes. */
+interface PolicyNotes { edge: readonly EdgeNote[]; inventory: readonly InventoryNote[] }
 
 /** The comment above a rule (after `#`). */
 export function ruleComment(rule: Rule): string {
@@ -63,7 +74,7 @@ export function ruleComment(rule: Rule): string {
 }
 
 /** The comment lines above a policy document. */
-export function policyHeader(generated: GeneratedPolicy, notes: readonly EdgeNote[]): string[] {
+export function policyHeader(generated: GeneratedPolicy, notes: readonly EdgeNote[], inventory: readonly InventoryNote[] = []): string[] {
   const { metadata } = generated.policy;
   const side = (rules: Rule[], type: PolicyType): string => {
     const word = type.toLowerCase();
@@ -76,33 +87,55 @@ export function policyHeader(generated: GeneratedPolicy, notes: readonly EdgeNot
     `traffic: ${describeTraffic(generated.traffic)}`,
     `${side(generated.ingress, 'Ingress')}; ${side(generated.egress, 'Egress')}`,
   ];
+  lines.push(...inventory.map((n) => `cluster: [${n.code}] ${n.message}`));
   if (notes.length > 0) lines.push(`notes (${notes.length}):`, ...notes.map((n) => `  [${n.code}] ${n.message}`));
   return lines;
 }
 
-function policyYaml(writer: YamlWriter, generated: GeneratedPolicy, notes: readonly EdgeNote[]): string {
-  return `${comment(policyHeader(generated, notes))}\n${writer.policy(generated, ruleComment)}`;
+function policyYaml(writer: YamlWriter, generated: GeneratedPolicy, notes: PolicyNotes): string {
+  return `${comment(policyHeader(generated, notes.edge, notes.inventory))}\n${writer.policy(generated, ruleComment)}`;
 }
 
-function setHeader(set: PolicySet, options: GenerateOptions, unowned: readonly EdgeNote[]): string[] {
+/** The set header's cluster lines: the mode, a count per inventory note code, the notes no policy carries. */
+function clusterLines(set: PolicySet, unowned: readonly InventoryNote[]): string[] {
+  if (set.inventory === undefined) return [];
+  const counts = new Map<string, number>();
+  for (const n of set.inventory.notes) counts.set(n.code, (counts.get(n.code) ?? 0) + 1);
+  const lines = [set.inventory.mode];
+  if (counts.size > 0) lines.push(`inventory: ${[...counts].map(([code, n]) => `${code} ${n}`).sort().join(', ')}`);
+  if (unowned.length > 0) lines.push(`inventory notes no policy carries (${unowned.length}):`, ...unowned.map((n) => `  [${n.code}] ${n.message}`));
+  return lines;
+}
+
+function setHeader(set: PolicySet, options: GenerateOptions, unowned: PolicyNotes): string[] {
   const namespaces = new Set(set.policies.map((p) => p.identity.namespace));
   const lines = [
     'NetworkPolicies learned by `flowpol generate` from observed Hubble flows. Review before applying.',
     `options: ${describeOptions(options)}`,
     `${plural(set.policies.length, 'policy', 'policies')} in ${plural(namespaces.size, 'namespace')}`,
     'ipBlock peers are meant to match only addresses outside the cluster (as Cilium enforces them).',
+    ...clusterLines(set, unowned.inventory),
   ];
   if (set.namespaces.length > 0) lines.push('namespace selectors:', ...set.namespaces.map((s) => `  ${describeSelection(s)}`));
   lines.push(...summarizeNotes(set.notes));
-  if (unowned.length > 0) {
-    lines.push(`notes no policy carries (${unowned.length}):`, ...unowned.map((n) => `  [${n.code}] ${n.message}`));
+  if (unowned.edge.length > 0) {
+    lines.push(`notes no policy carries (${unowned.edge.length}):`, ...unowned.edge.map((n) => `  [${n.code}] ${n.message}`));
   }
   return lines;
 }
 
-function yamlStream(set: PolicySet, policies: readonly GeneratedPolicy[], options: GenerateOptions, notes: Map<string, EdgeNote[]>, unowned: readonly EdgeNote[]): string {
+/** Every note of the set, keyed by policy (`ns/name`); '' = no policy carries them. */
+function allNotes(set: PolicySet): (key: string) => PolicyNotes {
+  const edge = notesByPolicy(set);
+  const inventory = inventoryNotesByPolicy(set);
+  return (key) => ({ edge: edge.get(key) ?? [], inventory: inventory.get(key) ?? [] });
+}
+
+const NO_NOTES: PolicyNotes = { edge: [], inventory: [] };
+
+function yamlStream(set: PolicySet, policies: readonly GeneratedPolicy[], options: GenerateOptions, notes: (key: string) => PolicyNotes, unowned: PolicyNotes): string {
   const writer = new YamlWriter();
-  const docs = policies.map((p) => policyYaml(writer, p, notes.get(`${p.policy.metadata.namespace}/${p.policy.metadata.name}`) ?? []));
+  const docs = policies.map((p) => policyYaml(writer, p, notes(`${p.policy.metadata.namespace}/${p.policy.metadata.name}`)));
   const header = comment(setHeader(set, options, unowned));
   if (docs.length === 0) return `${header}\n`;
   return `${header}\n#\n${docs.join('---\n')}`;
@@ -115,8 +148,8 @@ function jsonList(policies: readonly GeneratedPolicy[]): string {
 /** The whole set as one YAML stream or JSON List. */
 export function renderManifests(set: PolicySet, options: GenerateOptions, format: ManifestFormat): string {
   if (format === 'json') return jsonList(set.policies);
-  const notes = notesByPolicy(set);
-  return yamlStream(set, set.policies, options, notes, notes.get('') ?? []);
+  const notes = allNotes(set);
+  return yamlStream(set, set.policies, options, notes, notes(''));
 }
 
 /** `--out-dir`: one file per namespace (`<ns>.yaml|json`), plus NOTES_FILE when notes have no policy. */
@@ -127,14 +160,15 @@ export function renderNamespaceFiles(set: PolicySet, options: GenerateOptions, f
     if (list === undefined) byNamespace.set(p.identity.namespace, [p]);
     else list.push(p);
   }
-  const notes = notesByPolicy(set);
-  const unowned = notes.get('') ?? [];
+  const notes = allNotes(set);
+  const unowned = notes('');
   const files: ManifestFile[] = [...byNamespace].map(([ns, policies]) => ({
     name: `${ns}.${format}`,
-    content: format === 'json' ? jsonList(policies) : yamlStream({ ...set, policies }, policies, options, notes, []),
+    content: format === 'json' ? jsonList(policies) : yamlStream({ ...set, policies }, policies, options, notes, NO_NOTES),
   }));
-  if (unowned.length > 0) {
-    const text = [`Notes of flowpol generate that no policy carries (${unowned.length}):`, ...unowned.map((n) => `[${n.code}] ${n.message}`)];
+  const lines = [...unowned.edge, ...unowned.inventory].map((n) => `[${n.code}] ${n.message}`);
+  if (lines.length > 0) {
+    const text = [`Notes of flowpol generate that no policy carries (${lines.length}):`, ...lines];
     files.push({ name: NOTES_FILE, content: `${text.join('\n')}\n` });
   }
   return files.sort((a, b) => (a.name < b.name ? -1 : 1));

@@ -17,6 +17,7 @@ export function describeOptions(o: GenerateOptions): string {
   if (o.until !== undefined) parts.push(`--until ${iso(o.until)}`);
   if (o.portRanges) parts.push('--port-ranges');
   if (o.alwaysDns) parts.push('--always-dns');
+  if (o.namedPorts === true) parts.push('--named-ports');
   parts.push(`--cidr-prefix ${o.cidrPrefix.v4}`, `--cidr-prefix-v6 ${o.cidrPrefix.v6}`);
   return parts.join(' ');
 }

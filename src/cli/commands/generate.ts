@@ -1,9 +1,11 @@
 // `flowpol generate`: learned edges → least-privilege NetworkPolicies (YAML stream, JSON List,
 // or one file per namespace). Manifests on stdout (or files); the summary and every note on stderr.
+// With a cluster (live, or an `--inventory` snapshot) workloads are selected by their owners'
+// selectors, host-network pods are recognised, and `--named-ports` can write ports by name.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
-import { OperationalError } from '../../errors.js';
+import { OperationalError, UsageError } from '../../errors.js';
 import { GENERATE_DIRECTIONS, type GenerateDirection, type PolicySet } from '../../model.js';
 import { generate } from '../../pipeline.js';
 import type { GenerateOptions } from '../../policy/generate.js';
@@ -11,10 +13,12 @@ import { MANIFEST_FORMATS, type ManifestFormat, renderManifests, renderNamespace
 import { countSet, describeSelection, summarizeNotes } from '../../policy/set-summary.js';
 import { openDatabase } from '../../store/database.js';
 import type { Register } from './index.js';
+import { loadClusterInput } from '../cluster-input.js';
+import { addKubeOptions, KUBE_HELP, type KubeFlagValues } from '../kube-options.js';
 import { addDbOption, addOutputOption, addTimeWindowOptions, collectList, resolveNamespaces, resolveTimeWindow } from '../options.js';
 import type { DbOptions, NamespaceOptions, TimeWindowOptions } from '../options.js';
 
-interface GenerateFlags extends DbOptions, NamespaceOptions, TimeWindowOptions {
+interface GenerateFlags extends DbOptions, NamespaceOptions, TimeWindowOptions, KubeFlagValues {
   output: ManifestFormat;
   direction: GenerateDirection;
   minCount: number;
@@ -23,6 +27,7 @@ interface GenerateFlags extends DbOptions, NamespaceOptions, TimeWindowOptions {
   cidrPrefix: number;
   cidrPrefixV6: number;
   outDir?: string;
+  namedPorts?: boolean;
 }
 
 /** Notes printed one by one on stderr with YAML output; the rest are counted (all are in the YAML). */
@@ -45,6 +50,7 @@ export const registerGenerate: Register = (command) => {
     .option('-n, --namespace <ns>', 'generate policies only for workloads of this namespace (repeatable, or a comma list); their peers may be anywhere', collectList, [] as string[])
     .option('--all-namespaces', 'generate policies for workloads of every namespace (the default; cannot be combined with -n)');
   addTimeWindowOptions(cmd, 'learn from edges seen');
+  addKubeOptions(cmd, { snapshot: true, offline: true });
   cmd
     .addOption(new Option('--direction <direction>', 'which sides to restrict: policyTypes Ingress, Egress or both').choices(GENERATE_DIRECTIONS).default('both'))
     .option('--min-count <n>', 'leave out edges seen fewer than N times (the output lists them)', integer(1, Number.MAX_SAFE_INTEGER), 1)
@@ -53,6 +59,7 @@ export const registerGenerate: Register = (command) => {
     .option('--cidr-prefix <bits>', 'aggregate IPv4 addresses outside the cluster into /bits ipBlocks (32 = one per observed address)', integer(0, 32), 32)
     .option('--cidr-prefix-v6 <bits>', 'the same for IPv6 addresses (128 = one per observed address)', integer(0, 128), 128)
     .option('--out-dir <dir>', 'write one file per namespace (<ns>.yaml or <ns>.json) into this directory instead of stdout')
+    .option('--named-ports', 'write a port by its container port name where every destination pod declares one for it (needs a cluster: live or --inventory)')
     .addHelpText(
       'after',
       `
@@ -65,6 +72,9 @@ Examples:
   flowpol generate --always-dns --port-ranges      # add cluster DNS everywhere; ports as ranges
   flowpol generate --cidr-prefix 24 --cidr-prefix-v6 64   # aggregate external addresses
   flowpol generate -o json --out-dir policies/     # policies/<namespace>.json, one List each
+  flowpol generate --context prod                  # select workloads by their owners' selectors (live cluster)
+  flowpol generate --inventory world.yaml --named-ports   # the same from a snapshot; ports by name
+  flowpol generate --offline                       # flows only, even with a kubeconfig
 
 Peers in the policy's namespace are selected by podSelector; peers in another namespace by
 namespaceSelector (kubernetes.io/metadata.name, assumed where flows never showed the namespace's
@@ -73,14 +83,27 @@ cluster become ipBlocks (flowpol reads an ipBlock as matching only endpoints out
 as Cilium does), with their DNS names in the flowpol.io/destination-names annotation. Traffic a
 NetworkPolicy cannot govern or express (host, remote-node, kube-apiserver, ICMP, DNS-name-only
 destinations, ...) is listed on stderr and in the YAML comments, never widened into a rule.
---since/--until select whole clock hours, as the database keeps counts per hour.`,
+--since/--until select whole clock hours, as the database keeps counts per hour.
+
+With a cluster (live, or a snapshot from \`flowpol inventory\` with --inventory), flow workloads
+are matched to the cluster's pods by namespace + labels. A workload whose pods all have one owner
+(Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob) is selected by that owner's
+selector, in its own policy and wherever it is a peer, provided the selector selects exactly its
+pods and no other workload; otherwise its observed labels stay and a note says why. Host-network
+pods (and their node addresses) get no policy and no rule: NetworkPolicy does not apply to them.
+The mode is printed on stderr and recorded in the YAML header (# cluster mode: ...).
+${KUBE_HELP.trim()}`,
     )
-    .action((flags: GenerateFlags) => {
+    .action(async (flags: GenerateFlags) => {
       const options = toOptions(flags);
+      const { inventory, modeLine } = await loadClusterInput(flags);
+      if (options.namedPorts === true && inventory === undefined) {
+        throw new UsageError('--named-ports needs a cluster (live, or --inventory FILE): offline, flowpol knows no container port names');
+      }
       const db = openDatabase(flags.db, { readonly: true });
       let set: PolicySet;
       try {
-        set = generate(db, options);
+        set = generate(db, options, inventory === undefined ? undefined : { inventory, mode: modeLine });
       } finally {
         db.close();
       }
@@ -102,6 +125,7 @@ function toOptions(flags: GenerateFlags): GenerateOptions {
     portRanges: flags.portRanges === true,
     alwaysDns: flags.alwaysDns === true,
     cidrPrefix: { v4: flags.cidrPrefix, v6: flags.cidrPrefixV6 },
+    ...(flags.namedPorts === true ? { namedPorts: true } : {}),
   };
 }
 
@@ -121,6 +145,7 @@ function summary(set: PolicySet, limit: number): string {
   const n = (count: number, one: string, many: string): string => `${count} ${count === 1 ? one : many}`;
   const lines = [`flowpol: generated ${n(counts.policies, 'policy', 'policies')} in ${n(counts.namespaces, 'namespace', 'namespaces')} (${n(counts.rules, 'rule', 'rules')})`];
   for (const s of set.namespaces) if (s.basis !== 'name-label') lines.push(`flowpol: namespace ${describeSelection(s)}`);
+  lines.push(...inventorySummary(set, limit));
   if (set.notes.length > 0) {
     lines.push(...summarizeNotes(set.notes).map((l) => `flowpol: warning: ${l.trimStart()}`));
     for (const note of set.notes.slice(0, limit)) lines.push(`flowpol: warning: [${note.code}] ${note.message}`);
@@ -129,4 +154,15 @@ function summary(set: PolicySet, limit: number): string {
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** With an inventory: how many workloads got their owner's selector, and every other inventory note. */
+function inventorySummary(set: PolicySet, limit: number): string[] {
+  if (set.inventory === undefined) return [];
+  const owned = set.inventory.notes.filter((n) => n.code === 'owner-selector').length;
+  const others = set.inventory.notes.filter((n) => n.code !== 'owner-selector');
+  const lines = [`flowpol: inventory: ${owned} ${owned === 1 ? 'workload' : 'workloads'} selected by their owner's selector`];
+  for (const note of others.slice(0, limit)) lines.push(`flowpol: note: [${note.code}] ${note.message}`);
+  if (others.length > limit) lines.push(`flowpol: note: ... and ${others.length - limit} more inventory notes (all are in the YAML comments)`);
+  return lines;
 }

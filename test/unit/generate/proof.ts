@@ -6,8 +6,15 @@
 //    not expressible (between two subjects) is denied, so the notes tell the truth;
 //  - least privilege: combinations that were not observed (other ports, other protocols, other
 //    peers, other addresses) are denied.
+// With a cluster inventory the world is the inventory's: a workload is every pod whose labels,
+// less the volatile ones, are the identity's (decided here, independently of generate), with
+// its real labels and container ports (named ports resolve); a decision must hold for every pod
+// of both ends. Inventory pods of no learned workload join the least-privilege peers.
 import { identityKey } from '../../../src/identity/identity.js';
-import type { Connection, Edge, EdgeNoteCode, Identity, Namespace, NetworkPolicy, Peer, PolicyProtocol, PolicySet, Subject } from '../../../src/model.js';
+import { VOLATILE_LABEL_RULES, matchRule } from '../../../src/identity/labels.js';
+import type {
+  Connection, Edge, EdgeNoteCode, Identity, Inventory, Namespace, NetworkPolicy, Peer, PolicyProtocol, PolicySet, Subject,
+} from '../../../src/model.js';
 import { PolicyEngine } from '../../../src/policy/evaluate.js';
 
 const PROTOCOLS: readonly PolicyProtocol[] = ['TCP', 'UDP', 'SCTP'];
@@ -23,37 +30,77 @@ export function defaultDeny(namespace: string): NetworkPolicy {
   };
 }
 
+const isStable = (key: string): boolean => {
+  const rule = matchRule(key, VOLATILE_LABEL_RULES);
+  return rule === undefined || rule.keep === true;
+};
+
+/** The inventory pods of a learned identity: same namespace, same labels less the volatile ones. */
+function podsOfIdentity(inventory: Inventory, identity: Identity): Subject[] {
+  const wanted = Object.entries(identity.labels);
+  return inventory.pods
+    .filter((p) => p.namespace === identity.namespace)
+    .filter((p) => {
+      const stable = Object.keys(p.labels).filter(isStable);
+      return stable.length === wanted.length && wanted.every(([k, v]) => p.labels[k] === v);
+    })
+    .map((p) => ({ kind: 'pod', namespace: p.namespace, labels: p.labels, ports: p.ports }));
+}
+
 export class ProofWorld {
   readonly engine: PolicyEngine;
-  private readonly subjects = new Map<string, Subject>();
+  private readonly subjects = new Map<string, Subject[]>();
+  /** Inventory pods of no learned workload, by `pod:ns/name`. */
+  readonly strangers = new Map<string, Subject>();
 
-  constructor(readonly set: PolicySet, readonly edges: readonly Edge[], namespaces: readonly Namespace[]) {
+  constructor(readonly set: PolicySet, readonly edges: readonly Edge[], namespaces: readonly Namespace[], private readonly inventory?: Inventory) {
     const names = new Set(namespaces.map((n) => n.name));
     for (const e of edges) for (const p of [e.source, e.destination]) if (p.kind === 'workload') names.add(p.identity.namespace);
+    for (const p of inventory?.pods ?? []) names.add(p.namespace);
     const policies = [...set.policies.map((p) => p.policy), ...[...names].sort().map(defaultDeny)];
-    this.engine = new PolicyEngine(policies, namespaces);
+    this.engine = new PolicyEngine(policies, inventory?.namespaces ?? namespaces);
+    if (inventory === undefined) return;
+    const known = new Set<Subject>();
+    for (const e of edges) for (const p of [e.source, e.destination]) for (const s of this.all(p) ?? []) known.add(s);
+    const labelsOf = new Map([...known].map((s) => [s.kind === 'pod' ? s.labels : undefined, s]));
+    for (const p of inventory.pods) if (!labelsOf.has(p.labels)) this.strangers.set(`pod:${p.namespace}/${p.name}`, { kind: 'pod', namespace: p.namespace, labels: p.labels, ports: p.ports });
   }
 
-  /** The pod or external for a peer; undefined for peers that are neither (reserved, fqdn). */
+  /** A pod or external for a peer (the first pod of a workload); undefined for peers that are neither (reserved, fqdn). */
   subject(peer: Peer): Subject | undefined {
+    return this.all(peer)?.[0];
+  }
+
+  /** Every pod of a workload (one, built from its labels, without an inventory or when it has none there). */
+  private all(peer: Peer): Subject[] | undefined {
     const key = peerId(peer);
     if (key === undefined) return undefined;
     let s = this.subjects.get(key);
     if (s === undefined) {
-      s = peer.kind === 'workload'
-        ? { kind: 'pod', namespace: peer.identity.namespace, labels: peer.identity.labels, ports: [] }
-        : { kind: 'external', ip: key };
+      const found = peer.kind === 'workload' && this.inventory !== undefined ? podsOfIdentity(this.inventory, peer.identity) : [];
+      s = found.length > 0 ? found
+        : peer.kind === 'workload' ? [{ kind: 'pod', namespace: peer.identity.namespace, labels: peer.identity.labels, ports: [] }]
+          : [{ kind: 'external', ip: key }];
       this.subjects.set(key, s);
     }
     return s;
   }
 
-  allows(source: Peer, destination: Peer, protocol: PolicyProtocol, port: number): boolean {
-    const s = this.subject(source);
-    const d = this.subject(destination);
-    if (s === undefined || d === undefined) throw new Error('not a subject');
-    const c: Connection = { source: s, destination: d, protocol, port };
-    return this.engine.allows(c);
+  /** The decision for every pod pair of the two ends; throws when pods of one workload disagree. */
+  allows(source: Peer | Subject, destination: Peer | Subject, protocol: PolicyProtocol, port: number): boolean {
+    const sources = this.subjectsOf(source);
+    const destinations = this.subjectsOf(destination);
+    const decisions = new Set<boolean>();
+    for (const s of sources) for (const d of destinations) decisions.add(this.engine.allows({ source: s, destination: d, protocol, port } satisfies Connection));
+    if (decisions.size !== 1) throw new Error(`pods of one workload decided differently for ${protocol}/${port}`);
+    return decisions.has(true);
+  }
+
+  private subjectsOf(end: Peer | Subject): Subject[] {
+    if (end.kind === 'pod' || end.kind === 'external') return [end];
+    const all = this.all(end);
+    if (all === undefined) throw new Error('not a subject');
+    return all;
   }
 }
 
@@ -106,11 +153,12 @@ export function leastPrivilege(world: ProofWorld, limit = 200_000): { checked: n
     if (!notesOf.has(e) && s !== undefined && d !== undefined) allowedEdges.add(`${s} ${d} ${e.protocol} ${e.port}`);
   }
   peers.set('192.0.2.250', { kind: 'cidr', cidr: '192.0.2.250/32' });
-  const subjects = [...peers.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+  const subjects: [string, Peer | Subject][] = [...peers.entries(), ...world.strangers].sort(([a], [b]) => (a < b ? -1 : 1));
+  const isPod = (end: Peer | Subject): boolean => end.kind === 'workload' || end.kind === 'pod';
   const out = { checked: 0, failures: [] as string[] };
   for (const [s, source] of subjects) {
     for (const [d, destination] of subjects) {
-      if (source.kind !== 'workload' && destination.kind !== 'workload') continue;
+      if (!isPod(source) && !isPod(destination)) continue;
       for (const protocol of PROTOCOLS) {
         for (const port of [...ports].sort((a, b) => a - b)) {
           if (out.checked >= limit) return out;
