@@ -7,6 +7,7 @@
 import type { Edge, EdgeProtocol, Namespace, ObservedVerdict, Peer } from '../model.js';
 import { hourOf } from './batch.js';
 import type { Database } from './database.js';
+import { type EdgeColumns, MIXED, readEdgeColumns } from './edge-columns.js';
 
 export interface EdgeQuery {
   /** Epoch ms; the hour containing it is the first included. */
@@ -17,57 +18,85 @@ export interface EdgeQuery {
   namespaces?: readonly string[];
 }
 
-interface EdgeRow {
-  id: number; source: string; destination: string; protocol: EdgeProtocol; port: number;
-  verdict: ObservedVerdict; count: number; firstSeen: number; lastSeen: number;
-}
-
 /** Committed edges, sorted by source key, destination key, protocol, port (byte order). */
 export function loadEdges(db: Database, query: EdgeQuery = {}): Edge[] {
-  const namespaces = query.namespaces !== undefined && query.namespaces.length > 0 ? JSON.stringify(query.namespaces) : null;
-  const params = {
+  const columns = readEdgeColumns(db, {
     fromHour: query.since === undefined ? null : hourOf(query.since),
     toHour: query.until === undefined ? null : hourOf(query.until),
-    namespaces,
-  };
-  const rows = db
-    .prepare(
-      `SELECT e.id, ps.json AS source, pd.json AS destination, e.protocol, e.port, h.verdict,
-              sum(h.count) AS count, min(h.first_seen) AS firstSeen, max(h.last_seen) AS lastSeen
-         FROM edge_hours h
-         JOIN ingest_units u ON u.id = h.unit_id AND u.status = 'committed'
-         JOIN edges e ON e.id = h.edge_id
-         JOIN peers ps ON ps.id = e.source_id
-         JOIN peers pd ON pd.id = e.destination_id
-        WHERE (:fromHour IS NULL OR h.hour >= :fromHour) AND (:toHour IS NULL OR h.hour <= :toHour)
-          AND (:namespaces IS NULL OR ps.namespace IN (SELECT value FROM json_each(:namespaces))
-                                   OR pd.namespace IN (SELECT value FROM json_each(:namespaces)))
-        GROUP BY e.id, h.verdict
-        ORDER BY ps.key, pd.key, e.protocol, e.port, h.verdict`,
-    )
-    .all(params) as EdgeRow[];
-  const names = loadEdgeNames(db);
-  const edges: Edge[] = [];
-  let current: { id: number; edge: Edge } | undefined;
-  for (const r of rows) {
-    if (current?.id !== r.id) {
-      current = {
-        id: r.id,
-        edge: {
-          source: JSON.parse(r.source) as Peer, destination: JSON.parse(r.destination) as Peer,
-          protocol: r.protocol, port: r.port, count: 0, firstSeen: r.firstSeen, lastSeen: r.lastSeen,
-          verdicts: {}, destinationNames: names.get(r.id) ?? [],
-        },
-      };
-      edges.push(current.edge);
-    }
-    const e = current.edge;
-    e.count += r.count;
-    e.verdicts[r.verdict] = r.count;
-    if (r.firstSeen < e.firstSeen) e.firstSeen = r.firstSeen;
-    if (r.lastSeen > e.lastSeen) e.lastSeen = r.lastSeen;
+  });
+  const peers = readPeers(db);
+  const only = query.namespaces !== undefined && query.namespaces.length > 0 ? new Set(query.namespaces) : undefined;
+  const ids: number[] = [];
+  for (let id = 1; id < columns.size; id++) {
+    if (columns.verdict[id] === 0) continue;
+    if (only !== undefined && !only.has(peers.namespace[columns.source[id] as number] ?? '') && !only.has(peers.namespace[columns.destination[id] as number] ?? '')) continue;
+    ids.push(id);
   }
-  return edges;
+  const names = loadEdgeNames(db);
+  const { count, first, last, source, destination, protocol, port, protocols } = columns;
+  return sortByPeers(ids, columns, peers.rank).map((id): Edge => ({
+    source: peers.peer(source[id] as number), destination: peers.peer(destination[id] as number),
+    protocol: protocols[protocol[id] as number] as EdgeProtocol, port: port[id] as number,
+    count: count[id] as number, firstSeen: first[id] as number, lastSeen: last[id] as number,
+    verdicts: verdictsOf(columns, id), destinationNames: names.get(id) ?? [],
+  }));
+}
+
+/** Every peer's rank in key order and namespace by id; each peer's JSON parsed once, when first asked for. */
+function readPeers(db: Database): { rank: Float64Array; namespace: (string | undefined)[]; peer(id: number): Peer } {
+  const rows = db.prepare('SELECT id, namespace, json FROM peers ORDER BY key').raw().all() as [number, string | null, string][];
+  const size = rows.reduce((max, [id]) => Math.max(max, id), 0) + 1;
+  const rank = new Float64Array(size);
+  const namespace: (string | undefined)[] = new Array<string | undefined>(size);
+  const json: string[] = new Array<string>(size);
+  rows.forEach(([id, ns, text], i) => {
+    rank[id] = i;
+    namespace[id] = ns ?? undefined;
+    json[id] = text;
+  });
+  const parsed: (Peer | undefined)[] = new Array<Peer | undefined>(size);
+  const peer = (id: number): Peer => (parsed[id] ??= JSON.parse(json[id] as string) as Peer);
+  return { rank, namespace, peer };
+}
+
+/** The edge ids by source rank, destination rank, protocol (byte order), port: a counting sort on the source, then each source's few edges. */
+function sortByPeers(ids: readonly number[], c: EdgeColumns, rank: Float64Array): number[] {
+  const protocolRank = c.protocols.map((p) => c.protocols.filter((q) => q < p).length);
+  const bucket = new Int32Array(rank.length + 1);
+  const sourceRank = (id: number): number => rank[c.source[id] as number] as number;
+  for (const id of ids) bucket[sourceRank(id) + 1] = (bucket[sourceRank(id) + 1] as number) + 1;
+  for (let i = 1; i < bucket.length; i++) bucket[i] = (bucket[i] as number) + (bucket[i - 1] as number);
+  const out = new Array<number>(ids.length);
+  for (const id of ids) {
+    const r = sourceRank(id);
+    out[bucket[r] as number] = id;
+    bucket[r] = (bucket[r] as number) + 1;
+  }
+  const byDestination = (a: number, b: number): number =>
+    (rank[c.destination[a] as number] as number) - (rank[c.destination[b] as number] as number) ||
+    (protocolRank[c.protocol[a] as number] as number) - (protocolRank[c.protocol[b] as number] as number) ||
+    (c.port[a] as number) - (c.port[b] as number);
+  for (let start = 0; start < out.length;) {
+    const r = sourceRank(out[start] as number);
+    let end = start + 1;
+    while (end < out.length && sourceRank(out[end] as number) === r) end++;
+    if (end - start > 1) {
+      const run = out.slice(start, end).sort(byDestination);
+      for (let i = 0; i < run.length; i++) out[start + i] = run[i] as number;
+    }
+    start = end;
+  }
+  return out;
+}
+
+/** The Hubble verdict counts of one edge, in verdict name order. */
+function verdictsOf(c: EdgeColumns, id: number): Edge['verdicts'] {
+  const slot = c.verdict[id] as number;
+  if (slot !== MIXED) return { [c.verdictNames[slot - 1] as ObservedVerdict]: c.count[id] as number };
+  const split = c.mixed.get(id) as Map<string, number>;
+  const out: Edge['verdicts'] = {};
+  for (const name of [...split.keys()].sort()) out[name as ObservedVerdict] = split.get(name) as number;
+  return out;
 }
 
 function loadEdgeNames(db: Database): Map<number, string[]> {
