@@ -24,7 +24,7 @@ import { DEFAULT_GENERATE_OPTIONS, type GenerateInput, type GenerateOptions, gen
 import { loadPolicyFiles, type SkippedObject } from './policy/load.js';
 import type { PolicyInput } from './policy/evaluate.js';
 import { loadEdges, loadNamespaces } from './store/edges.js';
-import { loadIngestSummary } from './store/summary.js';
+import { loadIngestTotals } from './store/summary.js';
 
 /** Hooks a source reports through while it is read. */
 export interface SourceHooks { onInvalid(error: InputError): void; onBytes(bytes: number): void }
@@ -235,7 +235,7 @@ export async function report(db: Database, options: ReportOptions): Promise<Repo
   const flowNamespaces = loadNamespaces(db);
   const inventory = options.cluster?.inventory;
   const namespaces = inventory === undefined ? flowNamespaces : mergeNamespaces(flowNamespaces, inventory);
-  const summary = loadIngestSummary(db);
+  const summary = loadIngestTotals(db);
   const fromCluster = inventory !== undefined && options.existing.length === 0;
   const existing = fromCluster ? { policies: inventory.policies, skipped: [] } : await loadPolicyFiles(options.existing);
   const skipped = [...existing.skipped];

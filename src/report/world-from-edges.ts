@@ -25,8 +25,11 @@ export type PortsOf = (identity: Identity) => readonly ContainerPort[] | undefin
 /** The world built from edges, filled in as peers are asked for. Reuses one Subject per peer. */
 export class EdgeWorld {
   private readonly byKey = new Map<string, PeerSubject>();
+  private readonly byPeer = new WeakMap<Peer, PeerSubject>();
   /** By identity key: one subject per workload, however its peer was written. */
   private readonly workloadSubjects = new Map<string, PeerSubject>();
+  /** By Identity object: the store shares one per peer, so most lookups end here. */
+  private readonly byIdentity = new WeakMap<Identity, PeerSubject>();
   private recent: [Recent | undefined, Recent | undefined] = [undefined, undefined];
   private readonly externals = new Map<string, External>();
   private readonly knownNamespaces: ReadonlyMap<string, Namespace>;
@@ -46,17 +49,28 @@ export class EdgeWorld {
   /** The subject for a peer, or why NetworkPolicy has none for it. */
   of(peer: Peer): PeerSubject {
     if (peer.kind === 'workload') return this.workload(peer.identity);
+    let found = this.byPeer.get(peer);
+    if (found !== undefined) return found;
     const key = peerKey(peer);
-    let found = this.byKey.get(key);
+    found = this.byKey.get(key);
     if (found === undefined) {
       found = this.classify(peer);
       this.byKey.set(key, found);
     }
+    this.byPeer.set(peer, found);
     return found;
   }
 
   /** One pod subject per workload identity, however its labels were ordered. */
   private workload(identity: Identity): PeerSubject {
+    const shared = this.byIdentity.get(identity);
+    if (shared !== undefined) return shared;
+    const found = this.workloadByLabels(identity);
+    this.byIdentity.set(identity, found);
+    return found;
+  }
+
+  private workloadByLabels(identity: Identity): PeerSubject {
     // Edges come sorted by source: most source lookups repeat the previous edge's source, so the
     // two identities used last (most recent first) are compared before the identity key is built.
     const [first, second] = this.recent;

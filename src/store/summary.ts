@@ -36,8 +36,16 @@ interface UnitRow {
   lostEvents: number; nodeStatus: number; otherEvents: number; bytesRead: number; firstFlow: number | null; lastFlow: number | null;
 }
 
+/** What was ingested, without the edge footprint: the window, counts, lost events, units and runs. */
+export type IngestTotals = Omit<IngestSummary, 'edges' | 'identities'>;
+
 /** Summary of the whole database, or of one ingest run with `runId`. */
 export function loadIngestSummary(db: Database, options: { runId?: number } = {}): IngestSummary {
+  return { ...loadIngestTotals(db, options), ...loadFootprint(db, options.runId ?? null) };
+}
+
+/** The summary without the distinct edges and identities (those scan every edge hour: a report does not need them). */
+export function loadIngestTotals(db: Database, options: { runId?: number } = {}): IngestTotals {
   const runId = options.runId ?? null;
   const units = (
     db
@@ -63,7 +71,12 @@ export function loadIngestSummary(db: Database, options: { runId?: number } = {}
       .prepare('SELECT id, started_at AS startedAt, finished_at AS finishedAt, status FROM ingest_runs WHERE (:runId IS NULL OR id = :runId) ORDER BY id')
       .all({ runId }) as { id: number; startedAt: number; finishedAt: number | null; status: string }[]
   ).map((r) => ({ id: r.id, startedAt: r.startedAt, status: r.status, ...(r.finishedAt === null ? {} : { finishedAt: r.finishedAt }) }));
-  const footprint = db
+  const window = counts.firstFlow !== undefined && counts.lastFlow !== undefined ? { first: counts.firstFlow, last: counts.lastFlow } : undefined;
+  return { ...(window ? { window } : {}), counts, lost, units, runs };
+}
+
+function loadFootprint(db: Database, runId: number | null): { edges: number; identities: number } {
+  return db
     .prepare(
       `WITH used AS (SELECT DISTINCT h.edge_id FROM edge_hours h
                        JOIN ingest_units u ON u.id = h.unit_id AND u.status = 'committed' AND (:runId IS NULL OR u.run_id = :runId))
@@ -73,8 +86,6 @@ export function loadIngestSummary(db: Database, options: { runId?: number } = {}
                  UNION SELECT e.destination_id FROM edges e JOIN used ON used.edge_id = e.id)) AS identities`,
     )
     .get({ runId }) as { edges: number; identities: number };
-  const window = counts.firstFlow !== undefined && counts.lastFlow !== undefined ? { first: counts.firstFlow, last: counts.lastFlow } : undefined;
-  return { ...(window ? { window } : {}), counts, lost, units, runs, edges: footprint.edges, identities: footprint.identities };
 }
 
 function toUnit(r: UnitRow): IngestedUnit {
