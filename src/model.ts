@@ -420,11 +420,12 @@ export interface NamespaceSelection {
 /**
  * What generate learned about one workload from a cluster inventory (live or `--inventory`):
  * `owner-selector` its policy and its peers select it by its owner's selector; `no-pod`,
- * `no-owner`, `several-owners` and `owner-selector-too-broad` say why the flows-derived selector
- * was kept; `host-network` its pods use the node's network (no policy is generated for it).
+ * `no-owner`, `several-owners`, `owner-selector-unsuitable` (empty, or naming a label that changes
+ * per rollout or run) and `owner-selector-too-broad` say why the flows-derived selector was kept;
+ * `host-network` its pods use the node's network (no policy is generated for it).
  */
 export const INVENTORY_NOTE_CODES = [
-  'owner-selector', 'no-pod', 'no-owner', 'several-owners', 'owner-selector-too-broad', 'host-network',
+  'owner-selector', 'no-pod', 'no-owner', 'several-owners', 'owner-selector-unsuitable', 'owner-selector-too-broad', 'host-network',
 ] as const;
 export type InventoryNoteCode = (typeof INVENTORY_NOTE_CODES)[number];
 

@@ -2,28 +2,46 @@
 // namespace and labels (a pod's stable labels equal the identity's; else the most specific
 // identity whose labels the pod carries). An identity whose pods all have one workload owner is
 // selected by that owner's selector — in its own policy and wherever it is a peer — provided the
-// selector selects exactly its pods among the inventory's and no other learned identity; else the
-// flows-derived selector stays and a note says why. Host-network pods (and their node addresses)
+// selector selects exactly its pods among the inventory's and no other learned identity, and is
+// fit to last (not empty, no label that changes per rollout or run); else the flows-derived
+// selector stays and a note says why. Host-network pods (and their node addresses)
 // are recognised: NetworkPolicy does not apply to them. With `--named-ports`, a port every pod of
 // a destination declares under one name is written by that name.
 import { identityKey } from '../identity/identity.js';
 import { VOLATILE_LABEL_RULES, matchRule } from '../identity/labels.js';
 import type {
-  Identity, Inventory, InventoryNote, InventoryNoteCode, InventoryPod, LabelSelector, PolicyProtocol,
+  Identity, Inventory, InventoryNote, InventoryNoteCode, InventoryPod, InventoryWorkload, LabelSelector, PolicyProtocol,
 } from '../model.js';
 import { compileSelector } from './selectors.js';
 
 const podRef = (p: InventoryPod): string => `${p.namespace}/${p.name}`;
 const ownerRef = (p: InventoryPod): string => (p.owner === undefined ? '' : `${p.owner.kind} ${p.owner.name}`);
 
+const isVolatile = (key: string): boolean => {
+  const rule = matchRule(key, VOLATILE_LABEL_RULES);
+  return rule !== undefined && rule.keep !== true;
+};
+
 /** The pod's labels minus the volatile ones (the default rules identities are built with). */
 function stableLabels(labels: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const key of Object.keys(labels).sort()) {
-    const rule = matchRule(key, VOLATILE_LABEL_RULES);
-    if (rule === undefined || rule.keep === true) out[key] = labels[key] ?? '';
-  }
+  for (const key of Object.keys(labels).sort()) if (!isVolatile(key)) out[key] = labels[key] ?? '';
   return out;
+}
+
+/** Why an owner's selector must not be written into a policy, if it must not. */
+function unsuitable(s: LabelSelector): string | undefined {
+  const keys = [...Object.keys(s.matchLabels ?? {}), ...(s.matchExpressions ?? []).map((e) => e.key)];
+  if (keys.length === 0) return 'selects every pod of the namespace';
+  const volatile = [...new Set(keys.filter(isVolatile))].sort();
+  if (volatile.length > 0) return `names ${volatile.join(', ')}, which changes with every rollout or run`;
+  return undefined;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
 }
 
 function selectorText(s: LabelSelector): string {
@@ -42,18 +60,25 @@ export class InventoryWorkloads {
   private readonly host = new Set<Identity>();
   private readonly nodeAddresses = new Set<string>();
   private readonly byKey = new Map<string, Identity>();
+  /** namespace → its learned identities / its inventory pods */
+  private readonly identitiesIn = new Map<string, Identity[]>();
+  private readonly podsIn = new Map<string, InventoryPod[]>();
+  /** `namespace/kind/name` → workload */
+  private readonly workloads = new Map<string, InventoryWorkload>();
 
-  constructor(private readonly inventory: Inventory, identities: readonly Identity[]) {
-    for (const identity of identities) this.byKey.set(identityKey(identity), identity);
+  constructor(inventory: Inventory, identities: readonly Identity[]) {
+    for (const identity of identities) {
+      this.byKey.set(identityKey(identity), identity);
+      push(this.identitiesIn, identity.namespace, identity);
+    }
+    for (const w of inventory.workloads) this.workloads.set(`${w.namespace}/${w.kind}/${w.name}`, w);
     const unmatchedHost = new Map<string, InventoryPod[]>();
     for (const pod of inventory.pods) {
+      push(this.podsIn, pod.namespace, pod);
       if (pod.hostNetwork) for (const ip of pod.ips) this.nodeAddresses.add(ip);
-      const identity = this.match(pod, identities);
-      if (identity !== undefined) this.podsOf.set(identity, [...(this.podsOf.get(identity) ?? []), pod]);
-      else if (pod.hostNetwork) {
-        const key = identityKey({ namespace: pod.namespace, labels: stableLabels(pod.labels) });
-        unmatchedHost.set(key, [...(unmatchedHost.get(key) ?? []), pod]);
-      }
+      const identity = this.match(pod);
+      if (identity !== undefined) push(this.podsOf, identity, pod);
+      else if (pod.hostNetwork) push(unmatchedHost, identityKey({ namespace: pod.namespace, labels: stableLabels(pod.labels) }), pod);
     }
     for (const identity of identities) this.decide(identity);
     for (const pods of unmatchedHost.values()) {
@@ -91,14 +116,15 @@ export class InventoryWorkloads {
     return name;
   }
 
-  private match(pod: InventoryPod, identities: readonly Identity[]): Identity | undefined {
+  /** The identity whose labels are the pod's stable ones; else the one most specific identity whose labels the pod carries. */
+  private match(pod: InventoryPod): Identity | undefined {
     const exact = this.byKey.get(identityKey({ namespace: pod.namespace, labels: stableLabels(pod.labels) }));
     if (exact !== undefined) return exact;
     let best: Identity[] = [];
     let size = 0;
-    for (const identity of identities) {
+    for (const identity of this.identitiesIn.get(pod.namespace) ?? []) {
       const n = Object.keys(identity.labels).length;
-      if (identity.namespace !== pod.namespace || n === 0 || n < size || !contains(pod.labels, identity.labels)) continue;
+      if (n === 0 || n < size || !contains(pod.labels, identity.labels)) continue;
       if (n > size) [best, size] = [[], n];
       best.push(identity);
     }
@@ -121,18 +147,20 @@ export class InventoryWorkloads {
       return this.note('several-owners', identity, pods, `its pods have several owners (${list}); selected by its observed labels`);
     }
     const owner = pods[0]?.owner;
-    const workload = owner === undefined ? undefined
-      : this.inventory.workloads.find((w) => w.namespace === identity.namespace && w.kind === owner.kind && w.name === owner.name);
+    const workload = owner === undefined ? undefined : this.workloads.get(`${identity.namespace}/${owner.kind}/${owner.name}`);
     if (workload === undefined) {
       const why = owner === undefined ? 'its pods have no workload owner' : `its owner ${owner.kind} ${owner.name} is not a workload the inventory lists`;
       return this.note('no-owner', identity, pods, `${why}; selected by its observed labels`);
     }
     const what = `${workload.kind} ${workload.name}'s selector (${selectorText(workload.selector)}, from ${workload.selectorSource})`;
+    const unfit = unsuitable(workload.selector);
+    if (unfit !== undefined) return this.note('owner-selector-unsuitable', identity, pods, `${what} ${unfit}; kept the selector from its observed labels`);
     const compiled = compileSelector(workload.selector);
     const mine = new Set(pods);
-    const extra = this.inventory.pods.filter((p) => p.namespace === identity.namespace && compiled.matches(p.labels) && !mine.has(p)).map(podRef);
+    const namespacePods = this.podsIn.get(identity.namespace) ?? [];
+    const extra = namespacePods.filter((p) => !mine.has(p) && compiled.matches(p.labels)).map(podRef);
     const missed = pods.filter((p) => !compiled.matches(p.labels)).map(podRef);
-    const others = [...this.byKey.values()].filter((o) => o !== identity && o.namespace === identity.namespace && !this.podsOf.has(o) && compiled.matches(o.labels)).map(identityKey);
+    const others = (this.identitiesIn.get(identity.namespace) ?? []).filter((o) => o !== identity && !this.podsOf.has(o) && compiled.matches(o.labels)).map(identityKey);
     if (extra.length > 0 || missed.length > 0 || others.length > 0) {
       const why = [
         extra.length > 0 ? `also selects pods ${extra.sort().join(', ')}` : '',
