@@ -24,7 +24,14 @@ export const droppedToday = (edge: Edge): boolean =>
   (edge.verdicts.DROPPED ?? 0) > 0 && PASSING.every((v) => (edge.verdicts[v] ?? 0) === 0);
 
 /** Where assessed edges go, with the workload each is listed under (undefined: no pod end). */
-export interface EdgeSink { add(entry: ReportEdge, owner: Owner | undefined): void }
+export interface EdgeSink {
+  add(entry: ReportEdge, owner: Owner | undefined): void;
+  /** An edge that keeps working, counted but not kept (`allowedEdges: 'count'`). */
+  countAllowed(flows: number, owner: Owner | undefined): void;
+}
+
+/** Allowed edges: kept as report entries, or only counted per workload (text and markdown summaries). */
+export type AllowedEdges = 'keep' | 'count';
 
 export class Assessor {
   /** Policies with named ports, per direction (usually none). */
@@ -35,6 +42,7 @@ export class Assessor {
   constructor(
     private readonly engine: PolicyEngine, private readonly world: EdgeWorld,
     private readonly byRef: ReadonlyMap<PolicyRef, NetworkPolicy>, private readonly explain: Explain,
+    private readonly allowed: AllowedEdges = 'keep',
   ) {
     const named = (d: PolicyDirection): Set<PolicyRef> => new Set([...byRef].filter(([, p]) => usesNamedPorts(p, d)).map(([ref]) => ref));
     this.namedPorts = { ingress: named('ingress'), egress: named('egress') };
@@ -59,7 +67,11 @@ export class Assessor {
     const verdict = fast ? undefined : this.compact(this.engine.evaluate(connection), connection);
     const decision = verdict?.decision ?? 'allow';
     const status: EdgeStatus = droppedToday(edge) ? 'dropped' : decision === 'deny' ? 'breaks' : 'allowed';
-    const detail = this.detail(verdict, connection, s.gap, d.gap);
+    if (status === 'allowed' && this.allowed === 'count') {
+      sink.countAllowed(edge.count, s.owner ?? d.owner);
+      return;
+    }
+    const detail = verdict === undefined && s.gap === undefined && d.gap === undefined ? undefined : this.detail(verdict, connection, s.gap, d.gap);
     const entry: Extract<ReportEdge, { decision: unknown }> = { status, edge, decision };
     if (verdict !== undefined) entry.verdict = verdict;
     if (detail !== undefined) entry.detail = detail;

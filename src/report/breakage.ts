@@ -6,7 +6,7 @@ import type { BreakageReport, CoverageWarning, Edge, GenerateDirection, Namespac
 import { PolicyEngine, type PolicyInput } from '../policy/evaluate.js';
 import { DEFAULT_NAMESPACE } from '../policy/validate.js';
 import { type DefaultDenyScope, defaultDenyNamespaces, defaultDenyPolicies } from './default-deny.js';
-import { Assessor, type Explain } from './assess.js';
+import { type AllowedEdges, Assessor, type Explain } from './assess.js';
 import { Grouper } from './group.js';
 import { EdgeWorld, type PortsOf } from './world-from-edges.js';
 
@@ -29,6 +29,8 @@ export interface BreakageOptions {
   direction: GenerateDirection;
   /** Build the engine's full verdict for every edge (default), or only for denied ones (faster; allowed edges then carry no verdict). */
   explain?: Explain;
+  /** Keep every edge that keeps working in the report (default), or only count them per workload (what text and markdown show without listing them). */
+  allowedEdges?: AllowedEdges;
 }
 
 /** The report, plus the world and engine it was computed with (for `--world-out`). */
@@ -49,7 +51,7 @@ export function buildBreakageReport(input: BreakageInput, options: BreakageOptio
   const byRef = new Map(engine.policies.map((p) => [`${p.metadata.namespace}/${p.metadata.name}`, p]));
   const policies: ReportPolicy[] = [...byRef.keys()].map((ref) => ({ ref, provenance: provenance.get(ref) ?? 'existing' }));
 
-  const assessor = new Assessor(engine, world, byRef, options.explain ?? 'all');
+  const assessor = new Assessor(engine, world, byRef, options.explain ?? 'all', options.allowedEdges ?? 'keep');
   const grouper = new Grouper();
   for (const edge of input.edges) assessor.edge(edge, grouper);
   const window = input.observation.window ?? windowOf(input.edges);

@@ -32,20 +32,38 @@ function byImportance<T extends { totals: ReportTotals }>(name: (x: T) => string
 export class Grouper implements EdgeSink {
   readonly totals = emptyTotals();
   private readonly groups = new Map<string, Map<string, WorkloadReport>>();
+  /** By Owner object (the world shares one per workload), before the lookup by name. */
+  private readonly byOwner = new Map<Owner | undefined, WorkloadReport>();
 
   add(entry: ReportEdge, owner: Owner | undefined): void {
+    const w = this.group(owner);
+    w.edges.push(entry);
+    add(w.totals, entry);
+    add(this.totals, entry);
+  }
+
+  countAllowed(flows: number, owner: Owner | undefined): void {
+    const w = this.group(owner).totals.allowed;
+    w.edges++;
+    w.flows += flows;
+    this.totals.allowed.edges++;
+    this.totals.allowed.flows += flows;
+  }
+
+  private group(owner: Owner | undefined): WorkloadReport {
+    let w = this.byOwner.get(owner);
+    if (w !== undefined) return w;
     const ns = owner?.namespace ?? '';
     const key = owner?.workload ?? '';
     let workloads = this.groups.get(ns);
     if (workloads === undefined) this.groups.set(ns, (workloads = new Map()));
-    let w = workloads.get(key);
+    w = workloads.get(key);
     if (w === undefined) {
       w = { namespace: ns, ...(key === '' ? {} : { workload: key }), totals: emptyTotals(), edges: [] };
       workloads.set(key, w);
     }
-    w.edges.push(entry);
-    add(w.totals, entry);
-    add(this.totals, entry);
+    this.byOwner.set(owner, w);
+    return w;
   }
 
   namespaces(): NamespaceReport[] {
