@@ -122,6 +122,8 @@ function toOptions(flags: ReportFlags, input: ClusterInput): ReportOptions {
     direction: flags.direction,
     // Text and markdown list allowed edges only on request: without it, full verdicts for denials only.
     explain: (flags.output === 'text' || flags.output === 'markdown') && flags.showAllowed !== true ? 'denied' : 'all',
+    // ... and, unless --world-out needs every edge for its probes, edges that keep working are only counted.
+    allowedEdges: (flags.output === 'text' || flags.output === 'markdown') && flags.showAllowed !== true && flags.worldOut === undefined ? 'count' : 'keep',
     ...clusterOption(input),
   };
 }
