@@ -179,3 +179,10 @@ function describe(e: Edge): string {
 }
 
 export type { Identity };
+
+/** Both checks: their failures together, the edges allowed and the combinations checked. */
+export function prove(world: ProofWorld): { failures: string[]; allowed: number; checked: number } {
+  const self = selfConsistency(world);
+  const least = leastPrivilege(world);
+  return { failures: [...self.failures, ...least.failures], allowed: self.allowed, checked: least.checked };
+}
