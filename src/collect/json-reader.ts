@@ -1,7 +1,6 @@
 // Recorded Hubble JSON → FlowSource: bytes (file, stdin, gzip) → JSON values with line numbers →
 // FlowEvents. Every shape of hubble-format.md §A.1 is accepted; see json-values.ts for how values
 // are found and from-json.ts for how they are mapped.
-import { StringDecoder } from 'node:string_decoder';
 import type { FlowEvent, FlowSource } from '../model.js';
 import { InputError } from '../errors.js';
 import { readBytes } from './byte-source.js';
@@ -37,17 +36,18 @@ export function readFlowFile(file: string, options: ReadOptions): FlowSource {
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
 /**
- * Hand-written iterator (not an async generator): events are produced a chunk at a time and
- * handed out from an array, so the per-event cost is one already-resolved promise.
+ * Hand-written iterator (not an async generator): a chunk is read, then its lines are parsed and
+ * mapped one per next() (one already-resolved promise per event), so only the event being handed
+ * out is alive, not a whole chunk of parsed values.
  */
 class FileEvents implements AsyncIterator<FlowEvent, undefined> {
   private readonly splitter = new JsonValueSplitter();
-  private readonly decoder = new StringDecoder('utf8');
   private readonly items: JsonItem[] = [];
+  private itemPos = 0;
   private readonly chunks: AsyncGenerator<Buffer>;
-  private events: FlowEvent[] = [];
-  private pos = 0;
   private failure: InputError | undefined;
+  /** No more chunks (end of input, or a read error). */
+  private drained = false;
   private finished = false;
 
   constructor(private readonly file: string, private readonly options: ReadOptions) {
@@ -55,71 +55,89 @@ class FileEvents implements AsyncIterator<FlowEvent, undefined> {
   }
 
   next(): Promise<IteratorResult<FlowEvent, undefined>> {
-    if (this.pos < this.events.length) return Promise.resolve({ done: false, value: this.events[this.pos++] as FlowEvent });
+    try {
+      const event = this.take();
+      if (event !== undefined) return Promise.resolve({ done: false, value: event });
+    } catch (err) {
+      return Promise.reject(err);
+    }
     return this.refill();
   }
 
   async return(): Promise<IteratorReturnResult<undefined>> {
     this.finished = true;
-    this.events = [];
+    this.items.length = 0;
     await this.chunks.return(undefined);
     return DONE;
   }
 
-  private async refill(): Promise<IteratorResult<FlowEvent, undefined>> {
-    this.events = [];
-    this.pos = 0;
-    while (this.events.length === 0) {
+  /** The next event of the data read so far; undefined when more must be read (or at the end). */
+  private take(): FlowEvent | undefined {
+    const { items, splitter } = this;
+    for (;;) {
       if (this.failure !== undefined) {
         const failure = this.failure;
         this.failure = undefined;
         this.finished = true;
         throw failure;
       }
-      if (this.finished) return DONE;
-      await this.read();
-      this.convert();
+      if (this.finished) return undefined;
+      if (this.itemPos < items.length) {
+        const event = this.convert(items[this.itemPos++] as JsonItem);
+        if (event !== undefined) return event;
+        continue;
+      }
+      items.length = 0;
+      this.itemPos = 0;
+      if (splitter.drain(items)) continue;
+      if (!this.drained) return undefined;
+      this.finished = true;
+      return undefined;
     }
-    return { done: false, value: this.events[this.pos++] as FlowEvent };
   }
 
-  /** Next chunk into `items`; at the end, flush the splitter. */
+  private async refill(): Promise<IteratorResult<FlowEvent, undefined>> {
+    for (;;) {
+      if (this.finished) return DONE;
+      await this.read();
+      const event = this.take();
+      if (event !== undefined) return { done: false, value: event };
+    }
+  }
+
+  /** Load the next chunk into the splitter; at the end, flush it. */
   private async read(): Promise<void> {
     let next: IteratorResult<Buffer>;
     try {
       next = await this.chunks.next();
     } catch (err) {
-      this.finished = true;
+      this.drained = true;
       if (!(err instanceof InputError)) throw err;
       this.reject(err);
       return;
     }
     if (next.done === true) {
-      this.finished = true;
-      this.splitter.push(this.decoder.end(), this.items);
+      this.drained = true;
       this.splitter.end(this.items);
     } else {
-      this.splitter.push(this.decoder.write(next.value), this.items);
+      this.splitter.load(next.value);
     }
   }
 
-  /** Map the values found so far; the first bad one stops a strict read after the good ones. */
-  private convert(): void {
-    const { items, file } = this;
-    for (let i = 0; i < items.length && this.failure === undefined; i++) {
-      const item = items[i] as JsonItem;
-      if (!item.ok) {
-        this.reject(new InputError({ file, line: item.line }, item.reason));
-        continue;
-      }
-      try {
-        this.events.push(eventFromJson(item.value));
-      } catch (err) {
-        if (!(err instanceof InputError)) throw err;
-        this.reject(new InputError({ file, line: item.line, field: err.location.field }, err.reason, err.code));
-      }
+  /** One value → its event; a bad one is rejected (and stops a strict read) and gives undefined. */
+  private convert(item: JsonItem): FlowEvent | undefined {
+    const { file } = this;
+    if (!item.ok) {
+      this.reject(new InputError({ file, line: item.line }, item.reason));
+      return undefined;
     }
-    items.length = 0;
+    try {
+      return eventFromJson(item.value);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      this.reject(new InputError({ file, line: item.line, field: err.location.field }, err.reason, err.code));
+      return undefined;
+    }
   }
 
   private reject(error: InputError): void {

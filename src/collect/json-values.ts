@@ -1,10 +1,12 @@
-// Splits decoded text into top-level JSON values, tracking the 1-based line where each starts.
+// Splits raw bytes into top-level JSON values, tracking the 1-based line where each starts.
 //
-// Fast path: a whole line that starts with `{`, ends with `}` and parses is one value (the
-// common one-object-per-line case costs one indexOf and one JSON.parse). Anything else goes to a
-// small value scanner that follows strings and brackets across lines, so pretty-printed objects
-// (several in a row), top-level arrays (each element is yielded on its own; the array itself is
-// never held) and several values on one line all work.
+// Fast path: a whole line whose first byte is `{` and last non-blank byte `}` and that parses is
+// one value: one Buffer.indexOf, one utf8 decode of the line and one JSON.parse (the same work as
+// the bare ceiling of the ingest bench). Lines are handed out on demand (`load` + `drain`), so a
+// reader holds one parsed line at a time, not a whole chunk of them. Anything else is decoded and
+// goes to a small value scanner that follows strings and brackets across lines, so pretty-printed
+// objects (several in a row), top-level arrays (each element is yielded on its own; the array
+// itself is never held) and several values on one line all work.
 //
 // Resynchronisation, so one bad record never swallows the next good one:
 // * a raw newline inside a string ends the broken value at that line;
@@ -14,6 +16,7 @@
 //
 // Container-log lines (`2026-01-02T03:04:05.123Z stdout F {json}`, or `<timestamp> {json}` from
 // `kubectl logs --timestamps`) have the prefix removed; CRI partial lines (`P`) are joined.
+import { StringDecoder } from 'node:string_decoder';
 
 /** A value found in the stream (with the line it starts on), or why the text there is not one. */
 export type JsonItem =
@@ -32,13 +35,25 @@ const CLOSE_BRACKET = 0x5d;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
+const NEWLINE = 0x0a;
+const CR = 0x0d;
+const EMPTY = Buffer.alloc(0);
 
-/** Incremental splitter: push() decoded text as it arrives, end() once at the end. */
+/**
+ * Incremental splitter. Push style: push() bytes (or text) as they arrive, end() once at the end.
+ * Pull style: load() a chunk, then drain() until it returns false, and end() after the last one.
+ */
 export class JsonValueSplitter {
-  private carry = '';
-  /** Number of the line that `carry` belongs to. */
+  /** Bytes of an unfinished line from earlier chunks. */
+  private carry: Buffer = EMPTY;
+  /** The loaded chunk (carry included) and the position of the next line in it. */
+  private data: Buffer = EMPTY;
+  private pos = 0;
+  /** Number of the line that `carry` (or the next line of `data`) belongs to. */
   private lineNo = 1;
+  /** The current line is so long that its beginning was already scanned (see MAX_CARRY). */
   private carryFed = false;
+  private readonly longLine = new StringDecoder('utf8');
   private partial = '';
   private partialLine = 0;
   // scanner state
@@ -50,33 +65,51 @@ export class JsonValueSplitter {
   private valueLine = 0;
   private outerIsObject = false;
 
-  /** Feed the next piece of decoded text; completed values are appended to `out`. */
-  push(text: string, out: JsonItem[]): void {
-    const data = this.carry === '' ? text : this.carry + text;
-    let start = 0;
-    for (let nl = data.indexOf('\n', start); nl !== -1; nl = data.indexOf('\n', start)) {
-      const end = nl > start && data.charCodeAt(nl - 1) === 0x0d ? nl - 1 : nl;
-      this.line(data.slice(start, end), out);
-      start = nl + 1;
+  /** Feed the next piece of input; completed values are appended to `out`. */
+  push(chunk: Buffer | string, out: JsonItem[]): void {
+    this.load(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+    while (this.drain(out));
+  }
+
+  /** Make `chunk` the input of drain() (what drain() has not consumed yet must be drained first). */
+  load(chunk: Buffer): void {
+    this.data = this.carry.length === 0 ? chunk : Buffer.concat([this.carry, chunk]);
+    this.carry = EMPTY;
+    this.pos = 0;
+  }
+
+  /**
+   * Read lines of the loaded chunk until at least one item was appended to `out`; false when the
+   * chunk is used up (its unfinished last line is kept for the next one) and nothing was added.
+   */
+  drain(out: JsonItem[]): boolean {
+    const before = out.length;
+    const data = this.data;
+    while (out.length === before) {
+      const start = this.pos;
+      const nl = data.indexOf(NEWLINE, start);
+      if (nl === -1) {
+        this.keepRest(out);
+        return out.length > before;
+      }
+      const end = nl > start && data[nl - 1] === CR ? nl - 1 : nl;
+      if (this.carryFed) this.line(this.longLine.end(data.subarray(start, end)), out);
+      else this.lineBytes(data, start, end, out);
+      this.pos = nl + 1;
       this.lineNo++;
       this.carryFed = false;
     }
-    this.carry = start === 0 ? data : data.slice(start);
-    if (this.carry.length > MAX_CARRY) {
-      this.segment(this.carryFed ? this.carry : this.stripPrefix(this.carry), !this.carryFed, false, out);
-      this.carryFed = true;
-      this.carry = '';
-    }
+    return true;
   }
 
   /** Finish the stream: the last line, then any value still open is reported as truncated. */
   end(out: JsonItem[]): void {
-    if (this.carry !== '' || this.carryFed) {
-      const last = this.carry;
-      this.carry = '';
-      if (this.carryFed) this.segment(last, false, true, out);
-      else this.line(last, out);
-    }
+    while (this.drain(out));
+    const last = this.carry;
+    this.carry = EMPTY;
+    if (this.carryFed) this.segment(this.longLine.end(last), false, true, out);
+    else if (last.length > 0) this.lineBytes(last, 0, last.length, out);
+    this.carryFed = false;
     if (this.partial !== '') {
       const text = this.partial;
       this.partial = '';
@@ -86,8 +119,44 @@ export class JsonValueSplitter {
     this.inArray = false;
   }
 
-  private line(raw: string, out: JsonItem[]): void {
-    let content = this.lineNo === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+  /** Keep the unfinished end of the chunk; a very long one is scanned now instead of kept whole. */
+  private keepRest(out: JsonItem[]): void {
+    if (this.data === EMPTY) return; // already kept
+    const rest = this.data.subarray(this.pos);
+    this.data = EMPTY;
+    this.pos = 0;
+    if (rest.length <= MAX_CARRY) {
+      this.carry = Buffer.from(rest); // a copy: the chunk's memory is not kept alive
+      return;
+    }
+    const text = this.longLine.write(rest);
+    this.segment(this.carryFed ? text : this.stripPrefix(text), !this.carryFed, false, out);
+    this.carryFed = true;
+  }
+
+  /** One whole line (bytes start..end of buf, without the newline): the fast path, else line(). */
+  private lineBytes(buf: Buffer, start: number, end: number, out: JsonItem[]): void {
+    if (this.lineNo === 1 && end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf) start += 3;
+    if (buf[start] === OPEN_BRACE && this.depth === 0 && !this.inArray && this.partial === '' && lastNonSpaceByte(buf, start, end) === CLOSE_BRACE) {
+      const text = buf.toString('utf8', start, end);
+      if (!this.whole(text, out)) this.segment(text, true, true, out);
+      return;
+    }
+    this.line(buf.toString('utf8', start, end), out);
+  }
+
+  /** A line that looks like one whole object: parsed, or false to let the scanner find out what it is. */
+  private whole(text: string, out: JsonItem[]): boolean {
+    try {
+      out.push({ ok: true, value: JSON.parse(text), line: this.lineNo });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** A decoded line that is not a lone `{...}` (or follows a CRI partial line). */
+  private line(content: string, out: JsonItem[]): void {
     const first = content.charCodeAt(0);
     if (first >= 0x30 && first <= 0x39) {
       const m = LOG_PREFIX.exec(content);
@@ -106,15 +175,8 @@ export class JsonValueSplitter {
       this.segmentAt(joined, this.partialLine, out);
       return;
     }
-    if (this.depth === 0 && !this.inArray && content.charCodeAt(0) === OPEN_BRACE && lastNonSpace(content) === CLOSE_BRACE) {
-      try {
-        out.push({ ok: true, value: JSON.parse(content), line: this.lineNo });
-        return;
-      } catch {
-        // not a complete value on its own: let the scanner find out what it is
-      }
-    }
-    this.segment(content, true, true, out);
+    const whole = this.depth === 0 && !this.inArray && content.charCodeAt(0) === OPEN_BRACE && lastNonSpace(content) === CLOSE_BRACE;
+    if (!whole || !this.whole(content, out)) this.segment(content, true, true, out);
   }
 
   private stripPrefix(text: string): string {
@@ -196,6 +258,12 @@ export class JsonValueSplitter {
     this.parts = [];
     out.push({ ok: false, line, reason });
   }
+}
+
+function lastNonSpaceByte(buf: Buffer, start: number, end: number): number {
+  let i = end - 1;
+  while (i >= start && (buf[i] as number) <= 0x20) i--;
+  return i < start ? -1 : (buf[i] as number);
 }
 
 function lastNonSpace(s: string): number {

@@ -56,6 +56,9 @@ const TRACE_SOCK = 7;
 const ICMP_WINDOW_MS = 1000;
 /** Workload peers remembered by namespace + labels (the label work is most of folding's cost). */
 const PEER_CACHE_SIZE = 10_000;
+
+/** A workload peer remembered under its Cilium identity number, with what it was computed from. */
+interface NumberedPeer { namespace: string | undefined; labels: readonly string[]; peer: Peer }
 const ECHO_REQUEST: Readonly<Record<string, number>> = { ICMPv4: 8, ICMPv6: 128 };
 const ECHO_REPLY: Readonly<Record<string, number>> = { ICMPv4: 0, ICMPv6: 129 };
 
@@ -65,6 +68,7 @@ type Direction = 'request' | 'response' | FoldReason;
 export class EdgeFolder {
   private readonly seen = new Map<string, number>();
   private readonly workloads = new Map<string, Peer>();
+  private readonly numbered = new Map<number, NumberedPeer>();
   private readonly windowMs: number;
   private readonly maxConnections: number;
   private sinceSweep = 0;
@@ -117,15 +121,28 @@ export class EdgeFolder {
     return { kind: 'edge', edge };
   }
 
-  /** peerOf, cached for workloads: whether and which workload depends on namespace + labels only. */
+  /**
+   * peerOf, cached for workloads: whether and which workload depends on namespace + labels only.
+   * First by the Cilium identity number, which is only a hint: the entry is used when namespace
+   * and every label are equal too (no string to build), else by the joined labels.
+   */
   private peer(ep: Endpoint, names: readonly string[]): Peer {
+    const num = ep.identity;
+    if (num !== undefined) {
+      const hit = this.numbered.get(num);
+      if (hit !== undefined && hit.namespace === ep.namespace && sameLabels(hit.labels, ep.labels)) return hit.peer;
+    }
     const key = `${ep.namespace ?? ''}\u0000${ep.labels.join('\u0001')}`;
-    const cached = this.workloads.get(key);
-    if (cached !== undefined) return cached;
-    const peer = peerOf(ep, this.opts, names);
-    if (peer.kind === 'workload') {
+    let peer = this.workloads.get(key);
+    if (peer === undefined) {
+      peer = peerOf(ep, this.opts, names);
+      if (peer.kind !== 'workload') return peer;
       if (this.workloads.size >= PEER_CACHE_SIZE) this.workloads.clear();
       this.workloads.set(key, peer);
+    }
+    if (num !== undefined) {
+      if (this.numbered.size >= PEER_CACHE_SIZE) this.numbered.clear();
+      this.numbered.set(num, { namespace: ep.namespace, labels: ep.labels, peer });
     }
     return peer;
   }
@@ -175,6 +192,12 @@ function directionOf(flow: Flow): Direction {
     return flow.dropReason === undefined || POLICY_DROPS.has(flow.dropReason) ? 'request' : 'unknown-direction';
   }
   return flow.trafficDirection === 'TRAFFIC_DIRECTION_UNKNOWN' ? 'unknown-direction' : 'request';
+}
+
+function sameLabels(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** The address that identifies an endpoint in a connection key (the identity when no IP). */

@@ -1,7 +1,7 @@
 // In-memory aggregation between two flushes: folded edges keyed by edgeKey, counted per hour and
 // per observed verdict; the latest endpoint seen per namespace (its labels are parsed only at
 // flush time); lost-event totals per source and node. A flush writes it in one transaction.
-import { edgeKey } from '../identity/edge.js';
+import { PeerIds } from '../identity/peer-ids.js';
 import type { Endpoint, LostEvent, ObservedEdge, ObservedVerdict } from '../model.js';
 import { OBSERVED_VERDICTS } from '../model.js';
 
@@ -28,17 +28,20 @@ export interface EdgeAggregate {
 export interface LostTotal { source: string; node: string; records: number; lost: number }
 
 export class IngestBatch {
+  /** Keyed by source and destination peer numbers (see PeerIds), protocol and port. */
   readonly edges = new Map<string, EdgeAggregate>();
   /** Latest (by flow time) endpoint carrying labels, per namespace name. */
   readonly namespaces = new Map<string, { endpoint: Endpoint; time: number }>();
   readonly lost = new Map<string, LostTotal>();
+  private readonly peers = new PeerIds();
+  private readonly nextPeer = (): number => this.peers.size;
 
   get isEmpty(): boolean {
     return this.edges.size === 0 && this.namespaces.size === 0 && this.lost.size === 0;
   }
 
   addEdge(edge: ObservedEdge): void {
-    const key = edgeKey(edge);
+    const key = `${this.peers.idOf(edge.source, this.nextPeer)} ${this.peers.idOf(edge.destination, this.nextPeer)} ${edge.protocol}/${edge.port}`;
     let agg = this.edges.get(key);
     if (agg === undefined) {
       agg = { edge, buckets: new Map(), names: new Set() };
@@ -84,5 +87,6 @@ export class IngestBatch {
     this.edges.clear();
     this.namespaces.clear();
     this.lost.clear();
+    this.peers.clear();
   }
 }

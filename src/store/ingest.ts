@@ -3,7 +3,7 @@
 // its last flush commits it, so a file that fails half way is removed whole (abortUnit) and a
 // process killed mid-file leaves staged rows that the next run discards (startRun).
 import { namespaceOf } from '../identity/identity.js';
-import { peerKey } from '../identity/peer.js';
+import { PeerIds } from '../identity/peer-ids.js';
 import type { Peer } from '../model.js';
 import type { IngestBatch } from './batch.js';
 import type { IngestCounts } from './counts.js';
@@ -26,7 +26,8 @@ export interface CommittedUnit { id: number; runId: number; name: string; commit
 export interface DiscardedUnit { id: number; runId: number; name: string; flowsRead: number }
 
 export class IngestWriter {
-  private readonly peerIds = new Map<string, number>();
+  private readonly peerIds = new PeerIds();
+  /** Edge ids by `<source peer id> <destination peer id> <protocol>/<port>`. */
   private readonly edgeIds = new Map<string, number>();
   private readonly sql;
 
@@ -119,8 +120,8 @@ export class IngestWriter {
   }
 
   private write(unitId: number, batch: IngestBatch, counts: IngestCounts): void {
-    for (const [key, agg] of batch.edges) {
-      const edgeId = this.edgeId(key, agg.edge.source, agg.edge.destination, agg.edge.protocol, agg.edge.port);
+    for (const agg of batch.edges.values()) {
+      const edgeId = this.edgeId(agg.edge.source, agg.edge.destination, agg.edge.protocol, agg.edge.port);
       for (const b of agg.buckets.values()) this.sql.bucket.run(unitId, edgeId, b.hour, b.verdict, b.count, b.firstSeen, b.lastSeen);
       for (const name of agg.names) this.sql.name.run(unitId, edgeId, name);
     }
@@ -135,27 +136,23 @@ export class IngestWriter {
     });
   }
 
-  private edgeId(key: string, source: Peer, destination: Peer, protocol: string, port: number): number {
+  private edgeId(source: Peer, destination: Peer, protocol: string, port: number): number {
+    const sourceId = this.peerIds.idOf(source, this.insertPeer);
+    const destinationId = this.peerIds.idOf(destination, this.insertPeer);
+    const key = `${sourceId} ${destinationId} ${protocol}/${port}`;
     let id = this.edgeIds.get(key);
     if (id === undefined) {
-      const row = this.sql.edge.get(this.peerId(source), this.peerId(destination), protocol, port) as { id: number };
+      const row = this.sql.edge.get(sourceId, destinationId, protocol, port) as { id: number };
       id = row.id;
       this.edgeIds.set(key, id);
     }
     return id;
   }
 
-  private peerId(peer: Peer): number {
-    const key = peerKey(peer);
-    let id = this.peerIds.get(key);
-    if (id === undefined) {
-      const namespace = peer.kind === 'workload' ? peer.identity.namespace : null;
-      const row = this.sql.peer.get(key, peer.kind, namespace, JSON.stringify(peer)) as { id: number };
-      id = row.id;
-      this.peerIds.set(key, id);
-    }
-    return id;
-  }
+  private readonly insertPeer = (peer: Peer, key: string): number => {
+    const namespace = peer.kind === 'workload' ? peer.identity.namespace : null;
+    return (this.sql.peer.get(key, peer.kind, namespace, JSON.stringify(peer)) as { id: number }).id;
+  };
 
   /** A rolled-back transaction may have created ids we cached: forget them. */
   private guarded(write: () => void): void {

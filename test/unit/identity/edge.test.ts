@@ -120,4 +120,28 @@ describe('EdgeFolder', () => {
       'folded:no-port', 'folded:no-port', 'folded:unsupported-protocol',
     ]);
   });
+
+  it('the Cilium identity number is only a cache hint: labels and namespace decide the peer', () => {
+    // Same number, other labels / other namespace (a reused or other-cluster identity), fresh
+    // label arrays for every flow (as JSON.parse gives them), and one workload under two numbers.
+    const ep = (identity: number, namespace: string, ...labels: string[]) => ({ ...WEB, identity, namespace, labels });
+    const at = (i: number, source: ReturnType<typeof ep>) => flow({ time: T0 + i * 120_000, source, l4: tcp(40000 + i, 8080, { SYN: true }) });
+    expect(run([
+      at(0, ep(42, 'shop', 'k8s:app=web')),
+      at(1, ep(42, 'shop', 'k8s:app=web', 'k8s:tier=fe')),
+      at(2, ep(42, 'shop', 'k8s:app=web')),
+      at(3, ep(42, 'shop', 'k8s:app=wex')),
+      at(4, ep(42, 'shop2', 'k8s:app=web')),
+      at(5, ep(43, 'shop', 'k8s:app=web', 'k8s:pod-template-hash=abc')),
+      at(6, ep(42, 'shop', 'k8s:app=web')),
+    ])).toEqual([
+      EDGE,
+      'workload:shop/app=web,tier=fe > workload:shop/app=api TCP/8080',
+      EDGE,
+      'workload:shop/app=wex > workload:shop/app=api TCP/8080',
+      'workload:shop2/app=web > workload:shop/app=api TCP/8080',
+      EDGE,
+      EDGE,
+    ]);
+  });
 });

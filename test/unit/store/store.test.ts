@@ -90,6 +90,21 @@ describe('ingest writer and loadEdges', () => {
     ]);
   });
 
+  it('one edge per peer content, whichever objects carry it (peers are numbered by object, then by key)', () => {
+    const w = new IngestWriter(db);
+    const { runId } = w.startRun(T0);
+    const copy = (p: Peer): Peer => structuredClone(p);
+    ingest(w, runId, 'a', [
+      edge(web, api, 8080, T0 + 1), edge(copy(web), copy(api), 8080, T0 + 2), edge(web, db1, 8080, T0 + 3),
+      edge(copy(web), world, 443, T0 + 4), edge(web, copy(world), 443, T0 + 5), edge(api, web, 8080, T0 + 6),
+    ]);
+    ingest(w, runId, 'b', [edge(copy(web), copy(api), 8080, T0 + 7), edge(copy(db1), web, 5432, T0 + 8)]);
+    expect(loadEdges(db).map((e) => [e.source, e.destination, e.port, e.count])).toEqual([
+      [db1, web, 5432, 1], [api, web, 8080, 1], [web, world, 443, 2], [web, db1, 8080, 1], [web, api, 8080, 3],
+    ]);
+    expect(db.prepare('SELECT count(*) AS n FROM peers').get()).toEqual({ n: 4 });
+  });
+
   it('selects whole hours with since/until and filters by namespace at either end', () => {
     const w = new IngestWriter(db);
     const { runId } = w.startRun(T0);
