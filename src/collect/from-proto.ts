@@ -1,6 +1,7 @@
-// The protobuf boundary: the ONLY module that imports the generated code in ./gen. It maps
-// Hubble's protobuf messages to the `Flow` / `FlowEvent` objects of model.ts — exactly the objects
-// the JSON reader yields for the same event — and back (for `flowpol replay`).
+// The protobuf boundary: the ONLY module that imports the generated code in ./gen (re-exporting
+// what others need). It maps model.ts objects to Hubble's protobuf messages (for `flowpol
+// replay`) and holds the enum tables; flow-wire.ts maps received bytes back to the `Flow` /
+// `FlowEvent` objects the JSON reader yields for the same event.
 //
 // Proto3 leaves zero values implicit, and JSON omits them; both readers therefore agree on:
 // "" / 0 / enum 0 → field absent (undefined) unless model.ts says otherwise (trafficDirection and
@@ -8,14 +9,15 @@
 // undefined, deprecated `reply: true` without `is_reply` → true.
 import type { Endpoint, Flow, FlowEvent, Layer4, Layer7, LostEvent, NodeStatus } from '../model.js';
 import * as pb from './gen/flow/flow.js';
-import { GetFlowsResponse } from './gen/observer/observer.js';
+import { makeGenericClientConstructor, type CallOptions, type ChannelCredentials, type ClientOptions, type ClientReadableStream, type Metadata } from '@grpc/grpc-js';
+import { GetFlowsRequest, GetFlowsResponse, ObserverClient, ObserverService } from './gen/observer/observer.js';
 import { NodeState } from './gen/relay/relay.js';
 import type { Timestamp } from './gen/google/protobuf/timestamp.js';
 import { timestampToMs as secondsNanosToMs } from './time.js';
 
 export { GetFlowsRequest, GetFlowsResponse, ObserverClient, ObserverService, ServerStatusResponse } from './gen/observer/observer.js';
 export type { ObserverServer } from './gen/observer/observer.js';
-export type { FlowFilter as ProtoFlowFilter } from './gen/flow/flow.js';
+export type { FlowFilter as ProtoFlowFilter, Flow as ProtoFlow } from './gen/flow/flow.js';
 export type { Timestamp } from './gen/google/protobuf/timestamp.js';
 
 /** Name ↔ number for one generated `as const` enum table (without ts-proto's UNRECOGNIZED). */
@@ -28,17 +30,16 @@ function enumTable<N extends string>(table: Readonly<Record<string, number>>) {
   };
 }
 
+// Hubble's enums by number, for both directions (flow-wire.ts reads, the encoders below write).
 export const VERDICTS = enumTable<Flow['observedVerdict']>(pb.Verdict);
-const DIRECTIONS = enumTable<Flow['trafficDirection']>(pb.TrafficDirection);
-const FLOW_TYPES = enumTable<NonNullable<Flow['flowType']>>(pb.FlowType);
-const POINTS = enumTable<string>(pb.TraceObservationPoint);
-const DROP_REASONS = enumTable<string>(pb.DropReason);
-const IP_VERSIONS = enumTable<NonNullable<Flow['ipVersion']>>(pb.IPVersion);
-const L7_TYPES = enumTable<Layer7['type']>(pb.L7FlowType);
-const LOST_SOURCES = enumTable<LostEvent['source']>(pb.LostEventSource);
-const NODE_STATES = enumTable<NodeStatus['state']>(NodeState);
-
-const TCP_FLAG_NAMES = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 'NS'] as const;
+export const DIRECTIONS = enumTable<Flow['trafficDirection']>(pb.TrafficDirection);
+export const FLOW_TYPES = enumTable<NonNullable<Flow['flowType']>>(pb.FlowType);
+export const POINTS = enumTable<string>(pb.TraceObservationPoint);
+export const DROP_REASONS = enumTable<string>(pb.DropReason);
+export const IP_VERSIONS = enumTable<NonNullable<Flow['ipVersion']>>(pb.IPVersion);
+export const L7_TYPES = enumTable<Layer7['type']>(pb.L7FlowType);
+export const LOST_SOURCES = enumTable<LostEvent['source']>(pb.LostEventSource);
+export const NODE_STATES = enumTable<NodeStatus['state']>(NodeState);
 
 /** Epoch milliseconds of a Timestamp, computed exactly as the JSON reader does. */
 export function timestampToMs(ts: Timestamp): number {
@@ -51,103 +52,9 @@ export function msToTimestamp(ms: number): Timestamp {
   return { seconds: BigInt(seconds), nanos: Math.round((ms - seconds * 1000) * 1000) * 1000 };
 }
 
-// Key sets and order equal the JSON reader's (every key present, zero → undefined), so both
-// readers' objects are deep-equal and share one hidden class.
-function endpoint(ep: pb.Endpoint | undefined, ip: string | undefined): Endpoint {
-  return {
-    id: ep?.ID || undefined,
-    identity: ep?.identity || undefined,
-    clusterName: ep?.clusterName || undefined,
-    namespace: ep?.namespace || undefined,
-    podName: ep?.podName || undefined,
-    labels: ep?.labels ?? [],
-    workloads: ep?.workloads.map((w) => ({ name: w.name, kind: w.kind })) ?? [],
-    ip: ip || undefined,
-  };
-}
-
-function layer4(l4: pb.Layer4 | undefined): Layer4 | undefined {
-  const p = l4?.protocol;
-  switch (p?.$case) {
-    case undefined:
-      return undefined;
-    case 'TCP': {
-      const flags: Record<string, boolean> = {};
-      for (const name of TCP_FLAG_NAMES) if (p.value.flags?.[name]) flags[name] = true;
-      return { protocol: 'TCP', sourcePort: p.value.sourcePort, destinationPort: p.value.destinationPort, flags };
-    }
-    case 'UDP':
-    case 'SCTP':
-      return { protocol: p.$case, sourcePort: p.value.sourcePort, destinationPort: p.value.destinationPort };
-    case 'ICMPv4':
-    case 'ICMPv6':
-      return { protocol: p.$case, type: p.value.type, code: p.value.code };
-    case 'VRRP':
-    case 'IGMP':
-      return { protocol: p.$case };
-  }
-}
-
-function layer7(l7: pb.Layer7 | undefined): Layer7 | undefined {
-  if (!l7) return undefined;
-  const out: Layer7 = { type: L7_TYPES.name(l7.type) ?? 'UNKNOWN_L7_TYPE' };
-  const r = l7.record;
-  if (r?.$case === 'dns') out.dns = { query: r.value.query, ips: r.value.ips, rcode: r.value.rcode };
-  if (r?.$case === 'http') out.http = { method: r.value.method, url: r.value.url, code: r.value.code };
-  return out;
-}
-
-/** A protobuf Flow in model shape; the envelope supplies time / node name when the flow lacks them. */
-export function flowFromProto(f: pb.Flow, envelope?: { time: Timestamp | undefined; nodeName: string }): Flow {
-  const time = f.time ?? envelope?.time;
-  const ipVersion = f.IP?.ipVersion;
-  return {
-    time: time ? timestampToMs(time) : 0,
-    uuid: f.uuid || undefined,
-    observedVerdict: VERDICTS.name(f.verdict) ?? 'VERDICT_UNKNOWN',
-    dropReason: f.dropReasonDesc ? (DROP_REASONS.name(f.dropReasonDesc) ?? String(f.dropReasonDesc)) : undefined,
-    eventType: f.eventType ? { type: f.eventType.type, subType: f.eventType.subType } : undefined,
-    flowType: f.Type ? FLOW_TYPES.name(f.Type) : undefined,
-    traceObservationPoint: f.traceObservationPoint ? POINTS.name(f.traceObservationPoint) : undefined,
-    trafficDirection: DIRECTIONS.name(f.trafficDirection) ?? 'TRAFFIC_DIRECTION_UNKNOWN',
-    isReply: f.isReply ?? (f.reply ? true : undefined),
-    source: endpoint(f.source, f.IP?.source),
-    destination: endpoint(f.destination, f.IP?.destination),
-    ipVersion: ipVersion ? IP_VERSIONS.name(ipVersion) : undefined,
-    l4: layer4(f.l4),
-    l7: layer7(f.l7),
-    nodeName: f.nodeName || envelope?.nodeName || undefined,
-    sourceNames: f.sourceNames,
-    destinationNames: f.destinationNames,
-    policyMatchType: f.policyMatchType || undefined,
-  };
-}
-
-/** One GetFlows response as the FlowEvent the JSON reader yields for the same `-o json` line. */
-export function eventFromProto(r: GetFlowsResponse): FlowEvent {
-  const t = r.responseTypes;
-  switch (t?.$case) {
-    case 'flow':
-      return { kind: 'flow', flow: flowFromProto(t.value, r) };
-    case 'lostEvents': {
-      const lost: LostEvent = {
-        source: LOST_SOURCES.name(t.value.source) ?? 'UNKNOWN_LOST_EVENT_SOURCE',
-        numEventsLost: Number(t.value.numEventsLost),
-        cpu: t.value.cpu,
-        nodeName: r.nodeName || undefined,
-        time: r.time ? timestampToMs(r.time) : undefined,
-      };
-      return { kind: 'lost', lost };
-    }
-    case 'nodeStatus':
-      return { kind: 'node-status', status: { state: NODE_STATES.name(t.value.stateChange) ?? 'UNKNOWN_NODE_STATE', nodeNames: t.value.nodeNames, message: t.value.message } };
-    case undefined:
-      return { kind: 'other', what: 'agent_event' };
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
-// model → protobuf (what `flowpol replay` serves). flowFromProto(flowToProto(f)) deep-equals f.
+// model → protobuf (what `flowpol replay` serves). flowFromProto(flowToProto(f)) deep-equals f
+// (the protobuf → model direction is flow-wire.ts).
 // ---------------------------------------------------------------------------------------------
 
 function endpointToProto(ep: Endpoint): pb.Endpoint {
@@ -241,3 +148,12 @@ export function encodeResponse(r: GetFlowsResponse): Buffer {
 export function decodeResponse(bytes: Uint8Array): GetFlowsResponse {
   return GetFlowsResponse.decode(bytes);
 }
+
+/** The Observer client with GetFlows responses left as bytes (flow-wire.ts reads them). */
+export interface RawObserverClient extends Omit<ObserverClient, 'getFlows'> {
+  getFlows(request: GetFlowsRequest, metadata?: Metadata, options?: Partial<CallOptions>): ClientReadableStream<Buffer>;
+}
+export const RawObserverClient = makeGenericClientConstructor(
+  { ...ObserverService, getFlows: { ...ObserverService.getFlows, responseDeserialize: (b: Buffer) => b } },
+  'observer.Observer',
+) as unknown as new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>) => RawObserverClient;

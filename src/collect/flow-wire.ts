@@ -1,0 +1,309 @@
+// GetFlowsResponse bytes → FlowEvent, reading only the fields model.ts keeps (the others, e.g.
+// ethernet, node labels, services, trace context, are skipped by wire type). This is the one
+// protobuf → model mapping: the gRPC client decodes with it, and flowFromProto / eventFromProto
+// (generated message objects) encode and come through here. Its output equals the JSON reader's
+// for the same event (see the normalisation rules in from-json.ts).
+import type { Endpoint, Flow, FlowEvent, Layer4, Layer7, LostEvent, TcpFlags, Workload } from '../model.js';
+import * as pe from './from-proto.js';
+import { timestampToMs as secondsNanosToMs } from './time.js';
+import { LEN, VARINT, WireReader } from './wire-reader.js';
+
+const TCP_FLAG_NAMES = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 'NS'] as const;
+const L4_CASES = [undefined, 'TCP', 'UDP', 'ICMPv4', 'ICMPv6', 'SCTP', 'VRRP', 'IGMP'] as const;
+
+/** One encoded GetFlowsResponse as the FlowEvent the JSON reader yields for the same `-o json` line. */
+export function eventFromBytes(bytes: Uint8Array): FlowEvent {
+  const r = new WireReader(bytes);
+  let kind = 0;
+  let start = 0;
+  let end = 0;
+  let nodeName = '';
+  let time: number | undefined;
+  while (r.pos < r.end) {
+    const tag = r.uint32();
+    const field = tag >>> 3;
+    if ((field === 1 || field === 2 || field === 3) && (tag & 7) === LEN) {
+      end = r.lenEnd();
+      kind = field; // a oneof: the last one wins
+      start = r.pos;
+      r.pos = end;
+    } else if (field === 1000 && (tag & 7) === LEN) nodeName = r.string();
+    else if (field === 1001 && (tag & 7) === LEN) time = timestamp(r, r.lenEnd());
+    else r.skip(tag & 7);
+  }
+  const sub = new WireReader(bytes, start, end);
+  if (kind === 1) return { kind: 'flow', flow: flow(sub, time, nodeName) };
+  if (kind === 3) return { kind: 'lost', lost: lost(sub, time, nodeName) };
+  if (kind === 2) return { kind: 'node-status', status: nodeStatus(sub) };
+  return { kind: 'other', what: 'agent_event' };
+}
+
+function timestamp(r: WireReader, end: number): number {
+  let seconds = 0;
+  let nanos = 0;
+  while (r.pos < end) {
+    const tag = r.uint32();
+    if (tag === 0x08) seconds = r.int64(true);
+    else if (tag === 0x10) nanos = r.int32();
+    else r.skip(tag & 7);
+  }
+  return secondsNanosToMs(seconds, nanos);
+}
+
+interface RawEndpoint { ep: Endpoint | undefined }
+
+function flow(r: WireReader, envelopeTime: number | undefined, envelopeNode: string): Flow {
+  let time: number | undefined;
+  let uuid = '', verdict = 0, dropDesc = 0, flowType = 0, point = 0, direction = 0, policyMatchType = 0, nodeName = '';
+  let reply = false;
+  let isReply: boolean | undefined;
+  let srcIp = '', dstIp = '', ipVersion = 0;
+  let l4: Layer4 | undefined;
+  let l7: Layer7 | undefined;
+  let eventType: Flow['eventType'];
+  const src: RawEndpoint = { ep: undefined };
+  const dst: RawEndpoint = { ep: undefined };
+  const sourceNames: string[] = [];
+  const destinationNames: string[] = [];
+  while (r.pos < r.end) {
+    const tag = r.uint32();
+    switch (tag) {
+      case (1 << 3) | LEN: time = timestamp(r, r.lenEnd()); break;
+      case (34 << 3) | LEN: uuid = r.string(); break;
+      case (2 << 3) | VARINT: verdict = r.int32(); break;
+      case (5 << 3) | LEN: {
+        const end = r.lenEnd();
+        while (r.pos < end) {
+          const t = r.uint32();
+          if (t === 0x0a) srcIp = r.string();
+          else if (t === 0x12) dstIp = r.string();
+          else if (t === 0x18) ipVersion = r.int32();
+          else r.skip(t & 7);
+        }
+        break;
+      }
+      case (6 << 3) | LEN: l4 = layer4(r, r.lenEnd()); break;
+      case (8 << 3) | LEN: src.ep = endpoint(r, r.lenEnd()); break;
+      case (9 << 3) | LEN: dst.ep = endpoint(r, r.lenEnd()); break;
+      case (10 << 3) | VARINT: flowType = r.int32(); break;
+      case (11 << 3) | LEN: nodeName = r.string(); break;
+      case (13 << 3) | LEN: sourceNames.push(r.string()); break;
+      case (14 << 3) | LEN: destinationNames.push(r.string()); break;
+      case (15 << 3) | LEN: l7 = layer7(r, r.lenEnd()); break;
+      case (16 << 3) | VARINT: reply = r.bool(); break;
+      case (19 << 3) | LEN: {
+        const end = r.lenEnd();
+        eventType = { type: 0, subType: 0 };
+        while (r.pos < end) {
+          const t = r.uint32();
+          if (t === 0x08) eventType.type = r.int32();
+          else if (t === 0x10) eventType.subType = r.int32();
+          else r.skip(t & 7);
+        }
+        break;
+      }
+      case (22 << 3) | VARINT: direction = r.int32(); break;
+      case (23 << 3) | VARINT: policyMatchType = r.uint32(); break;
+      case (24 << 3) | VARINT: point = r.int32(); break;
+      case (25 << 3) | VARINT: dropDesc = r.int32(); break;
+      case (26 << 3) | LEN: {
+        const end = r.lenEnd();
+        isReply = false;
+        while (r.pos < end) {
+          const t = r.uint32();
+          if (t === 0x08) isReply = r.bool();
+          else r.skip(t & 7);
+        }
+        break;
+      }
+      default: r.skip(tag & 7);
+    }
+  }
+  const at = time ?? envelopeTime;
+  return {
+    time: at ?? 0,
+    uuid: uuid || undefined,
+    observedVerdict: pe.VERDICTS.name(verdict) ?? 'VERDICT_UNKNOWN',
+    dropReason: dropDesc ? (pe.DROP_REASONS.name(dropDesc) ?? String(dropDesc)) : undefined,
+    eventType,
+    flowType: flowType ? pe.FLOW_TYPES.name(flowType) : undefined,
+    traceObservationPoint: point ? pe.POINTS.name(point) : undefined,
+    trafficDirection: pe.DIRECTIONS.name(direction) ?? 'TRAFFIC_DIRECTION_UNKNOWN',
+    isReply: isReply ?? (reply ? true : undefined),
+    source: withIp(src.ep, srcIp),
+    destination: withIp(dst.ep, dstIp),
+    ipVersion: ipVersion ? pe.IP_VERSIONS.name(ipVersion) : undefined,
+    l4,
+    l7,
+    nodeName: nodeName || envelopeNode || undefined,
+    sourceNames,
+    destinationNames,
+    policyMatchType: policyMatchType || undefined,
+  };
+}
+
+// Key sets and order equal the JSON reader's, so both readers' objects share one hidden class.
+function withIp(ep: Endpoint | undefined, ip: string): Endpoint {
+  if (ep === undefined) {
+    return { id: undefined, identity: undefined, clusterName: undefined, namespace: undefined, podName: undefined, labels: [], workloads: [], ip: ip || undefined };
+  }
+  ep.ip = ip || undefined;
+  return ep;
+}
+
+function endpoint(r: WireReader, end: number): Endpoint {
+  let id = 0, identity = 0, clusterName = '', namespace = '', podName = '';
+  const labels: string[] = [];
+  const workloads: Workload[] = [];
+  while (r.pos < end) {
+    const tag = r.uint32();
+    switch (tag) {
+      case 0x08: id = r.uint32(); break;
+      case 0x10: identity = r.uint32(); break;
+      case 0x3a: clusterName = r.string(); break;
+      case 0x1a: namespace = r.string(); break;
+      case 0x22: labels.push(r.string()); break;
+      case 0x2a: podName = r.string(); break;
+      case 0x32: {
+        const wEnd = r.lenEnd();
+        const w: Workload = { name: '', kind: '' };
+        while (r.pos < wEnd) {
+          const t = r.uint32();
+          if (t === 0x0a) w.name = r.string();
+          else if (t === 0x12) w.kind = r.string();
+          else r.skip(t & 7);
+        }
+        workloads.push(w);
+        break;
+      }
+      default: r.skip(tag & 7);
+    }
+  }
+  return {
+    id: id || undefined, identity: identity || undefined, clusterName: clusterName || undefined,
+    namespace: namespace || undefined, podName: podName || undefined, labels, workloads, ip: undefined,
+  };
+}
+
+function layer4(r: WireReader, end: number): Layer4 | undefined {
+  let out: Layer4 | undefined;
+  while (r.pos < end) {
+    const tag = r.uint32();
+    const protocol = (tag & 7) === LEN ? L4_CASES[tag >>> 3] : undefined;
+    if (protocol === undefined) {
+      r.skip(tag & 7);
+      continue;
+    }
+    const mEnd = r.lenEnd();
+    let a = 0;
+    let b = 0;
+    const flags: TcpFlags = {};
+    while (r.pos < mEnd) {
+      const t = r.uint32();
+      if (t === 0x08) a = r.uint32();
+      else if (t === 0x10) b = r.uint32();
+      else if (t === 0x1a && protocol === 'TCP') tcpFlags(r, r.lenEnd(), flags);
+      else r.skip(t & 7);
+    }
+    if (protocol === 'TCP') out = { protocol, sourcePort: a, destinationPort: b, flags };
+    else if (protocol === 'UDP' || protocol === 'SCTP') out = { protocol, sourcePort: a, destinationPort: b };
+    else if (protocol === 'ICMPv4' || protocol === 'ICMPv6') out = { protocol, type: a, code: b };
+    else out = { protocol };
+  }
+  return out;
+}
+
+function tcpFlags(r: WireReader, end: number, into: TcpFlags): void {
+  const set: boolean[] = [];
+  while (r.pos < end) {
+    const tag = r.uint32();
+    const i = (tag >>> 3) - 1;
+    if ((tag & 7) === VARINT && i >= 0 && i < TCP_FLAG_NAMES.length) set[i] = r.bool();
+    else r.skip(tag & 7);
+  }
+  for (let i = 0; i < TCP_FLAG_NAMES.length; i++) if (set[i]) into[TCP_FLAG_NAMES[i] as keyof TcpFlags] = true;
+}
+
+function layer7(r: WireReader, end: number): Layer7 {
+  let type = 0;
+  let dns: Layer7['dns'];
+  let http: Layer7['http'];
+  while (r.pos < end) {
+    const tag = r.uint32();
+    if (tag === 0x08) type = r.int32();
+    else if (tag === 0x322 /* 100 dns */) {
+      const mEnd = r.lenEnd();
+      dns = { query: '', ips: [], rcode: 0 };
+      http = undefined;
+      while (r.pos < mEnd) {
+        const t = r.uint32();
+        if (t === 0x0a) dns.query = r.string();
+        else if (t === 0x12) dns.ips.push(r.string());
+        else if (t === 0x30) dns.rcode = r.uint32();
+        else r.skip(t & 7);
+      }
+    } else if (tag === 0x32a /* 101 http */) {
+      const mEnd = r.lenEnd();
+      http = { method: '', url: '', code: 0 };
+      dns = undefined;
+      while (r.pos < mEnd) {
+        const t = r.uint32();
+        if (t === 0x08) http.code = r.uint32();
+        else if (t === 0x12) http.method = r.string();
+        else if (t === 0x1a) http.url = r.string();
+        else r.skip(t & 7);
+      }
+    } else r.skip(tag & 7);
+  }
+  const out: Layer7 = { type: pe.L7_TYPES.name(type) ?? 'UNKNOWN_L7_TYPE' };
+  if (dns) out.dns = dns;
+  if (http) out.http = http;
+  return out;
+}
+
+function lost(r: WireReader, time: number | undefined, nodeName: string): LostEvent {
+  let source = 0;
+  let count = 0;
+  let cpu: number | undefined;
+  while (r.pos < r.end) {
+    const tag = r.uint32();
+    if (tag === 0x08) source = r.int32();
+    else if (tag === 0x10) count = r.int64(false);
+    else if (tag === 0x1a) {
+      const end = r.lenEnd();
+      cpu = 0;
+      while (r.pos < end) {
+        const t = r.uint32();
+        if (t === 0x08) cpu = r.int32();
+        else r.skip(t & 7);
+      }
+    } else r.skip(tag & 7);
+  }
+  return { source: pe.LOST_SOURCES.name(source) ?? 'UNKNOWN_LOST_EVENT_SOURCE', numEventsLost: count, cpu, nodeName: nodeName || undefined, time };
+}
+
+function nodeStatus(r: WireReader): Extract<FlowEvent, { kind: 'node-status' }>['status'] {
+  let state = 0;
+  let message = '';
+  const nodeNames: string[] = [];
+  while (r.pos < r.end) {
+    const tag = r.uint32();
+    if (tag === 0x08) state = r.int32();
+    else if (tag === 0x12) nodeNames.push(r.string());
+    else if (tag === 0x1a) message = r.string();
+    else r.skip(tag & 7);
+  }
+  return { state: pe.NODE_STATES.name(state) ?? 'UNKNOWN_NODE_STATE', nodeNames, message };
+}
+
+/** A generated GetFlowsResponse object as a FlowEvent (encoded, then read like the wire). */
+export function eventFromProto(response: pe.GetFlowsResponse): FlowEvent {
+  return eventFromBytes(pe.GetFlowsResponse.encode(response).finish());
+}
+
+/** A generated Flow object in model shape; the envelope supplies time / node name when the flow lacks them. */
+export function flowFromProto(f: pe.ProtoFlow, envelope?: { time: pe.Timestamp | undefined; nodeName: string }): Flow {
+  const event = eventFromProto({ responseTypes: { $case: 'flow', value: f }, nodeName: envelope?.nodeName ?? '', time: envelope?.time });
+  if (event.kind !== 'flow') throw new Error('unreachable: a flow response decoded as something else');
+  return event.flow;
+}
