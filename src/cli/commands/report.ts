@@ -89,11 +89,12 @@ ${KUBE_HELP.trim()}
 Exit codes: 0 ok, 1 failure, 2 usage error, 3 something would break (with --exit-code).`,
     )
     .action(async (flags: ReportFlags) => {
-      const options = toOptions(flags, await loadClusterInput(flags));
+      // Usage errors and a missing database first, before a live cluster is listed.
+      const flowsOnly = toOptions(flags);
       const db = openDatabase(flags.db, { readonly: true });
       let out: Awaited<ReturnType<typeof report>>;
       try {
-        out = await report(db, options);
+        out = await report(db, { ...flowsOnly, ...clusterOption(await loadClusterInput(flags)) });
       } finally {
         db.close();
       }
@@ -108,7 +109,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 something would break (with --exit
     });
 };
 
-function toOptions(flags: ReportFlags, input: ClusterInput): ReportOptions {
+function toOptions(flags: ReportFlags): ReportOptions {
   const generated = flags.proposed.includes('generated');
   if (generated && flags.proposed.length > 1) {
     throw new UsageError('--proposed generated cannot be combined with --proposed files; pass one or the other');
@@ -124,7 +125,6 @@ function toOptions(flags: ReportFlags, input: ClusterInput): ReportOptions {
     explain: (flags.output === 'text' || flags.output === 'markdown') && flags.showAllowed !== true ? 'denied' : 'all',
     // ... and, unless --world-out needs every edge for its probes, edges that keep working are only counted.
     allowedEdges: (flags.output === 'text' || flags.output === 'markdown') && flags.showAllowed !== true && flags.worldOut === undefined ? 'count' : 'keep',
-    ...clusterOption(input),
   };
 }
 

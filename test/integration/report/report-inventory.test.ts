@@ -128,6 +128,20 @@ describe('what the inventory changes', () => {
     expect(scoped.silent?.map((s) => s.title)).toEqual(['monitoring/Deployment/grafana']);
   });
 
+  for (const scope of [[], ['-n', 'production']]) {
+    it(`--proposed generated ${scope.join(' ')} is what \`flowpol generate\` writes with the same cluster`.replace('  ', ' '), async () => {
+      const file = join(dir, `generated${scope.join('')}.yaml`);
+      const generated = await runCli(['generate', '--db', db, '--inventory', SNAPSHOT, ...scope]);
+      expect(generated.code, generated.stderr).toBe(0);
+      expect(generated.stdout).toContain('# cluster mode: snapshot');
+      writeFileSync(file, generated.stdout);
+      const args = ['-o', 'json', '--inventory', SNAPSHOT, '--default-deny', 'all', ...scope];
+      const viaGenerated = (await report([...args, '--proposed', 'generated'])).stdout;
+      expect(viaGenerated).toBe((await report([...args, '--proposed', file])).stdout);
+      expect((JSON.parse(viaGenerated) as JsonReport).totals.breaks?.edges).toBe(scope.length === 0 ? 0 : 3); // -n: kube-system's and monitoring's default-deny get no policy
+    });
+  }
+
   it('--existing replaces the cluster\'s policies, and the header says so', async () => {
     const r = await json(['--inventory', SNAPSHOT, '--existing', `${FIXTURES}/forgets-dns.yaml`]);
     expect(r.cluster?.policies).toBe('replaced-by-existing-flag');
@@ -156,6 +170,16 @@ describe('live cluster (fake API server)', () => {
       }
     });
   }
+
+  it('a usage error or a missing database fails before the cluster is listed', async () => {
+    const before = api.requests.length;
+    const missing = await runCli(['report', '--db', join(dir, 'none.db'), '--kubeconfig', kubeconfig]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('does not exist');
+    const usage = await runCli(['report', '--db', db, '--kubeconfig', kubeconfig, '--proposed', 'generated', '--proposed', CLUSTER_POLICIES]);
+    expect(usage.code).toBe(2);
+    expect(api.requests.length).toBe(before);
+  });
 
   it('--offline with a kubeconfig (KUBECONFIG) reads no cluster: the flows-only report, byte for byte', async () => {
     const before = api.requests.length;
