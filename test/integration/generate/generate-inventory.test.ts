@@ -3,9 +3,10 @@
 // the fake API server serving that cluster (kubeconfig in a temp dir). Golden files:
 // UPDATE_GOLDEN=1 rewrites them (test/golden/generate/shop-*.yaml; shop-world.yaml is the
 // snapshot `flowpol inventory` prints for the fake cluster, the one the snapshot runs read).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { NetworkPolicy as K8sNetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
@@ -21,6 +22,8 @@ import { shopClusterData } from './shop-cluster.js';
 import { shopRecording } from './shop-recording.js';
 
 const TOKEN = 'generate-inventory-token-77';
+/** shopRecording() as a file, for the README's steps (a test checks they agree). */
+const RECORDING = fileURLToPath(new URL('./fixtures/shop.jsonl', import.meta.url));
 let dir: string;
 let api: FakeKubeApi;
 let kubeconfig: string;
@@ -33,8 +36,7 @@ const withoutModeLine = (yaml: string): string => yaml.replace(/^# cluster mode:
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'flowpol-generate-inventory-'));
-  writeFileSync(join(dir, 'shop.jsonl'), shopRecording());
-  const collected = await runCli(['collect', '--db', 'shop.db', '--input-file', 'shop.jsonl'], { cwd: dir });
+  const collected = await runCli(['collect', '--db', 'shop.db', '--input-file', RECORDING], { cwd: dir });
   if (collected.code !== 0) throw new Error(`collect failed (${collected.code}): ${collected.stderr}`);
   api = await startFakeKubeApi({ data: shopClusterData(), token: TOKEN });
   kubeconfig = writeKubeconfig(join(dir, 'kube'), api.url, TOKEN);
@@ -48,6 +50,11 @@ afterAll(async () => {
 });
 
 describe('flowpol generate with a cluster inventory', () => {
+  it('the recording fixture is what shop-recording.ts writes', () => {
+    if (process.env.UPDATE_GOLDEN === '1') writeFileSync(RECORDING, shopRecording());
+    expect(readFileSync(RECORDING, 'utf8')).toBe(shopRecording());
+  });
+
   it('the snapshot fixture is what `flowpol inventory` prints for the fake cluster', () => {
     expect(snapshot.stderr).toContain('13 pods (2 host-network)');
     expect(snapshot.code).toBe(0);
@@ -105,6 +112,22 @@ describe('flowpol generate with a cluster inventory', () => {
     const offline = await run(['--named-ports']);
     expect(offline.code).toBe(2);
     expect(offline.stderr).toContain('--named-ports needs a cluster');
+  });
+
+  it('-n and --out-dir keep the cluster\'s selectors and notes, and say the mode in every file', async () => {
+    const all = parseAllDocuments((await run(['--inventory', 'world.yaml'])).stdout).map((d) => d.toJS() as { metadata: { namespace: string } });
+    const shop = await run(['--inventory', 'world.yaml', '-n', 'shop']);
+    expect(shop.code).toBe(0);
+    expect(parseAllDocuments(shop.stdout).map((d) => d.toJS())).toEqual(all.filter((p) => p.metadata.namespace === 'shop'));
+    expect(shop.stdout).not.toContain('[host-network] monitoring/');
+    const out = await run(['--inventory', 'world.yaml', '--out-dir', 'out']);
+    expect(out.code).toBe(0);
+    expect(readdirSync(join(dir, 'out')).sort()).toEqual(['flowpol-notes.txt', 'kube-system.yaml', 'monitoring.yaml', 'shop.yaml']);
+    for (const file of ['kube-system.yaml', 'monitoring.yaml', 'shop.yaml']) {
+      expect(readFileSync(join(dir, 'out', file), 'utf8')).toContain('# cluster mode: snapshot, inventory read from world.yaml\n');
+    }
+    expect(readFileSync(join(dir, 'out', 'shop.yaml'), 'utf8')).toContain('# cluster: [several-owners] shop/app=worker: ');
+    expect(readFileSync(join(dir, 'out', 'flowpol-notes.txt'), 'utf8')).toContain('[host-network] monitoring/app=node-exporter: ');
   });
 
   it('live against the API server writes what the snapshot of it gives', async () => {
