@@ -11,7 +11,7 @@ import { compare } from './world-from-edges.js';
 const DIRECTIONS: readonly PolicyDirection[] = ['ingress', 'egress'];
 
 /** The workload identities at either end of the edges, by namespace. */
-function observedIdentities(edges: readonly Edge[]): Map<string, Identity[]> {
+function observedIdentities(edges: Iterable<Edge>): Map<string, Identity[]> {
   const out = new Map<string, Identity[]>();
   const seen = new Set<Identity>();
   for (const e of edges) {
@@ -32,7 +32,7 @@ interface Group { namespace: string; owner: ObjectRef; pods: string[]; isolatedB
  * Inventory workloads whose pods had no observed traffic in `edges` and that the engine's
  * policies isolate in at least one direction. `namespaces`: only these (empty = all), as `-n`.
  */
-export function silentWorkloads(inventory: Inventory, edges: readonly Edge[], engine: PolicyEngine, namespaces: readonly string[]): SilentWorkload[] {
+export function silentWorkloads(inventory: Inventory, edges: Iterable<Edge>, engine: PolicyEngine, namespaces: readonly string[]): SilentWorkload[] {
   const observed = observedIdentities(edges);
   const only = new Set(namespaces);
   const groups = new Map<string, Group>();
