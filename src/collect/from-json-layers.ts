@@ -4,6 +4,8 @@ import type { EventType, L7Type, Layer4, Layer7, TcpFlags } from '../model.js';
 import { type JsonObject, enumOf, fieldError, int, obj, str, strList, uint } from './json-fields.js';
 
 const TCP_FLAGS = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 'NS'] as const;
+type TcpFlag = (typeof TCP_FLAGS)[number];
+const TCP_FLAG_NAMES: ReadonlySet<string> = new Set(TCP_FLAGS);
 const L7_TYPES: readonly L7Type[] = ['UNKNOWN_L7_TYPE', 'REQUEST', 'RESPONSE', 'SAMPLE'];
 const PORT_MAX = 65535;
 
@@ -55,15 +57,22 @@ function port(v: unknown, path: string, key: string): number {
   return uint(v, path, key, PORT_MAX) ?? 0;
 }
 
+/** Only the flags present are looked at (usually one or two); a bad one throws, in TCP_FLAGS order. */
 function tcpFlags(o: JsonObject | undefined, path: string): TcpFlags {
   const flags: TcpFlags = {};
   if (o === undefined) return flags;
-  for (const name of TCP_FLAGS) {
-    const v = o[name];
-    if (v === true) flags[name] = true;
-    else if (v !== undefined && v !== null && v !== false) throw fieldError(path, name, 'expected true or false');
+  for (const key in o) {
+    if (!TCP_FLAG_NAMES.has(key)) continue;
+    const v = o[key];
+    if (v === true) flags[key as TcpFlag] = true;
+    else if (v !== undefined && v !== null && v !== false) return badTcpFlag(o, path);
   }
   return flags;
+}
+
+function badTcpFlag(o: JsonObject, path: string): never {
+  const name = TCP_FLAGS.find((n) => { const v = o[n]; return v !== undefined && v !== null && typeof v !== 'boolean'; }) ?? 'flags';
+  throw fieldError(path, name, 'expected true or false');
 }
 
 /** `l7`: the record type and the DNS/HTTP fields flowpol uses. */

@@ -102,13 +102,16 @@ function endpointFromJson(o: JsonObject | undefined, ip: string | undefined, pat
     namespace: str(o.namespace, path, 'namespace'),
     podName: str(o.pod_name ?? o.podName, path, 'pod_name'),
     labels: strList(o.labels, path, 'labels'),
-    workloads: workloads.length === 0 ? [] : workloads.map((w, i) => workloadFromJson(w, `${path}.workloads[${i}]`)),
+    workloads: workloads.length === 0 ? [] : workloads.map((w, i) => workloadFromJson(w, path, i)),
     ip,
   };
 }
 
-function workloadFromJson(o: JsonObject, path: string): Workload {
-  return { name: str(o.name, path, 'name') ?? '', kind: str(o.kind, path, 'kind') ?? '' };
+function workloadFromJson(o: JsonObject, path: string, i: number): Workload {
+  const { name, kind } = o;
+  if (typeof name === 'string' && typeof kind === 'string') return { name, kind }; // the common case, no path text built
+  const at = `${path}.workloads[${i}]`;
+  return { name: str(name, at, 'name') ?? '', kind: str(kind, at, 'kind') ?? '' };
 }
 
 function timeOf(o: JsonObject, envelope: JsonObject, path: string): number {

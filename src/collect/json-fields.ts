@@ -94,8 +94,20 @@ export function objList(v: unknown, path: string, key: string): JsonObject[] {
 export function enumOf<T extends string>(v: unknown, path: string, key: string, names: readonly T[], fallback: T): T;
 export function enumOf<T extends string>(v: unknown, path: string, key: string, names: readonly T[], fallback: undefined): T | undefined;
 export function enumOf<T extends string>(v: unknown, path: string, key: string, names: readonly T[], fallback: T | undefined): T | undefined {
-  if (typeof v === 'string') return (names as readonly string[]).includes(v) ? (v as T) : fallback;
+  if (typeof v === 'string') return nameSet(names).has(v) ? (v as T) : fallback;
   if (v === undefined || v === null) return fallback;
   if (typeof v === 'number' && Number.isInteger(v)) return names[v] ?? fallback;
   throw fieldError(path, key, `expected an enum name, found ${typeName(v)}`);
+}
+
+const NAME_SETS = new Map<readonly string[], ReadonlySet<string>>();
+
+/** The names of an enum table as a set, built once per table. */
+function nameSet(names: readonly string[]): ReadonlySet<string> {
+  let set = NAME_SETS.get(names);
+  if (set === undefined) {
+    set = new Set(names);
+    NAME_SETS.set(names, set);
+  }
+  return set;
 }

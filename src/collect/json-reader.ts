@@ -42,8 +42,6 @@ const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
  */
 class FileEvents implements AsyncIterator<FlowEvent, undefined> {
   private readonly splitter = new JsonValueSplitter();
-  private readonly items: JsonItem[] = [];
-  private itemPos = 0;
   private readonly chunks: AsyncGenerator<Buffer>;
   private failure: InputError | undefined;
   /** No more chunks (end of input, or a read error). */
@@ -66,14 +64,12 @@ class FileEvents implements AsyncIterator<FlowEvent, undefined> {
 
   async return(): Promise<IteratorReturnResult<undefined>> {
     this.finished = true;
-    this.items.length = 0;
     await this.chunks.return(undefined);
     return DONE;
   }
 
   /** The next event of the data read so far; undefined when more must be read (or at the end). */
   private take(): FlowEvent | undefined {
-    const { items, splitter } = this;
     for (;;) {
       if (this.failure !== undefined) {
         const failure = this.failure;
@@ -82,16 +78,13 @@ class FileEvents implements AsyncIterator<FlowEvent, undefined> {
         throw failure;
       }
       if (this.finished) return undefined;
-      if (this.itemPos < items.length) {
-        const event = this.convert(items[this.itemPos++] as JsonItem);
+      const item = this.splitter.next();
+      if (item !== undefined) {
+        const event = this.convert(item);
         if (event !== undefined) return event;
         continue;
       }
-      items.length = 0;
-      this.itemPos = 0;
-      if (splitter.drain(items)) continue;
-      if (!this.drained) return undefined;
-      this.finished = true;
+      if (this.drained) this.finished = true;
       return undefined;
     }
   }
@@ -118,7 +111,7 @@ class FileEvents implements AsyncIterator<FlowEvent, undefined> {
     }
     if (next.done === true) {
       this.drained = true;
-      this.splitter.end(this.items);
+      this.splitter.finish();
     } else {
       this.splitter.load(next.value);
     }

@@ -2,7 +2,7 @@
 //
 // Fast path: a whole line whose first byte is `{` and last non-blank byte `}` and that parses is
 // one value: one Buffer.indexOf, one utf8 decode of the line and one JSON.parse (the same work as
-// the bare ceiling of the ingest bench). Lines are handed out on demand (`load` + `drain`), so a
+// the bare ceiling of the ingest bench). Lines are handed out on demand (`load` + `next`), so a
 // reader holds one parsed line at a time, not a whole chunk of them. Anything else is decoded and
 // goes to a small value scanner that follows strings and brackets across lines, so pretty-printed
 // objects (several in a row), top-level arrays (each element is yielded on its own; the array
@@ -41,7 +41,8 @@ const EMPTY = Buffer.alloc(0);
 
 /**
  * Incremental splitter. Push style: push() bytes (or text) as they arrive, end() once at the end.
- * Pull style: load() a chunk, then drain() until it returns false, and end() after the last one.
+ * Pull style: load() a chunk and take next() until it gives undefined; after the last chunk,
+ * finish() and take next() again.
  */
 export class JsonValueSplitter {
   /** Bytes of an unfinished line from earlier chunks. */
@@ -54,6 +55,9 @@ export class JsonValueSplitter {
   /** The current line is so long that its beginning was already scanned (see MAX_CARRY). */
   private carryFed = false;
   private readonly longLine = new StringDecoder('utf8');
+  /** Items found by the scanner (several per line, or none), handed out by next(). */
+  private readonly queue: JsonItem[] = [];
+  private queued = 0;
   private partial = '';
   private partialLine = 0;
   // scanner state
@@ -68,10 +72,16 @@ export class JsonValueSplitter {
   /** Feed the next piece of input; completed values are appended to `out`. */
   push(chunk: Buffer | string, out: JsonItem[]): void {
     this.load(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
-    while (this.drain(out));
+    for (let item = this.next(); item !== undefined; item = this.next()) out.push(item);
   }
 
-  /** Make `chunk` the input of drain() (what drain() has not consumed yet must be drained first). */
+  /** Finish the stream; the last values are appended to `out`. */
+  end(out: JsonItem[]): void {
+    this.finish();
+    for (let item = this.next(); item !== undefined; item = this.next()) out.push(item);
+  }
+
+  /** Make `chunk` the input of next() (after next() gave undefined for the previous one). */
   load(chunk: Buffer): void {
     this.data = this.carry.length === 0 ? chunk : Buffer.concat([this.carry, chunk]);
     this.carry = EMPTY;
@@ -79,36 +89,49 @@ export class JsonValueSplitter {
   }
 
   /**
-   * Read lines of the loaded chunk until at least one item was appended to `out`; false when the
-   * chunk is used up (its unfinished last line is kept for the next one) and nothing was added.
+   * The next value (or why the text there is not one) of the loaded input; undefined when it is
+   * used up (an unfinished last line is kept for the next chunk).
    */
-  drain(out: JsonItem[]): boolean {
-    const before = out.length;
+  next(): JsonItem | undefined {
+    const queue = this.queue;
+    if (this.queued < queue.length) return queue[this.queued++];
+    if (this.queued !== 0) {
+      queue.length = 0;
+      this.queued = 0;
+    }
     const data = this.data;
-    while (out.length === before) {
+    for (;;) {
       const start = this.pos;
       const nl = data.indexOf(NEWLINE, start);
       if (nl === -1) {
-        this.keepRest(out);
-        return out.length > before;
+        this.keepRest(queue);
+        return queue.length > 0 ? queue[this.queued++] : undefined;
       }
       const end = nl > start && data[nl - 1] === CR ? nl - 1 : nl;
-      if (this.carryFed) this.line(this.longLine.end(data.subarray(start, end)), out);
-      else this.lineBytes(data, start, end, out);
       this.pos = nl + 1;
+      let item: JsonItem | undefined;
+      if (this.carryFed) this.line(this.longLine.end(data.subarray(start, end)), queue);
+      else item = this.lineBytes(data, start, end, queue);
       this.lineNo++;
       this.carryFed = false;
+      if (item !== undefined) return item;
+      if (queue.length > 0) return queue[this.queued++];
     }
-    return true;
   }
 
-  /** Finish the stream: the last line, then any value still open is reported as truncated. */
-  end(out: JsonItem[]): void {
-    while (this.drain(out));
+  /** The input ended: its last line, then any value still open is reported as truncated (take them with next()). */
+  finish(): void {
+    const out = this.queue;
+    const pending: JsonItem[] = []; // what the caller did not take yet comes first
+    for (let item = this.next(); item !== undefined; item = this.next()) pending.push(item);
+    out.push(...pending);
     const last = this.carry;
     this.carry = EMPTY;
     if (this.carryFed) this.segment(this.longLine.end(last), false, true, out);
-    else if (last.length > 0) this.lineBytes(last, 0, last.length, out);
+    else if (last.length > 0) {
+      const item = this.lineBytes(last, 0, last.length, out);
+      if (item !== undefined) out.push(item);
+    }
     this.carryFed = false;
     if (this.partial !== '') {
       const text = this.partial;
@@ -134,24 +157,25 @@ export class JsonValueSplitter {
     this.carryFed = true;
   }
 
-  /** One whole line (bytes start..end of buf, without the newline): the fast path, else line(). */
-  private lineBytes(buf: Buffer, start: number, end: number, out: JsonItem[]): void {
+  /** One whole line (bytes start..end of buf, without the newline): the fast path's item, else via line() into `out`. */
+  private lineBytes(buf: Buffer, start: number, end: number, out: JsonItem[]): JsonItem | undefined {
     if (this.lineNo === 1 && end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf) start += 3;
     if (buf[start] === OPEN_BRACE && this.depth === 0 && !this.inArray && this.partial === '' && lastNonSpaceByte(buf, start, end) === CLOSE_BRACE) {
       const text = buf.toString('utf8', start, end);
-      if (!this.whole(text, out)) this.segment(text, true, true, out);
-      return;
+      const item = this.whole(text);
+      if (item === undefined) this.segment(text, true, true, out);
+      return item;
     }
     this.line(buf.toString('utf8', start, end), out);
+    return undefined;
   }
 
-  /** A line that looks like one whole object: parsed, or false to let the scanner find out what it is. */
-  private whole(text: string, out: JsonItem[]): boolean {
+  /** A line that looks like one whole object: its item, or undefined to let the scanner find out what it is. */
+  private whole(text: string): JsonItem | undefined {
     try {
-      out.push({ ok: true, value: JSON.parse(text), line: this.lineNo });
-      return true;
+      return { ok: true, value: JSON.parse(text), line: this.lineNo };
     } catch {
-      return false;
+      return undefined;
     }
   }
 
@@ -175,8 +199,10 @@ export class JsonValueSplitter {
       this.segmentAt(joined, this.partialLine, out);
       return;
     }
-    const whole = this.depth === 0 && !this.inArray && content.charCodeAt(0) === OPEN_BRACE && lastNonSpace(content) === CLOSE_BRACE;
-    if (!whole || !this.whole(content, out)) this.segment(content, true, true, out);
+    const item = this.depth === 0 && !this.inArray && content.charCodeAt(0) === OPEN_BRACE && lastNonSpace(content) === CLOSE_BRACE
+      ? this.whole(content) : undefined;
+    if (item === undefined) this.segment(content, true, true, out);
+    else out.push(item);
   }
 
   private stripPrefix(text: string): string {

@@ -18,22 +18,29 @@ export function parseRfc3339(text: string): number | undefined {
   return parseUtcFast(text) ?? parseGeneral(text);
 }
 
-// Flows arrive in time order, so consecutive timestamps usually share their whole-second part:
-// `YYYY-MM-DDTHH:MM:SS` is parsed once and the fraction digits are read by hand.
-let lastSecondText = '';
-let lastSeconds = 0;
+// Flows arrive roughly in time order, so consecutive timestamps usually share their hour:
+// `YYYY-MM-DDTHH` is parsed (and validated) once per hour, minutes, seconds and fraction digits
+// are read by hand. Only `...Z` UTC text takes this path; anything else goes to parseGeneral.
+let lastHourText = '';
+let lastHourSeconds = 0;
+const HOUR_PREFIX = 13;
 
 function parseUtcFast(text: string): number | undefined {
   const n = text.length;
   if (n < 20 || text.charCodeAt(n - 1) !== 0x5a /* Z */ || text.charCodeAt(10) !== 0x54 /* T */) return undefined;
-  const whole = text.slice(0, 19);
-  if (whole !== lastSecondText) {
-    const ms = parseGeneral(`${whole}Z`);
+  if (lastHourText === '' || !text.startsWith(lastHourText)) {
+    const hour = text.slice(0, HOUR_PREFIX);
+    const ms = parseGeneral(`${hour}:00:00Z`);
     if (ms === undefined) return undefined;
-    lastSecondText = whole;
-    lastSeconds = ms / 1000;
+    lastHourText = hour;
+    lastHourSeconds = ms / 1000;
   }
-  if (n === 20) return timestampToMs(lastSeconds, 0);
+  if (text.charCodeAt(13) !== 0x3a /* : */ || text.charCodeAt(16) !== 0x3a) return undefined;
+  const minute = twoDigits(text, 14);
+  const second = twoDigits(text, 17);
+  if (minute > 59 || second > 60) return undefined; // also non-digits (see twoDigits)
+  const seconds = lastHourSeconds + minute * 60 + second;
+  if (n === 20) return timestampToMs(seconds, 0);
   if (text.charCodeAt(19) !== 0x2e /* . */ || n > 30 || n < 22) return undefined;
   let nanos = 0;
   for (let i = 20; i < 29; i++) {
@@ -41,7 +48,14 @@ function parseUtcFast(text: string): number | undefined {
     if (d < 0 || d > 9) return undefined;
     nanos = nanos * 10 + d;
   }
-  return timestampToMs(lastSeconds, nanos);
+  return timestampToMs(seconds, nanos);
+}
+
+/** Two decimal digits at `i` as a number; a huge number when they are not digits. */
+function twoDigits(text: string, i: number): number {
+  const a = text.charCodeAt(i) - 0x30;
+  const b = text.charCodeAt(i + 1) - 0x30;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : Number.MAX_SAFE_INTEGER;
 }
 
 function parseGeneral(text: string): number | undefined {
