@@ -8,10 +8,11 @@ import { DEFAULT_NAMESPACE } from '../policy/validate.js';
 import { type DefaultDenyScope, defaultDenyNamespaces, defaultDenyPolicies } from './default-deny.js';
 import { type AllowedEdges, Assessor, type Explain } from './assess.js';
 import { Grouper } from './group.js';
-import { EdgeWorld, type PortsOf } from './world-from-edges.js';
+import { EdgeWorld, type PodsOf } from './world-from-edges.js';
 
 export interface BreakageInput {
-  edges: readonly Edge[];
+  /** Read once for the assessment (twice with `--default-deny all` or without an observation window): an `EdgeSelection` from the store builds each Edge as it goes. */
+  edges: Iterable<Edge>;
   /** Namespaces with the labels flows showed them carrying. */
   namespaces: readonly Namespace[];
   /** Policies in force today (`--existing`). */
@@ -20,8 +21,8 @@ export interface BreakageInput {
   proposed: readonly PolicyInput[];
   /** What the store knows about the observation: its window and lost events. */
   observation: { window?: { first: number; last: number }; lostEvents: number };
-  /** Workloads' container ports from a cluster inventory (named ports then resolve). */
-  portsOf?: PortsOf;
+  /** Workloads' pods from a cluster inventory: container ports (named ports then resolve) and labels. */
+  podsOf?: PodsOf;
 }
 
 export interface BreakageOptions {
@@ -39,8 +40,8 @@ export interface BreakageResult { report: BreakageReport; world: EdgeWorld; engi
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function buildBreakageReport(input: BreakageInput, options: BreakageOptions): BreakageResult {
-  const world = new EdgeWorld(input.namespaces, input.portsOf);
-  const denyNamespaces = defaultDenyNamespaces(options.defaultDeny, namespaceNames(input));
+  const world = new EdgeWorld(input.namespaces, input.podsOf);
+  const denyNamespaces = defaultDenyNamespaces(options.defaultDeny, options.defaultDeny.kind === 'all' ? namespaceNames(input) : []);
   const simulated = defaultDenyPolicies(denyNamespaces, options.direction);
   const proposedRefs = new Set(input.proposed.map(refOf).filter((r) => r !== undefined));
   const existing = input.existing.filter((p) => !proposedRefs.has(refOf(p) ?? '\u0000'));
@@ -84,15 +85,14 @@ function refOf(input: PolicyInput): PolicyRef | undefined {
   return `${typeof meta.namespace === 'string' && meta.namespace !== '' ? meta.namespace : DEFAULT_NAMESPACE}/${meta.name}`;
 }
 
-function windowOf(edges: readonly Edge[]): { first: number; last: number } | undefined {
-  if (edges.length === 0) return undefined;
+function windowOf(edges: Iterable<Edge>): { first: number; last: number } | undefined {
   let first = Infinity;
   let last = -Infinity;
   for (const e of edges) {
     if (e.firstSeen < first) first = e.firstSeen;
     if (e.lastSeen > last) last = e.lastSeen;
   }
-  return { first, last };
+  return first === Infinity ? undefined : { first, last };
 }
 
 function coverage(window: { first: number; last: number } | undefined, lost: number): CoverageWarning[] {

@@ -20,26 +20,49 @@ export interface EdgeQuery {
 
 /** Committed edges, sorted by source key, destination key, protocol, port (byte order). */
 export function loadEdges(db: Database, query: EdgeQuery = {}): Edge[] {
+  return [...selectEdges(db, query)];
+}
+
+/**
+ * The edges `loadEdges` returns, in its order, held as columns: each pass builds its Edge objects
+ * as it goes (peers are shared, one object per stored peer), so a reader that keeps few of them
+ * never holds a million.
+ */
+export interface EdgeSelection extends Iterable<Edge> { readonly length: number }
+
+export function selectEdges(db: Database, query: EdgeQuery = {}): EdgeSelection {
   const columns = readEdgeColumns(db, {
     fromHour: query.since === undefined ? null : hourOf(query.since),
     toHour: query.until === undefined ? null : hourOf(query.until),
   });
   const peers = readPeers(db);
   const only = query.namespaces !== undefined && query.namespaces.length > 0 ? new Set(query.namespaces) : undefined;
+  const inScope = (peer: number): boolean => {
+    const ns = peers.namespace[peer];
+    return ns !== undefined && (only as Set<string>).has(ns);
+  };
   const ids: number[] = [];
   for (let id = 1; id < columns.size; id++) {
     if (columns.verdict[id] === 0) continue;
-    if (only !== undefined && !only.has(peers.namespace[columns.source[id] as number] ?? '') && !only.has(peers.namespace[columns.destination[id] as number] ?? '')) continue;
+    if (only !== undefined && !inScope(columns.source[id] as number) && !inScope(columns.destination[id] as number)) continue;
     ids.push(id);
   }
+  const order = Float64Array.from(sortByPeers(ids, columns, peers.rank));
   const names = loadEdgeNames(db);
   const { count, first, last, source, destination, protocol, port, protocols } = columns;
-  return sortByPeers(ids, columns, peers.rank).map((id): Edge => ({
+  const edgeAt = (id: number): Edge => ({
     source: peers.peer(source[id] as number), destination: peers.peer(destination[id] as number),
     protocol: protocols[protocol[id] as number] as EdgeProtocol, port: port[id] as number,
     count: count[id] as number, firstSeen: first[id] as number, lastSeen: last[id] as number,
     verdicts: verdictsOf(columns, id), destinationNames: names.get(id) ?? [],
-  }));
+  });
+  return {
+    length: order.length,
+    [Symbol.iterator]: (): Iterator<Edge> => {
+      let i = 0;
+      return { next: () => (i < order.length ? { value: edgeAt(order[i++] as number), done: false } : { value: undefined, done: true }) };
+    },
+  };
 }
 
 /** Every peer's rank in key order and namespace by id; each peer's JSON parsed once, when first asked for. */
