@@ -23,7 +23,7 @@ import { silentWorkloads } from './report/silent.js';
 import { DEFAULT_GENERATE_OPTIONS, type GenerateInput, type GenerateOptions, generatePolicies } from './policy/generate.js';
 import { loadPolicyFiles, type SkippedObject } from './policy/load.js';
 import type { PolicyInput } from './policy/evaluate.js';
-import { loadEdges, loadNamespaces } from './store/edges.js';
+import { loadEdges, loadNamespaces, selectEdges } from './store/edges.js';
 import { loadIngestTotals } from './store/summary.js';
 
 /** Hooks a source reports through while it is read. */
@@ -201,7 +201,7 @@ function interrupted(name: string, started: boolean): OperationalError {
 // ---------------------------------------------------------------------------------------------
 // report: learned edges × (existing + proposed + simulated default-deny) → BreakageReport
 //
-//   SQLite ─loadEdges/loadNamespaces─▶ Edge[] ─┐
+//   SQLite ─selectEdges/loadNamespaces▶ Edge* ─┐
 //   --existing/--proposed files ─loadPolicyFiles─┤ (or --proposed generated: generatePolicies)
 //   cluster inventory (optional) ────────────────┤ (namespace labels, container ports, its policies = existing)
 //                                                └─▶ buildBreakageReport (PolicyEngine) ─▶ BreakageReport
@@ -231,7 +231,8 @@ export interface ReportOutcome { result: BreakageResult; skipped: SkippedObject[
 
 export async function report(db: Database, options: ReportOptions): Promise<ReportOutcome> {
   const window = { ...(options.since === undefined ? {} : { since: options.since }), ...(options.until === undefined ? {} : { until: options.until }) };
-  const edges = loadEdges(db, { ...window, namespaces: options.namespaces });
+  // Held as columns: each pass below builds its Edge objects as it goes.
+  const edges = selectEdges(db, { ...window, namespaces: options.namespaces });
   const flowNamespaces = loadNamespaces(db);
   const inventory = options.cluster?.inventory;
   const namespaces = inventory === undefined ? flowNamespaces : mergeNamespaces(flowNamespaces, inventory);
@@ -242,11 +243,9 @@ export async function report(db: Database, options: ReportOptions): Promise<Repo
   let proposed: PolicyInput[];
   if (options.proposed === 'generated') {
     const generateOptions = { ...DEFAULT_GENERATE_OPTIONS, ...window, namespaces: options.namespaces, direction: options.direction };
-    // Without -n or a window the edges already loaded are exactly what generate reads. Connected,
-    // generate uses the same inventory (owner selectors, host network), as `flowpol generate` does.
+    // Without -n or a window the edges already loaded are exactly what generate reads.
     const whole = options.namespaces.length === 0 && options.since === undefined && options.until === undefined;
-    const cluster = inventory === undefined ? undefined : { inventory, mode: `cluster mode: ${options.cluster?.description ?? ''}` };
-    const set = whole ? generatePolicies({ edges, namespaces: flowNamespaces, ...(cluster === undefined ? {} : { cluster }) }, generateOptions) : generate(db, generateOptions, cluster);
+    const set = whole ? generatePolicies({ edges: [...edges], namespaces: flowNamespaces }, generateOptions) : generate(db, generateOptions);
     proposed = set.policies.map((p) => p.policy);
   } else {
     const loaded = await loadPolicyFiles(options.proposed);
