@@ -5,7 +5,7 @@ import { buildProgram } from './program.js';
 
 export async function main(argv: string[]): Promise<number> {
   stopQuietlyWhenStdoutCloses();
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;

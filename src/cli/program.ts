@@ -2,7 +2,11 @@
 import { Command } from 'commander';
 import { COMMANDS } from './commands/index.js';
 
-export function buildProgram(): Command {
+/**
+ * The program with every command, or only the one `argv` (process.argv) names: its module alone
+ * is loaded. Help, unknown commands and anything else get them all.
+ */
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('flowpol')
     .description(
       'Learn Kubernetes NetworkPolicies from observed Cilium Hubble traffic, and predict\n' +
@@ -21,7 +25,9 @@ Typical workflow:
 
 Exit codes: 0 ok, 1 failure, 2 usage error, 3 breakage found (with --exit-code).`,
     );
-  for (const register of COMMANDS) {
+  const named = COMMANDS.find((entry) => entry.name === argv[2]);
+  const registers = await Promise.all((named === undefined ? COMMANDS : [named]).map((entry) => entry.load()));
+  for (const register of registers) {
     register(program.command.bind(program));
   }
   program.commands.forEach((c) => c.exitOverride());
