@@ -259,8 +259,8 @@ export async function report(db: Database, options: ReportOptions): Promise<Repo
     lostEvents: summary.lost.reduce((sum, l) => sum + l.lost, 0),
   };
   const pods = inventory === undefined ? undefined : new InventoryPods(inventory);
-  const portsOf = pods === undefined ? {} : { portsOf: pods.portsOf.bind(pods) };
-  const result = buildBreakageReport({ edges, namespaces, existing: existing.policies, proposed, observation, ...portsOf }, options);
+  const podsOf = pods === undefined ? {} : { podsOf: pods.podsOf.bind(pods) };
+  const result = buildBreakageReport({ edges, namespaces, existing: existing.policies, proposed, observation, ...podsOf }, options);
   if (options.cluster !== undefined && inventory !== undefined) {
     const { mode, description } = options.cluster;
     result.report.cluster = { mode, description, policies: fromCluster ? 'existing' : 'replaced-by-existing-flag' };

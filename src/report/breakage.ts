@@ -8,7 +8,7 @@ import { DEFAULT_NAMESPACE } from '../policy/validate.js';
 import { type DefaultDenyScope, defaultDenyNamespaces, defaultDenyPolicies } from './default-deny.js';
 import { type AllowedEdges, Assessor, type Explain } from './assess.js';
 import { Grouper } from './group.js';
-import { EdgeWorld, type PortsOf } from './world-from-edges.js';
+import { EdgeWorld, type PodsOf } from './world-from-edges.js';
 
 export interface BreakageInput {
   /** Read once for the assessment (twice with `--default-deny all` or without an observation window): an `EdgeSelection` from the store builds each Edge as it goes. */
@@ -21,8 +21,8 @@ export interface BreakageInput {
   proposed: readonly PolicyInput[];
   /** What the store knows about the observation: its window and lost events. */
   observation: { window?: { first: number; last: number }; lostEvents: number };
-  /** Workloads' container ports from a cluster inventory (named ports then resolve). */
-  portsOf?: PortsOf;
+  /** Workloads' pods from a cluster inventory: container ports (named ports then resolve) and labels. */
+  podsOf?: PodsOf;
 }
 
 export interface BreakageOptions {
@@ -40,7 +40,7 @@ export interface BreakageResult { report: BreakageReport; world: EdgeWorld; engi
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function buildBreakageReport(input: BreakageInput, options: BreakageOptions): BreakageResult {
-  const world = new EdgeWorld(input.namespaces, input.portsOf);
+  const world = new EdgeWorld(input.namespaces, input.podsOf);
   const denyNamespaces = defaultDenyNamespaces(options.defaultDeny, options.defaultDeny.kind === 'all' ? namespaceNames(input) : []);
   const simulated = defaultDenyPolicies(denyNamespaces, options.direction);
   const proposedRefs = new Set(input.proposed.map(refOf).filter((r) => r !== undefined));

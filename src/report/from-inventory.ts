@@ -1,10 +1,11 @@
 // What a cluster inventory adds to the world a report evaluates: the namespaces' labels as the
-// cluster knows them, and each workload identity's container ports (so named ports in policies
-// resolve). Flow identities are matched to inventory pods by namespace + labels: a pod belongs
-// to an identity when it carries every label of the identity (pods also carry labels identities
-// drop, such as pod-template-hash). Pure.
+// cluster knows them, and for each workload identity its pods' container ports (so named ports in
+// policies resolve) and the labels all its pods carry (identities drop some, such as
+// pod-template-hash or statefulset.kubernetes.io/pod-name, which policies may select). Flow
+// identities are matched to inventory pods by namespace + labels: a pod belongs to an identity
+// when it carries every label of the identity. Pure.
 import type { ContainerPort, Identity, Inventory, InventoryPod, Namespace } from '../model.js';
-import { compare } from './world-from-edges.js';
+import { compare, type InventoryPodsView } from './world-from-edges.js';
 
 /** The namespaces flows showed, with the cluster's labels where it knows the namespace (it is the authority), sorted. */
 export function mergeNamespaces(fromFlows: readonly Namespace[], inventory: Inventory): Namespace[] {
@@ -38,14 +39,22 @@ export class InventoryPods {
   }
 
   /**
-   * The container ports the identity's pods declare (their union, sorted by protocol, port, name),
-   * or undefined when no pod of the inventory matches it (the world then has no ports for it).
+   * The identity's pods as the world sees them: the container ports they declare (their union,
+   * sorted by protocol, port, name) and the labels every one of them carries (with the same
+   * value); undefined when no pod of the inventory matches it (the world then keeps the flows' view).
    */
-  portsOf(identity: Identity): ContainerPort[] | undefined {
+  podsOf(identity: Identity): InventoryPodsView | undefined {
     const pods = this.match(identity);
-    if (pods.length === 0) return undefined;
+    const [first] = pods;
+    if (first === undefined) return undefined;
     const seen = new Map<string, ContainerPort>();
     for (const pod of pods) for (const p of pod.ports) seen.set(`${p.protocol}/${p.port}/${p.name ?? ''}`, p);
-    return [...seen.values()].sort((a, b) => compare(a.protocol, b.protocol) || a.port - b.port || compare(a.name ?? '', b.name ?? ''));
+    const ports = [...seen.values()].sort((a, b) => compare(a.protocol, b.protocol) || a.port - b.port || compare(a.name ?? '', b.name ?? ''));
+    const labels: Record<string, string> = {};
+    for (const key of Object.keys(first.labels).sort(compare)) {
+      const value = first.labels[key] as string;
+      if (pods.every((p) => p.labels[key] === value)) labels[key] = value;
+    }
+    return { ports, labels };
   }
 }

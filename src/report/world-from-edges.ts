@@ -19,8 +19,13 @@ export type PeerSubject =
 /** The workload an edge is listed under: its namespace and identity key. */
 export interface Owner { namespace: string; workload: string }
 
-/** A workload's declared container ports (from a cluster inventory), or undefined when unknown. */
-export type PortsOf = (identity: Identity) => readonly ContainerPort[] | undefined;
+/**
+ * What a cluster inventory says about a workload identity's pods: their container ports, and the
+ * labels every one of them carries (the identity's and more, such as pod-template-hash).
+ */
+export interface InventoryPodsView { ports: readonly ContainerPort[]; labels: Readonly<Record<string, string>> }
+/** The inventory's view of an identity's pods, or undefined when no pod of the inventory matches it. */
+export type PodsOf = (identity: Identity) => InventoryPodsView | undefined;
 
 /** The world built from edges, filled in as peers are asked for. Reuses one Subject per peer. */
 export class EdgeWorld {
@@ -33,11 +38,11 @@ export class EdgeWorld {
   private recent: [Recent | undefined, Recent | undefined] = [undefined, undefined];
   private readonly externals = new Map<string, External>();
   private readonly knownNamespaces: ReadonlyMap<string, Namespace>;
-  /** Pod subjects whose container ports the inventory declared. */
+  /** Pod subjects whose container ports (and labels) the inventory declared. */
   private readonly withPorts = new Set<Subject>();
 
-  /** `namespaces`: the namespaces whose labels are known; `portsOf`: container ports from a cluster inventory. */
-  constructor(namespaces: readonly Namespace[], private readonly portsOf?: PortsOf) {
+  /** `namespaces`: the namespaces whose labels are known; `podsOf`: pods' ports and labels from a cluster inventory. */
+  constructor(namespaces: readonly Namespace[], private readonly podsOf?: PodsOf) {
     this.knownNamespaces = new Map(namespaces.map((n) => [n.name, n]));
   }
 
@@ -82,9 +87,9 @@ export class EdgeWorld {
     const workload = identityKey(identity);
     let pod = this.workloadSubjects.get(workload);
     if (pod === undefined) {
-      const ports = this.portsOf?.(identity);
-      const subject: Subject = { kind: 'pod', namespace: identity.namespace, labels: identity.labels, ports: ports ?? [] };
-      if (ports !== undefined) this.withPorts.add(subject);
+      const known = this.podsOf?.(identity);
+      const subject: Subject = { kind: 'pod', namespace: identity.namespace, labels: known?.labels ?? identity.labels, ports: known?.ports ?? [] };
+      if (known !== undefined) this.withPorts.add(subject);
       pod = { kind: 'subject', subject, owner: { namespace: identity.namespace, workload } };
       this.workloadSubjects.set(workload, pod);
     }
@@ -144,8 +149,8 @@ export class EdgeWorld {
     const pods = keys.map((key): Pod => {
       const id = identities.get(key) as Identity;
       const found = this.workloadSubjects.get(key);
-      const ports = found?.kind === 'subject' && found.subject.kind === 'pod' ? [...found.subject.ports] : [];
-      return { namespace: id.namespace, name: nameOf.get(key) as string, labels: { ...id.labels }, ports };
+      const subject = found?.kind === 'subject' && found.subject.kind === 'pod' ? found.subject : undefined;
+      return { namespace: id.namespace, name: nameOf.get(key) as string, labels: { ...(subject?.labels ?? id.labels) }, ports: [...(subject?.ports ?? [])] };
     });
     pods.sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name));
     return { pods, nameOf };

@@ -210,7 +210,7 @@ describe('agreement with flowpol check (--world-out) with the inventory world', 
     });
   }
 
-  it('the world carries the cluster\'s namespace labels and container ports', async () => {
+  it('the world carries the cluster\'s namespace labels, pod labels and container ports', async () => {
     const file = join(dir, 'labels.world.json');
     await report(['-o', 'json', '--world-out', file, '--inventory', SNAPSHOT]);
     const world = JSON.parse(readFileSync(file, 'utf8')) as { namespaces: { name: string; labels: Record<string, string> }[]; pods: { namespace: string; labels: Record<string, string>; ports: unknown[] }[] };
@@ -219,5 +219,7 @@ describe('agreement with flowpol check (--world-out) with the inventory world', 
       { name: 'http', port: 8080, protocol: 'TCP' },
       { name: 'metrics', port: 9090, protocol: 'TCP' },
     ]);
+    // Labels flows drop (rollout- or pod-specific) are the pods' own again, so policies selecting them match.
+    expect(world.pods.find((p) => p.labels.app === 'postgres')?.labels).toEqual({ app: 'postgres', 'statefulset.kubernetes.io/pod-name': 'postgres-0' });
   });
 });

@@ -36,13 +36,19 @@ describe('podMatches and InventoryPods', () => {
   });
 
   it('ports: the union over the identity\'s pods, deduplicated and sorted; [] for pods without ports; undefined without pods', () => {
-    expect(pods.portsOf(id('production', { app: 'api-server' }))).toEqual([
+    expect(pods.podsOf(id('production', { app: 'api-server' }))?.ports).toEqual([
       { name: 'http', port: 8080, protocol: 'TCP' },
       { name: 'grpc', port: 9000, protocol: 'TCP' },
       { name: 'metrics', port: 9090, protocol: 'TCP' },
     ]);
-    expect(pods.portsOf(id('production', { app: 'frontend' }))).toEqual([]);
-    expect(pods.portsOf(id('production', { app: 'ghost' }))).toBeUndefined();
+    expect(pods.podsOf(id('production', { app: 'frontend' }))?.ports).toEqual([]);
+    expect(pods.podsOf(id('production', { app: 'ghost' }))).toBeUndefined();
+  });
+
+  it('labels: those every pod of the identity carries with one value (identity labels and more)', () => {
+    // api-1 and api-2 differ in pod-template-hash; the CronJob's one pod keeps its job-name.
+    expect(pods.podsOf(id('production', { app: 'api-server' }))?.labels).toEqual({ app: 'api-server' });
+    expect(pods.podsOf(id('production', { app: 'backup' }))?.labels).toEqual({ app: 'backup', 'job-name': 'backup-29' });
   });
 });
 
@@ -57,7 +63,7 @@ describe('the report with inventory ports and namespaces', () => {
     const inv = inventory();
     const pods = new InventoryPods(inv);
     const namespaces = withInventory ? mergeNamespaces(SEED_NAMESPACES, inv) : SEED_NAMESPACES;
-    const input = { edges, namespaces, existing: [scrape], proposed: [], observation: { lostEvents: 0 }, ...(withInventory ? { portsOf: pods.portsOf.bind(pods) } : {}) };
+    const input = { edges, namespaces, existing: [scrape], proposed: [], observation: { lostEvents: 0 }, ...(withInventory ? { podsOf: pods.podsOf.bind(pods) } : {}) };
     const r = buildBreakageReport(input, { defaultDeny: { kind: 'none' }, direction: 'both' });
     return r.report.namespaces.flatMap((n) => n.workloads.flatMap((w) => w.edges));
   };
@@ -66,6 +72,19 @@ describe('the report with inventory ports and namespaces', () => {
     const scrapeEdge = run(false).find((e) => e.edge.source === prometheus);
     expect(scrapeEdge?.status).toBe('breaks');
     expect(scrapeEdge?.status !== 'not-governed' && scrapeEdge?.detail?.gaps).toEqual([{ kind: 'named-ports-unresolved', policies: ['production/api-scrape'] }]);
+  });
+
+  it('with the inventory a policy selecting a label flows drop (job-name) selects the pod', () => {
+    const backup = { kind: 'workload', identity: id('production', { app: 'backup' }) } as const;
+    const denyRun = policy('production', 'deny-this-run', { podSelector: { matchLabels: { 'job-name': 'backup-29' } }, policyTypes: ['Egress'] });
+    const inv = inventory();
+    const pods = new InventoryPods(inv);
+    const status = (podsOf: boolean): string | undefined => {
+      const input = { edges: [edge(backup, api, 'TCP', 8080, 1)], namespaces: SEED_NAMESPACES, existing: [denyRun], proposed: [], observation: { lostEvents: 0 }, ...(podsOf ? { podsOf: pods.podsOf.bind(pods) } : {}) };
+      return buildBreakageReport(input, { defaultDeny: { kind: 'none' }, direction: 'both' }).report.namespaces[0]?.workloads[0]?.edges[0]?.status;
+    };
+    expect(status(false)).toBe('allowed');
+    expect(status(true)).toBe('breaks');
   });
 
   it('with the inventory: the named port resolves and the cluster knows the label, so it keeps working', () => {
