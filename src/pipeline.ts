@@ -243,9 +243,11 @@ export async function report(db: Database, options: ReportOptions): Promise<Repo
   let proposed: PolicyInput[];
   if (options.proposed === 'generated') {
     const generateOptions = { ...DEFAULT_GENERATE_OPTIONS, ...window, namespaces: options.namespaces, direction: options.direction };
-    // Without -n or a window the edges already loaded are exactly what generate reads.
+    // Without -n or a window the edges already loaded are exactly what generate reads. Connected,
+    // generate uses the same inventory (owner selectors, host network), as `flowpol generate` does.
     const whole = options.namespaces.length === 0 && options.since === undefined && options.until === undefined;
-    const set = whole ? generatePolicies({ edges: [...edges], namespaces: flowNamespaces }, generateOptions) : generate(db, generateOptions);
+    const cluster = inventory === undefined ? undefined : { inventory, mode: `cluster mode: ${options.cluster?.description ?? ''}` };
+    const set = whole ? generatePolicies({ edges: [...edges], namespaces: flowNamespaces, ...(cluster === undefined ? {} : { cluster }) }, generateOptions) : generate(db, generateOptions, cluster);
     proposed = set.policies.map((p) => p.policy);
   } else {
     const loaded = await loadPolicyFiles(options.proposed);
