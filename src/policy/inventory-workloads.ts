@@ -60,6 +60,7 @@ export class InventoryWorkloads {
   private readonly host = new Set<Identity>();
   private readonly nodeAddresses = new Set<string>();
   private readonly byKey = new Map<string, Identity>();
+  private readonly portNames = new Map<Identity, Map<string, string>>();
   /** namespace → its learned identities / its inventory pods */
   private readonly identitiesIn = new Map<string, Identity[]>();
   private readonly podsIn = new Map<string, InventoryPod[]>();
@@ -106,14 +107,22 @@ export class InventoryWorkloads {
 
   /** The name every pod of `identity` declares for protocol/port, if they all agree. */
   portName(identity: Identity, protocol: PolicyProtocol, port: number): string | undefined {
-    const pods = this.podsOf.get(this.byKey.get(identityKey(identity)) ?? identity) ?? [];
-    let name: string | undefined;
-    for (const pod of pods) {
-      const declared = pod.ports.find((c) => c.port === port && c.protocol === protocol && c.name !== undefined)?.name;
-      if (declared === undefined || (name !== undefined && declared !== name)) return undefined;
-      name = declared;
+    let names = this.portNames.get(identity);
+    if (names === undefined) this.portNames.set(identity, (names = this.agreedNames(identity)));
+    return names.get(`${protocol}/${port}`);
+  }
+
+  /** `protocol/port` → the name all the identity's pods declare for it (none without pods). */
+  private agreedNames(identity: Identity): Map<string, string> {
+    const pods = this.podsOf.get(identity) ?? this.podsOf.get(this.byKey.get(identityKey(identity)) ?? identity) ?? [];
+    const named = (pod: InventoryPod): Map<string, string> =>
+      new Map(pod.ports.flatMap((c) => (c.name === undefined ? [] : [[`${c.protocol}/${c.port}`, c.name] as const])));
+    const agreed = pods[0] === undefined ? new Map<string, string>() : named(pods[0]);
+    for (const pod of pods.slice(1)) {
+      const own = named(pod);
+      for (const [key, name] of agreed) if (own.get(key) !== name) agreed.delete(key);
     }
-    return name;
+    return agreed;
   }
 
   /** The identity whose labels are the pod's stable ones; else the one most specific identity whose labels the pod carries. */

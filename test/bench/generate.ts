@@ -2,13 +2,15 @@
 // stream. Target: generation + YAML rendering < 3 s, on a cluster-shaped graph (services with
 // a few ports each, clients mostly in their namespace, DNS and Prometheus everywhere). The
 // uniform random graph (every edge a new peer: the most rules possible) is reported alongside,
-// informative. Run alone: npx tsx test/bench/generate.ts
+// informative, and so is the cluster-shaped graph with a cluster inventory (3 pods per workload,
+// owners' selectors, named ports). Run alone: npx tsx test/bench/generate.ts
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { DEFAULT_GENERATE_OPTIONS, generatePolicies } from '../../src/policy/generate.js';
 import { renderManifests } from '../../src/policy/manifests.js';
-import type { Edge, Namespace } from '../../src/model.js';
+import { identityKey } from '../../src/identity/identity.js';
+import type { Edge, Inventory, InventoryPod, InventoryWorkload, Namespace } from '../../src/model.js';
 import { clusteredGraph, randomGraph } from '../unit/generate/random-graph.js';
 import type { BenchResult } from './types.js';
 
@@ -16,10 +18,40 @@ const TARGET_MS = 3000;
 
 interface Measured { cpu: number; generate: number; yaml: number; json: number; policies: number; notes: number; yamlBytes: number; edges: number }
 
-function measure(edges: Edge[], namespaces: Namespace[]): Measured {
+/** Every workload of the graph as a Deployment selecting `app` only, with 3 pods naming the ports they receive. */
+function inventoryOf(edges: readonly Edge[], namespaces: Namespace[]): Inventory {
+  const pods: InventoryPod[] = [];
+  const workloads: InventoryWorkload[] = [];
+  const ports = new Map<string, Set<number>>();
+  for (const e of edges) {
+    if (e.destination.kind !== 'workload' || (e.protocol !== 'TCP' && e.protocol !== 'UDP')) continue;
+    const key = identityKey(e.destination.identity);
+    ports.set(key, (ports.get(key) ?? new Set()).add(e.port));
+  }
+  const seen = new Set<string>();
+  for (const e of edges) {
+    for (const end of [e.source, e.destination]) {
+      if (end.kind !== 'workload' || seen.has(identityKey(end.identity))) continue;
+      const { namespace, labels } = end.identity;
+      const key = identityKey(end.identity);
+      seen.add(key);
+      const name = `w${seen.size}`;
+      const selector = labels.app === undefined ? { matchLabels: { ...labels } } : { matchLabels: { app: labels.app } };
+      workloads.push({ namespace, kind: 'Deployment', name, selector, selectorSource: 'spec.selector' });
+      const declared = [...(ports.get(key) ?? [])].map((port) => ({ name: `p${port}`, port, protocol: 'TCP' as const }));
+      for (let i = 0; i < 3; i++) {
+        pods.push({ namespace, name: `${name}-${i}`, labels: { ...labels, 'pod-template-hash': 'h' }, ips: [], ports: declared, hostNetwork: false, owner: { kind: 'Deployment', name } });
+      }
+    }
+  }
+  return { source: { kind: 'in-cluster' }, namespaces, pods, workloads, externals: [], policies: [] };
+}
+
+function measure(edges: Edge[], namespaces: Namespace[], inventory?: Inventory): Measured {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  const set = generatePolicies({ edges, namespaces }, DEFAULT_GENERATE_OPTIONS);
+  const cluster = inventory === undefined ? {} : { cluster: { inventory, mode: 'cluster mode: bench' } };
+  const set = generatePolicies({ edges, namespaces, ...cluster }, { ...DEFAULT_GENERATE_OPTIONS, namedPorts: inventory !== undefined });
   const t1 = performance.now();
   const yaml = renderManifests(set, DEFAULT_GENERATE_OPTIONS, 'yaml');
   const t2 = performance.now();
@@ -34,6 +66,8 @@ export async function run(): Promise<BenchResult> {
   const edgeCount = Number(process.env.BENCH_EDGES ?? 200_000);
   const clustered = clusteredGraph(2026, identities, edgeCount);
   const c = measure(clustered.edges, clustered.namespaces);
+  const inventory = inventoryOf(clustered.edges, clustered.namespaces);
+  const k = measure(clustered.edges, clustered.namespaces, inventory);
   const uniform = randomGraph(2026, { identities, edges: edgeCount, addresses: 2000, ports: 40 });
   const u = measure(uniform.edges, uniform.namespaces);
   const total = c.generate + c.yaml;
@@ -48,6 +82,8 @@ export async function run(): Promise<BenchResult> {
       { label: 'cluster-shaped: generate + render YAML, CPU time', value: c.cpu, unit: 'ms' },
       { label: 'cluster-shaped: render JSON', value: c.json, unit: 'ms' },
       { label: 'uniform random (worst case): generate + render YAML', value: u.generate + u.yaml, unit: 'ms' },
+      { label: `cluster-shaped + inventory (${inventory.pods.length} pods, --named-ports): generate + render YAML`, value: k.generate + k.yaml, unit: 'ms' },
+      { label: 'cluster-shaped: CPU time with inventory, relative to without (same run)', value: (100 * k.cpu) / c.cpu, unit: '%' },
     ],
     notes: [
       `cluster-shaped: ${describe(c)}`, `uniform random: ${describe(u)}`,
