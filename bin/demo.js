@@ -17,6 +17,9 @@ const steps = [
   ['edges', '--db', `${out}/flowpol.db`, '-n', 'bookinfo'],
   ['generate', '--db', `${out}/flowpol.db`, '-n', 'bookinfo', '--out-dir', `${out}/policies`],
   ['generate', '--db', `${out}/flowpol.db`, '--always-dns', '-o', 'json', '--out-dir', `${out}/policies-json`],
+  // flowpol generate with a cluster snapshot: owners' selectors, a host-network DaemonSet, named ports.
+  ['collect', '--input-file', 'test/integration/generate/fixtures/shop.jsonl', '--db', `${out}/shop.db`],
+  ['generate', '--db', `${out}/shop.db`, '--inventory', 'test/golden/generate/shop-world.yaml', '--named-ports', '--out-dir', `${out}/shop-policies`],
   ['check', 'test/worlds/seed-three-tier.json'],
   // flowpol report: the seed three-tier scenario (web -> api -> db, prometheus, DNS), three ways
   // (--offline: the same output even where a kubeconfig would connect the report to a cluster).
