@@ -83,8 +83,8 @@ function flow(r: WireReader, envelopeTime: number | undefined, envelopeNode: str
         break;
       }
       case (6 << 3) | LEN: l4 = layer4(r, r.lenEnd()); break;
-      case (8 << 3) | LEN: src.ep = endpoint(r, r.lenEnd()); break;
-      case (9 << 3) | LEN: dst.ep = endpoint(r, r.lenEnd()); break;
+      case (8 << 3) | LEN: src.ep = cachedEndpoint(r, r.lenEnd()); break;
+      case (9 << 3) | LEN: dst.ep = cachedEndpoint(r, r.lenEnd()); break;
       case (10 << 3) | VARINT: flowType = r.int32(); break;
       case (11 << 3) | LEN: nodeName = r.string(); break;
       case (13 << 3) | LEN: sourceNames.push(r.string()); break;
@@ -148,6 +148,27 @@ function withIp(ep: Endpoint | undefined, ip: string): Endpoint {
     return { id: undefined, identity: undefined, clusterName: undefined, namespace: undefined, podName: undefined, labels: [], workloads: [], ip: ip || undefined };
   }
   ep.ip = ip || undefined;
+  return ep;
+}
+
+// The same pod sends the same Endpoint bytes in flow after flow: decoded once, then copied
+// (its labels and workloads arrays are shared between those flows: read-only by contract).
+const MAX_CACHED_ENDPOINTS = 16_384;
+const endpoints = new Map<number, { bytes: Buffer; ep: Endpoint }>();
+
+function cachedEndpoint(r: WireReader, end: number): Endpoint {
+  const buf = r.buf;
+  const start = r.pos;
+  let h = 0x811c9dc5 ^ (end - start);
+  for (let i = start; i < end; i++) h = Math.imul(h ^ (buf[i] as number), 0x01000193);
+  const hit = endpoints.get(h);
+  if (hit !== undefined && hit.bytes.length === end - start && hit.bytes.compare(buf, start, end) === 0) {
+    r.pos = end;
+    return { ...hit.ep };
+  }
+  const ep = endpoint(r, end);
+  if (endpoints.size >= MAX_CACHED_ENDPOINTS) endpoints.clear();
+  endpoints.set(h, { bytes: Buffer.from(buf.subarray(start, end)), ep: { ...ep } });
   return ep;
 }
 

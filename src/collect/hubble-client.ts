@@ -10,6 +10,7 @@ import { GetFlowsRequest, msToTimestamp, RawObserverClient } from './from-proto.
 import { cause, grpcError, parseServer, tlsCredentials, type HubbleConnectOptions } from './hubble-connection.js';
 import { selectorToProto } from './proto-filter.js';
 import { ResumeDedupe } from './resume-dedupe.js';
+import { streamBatches } from './stream-batches.js';
 
 export { grpcError } from './hubble-connection.js';
 export type { HubbleConnectOptions, HubbleTlsOptions } from './hubble-connection.js';
@@ -146,21 +147,23 @@ export class HubbleClient {
         self.calls.add(call);
         call.once('metadata', () => (established = true));
         try {
-          for await (const response of call) {
+          for await (const batch of streamBatches<Buffer>(call)) {
             established = true;
-            const event = eventFromBytes(response as Buffer);
-            if (event.kind === 'flow') {
-              if (!dedupe.accept(event.flow)) continue;
-            } else if (event.kind === 'node-status' && (event.status.state === 'NODE_UNAVAILABLE' || event.status.state === 'NODE_ERROR')) {
-              query.onNotice?.({ kind: 'node-problem', status: event.status });
+            for (const bytes of batch) {
+              const event = eventFromBytes(bytes);
+              if (event.kind === 'flow') {
+                if (!dedupe.accept(event.flow)) continue;
+              } else if (event.kind === 'node-status' && (event.status.state === 'NODE_UNAVAILABLE' || event.status.state === 'NODE_ERROR')) {
+                query.onNotice?.({ kind: 'node-problem', status: event.status });
+              }
+              if (brokenAt !== undefined) {
+                query.onNotice?.({ kind: 'resumed', since: resumeAt, downMs: Date.now() - brokenAt });
+                brokenAt = undefined;
+                attempt = 0;
+              }
+              if (event.kind === 'flow') yielded++;
+              yield event;
             }
-            if (brokenAt !== undefined) {
-              query.onNotice?.({ kind: 'resumed', since: resumeAt, downMs: Date.now() - brokenAt });
-              brokenAt = undefined;
-              attempt = 0;
-            }
-            if (event.kind === 'flow') yielded++;
-            yield event;
           }
           return;
         } catch (err) {

@@ -13,8 +13,17 @@ import {
 import { eventFromBytes, eventFromProto, flowFromProto } from '../../../src/collect/flow-wire.js';
 import { readFlowFile } from '../../../src/collect/json-reader.js';
 import { REPO_ROOT } from '../../support/cli.js';
+import type { Flow } from '../../../src/model.js';
 
 const RECORDINGS = join(REPO_ROOT, 'recorded-flows');
+const BASE: Flow = {
+  time: 1709287200123.456, uuid: undefined, observedVerdict: 'FORWARDED', dropReason: undefined, eventType: { type: 4, subType: 0 },
+  flowType: 'L3_L4', traceObservationPoint: undefined, trafficDirection: 'EGRESS', isReply: false,
+  source: { id: 7, identity: 300, clusterName: undefined, namespace: 'shop', podName: 'web-1', labels: ['k8s:app=web'], workloads: [{ name: 'web', kind: 'Deployment' }], ip: undefined },
+  destination: { id: undefined, identity: 2, clusterName: undefined, namespace: undefined, podName: undefined, labels: ['reserved:world'], workloads: [], ip: '1.1.1.1' },
+  ipVersion: 'IPv4', l4: { protocol: 'UDP', sourcePort: 5000, destinationPort: 53 }, l7: undefined, nodeName: 'n1',
+  sourceNames: [], destinationNames: [], policyMatchType: undefined,
+};
 const dir = mkdtempSync(join(tmpdir(), 'flowpol-proto-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -64,6 +73,17 @@ describe('from-proto vs the JSON reader', () => {
       }
     }
     expect(n).toBeGreaterThan(1000);
+  });
+
+  it('flows of the same pod decode to separate endpoint objects (the decoder caches endpoints)', () => {
+    const flow = (ip: string): Flow => ({ ...BASE, source: { ...BASE.source, ip } });
+    const bytes = (f: Flow) => encodeResponse(eventToResponse({ kind: 'flow', flow: f }) as NonNullable<ReturnType<typeof eventToResponse>>);
+    const a = eventFromBytes(bytes(flow('10.0.0.1')));
+    const b = eventFromBytes(bytes(flow('10.0.0.2')));
+    if (a.kind !== 'flow' || b.kind !== 'flow') throw new Error('expected flows');
+    expect([a.flow.source.ip, b.flow.source.ip]).toEqual(['10.0.0.1', '10.0.0.2']);
+    expect(a.flow.source).not.toBe(b.flow.source);
+    expect(b.flow).toStrictEqual(flow('10.0.0.2'));
   });
 
   it('keeps microseconds through Timestamp and back', () => {
