@@ -30,6 +30,7 @@
 //    older than the window are dropped.
 import type { Endpoint, Flow, ObservedEdge, EdgeProtocol, Peer } from '../model.js';
 import type { IdentityOptions } from './identity.js';
+import { ConnectionMemory } from './connections.js';
 import { normaliseName, peerKey, peerOf } from './peer.js';
 
 /** Why an event did not become an edge (rules in the header comment); for the ingest summary. */
@@ -66,7 +67,7 @@ type Direction = 'request' | 'response' | FoldReason;
 
 /** Stateful (bounded memory) folder: many events of one connection → one request edge. */
 export class EdgeFolder {
-  private readonly seen = new Map<string, number>();
+  private readonly seen = new ConnectionMemory();
   private readonly workloads = new Map<string, Peer>();
   private readonly numbered = new Map<number, NumberedPeer>();
   private readonly windowMs: number;
@@ -149,23 +150,14 @@ export class EdgeFolder {
 
   /** Remember the connection; true when it was already seen within the window. */
   private isDuplicate(connection: string, time: number, window: number): boolean {
-    const last = this.seen.get(connection);
-    if (last !== undefined) this.seen.delete(connection);
-    this.seen.set(connection, Math.max(time, last ?? time));
-    if (this.seen.size > this.maxConnections || (++this.sinceSweep & 1023) === 0) this.evict(time - this.windowMs);
-    return last !== undefined && Math.abs(time - last) <= window;
-  }
-
-  /**
-   * Forget the least recently seen connections over the limit, and those last seen before
-   * `horizon` (relative to the event being folded, so a source that goes back in time — the next
-   * file of another node — keeps its own recent connections).
-   */
-  private evict(horizon: number): void {
-    for (const [key, time] of this.seen) {
-      if (this.seen.size <= this.maxConnections && time >= horizon) break;
-      this.seen.delete(key);
+    const last = this.seen.touch(connection, time);
+    if (this.seen.size > this.maxConnections || (++this.sinceSweep & 1023) === 0) {
+      // Forget the least recently seen connections over the limit, and those last seen before the
+      // horizon (relative to the event being folded, so a source that goes back in time — the next
+      // file of another node — keeps its own recent connections).
+      this.seen.evict(this.maxConnections, time - this.windowMs);
     }
+    return last !== undefined && Math.abs(time - last) <= window;
   }
 }
 
