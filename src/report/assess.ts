@@ -5,7 +5,7 @@
 // for every edge. Verdicts are compacted as they are kept (shared empty and isolatedBy lists), so
 // a million edges fit in memory.
 import type {
-  ClosestRule, Connection, DenialDetail, Edge, EdgeNoteCode, EdgeStatus, NearMiss, NetworkPolicy, PolicyDirection, PolicyRef,
+  ClosestRule, Connection, DenialDetail, Edge, EdgeNoteCode, EdgeStatus, NearMiss, NetworkPolicy, Peer, PolicyDirection, PolicyRef,
   ReportEdge, SideVerdict, Subject, Verdict, WorldGap,
 } from '../model.js';
 import { deniedSides, type PolicyEngine } from '../policy/evaluate.js';
@@ -38,6 +38,8 @@ export class Assessor {
   private readonly namedPorts: Record<PolicyDirection, ReadonlySet<PolicyRef>>;
   /** One isolatedBy list per subject and direction, shared by every verdict that repeats it. */
   private readonly isolation = new Map<Subject, Partial<Record<PolicyDirection, PolicyRef[]>>>();
+  private lastSource: { peer: Peer; found: PeerSubject } | undefined;
+  private readonly question: Connection = { source: { kind: 'external', ip: '0.0.0.0' }, destination: { kind: 'external', ip: '0.0.0.0' }, protocol: 'TCP', port: 0 };
 
   constructor(
     private readonly engine: PolicyEngine, private readonly world: EdgeWorld,
@@ -50,7 +52,9 @@ export class Assessor {
 
   /** Assesses one edge into the sink. */
   edge(edge: Edge, sink: EdgeSink): void {
-    const source = this.world.of(edge.source);
+    // Edges come sorted by source: most repeat the previous edge's source peer.
+    if (edge.source !== this.lastSource?.peer) this.lastSource = { peer: edge.source, found: this.world.of(edge.source) };
+    const source = this.lastSource.found;
     const destination = this.world.of(edge.destination);
     const code = this.notGovernedCode(edge, source, destination);
     if (code !== undefined) {
@@ -62,16 +66,18 @@ export class Assessor {
     }
     const s = source as Extract<PeerSubject, { kind: 'subject' }>;
     const d = destination as Extract<PeerSubject, { kind: 'subject' }>;
-    const connection: Connection = { source: s.subject, destination: d.subject, protocol: edge.protocol as Connection['protocol'], port: edge.port };
-    const fast = this.explain === 'denied' && this.engine.allows(connection);
-    const verdict = fast ? undefined : this.compact(this.engine.evaluate(connection), connection);
+    const protocol = edge.protocol as Connection['protocol'];
+    const fast = this.explain === 'denied' && this.allows(s.subject, d.subject, protocol, edge.port);
+    const connection: Connection | undefined = fast ? undefined : { source: s.subject, destination: d.subject, protocol, port: edge.port };
+    const verdict = connection === undefined ? undefined : this.compact(this.engine.evaluate(connection), connection);
     const decision = verdict?.decision ?? 'allow';
     const status: EdgeStatus = droppedToday(edge) ? 'dropped' : decision === 'deny' ? 'breaks' : 'allowed';
     if (status === 'allowed' && this.allowed === 'count') {
       sink.countAllowed(edge.count, s.owner ?? d.owner);
       return;
     }
-    const detail = verdict === undefined && s.gap === undefined && d.gap === undefined ? undefined : this.detail(verdict, connection, s.gap, d.gap);
+    const detail = verdict === undefined && s.gap === undefined && d.gap === undefined ? undefined
+      : this.detail(verdict, connection ?? { source: s.subject, destination: d.subject, protocol, port: edge.port }, s.gap, d.gap);
     const entry: Extract<ReportEdge, { decision: unknown }> = { status, edge, decision };
     if (verdict !== undefined) entry.verdict = verdict;
     if (detail !== undefined) entry.detail = detail;
@@ -99,6 +105,16 @@ export class Assessor {
     let lists = this.isolation.get(subject);
     if (lists === undefined) this.isolation.set(subject, (lists = {}));
     return (lists[direction] ??= fresh ?? this.engine.isolatedBy(subject, direction));
+  }
+
+  /** The engine's fast path, asked with one reused Connection (allows keeps no reference to it). */
+  private allows(source: Subject, destination: Subject, protocol: Connection['protocol'], port: number): boolean {
+    const q = this.question;
+    q.source = source;
+    q.destination = destination;
+    q.protocol = protocol;
+    q.port = port;
+    return this.engine.allows(q);
   }
 
   /** The verdict with shared lists in place of per-call copies. */

@@ -30,11 +30,11 @@ export type PodsOf = (identity: Identity) => InventoryPodsView | undefined;
 /** The world built from edges, filled in as peers are asked for. Reuses one Subject per peer. */
 export class EdgeWorld {
   private readonly byKey = new Map<string, PeerSubject>();
-  private readonly byPeer = new WeakMap<Peer, PeerSubject>();
+  private readonly byPeer = new Map<Peer, PeerSubject>();
   /** By identity key: one subject per workload, however its peer was written. */
   private readonly workloadSubjects = new Map<string, PeerSubject>();
-  /** By Identity object: the store shares one per peer, so most lookups end here. */
-  private readonly byIdentity = new WeakMap<Identity, PeerSubject>();
+  /** By Identity object: the store shares one per peer, so most lookups end here (bounded, for callers that do not share). */
+  private readonly byIdentity = new Map<Identity, PeerSubject>();
   private recent: [Recent | undefined, Recent | undefined] = [undefined, undefined];
   private readonly externals = new Map<string, External>();
   private readonly knownNamespaces: ReadonlyMap<string, Namespace>;
@@ -62,7 +62,7 @@ export class EdgeWorld {
       found = this.classify(peer);
       this.byKey.set(key, found);
     }
-    this.byPeer.set(peer, found);
+    if (this.byPeer.size < MEMO_LIMIT) this.byPeer.set(peer, found);
     return found;
   }
 
@@ -71,7 +71,7 @@ export class EdgeWorld {
     const shared = this.byIdentity.get(identity);
     if (shared !== undefined) return shared;
     const found = this.workloadByLabels(identity);
-    this.byIdentity.set(identity, found);
+    if (this.byIdentity.size < MEMO_LIMIT) this.byIdentity.set(identity, found);
     return found;
   }
 
@@ -170,6 +170,9 @@ export class EdgeWorld {
     return [...this.externals.values()].sort((a, b) => compare(a.name, b.name));
   }
 }
+
+/** Entries kept in the by-object memos: the store shares peers (thousands); others may not. */
+const MEMO_LIMIT = 1 << 16;
 
 export const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 

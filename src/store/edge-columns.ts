@@ -3,7 +3,7 @@
 // objects, no string sorts in SQL: a million edges load in about a second where row objects,
 // joins to the peers' JSON and ORDER BY on peer keys took tens of seconds.
 import { InternalError } from '../errors.js';
-import { OBSERVED_VERDICTS } from '../model.js';
+import { type EdgeProtocol, OBSERVED_VERDICTS } from '../model.js';
 import type { Database } from './database.js';
 
 /** Hour buckets to include (epoch hours, inclusive); null = unbounded. */
@@ -11,6 +11,8 @@ export interface HourRange { fromHour: number | null; toHour: number | null }
 
 /** `verdict[id]`: 0 = no committed row in the range, 1 + slot = one Hubble verdict, MIXED = several. */
 export const MIXED = 0xffff;
+
+const KNOWN_PROTOCOLS: readonly EdgeProtocol[] = ['TCP', 'UDP', 'SCTP', 'ICMPv4', 'ICMPv6'];
 
 export interface EdgeColumns {
   /** One past the largest edge id. */
@@ -77,13 +79,16 @@ export function readEdgeColumns(db: Database, range: HourRange): EdgeColumns {
   const units = db.prepare(`SELECT id FROM ingest_units WHERE status = 'committed' ORDER BY id`).pluck().all() as number[];
   for (const unit of units) fold.get({ unit, ...(range.fromHour === null ? {} : { fromHour: range.fromHour }), ...(range.toHour === null ? {} : { toHour: range.toHour }) });
 
-  const protocols = new Map<string, number>();
-  db.function('flowpol_fold_edge', (id: number, source: number, destination: number, protocol: string, port: number): null => {
+  // Known protocols arrive as their index too.
+  c.protocols.push(...KNOWN_PROTOCOLS);
+  const protocols = new Map<string, number>(KNOWN_PROTOCOLS.map((p, i) => [p, i]));
+  db.function('flowpol_fold_edge', (id: number, source: number, destination: number, protocol: number | string, port: number): null => {
     if (c.verdict[id] === 0) return null;
-    let p = protocols.get(protocol);
+    let p = typeof protocol === 'number' ? protocol : protocols.get(protocol);
     if (p === undefined) {
-      p = c.protocols.push(protocol) - 1;
-      protocols.set(protocol, p);
+      p = c.protocols.push(protocol as string) - 1;
+      if (p >= 0xffff) throw new InternalError(`more than ${0xffff} distinct protocols in edges`);
+      protocols.set(protocol as string, p);
     }
     c.source[id] = source;
     c.destination[id] = destination;
@@ -91,6 +96,7 @@ export function readEdgeColumns(db: Database, range: HourRange): EdgeColumns {
     c.port[id] = port;
     return null;
   });
-  db.prepare('SELECT count(flowpol_fold_edge(id, source_id, destination_id, protocol, port)) FROM edges').pluck().get();
+  const protocolCase = `CASE protocol ${KNOWN_PROTOCOLS.map((p, i) => `WHEN '${p}' THEN ${i}`).join(' ')} ELSE protocol END`;
+  db.prepare(`SELECT count(flowpol_fold_edge(id, source_id, destination_id, ${protocolCase}, port)) FROM edges`).pluck().get();
   return c;
 }

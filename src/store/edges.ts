@@ -30,6 +30,9 @@ export function loadEdges(db: Database, query: EdgeQuery = {}): Edge[] {
  */
 export interface EdgeSelection extends Iterable<Edge> { readonly length: number }
 
+/** The destinationNames of every edge without any (shared, frozen). */
+const NO_NAMES = Object.freeze([]) as unknown as string[];
+
 export function selectEdges(db: Database, query: EdgeQuery = {}): EdgeSelection {
   const columns = readEdgeColumns(db, {
     fromHour: query.since === undefined ? null : hourOf(query.since),
@@ -54,13 +57,21 @@ export function selectEdges(db: Database, query: EdgeQuery = {}): EdgeSelection 
     source: peers.peer(source[id] as number), destination: peers.peer(destination[id] as number),
     protocol: protocols[protocol[id] as number] as EdgeProtocol, port: port[id] as number,
     count: count[id] as number, firstSeen: first[id] as number, lastSeen: last[id] as number,
-    verdicts: verdictsOf(columns, id), destinationNames: names.get(id) ?? [],
+    verdicts: verdictsOf(columns, id), destinationNames: names.get(id) ?? NO_NAMES,
   });
   return {
     length: order.length,
     [Symbol.iterator]: (): Iterator<Edge> => {
       let i = 0;
-      return { next: () => (i < order.length ? { value: edgeAt(order[i++] as number), done: false } : { value: undefined, done: true }) };
+      // One result object per pass: for-of reads it before asking for the next.
+      const result: { value: Edge | undefined; done: boolean } = { value: undefined, done: false };
+      return {
+        next: () => {
+          if (i < order.length) result.value = edgeAt(order[i++] as number);
+          else Object.assign(result, { value: undefined, done: true });
+          return result as IteratorResult<Edge>;
+        },
+      };
     },
   };
 }
