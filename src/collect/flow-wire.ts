@@ -159,8 +159,12 @@ const endpoints = new Map<number, { bytes: Buffer; ep: Endpoint }>();
 function cachedEndpoint(r: WireReader, end: number): Endpoint {
   const buf = r.buf;
   const start = r.pos;
+  // Hash the head (endpoint id, identity, namespace) and the tail (pod name, workloads, cluster);
+  // the labels in between follow from the identity. The byte compare below decides.
   let h = 0x811c9dc5 ^ (end - start);
-  for (let i = start; i < end; i++) h = Math.imul(h ^ (buf[i] as number), 0x01000193);
+  const head = Math.min(end, start + 32);
+  for (let i = start; i < head; i++) h = Math.imul(h ^ (buf[i] as number), 0x01000193);
+  for (let i = Math.max(head, end - 64); i < end; i++) h = Math.imul(h ^ (buf[i] as number), 0x01000193);
   const hit = endpoints.get(h);
   if (hit !== undefined && hit.bytes.length === end - start && hit.bytes.compare(buf, start, end) === 0) {
     r.pos = end;

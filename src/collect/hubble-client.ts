@@ -10,7 +10,7 @@ import { GetFlowsRequest, msToTimestamp, RawObserverClient } from './from-proto.
 import { cause, grpcError, parseServer, tlsCredentials, type HubbleConnectOptions } from './hubble-connection.js';
 import { selectorToProto } from './proto-filter.js';
 import { ResumeDedupe } from './resume-dedupe.js';
-import { streamBatches } from './stream-batches.js';
+import { flattenBatches, streamBatches } from './stream-batches.js';
 
 export { grpcError } from './hubble-connection.js';
 export type { HubbleConnectOptions, HubbleTlsOptions } from './hubble-connection.js';
@@ -131,7 +131,7 @@ export class HubbleClient {
     let closed = false;
     let wake = (): void => {};
     const self = this;
-    async function* events(): AsyncGenerator<FlowEvent> {
+    async function* events(): AsyncGenerator<FlowEvent[]> {
       const dedupe = new ResumeDedupe();
       const maxReconnects = query.maxReconnects ?? (query.follow ? Infinity : 10);
       let established = false;
@@ -149,6 +149,7 @@ export class HubbleClient {
         try {
           for await (const batch of streamBatches<Buffer>(call)) {
             established = true;
+            const out: FlowEvent[] = [];
             for (const bytes of batch) {
               const event = eventFromBytes(bytes);
               if (event.kind === 'flow') {
@@ -162,8 +163,9 @@ export class HubbleClient {
                 attempt = 0;
               }
               if (event.kind === 'flow') yielded++;
-              yield event;
+              out.push(event);
             }
+            if (out.length > 0) yield out;
           }
           return;
         } catch (err) {
@@ -186,9 +188,9 @@ export class HubbleClient {
         }
       }
     }
-    const iterable = events();
+    const iterator = flattenBatches(events());
     return {
-      [Symbol.asyncIterator]: () => iterable,
+      [Symbol.asyncIterator]: () => iterator,
       close: () => {
         closed = true;
         wake();

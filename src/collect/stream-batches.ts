@@ -46,3 +46,30 @@ export async function* streamBatches<T>(stream: Readable, highWater = 4096): Asy
     stream.off('data', onData).off('end', onEnd).off('close', onEnd).off('error', onError).on('error', () => {});
   }
 }
+
+/**
+ * Batches back as single items, for `for await` consumers: an item already received costs one
+ * resolved promise, not a generator resumption. return() is passed on (a consumer that stops early).
+ */
+export function flattenBatches<T>(batches: AsyncGenerator<T[]>): AsyncIterableIterator<T> {
+  let current: T[] = [];
+  let i = 0;
+  const it: AsyncIterableIterator<T> = {
+    next: (): Promise<IteratorResult<T>> => {
+      if (i < current.length) return Promise.resolve({ value: current[i++] as T, done: false });
+      return batches.next().then((r) => {
+        if (r.done === true) return { value: undefined, done: true };
+        current = r.value;
+        i = 0;
+        return it.next();
+      });
+    },
+    return: async (): Promise<IteratorResult<T>> => {
+      current = [];
+      await batches.return(undefined);
+      return { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]: () => it,
+  };
+  return it;
+}
