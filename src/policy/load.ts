@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { isMap, LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { InputError, OperationalError } from '../errors.js';
 import type { SourcedPolicy } from './evaluate.js';
+import { parseJsonDocument } from './json-document.js';
 
 export interface SkippedObject { file: string; line: number; kind: string }
 export interface LoadedPolicies { policies: SourcedPolicy[]; skipped: SkippedObject[] }
@@ -53,9 +54,14 @@ async function expand(path: string): Promise<string[]> {
 
 /** Parses one file's text (YAML or JSON, multi-document). Policies are validated later, by the engine. */
 export function parsePolicyText(text: string, file: string): LoadedPolicies {
+  const out: LoadedPolicies = { policies: [], skipped: [] };
+  const json = parseJsonDocument(text);
+  if (json !== undefined) {
+    addDocument(out, file, json.value, json.line, (i) => json.itemLines[i] ?? json.line);
+    return out;
+  }
   const lines = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter: lines });
-  const out: LoadedPolicies = { policies: [], skipped: [] };
   for (const doc of docs as Document.Parsed[]) {
     const error = doc.errors[0];
     if (error !== undefined) {
@@ -63,26 +69,31 @@ export function parsePolicyText(text: string, file: string): LoadedPolicies {
     }
     if (doc.contents === null) continue;
     const line = lines.linePos(doc.contents.range?.[0] ?? 0).line;
-    const value: unknown = doc.toJS();
-    if (value === null || value === undefined) continue;
-    const kind = kindOf(value);
-    if (kind === 'NetworkPolicy') {
-      out.policies.push({ policy: value, origin: { file, line } });
-    } else if (LIST_KINDS.has(kind)) {
-      const items = (value as { items?: unknown }).items;
-      if (!Array.isArray(items)) throw new InputError({ file, line, field: 'items' }, `a ${kind} needs an items list`, 'E_POLICY_FILE');
-      const itemsNode = isMap(doc.contents) ? doc.contents.get('items', true) : undefined;
-      items.forEach((item, i) => {
-        const node = itemsNode !== undefined && typeof itemsNode === 'object' && 'items' in itemsNode ? (itemsNode.items as { range?: [number] }[])[i] : undefined;
-        const itemLine = node?.range === undefined ? line : lines.linePos(node.range[0]).line;
-        if (kindOf(item) === 'NetworkPolicy') out.policies.push({ policy: item, origin: { file, line: itemLine, field: `items[${i}]` } });
-        else out.skipped.push({ file, line: itemLine, kind: kindOf(item) });
-      });
-    } else {
-      out.skipped.push({ file, line, kind });
-    }
+    const itemsNode = isMap(doc.contents) ? doc.contents.get('items', true) : undefined;
+    addDocument(out, file, doc.toJS(), line, (i) => {
+      const node = itemsNode !== undefined && typeof itemsNode === 'object' && 'items' in itemsNode ? (itemsNode.items as { range?: [number] }[])[i] : undefined;
+      return node?.range === undefined ? line : lines.linePos(node.range[0]).line;
+    });
   }
   return out;
+}
+
+/** One document's policies (itself, or a List's items, each with its line) and skipped objects. */
+function addDocument(out: LoadedPolicies, file: string, value: unknown, line: number, itemLine: (i: number) => number): void {
+  if (value === null || value === undefined) return;
+  const kind = kindOf(value);
+  if (kind === 'NetworkPolicy') {
+    out.policies.push({ policy: value, origin: { file, line } });
+  } else if (LIST_KINDS.has(kind)) {
+    const items = (value as { items?: unknown }).items;
+    if (!Array.isArray(items)) throw new InputError({ file, line, field: 'items' }, `a ${kind} needs an items list`, 'E_POLICY_FILE');
+    items.forEach((item, i) => {
+      if (kindOf(item) === 'NetworkPolicy') out.policies.push({ policy: item, origin: { file, line: itemLine(i), field: `items[${i}]` } });
+      else out.skipped.push({ file, line: itemLine(i), kind: kindOf(item) });
+    });
+  } else {
+    out.skipped.push({ file, line, kind });
+  }
 }
 
 function kindOf(value: unknown): string {
