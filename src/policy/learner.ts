@@ -82,11 +82,12 @@ export class EdgeLearner {
   learn(edge: Edge, src: WorkloadPeer | undefined, dst: WorkloadPeer | undefined, leftOut: EdgeNoteCode | undefined): void {
     const hs = src !== undefined && this.hostNetwork?.isHostNetwork(src.identity) === true;
     const hd = dst !== undefined && this.hostNetwork?.isHostNetwork(dst.identity) === true;
+    // A host-network end in scope, on a side the policies would restrict: said, never dropped.
+    if ((hs && this.egress && this.inScope(src)) || (hd && this.ingress && this.inScope(dst))) this.note('not-governed-host-network', edge, []);
     const s = src !== undefined && !hs && this.inScope(src) ? src : undefined;
     const d = dst !== undefined && !hd && this.inScope(dst) ? dst : undefined;
     if (s === undefined && d === undefined) {
       if (src === undefined && dst === undefined && this.scope === undefined) this.note('not-governed-no-pod', edge, []);
-      else if ((hs || hd) && [src, dst].some((p) => p !== undefined && this.inScope(p))) this.note('not-governed-host-network', edge, []);
       return this.flush(edge); // otherwise outside the requested scope: not ours to report
     }
     if (leftOut !== undefined) {
@@ -134,8 +135,8 @@ export class EdgeLearner {
     return true;
   }
 
-  private inScope(p: WorkloadPeer): boolean {
-    return this.scope === undefined || this.scope.has(p.identity.namespace);
+  private inScope(p: WorkloadPeer | undefined): boolean {
+    return p !== undefined && (this.scope === undefined || this.scope.has(p.identity.namespace));
   }
 
   private note(code: EdgeNoteCode, _edge: Edge, ends: readonly (WorkloadPeer | undefined)[]): void {

@@ -150,6 +150,13 @@ describe('host network', () => {
     expect(set.notes.map((n) => `${n.code} ${n.edge.port}`).sort()).toEqual([
       'not-governed-host-network 9090', 'not-governed-host-network 9100', 'not-governed-host-network 9100',
     ]);
+    // whichever side --direction restricts, a host-network end on it is noted, not dropped (the
+    // node address only matters to prometheus's egress)
+    const portsNoted = (direction: 'egress' | 'ingress'): string[] =>
+      generatePolicies({ edges, namespaces: [], cluster: { inventory: inv, mode: 'm' } }, { ...DEFAULT_GENERATE_OPTIONS, direction })
+        .notes.map((n) => `${n.code} ${n.edge.port}`).sort();
+    expect(portsNoted('egress')).toEqual(['not-governed-host-network 9090', 'not-governed-host-network 9100', 'not-governed-host-network 9100']);
+    expect(portsNoted('ingress')).toEqual(['not-governed-host-network 9090', 'not-governed-host-network 9100']);
     // -n scopes the inventory notes like the policies
     const scoped = generatePolicies({ edges, namespaces: [], cluster: { inventory: inv, mode: 'm' } }, { ...DEFAULT_GENERATE_OPTIONS, namespaces: ['monitoring'] });
     expect(scoped.inventory?.notes.map((n) => n.identity.namespace)).toEqual(['monitoring', 'monitoring']);
