@@ -171,6 +171,18 @@ describe('live cluster (fake API server)', () => {
     });
   }
 
+  it('a forbidden list is one error line naming the RBAC verb and resource, and no report', async () => {
+    const forbidden = await startFakeKubeApi({ data: seedClusterData(), token: TOKEN, forbidden: ['list pods'] });
+    try {
+      const r = await runCli(['report', '--db', db, '--kubeconfig', writeKubeconfig(join(dir, 'forbidden'), forbidden.url, TOKEN)]);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim().split('\n').at(-1)).toMatch(/^flowpol: error \[E_K8S_FORBIDDEN\]: forbidden: cannot list pods .*grant verb "list" on "pods"/);
+    } finally {
+      await forbidden.close();
+    }
+  });
+
   it('a usage error or a missing database fails before the cluster is listed', async () => {
     const before = api.requests.length;
     const missing = await runCli(['report', '--db', join(dir, 'none.db'), '--kubeconfig', kubeconfig]);

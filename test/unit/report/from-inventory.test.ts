@@ -18,6 +18,14 @@ describe('mergeNamespaces', () => {
   });
 });
 
+describe('--default-deny all with the cluster\'s namespaces', () => {
+  it('covers every namespace the cluster has, not only those flows showed', () => {
+    const namespaces = mergeNamespaces(SEED_NAMESPACES, inventory());
+    const r = buildBreakageReport({ edges: [edge(frontend, api, 'TCP', 8080, 1)], namespaces, existing: [], proposed: [], observation: { lostEvents: 0 } }, { defaultDeny: { kind: 'all' }, direction: 'both' });
+    expect(r.report.defaultDeny.namespaces).toEqual(['kube-system', 'monitoring', 'production', 'staging']);
+  });
+});
+
 describe('podMatches and InventoryPods', () => {
   const pods = new InventoryPods(inventory());
 
