@@ -2,7 +2,7 @@
 // FlowSource, `ServerStatus`, TLS / mTLS / basic auth, and reconnect with backoff that resumes at
 // the last flow time. Same knobs and defaults as the hubble CLI (dial 5 s, unary calls 12 s).
 import * as grpc from '@grpc/grpc-js';
-import { OperationalError, UsageError } from '../errors.js';
+import { InputError, OperationalError, UsageError } from '../errors.js';
 import type { FlowEvent, FlowFilter, FlowSource, NodeStatus } from '../model.js';
 import { selectorsOf } from './flow-selection.js';
 import { eventFromBytes } from './flow-wire.js';
@@ -169,6 +169,9 @@ export class HubbleClient {
           }
           return;
         } catch (err) {
+          if (err instanceof InputError) {
+            throw new OperationalError('E_HUBBLE_PROTOCOL', `Hubble at ${self.target} sent a GetFlows response flowpol cannot read: ${err.reason}`);
+          }
           const e = err as grpc.ServiceError;
           if (closed || self.closed) return;
           if (!established || !RETRYABLE.has(e.code) || attempt >= maxReconnects) throw grpcError(e, self.target);

@@ -14,6 +14,7 @@ import { eventFromBytes, eventFromProto, flowFromProto } from '../../../src/coll
 import { readFlowFile } from '../../../src/collect/json-reader.js';
 import { REPO_ROOT } from '../../support/cli.js';
 import type { Flow } from '../../../src/model.js';
+import { InputError } from '../../../src/errors.js';
 
 const RECORDINGS = join(REPO_ROOT, 'recorded-flows');
 const BASE: Flow = {
@@ -84,6 +85,14 @@ describe('from-proto vs the JSON reader', () => {
     expect([a.flow.source.ip, b.flow.source.ip]).toEqual(['10.0.0.1', '10.0.0.2']);
     expect(a.flow.source).not.toBe(b.flow.source);
     expect(b.flow).toStrictEqual(flow('10.0.0.2'));
+  });
+
+  it('refuses malformed bytes with an InputError instead of guessing', () => {
+    const good = encodeResponse(eventToResponse({ kind: 'flow', flow: BASE }) as NonNullable<ReturnType<typeof eventToResponse>>);
+    expect(() => eventFromBytes(good.subarray(0, good.length - 3))).toThrow(InputError);
+    expect(() => eventFromBytes(good.subarray(0, good.length - 3))).toThrow(/malformed protobuf: message truncated/);
+    expect(() => eventFromBytes(Buffer.from([0x0b]))).toThrow(/unsupported wire type 3/);
+    expect(() => eventFromBytes(Buffer.from([0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]))).toThrow(/varint longer than 10 bytes/);
   });
 
   it('keeps microseconds through Timestamp and back', () => {
