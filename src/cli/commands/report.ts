@@ -79,8 +79,9 @@ address: the reason is given). Grouped by namespace and workload, breaks first, 
 The world comes from the flows: workloads by their labels, namespaces with the labels flows
 carried (where a namespace's labels were never seen the reason says so), no container ports.
 Connected to a cluster (live, or a snapshot with --inventory), the cluster adds what flows lack:
-namespaces' labels, pods' container ports (named ports in policies resolve) and the labels all
-of a workload's pods carry (pods are matched to flow workloads by namespace + labels), its NetworkPolicies as the existing ones (unless
+namespaces' labels (--default-deny all covers all its namespaces), pods' container ports (named
+ports in policies resolve) and the labels all of a workload's pods carry (pods are matched to
+flow workloads by namespace + labels), its NetworkPolicies as the existing ones (unless
 --existing names files: those replace them), and a "silent in the window" section: workloads of
 the cluster with no observed traffic that the policies isolate, whose runtime traffic (cron
 jobs, failover) would be denied. The mode is shown in the report header and on stderr.
