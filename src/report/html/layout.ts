@@ -2,7 +2,6 @@
 // Each group (namespace, world, reserved) is laid out on its own from the links inside it, then
 // the groups are placed from the links between them: one elk graph of 500 workloads and 5,000
 // edges with hierarchy takes about a minute; group by group it takes a few seconds.
-import elkModule from 'elkjs/lib/elk.bundled.js';
 import type { ElkExtendedEdge, ElkNode, LayoutOptions } from 'elkjs/lib/elk-api.js';
 import { InternalError } from '../../errors.js';
 import type { GraphLinks } from './links.js';
@@ -28,8 +27,6 @@ const COLLAPSED_HEIGHT = 46;
 const LAYERED_GROUP_LINK_LIMIT = 150;
 /** Above this many distinct links per member inside a group, its members are packed instead of layered. */
 const DENSE_LINKS_PER_MEMBER = 2;
-/** elkjs is CommonJS: Node's default import is `module.exports`, whose `default` is the class too. */
-const ELK = elkModule.default;
 
 /** Text width estimate for a 12px sans-serif label (the page truncates longer labels). */
 export function labelWidth(text: string, min: number, max: number): number {
@@ -37,6 +34,9 @@ export function labelWidth(text: string, min: number, max: number): number {
 }
 
 export async function layoutGraph(report: HtmlReport, links: GraphLinks): Promise<GraphLayout> {
+  // elkjs (1.6 MB of CommonJS) loads when a page is laid out, not with every report command.
+  // It is CommonJS: Node's default import is `module.exports`, whose `default` is the class too.
+  const ELK = (await import('elkjs/lib/elk.bundled.js')).default.default;
   const elk = new ELK();
   const nodesByGroup = new Map<string, HtmlNode[]>(report.groups.map((g) => [g.id, []]));
   for (const n of report.nodes) {
