@@ -3,13 +3,11 @@
 // protobuf → model mapping: the gRPC client decodes with it, and flowFromProto / eventFromProto
 // (generated message objects) encode and come through here. Its output equals the JSON reader's
 // for the same event (see the normalisation rules in from-json.ts).
-import type { Endpoint, Flow, FlowEvent, Layer4, Layer7, LostEvent, TcpFlags, Workload } from '../model.js';
+import type { Endpoint, Flow, FlowEvent, Layer4, Layer7, LostEvent } from '../model.js';
+import { cachedEndpoint, layer4, layer7, withIp } from './flow-wire-parts.js';
 import * as pe from './from-proto.js';
 import { timestampToMs as secondsNanosToMs } from './time.js';
 import { LEN, VARINT, WireReader } from './wire-reader.js';
-
-const TCP_FLAG_NAMES = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 'NS'] as const;
-const L4_CASES = [undefined, 'TCP', 'UDP', 'ICMPv4', 'ICMPv6', 'SCTP', 'VRRP', 'IGMP'] as const;
 
 /** One encoded GetFlowsResponse as the FlowEvent the JSON reader yields for the same `-o json` line. */
 export function eventFromBytes(bytes: Uint8Array): FlowEvent {
@@ -142,149 +140,6 @@ function flow(r: WireReader, envelopeTime: number | undefined, envelopeNode: str
   };
 }
 
-// Key sets and order equal the JSON reader's, so both readers' objects share one hidden class.
-function withIp(ep: Endpoint | undefined, ip: string): Endpoint {
-  if (ep === undefined) {
-    return { id: undefined, identity: undefined, clusterName: undefined, namespace: undefined, podName: undefined, labels: [], workloads: [], ip: ip || undefined };
-  }
-  ep.ip = ip || undefined;
-  return ep;
-}
-
-// The same pod sends the same Endpoint bytes in flow after flow: decoded once, then copied
-// (its labels and workloads arrays are shared between those flows: read-only by contract).
-const MAX_CACHED_ENDPOINTS = 16_384;
-const endpoints = new Map<number, { bytes: Buffer; ep: Endpoint }>();
-
-function cachedEndpoint(r: WireReader, end: number): Endpoint {
-  const buf = r.buf;
-  const start = r.pos;
-  // Hash the head (endpoint id, identity, namespace) and the tail (pod name, workloads, cluster);
-  // the labels in between follow from the identity. The byte compare below decides.
-  let h = 0x811c9dc5 ^ (end - start);
-  const head = Math.min(end, start + 32);
-  for (let i = start; i < head; i++) h = Math.imul(h ^ (buf[i] as number), 0x01000193);
-  for (let i = Math.max(head, end - 64); i < end; i++) h = Math.imul(h ^ (buf[i] as number), 0x01000193);
-  const hit = endpoints.get(h);
-  if (hit !== undefined && hit.bytes.length === end - start && hit.bytes.compare(buf, start, end) === 0) {
-    r.pos = end;
-    return { ...hit.ep };
-  }
-  const ep = endpoint(r, end);
-  if (endpoints.size >= MAX_CACHED_ENDPOINTS) endpoints.clear();
-  endpoints.set(h, { bytes: Buffer.from(buf.subarray(start, end)), ep: { ...ep } });
-  return ep;
-}
-
-function endpoint(r: WireReader, end: number): Endpoint {
-  let id = 0, identity = 0, clusterName = '', namespace = '', podName = '';
-  const labels: string[] = [];
-  const workloads: Workload[] = [];
-  while (r.pos < end) {
-    const tag = r.uint32();
-    switch (tag) {
-      case 0x08: id = r.uint32(); break;
-      case 0x10: identity = r.uint32(); break;
-      case 0x3a: clusterName = r.string(); break;
-      case 0x1a: namespace = r.string(); break;
-      case 0x22: labels.push(r.string()); break;
-      case 0x2a: podName = r.string(); break;
-      case 0x32: {
-        const wEnd = r.lenEnd();
-        const w: Workload = { name: '', kind: '' };
-        while (r.pos < wEnd) {
-          const t = r.uint32();
-          if (t === 0x0a) w.name = r.string();
-          else if (t === 0x12) w.kind = r.string();
-          else r.skip(t & 7);
-        }
-        workloads.push(w);
-        break;
-      }
-      default: r.skip(tag & 7);
-    }
-  }
-  return {
-    id: id || undefined, identity: identity || undefined, clusterName: clusterName || undefined,
-    namespace: namespace || undefined, podName: podName || undefined, labels, workloads, ip: undefined,
-  };
-}
-
-function layer4(r: WireReader, end: number): Layer4 | undefined {
-  let out: Layer4 | undefined;
-  while (r.pos < end) {
-    const tag = r.uint32();
-    const protocol = (tag & 7) === LEN ? L4_CASES[tag >>> 3] : undefined;
-    if (protocol === undefined) {
-      r.skip(tag & 7);
-      continue;
-    }
-    const mEnd = r.lenEnd();
-    let a = 0;
-    let b = 0;
-    const flags: TcpFlags = {};
-    while (r.pos < mEnd) {
-      const t = r.uint32();
-      if (t === 0x08) a = r.uint32();
-      else if (t === 0x10) b = r.uint32();
-      else if (t === 0x1a && protocol === 'TCP') tcpFlags(r, r.lenEnd(), flags);
-      else r.skip(t & 7);
-    }
-    if (protocol === 'TCP') out = { protocol, sourcePort: a, destinationPort: b, flags };
-    else if (protocol === 'UDP' || protocol === 'SCTP') out = { protocol, sourcePort: a, destinationPort: b };
-    else if (protocol === 'ICMPv4' || protocol === 'ICMPv6') out = { protocol, type: a, code: b };
-    else out = { protocol };
-  }
-  return out;
-}
-
-function tcpFlags(r: WireReader, end: number, into: TcpFlags): void {
-  const set: boolean[] = [];
-  while (r.pos < end) {
-    const tag = r.uint32();
-    const i = (tag >>> 3) - 1;
-    if ((tag & 7) === VARINT && i >= 0 && i < TCP_FLAG_NAMES.length) set[i] = r.bool();
-    else r.skip(tag & 7);
-  }
-  for (let i = 0; i < TCP_FLAG_NAMES.length; i++) if (set[i]) into[TCP_FLAG_NAMES[i] as keyof TcpFlags] = true;
-}
-
-function layer7(r: WireReader, end: number): Layer7 {
-  let type = 0;
-  let dns: Layer7['dns'];
-  let http: Layer7['http'];
-  while (r.pos < end) {
-    const tag = r.uint32();
-    if (tag === 0x08) type = r.int32();
-    else if (tag === 0x322 /* 100 dns */) {
-      const mEnd = r.lenEnd();
-      dns = { query: '', ips: [], rcode: 0 };
-      http = undefined;
-      while (r.pos < mEnd) {
-        const t = r.uint32();
-        if (t === 0x0a) dns.query = r.string();
-        else if (t === 0x12) dns.ips.push(r.string());
-        else if (t === 0x30) dns.rcode = r.uint32();
-        else r.skip(t & 7);
-      }
-    } else if (tag === 0x32a /* 101 http */) {
-      const mEnd = r.lenEnd();
-      http = { method: '', url: '', code: 0 };
-      dns = undefined;
-      while (r.pos < mEnd) {
-        const t = r.uint32();
-        if (t === 0x08) http.code = r.uint32();
-        else if (t === 0x12) http.method = r.string();
-        else if (t === 0x1a) http.url = r.string();
-        else r.skip(t & 7);
-      }
-    } else r.skip(tag & 7);
-  }
-  const out: Layer7 = { type: pe.L7_TYPES.name(type) ?? 'UNKNOWN_L7_TYPE' };
-  if (dns) out.dns = dns;
-  if (http) out.http = http;
-  return out;
-}
 
 function lost(r: WireReader, time: number | undefined, nodeName: string): LostEvent {
   let source = 0;
