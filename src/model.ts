@@ -108,7 +108,7 @@ export interface FlowFilter {
   until?: number;
   /** Keep flows with either end in one of these namespaces; empty = all namespaces. */
   namespaces: string[];
-  /** hubble `--pod`: source or destination pod `ns/name-prefix`, `ns/`, or `name-prefix` (namespace `default`). */
+  /** hubble `--pod`: source or destination pod `ns/name-prefix`, `ns/`, `/name-prefix` (any namespace) or `name-prefix` (namespace `default`). */
   pods?: string[];
   /** hubble `--from-pod` / `--to-pod`: the same patterns for one end only. */
   fromPods?: string[];

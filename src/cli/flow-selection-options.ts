@@ -33,7 +33,7 @@ function verdict(value: string, previous: ObservedVerdict[]): ObservedVerdict[] 
 /** Adds the selection flags; each is repeatable (values of one flag are OR, different flags AND). */
 export function addFlowSelectionOptions(cmd: Command): Command {
   return cmd
-    .option('--pod <pod>', 'flows from or to this pod: [namespace/]<pod-name-prefix>, or namespace/ for every pod of it (no namespace: -n, else default)', repeat, [] as string[])
+    .option('--pod <pod>', 'flows from or to this pod: [namespace/]<pod-name-prefix>, namespace/ for every pod of it, /<prefix> in any namespace (no namespace: -n, else default)', repeat, [] as string[])
     .option('--from-pod <pod>', 'flows from this pod (same forms as --pod)', repeat, [] as string[])
     .option('--to-pod <pod>', 'flows to this pod (same forms as --pod)', repeat, [] as string[])
     .option('--verdict <verdict>', `flows with this observed verdict: ${VERDICT_CHOICES.join(', ')}`, verdict, [] as ObservedVerdict[])

@@ -71,7 +71,10 @@ function conflict(a: string, av: readonly unknown[], b: string, bv: readonly unk
   if (av.length > 0 && bv.length > 0) throw new UsageError(`filters ${a} and ${b} cannot be combined (as in hubble observe)`);
 }
 
-/** `ns/prefix`, `ns/` or `prefix` (namespace `default`), as Hubble's server parses pod filters. */
+/**
+ * `ns/prefix`, `ns/`, `prefix` (namespace `default`) or `/prefix` (any namespace), as Hubble's
+ * server parses pod filters; an empty `ns` means any namespace.
+ */
 function podPattern(p: string): { ns: string; prefix: string } {
   const parts = p.split('/');
   if (parts.length === 1) {
@@ -89,7 +92,7 @@ function podMatcher(patterns: string[]): EndMatcher {
     const ns = e.namespace ?? '';
     const pod = e.podName ?? '';
     if (ns === '' && pod === '') return false;
-    return parsed.some((p) => p.ns === ns && (p.prefix === '' || pod.startsWith(p.prefix)));
+    return parsed.some((p) => (p.ns === '' || p.ns === ns) && (p.prefix === '' || pod.startsWith(p.prefix)));
   };
 }
 

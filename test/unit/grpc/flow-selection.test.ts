@@ -96,7 +96,7 @@ describe('matching (Hubble server semantics)', () => {
   const webToDb = view(end('shop', 'web-7d9f-x1', WEB), end('data', 'db-0', DB));
   const worldToWeb = view(end(undefined, undefined, ['reserved:world']), end('shop', 'web-7d9f-x1', WEB), 'DROPPED');
 
-  it('pod patterns: ns/prefix, ns/, bare names in namespace default; endpoints without pod never match', () => {
+  it('pod patterns: ns/prefix, ns/, /prefix in any namespace, bare names in namespace default; endpoints without pod never match', () => {
     const match = (s: Partial<FlowSelector>, v: SelectionView) => compileSelectors([sel(s)])(v);
     expect(match({ sourcePod: ['shop/web'] }, webToDb)).toBe(true);
     expect(match({ sourcePod: ['shop/db'] }, webToDb)).toBe(false);
@@ -105,6 +105,8 @@ describe('matching (Hubble server semantics)', () => {
     expect(match({ sourcePod: ['web'] }, view(end('default', 'web-1'), end('x', 'y')))).toBe(true);
     expect(match({ destinationPod: ['data/db-0'] }, webToDb)).toBe(true);
     expect(match({ sourcePod: ['/'] }, worldToWeb)).toBe(false);
+    expect(match({ sourcePod: ['/web-7'] }, webToDb)).toBe(true); // any namespace
+    expect(match({ destinationPod: ['/web'] }, webToDb)).toBe(false);
     expect(match({ sourceLabel: ['reserved:world'] }, worldToWeb)).toBe(true);
   });
 
