@@ -415,6 +415,8 @@ export interface NamespaceSelection {
   namespace: string;
   basis: 'name-label' | 'name-label-assumed' | 'observed-labels' | 'unselectable';
   selector?: LabelSelector;
+  /** `cluster` when its labels came from a cluster inventory (the authority) rather than flows. */
+  labelsFrom?: 'cluster';
 }
 
 /**

@@ -60,7 +60,7 @@ export function generatePolicies(input: GenerateInput, options: GenerateOptions)
   const names = policyNames(identities);
   const cluster = input.cluster === undefined ? undefined : new InventoryWorkloads(input.cluster.inventory, identities);
   const pods = new PodSelectors(identities, cluster);
-  const namespaceSelectors = new NamespaceSelectors(input.namespaces);
+  const namespaceSelectors = new NamespaceSelectors(input.namespaces, input.cluster?.inventory.namespaces);
   const translator = new PeerTranslator(pods, namespaceSelectors, options.cidrPrefix, cluster);
   const learner = new EdgeLearner(workloads, translator, options.direction, options.namespaces, cluster);
 

@@ -27,13 +27,14 @@ const labelsText = (labels: Readonly<Record<string, string>>): string =>
 
 /** How peers in one namespace are selected, and why. */
 export function describeSelection(s: NamespaceSelection): string {
+  const where = s.labelsFrom === 'cluster' ? 'the cluster' : 'flows';
   switch (s.basis) {
     case 'name-label':
-      return `${s.namespace}: ${NAMESPACE_NAME_LABEL} (seen on it in flows)`;
+      return `${s.namespace}: ${NAMESPACE_NAME_LABEL} (seen on it in ${where})`;
     case 'name-label-assumed':
       return `${s.namespace}: ${NAMESPACE_NAME_LABEL} (its labels were never seen in flows; the API server sets this label on every namespace since Kubernetes 1.21)`;
     case 'observed-labels':
-      return `${s.namespace}: its observed labels ${labelsText(s.selector?.matchLabels ?? {})} (flows showed it without ${NAMESPACE_NAME_LABEL}; a namespace carrying these labels too would also match)`;
+      return `${s.namespace}: its observed labels ${labelsText(s.selector?.matchLabels ?? {})} (${where} showed it without ${NAMESPACE_NAME_LABEL}; a namespace carrying these labels too would also match)`;
     case 'unselectable':
       return `${s.namespace}: cannot be selected (no ${NAMESPACE_NAME_LABEL} label and no label set of its own); its peers are left out, see the notes`;
   }

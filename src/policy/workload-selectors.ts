@@ -8,7 +8,7 @@
 // (see inventory-workloads.ts).
 //
 // Namespaces (for peers in another namespace than the policy): see `NamespaceSelection` in
-// model.ts for the four cases. A namespace whose labels were never seen in flows (or seen
+// model.ts for the four cases; with a cluster inventory its namespaces' labels are used. A namespace whose labels were never seen in flows (or seen
 // empty) is assumed to carry `kubernetes.io/metadata.name`, which the API server sets on every
 // namespace since Kubernetes 1.21; the output says so for each such namespace.
 import type { Identity, LabelSelector, LabelSelectorRequirement, Namespace, NamespaceSelection } from '../model.js';
@@ -92,16 +92,27 @@ export class PodSelectors {
 export class NamespaceSelectors {
   private readonly known = new Map<string, Record<string, string>>();
   private readonly decided = new Map<string, NamespaceSelection>();
+  private readonly fromCluster = new Set<string>();
 
-  constructor(namespaces: readonly Namespace[]) {
+  /** `cluster`: the namespaces of a cluster inventory; their labels replace what flows showed. */
+  constructor(namespaces: readonly Namespace[], cluster: readonly Namespace[] = []) {
     for (const ns of namespaces) {
       if (Object.keys(ns.labels).length > 0) this.known.set(ns.name, ns.labels);
+    }
+    for (const ns of cluster) {
+      this.fromCluster.add(ns.name);
+      if (Object.keys(ns.labels).length > 0) this.known.set(ns.name, ns.labels);
+      else this.known.delete(ns.name);
     }
   }
 
   selection(namespace: string): NamespaceSelection {
     let found = this.decided.get(namespace);
-    if (found === undefined) this.decided.set(namespace, (found = this.decide(namespace)));
+    if (found === undefined) {
+      found = this.decide(namespace);
+      if (this.fromCluster.has(namespace)) found.labelsFrom = 'cluster';
+      this.decided.set(namespace, found);
+    }
     return found;
   }
 
@@ -113,6 +124,8 @@ export class NamespaceSelectors {
   private decide(namespace: string): NamespaceSelection {
     const byName: LabelSelector = { matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } };
     const labels = this.known.get(namespace);
+    // The cluster says it has no labels at all: nothing can select it.
+    if (labels === undefined && this.fromCluster.has(namespace)) return { namespace, basis: 'unselectable' };
     if (labels === undefined) return { namespace, basis: 'name-label-assumed', selector: byName };
     if (labels[NAMESPACE_NAME_LABEL] === namespace) return { namespace, basis: 'name-label', selector: byName };
     const entries = Object.entries(labels);

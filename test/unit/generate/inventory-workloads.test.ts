@@ -207,3 +207,26 @@ describe('named ports', () => {
     expect(catalog.ports(codes, [undefined, 'alt'])).toEqual([{ protocol: 'TCP', port: 80 }, { protocol: 'TCP', port: 'alt' }]);
   });
 });
+
+describe('namespace labels', () => {
+  it('come from the cluster where it knows the namespace, and say so', () => {
+    const web = id('shop', { app: 'web' });
+    const edges = [edge(web, id('legacy', { app: 'db' }), 5432), edge(web, id('payments', { app: 'api' }), 443), edge(web, id('gone', { app: 'x' }), 80)];
+    // flows: legacy without the name label, payments never seen, gone seen with its name label
+    const flows = [{ name: 'legacy', labels: { env: 'old' } }, { name: 'gone', labels: { 'kubernetes.io/metadata.name': 'gone' } }];
+    const inv = { ...inventory([], []), namespaces: [{ name: 'legacy', labels: { env: 'old', team: 'data' } }, { name: 'payments', labels: { 'kubernetes.io/metadata.name': 'payments' } }, { name: 'bare', labels: {} }] };
+    const set = generatePolicies({ edges: [...edges, edge(web, id('bare', { app: 'y' }), 81)], namespaces: flows, cluster: { inventory: inv, mode: 'm' } }, DEFAULT_GENERATE_OPTIONS);
+    expect(set.namespaces).toEqual([
+      { namespace: 'bare', basis: 'unselectable', labelsFrom: 'cluster' },
+      { namespace: 'gone', basis: 'name-label', selector: { matchLabels: { 'kubernetes.io/metadata.name': 'gone' } } },
+      { namespace: 'legacy', basis: 'observed-labels', selector: { matchLabels: { env: 'old', team: 'data' } }, labelsFrom: 'cluster' },
+      { namespace: 'payments', basis: 'name-label', selector: { matchLabels: { 'kubernetes.io/metadata.name': 'payments' } }, labelsFrom: 'cluster' },
+      { namespace: 'shop', basis: 'name-label-assumed', selector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } } }, // in neither
+    ]);
+    expect(set.notes.filter((n) => n.code === 'not-expressible-namespace').map((n) => n.edge.port)).toEqual([81]);
+    const offline = generatePolicies({ edges, namespaces: flows }, DEFAULT_GENERATE_OPTIONS);
+    expect(offline.namespaces.map((s) => `${s.namespace} ${s.basis} ${s.labelsFrom ?? 'flows'}`)).toEqual([
+      'gone name-label flows', 'legacy observed-labels flows', 'payments name-label-assumed flows', 'shop name-label-assumed flows',
+    ]);
+  });
+});
