@@ -130,6 +130,19 @@ describe('flowpol generate with a cluster inventory', () => {
     expect(readFileSync(join(dir, 'out', 'flowpol-notes.txt'), 'utf8')).toContain('[host-network] monitoring/app=node-exporter: ');
   });
 
+  it('fails clearly on a missing snapshot, clashing flags and an unreachable cluster', async () => {
+    const missing = await run(['--inventory', 'nope.yaml']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('nope.yaml');
+    expect(missing.stdout).toBe('');
+    const clash = await run(['--inventory', 'world.yaml', '--offline']);
+    expect(clash.code).toBe(2);
+    const bad = await run(['--kubeconfig', writeKubeconfig(join(dir, 'bad'), api.url, 'wrong-token')]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).not.toContain('wrong-token');
+  });
+
   it('live against the API server writes what the snapshot of it gives', async () => {
     for (const flags of [[], ['--named-ports']]) {
       const live = await run(['--kubeconfig', kubeconfig, ...flags]);
