@@ -23,15 +23,24 @@ export interface ReadOptions {
  * A truncated or corrupt gzip stream is an InputError with code E_GZIP (after the events read
  * before the damage); with `skipInvalid` it is reported and the file ends there.
  */
-export function readFlowFile(file: string, options: ReadOptions): FlowSource {
+export function readFlowFile(file: string, options: ReadOptions): ReadyFlowSource {
   const iterator = new FileEvents(file, options);
   return {
     [Symbol.asyncIterator]: () => iterator,
+    takeReady: () => iterator.take(),
     close: async () => {
       await iterator.return();
     },
   };
 }
+
+/**
+ * A FlowSource that can also hand out the events it has already read without a promise per event
+ * (the async iterator costs a microtask each): `takeReady()` is the next event, or undefined when
+ * getting one means waiting for input (then go on with the iterator). Errors are thrown as the
+ * iterator would reject them.
+ */
+export type ReadyFlowSource = FlowSource & { takeReady(): FlowEvent | undefined };
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
@@ -69,7 +78,7 @@ class FileEvents implements AsyncIterator<FlowEvent, undefined> {
   }
 
   /** The next event of the data read so far; undefined when more must be read (or at the end). */
-  private take(): FlowEvent | undefined {
+  take(): FlowEvent | undefined {
     for (;;) {
       if (this.failure !== undefined) {
         const failure = this.failure;

@@ -42,6 +42,9 @@ export type FoldReason = (typeof FOLD_REASONS)[number];
 /** An event folds into a new request edge, or is absorbed for a reason. */
 export type FoldResult = { kind: 'edge'; edge: ObservedEdge } | { kind: 'folded'; reason: FoldReason };
 
+/** One shared, frozen result per reason: most events are folded, none of them allocates. */
+const FOLDED = Object.fromEntries(FOLD_REASONS.map((reason) => [reason, Object.freeze({ kind: 'folded', reason })])) as Readonly<Record<FoldReason, FoldResult>>;
+
 /** IdentityOptions plus the connection window and memory bound of the folder. */
 export interface FolderOptions extends IdentityOptions {
   /** Events of one connection closer than this (ms, by event time) are one edge. Default 60 s (longer than the largest gap between TCP SYN retransmits, 32 s). */
@@ -81,17 +84,18 @@ export class EdgeFolder {
 
   fold(flow: Flow): FoldResult {
     const direction = directionOf(flow);
-    if (direction !== 'request' && direction !== 'response') return { kind: 'folded', reason: direction };
+    if (direction !== 'request' && direction !== 'response') return FOLDED[direction];
     const l4 = flow.l4;
-    if (l4 === undefined) return { kind: 'folded', reason: 'no-port' };
+    if (l4 === undefined) return FOLDED['no-port'];
     const swap = direction === 'response';
-    const [src, dst] = swap ? [flow.destination, flow.source] : [flow.source, flow.destination];
+    const src = swap ? flow.destination : flow.source;
+    const dst = swap ? flow.source : flow.destination;
     let port: number;
     let connection: string;
     switch (l4.protocol) {
       case 'VRRP':
       case 'IGMP':
-        return { kind: 'folded', reason: 'unsupported-protocol' };
+        return FOLDED['unsupported-protocol'];
       case 'ICMPv4':
       case 'ICMPv6':
         port = l4.type;
@@ -101,14 +105,14 @@ export class EdgeFolder {
       case 'UDP':
       case 'SCTP': {
         port = swap ? l4.sourcePort : l4.destinationPort;
-        if (port === 0) return { kind: 'folded', reason: 'no-port' };
+        if (port === 0) return FOLDED['no-port'];
         const srcPort = swap ? l4.destinationPort : l4.sourcePort;
         connection = `${l4.protocol}|${address(src)}|${srcPort}|${address(dst)}|${port}`;
       }
     }
     const protocol: EdgeProtocol = l4.protocol;
     const window = l4.protocol === 'ICMPv4' || l4.protocol === 'ICMPv6' ? Math.min(ICMP_WINDOW_MS, this.windowMs) : this.windowMs;
-    if (this.isDuplicate(connection, flow.time, window)) return { kind: 'folded', reason: 'duplicate' };
+    if (this.isDuplicate(connection, flow.time, window)) return FOLDED.duplicate;
     const names = swap ? flow.sourceNames : flow.destinationNames;
     const edge: ObservedEdge = {
       source: this.peer(src, swap ? flow.destinationNames : flow.sourceNames),

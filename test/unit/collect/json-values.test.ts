@@ -95,3 +95,33 @@ describe('reader on awkward byte streams', () => {
     }
   });
 });
+
+describe('readFlowFile takeReady', () => {
+  it('events taken synchronously between iterator steps are the same events, in order; errors are thrown there', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'flowpol-ready-'));
+    try {
+      const lines = GOOD.split('\n').filter((l) => l !== '');
+      const file = join(dir, 'many.jsonl');
+      await writeFile(file, `${Array.from({ length: 3000 }, (_, i) => lines[i % lines.length]).join('\n')}\n{"flow": 1}\n`);
+      const iterated: FlowEvent[] = [];
+      await expect((async () => { for await (const ev of readFlowFile(file, { skipInvalid: false })) iterated.push(ev); })()).rejects.toThrow(/:3001 \(flow\): expected an object/);
+      const mixed: FlowEvent[] = [];
+      const source = readFlowFile(file, { skipInvalid: false });
+      let ready = 0;
+      await expect((async () => {
+        for await (const ev of source) {
+          mixed.push(ev);
+          for (let next = source.takeReady(); next !== undefined; next = source.takeReady()) {
+            mixed.push(next);
+            ready++;
+          }
+        }
+      })()).rejects.toThrow(/:3001 \(flow\): expected an object/);
+      expect(mixed).toEqual(iterated);
+      expect(mixed).toHaveLength(3000);
+      expect(ready).toBeGreaterThan(2000); // most events come without a promise
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
