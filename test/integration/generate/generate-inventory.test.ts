@@ -56,7 +56,7 @@ describe('flowpol generate with a cluster inventory', () => {
   });
 
   it('the snapshot fixture is what `flowpol inventory` prints for the fake cluster', () => {
-    expect(snapshot.stderr).toContain('13 pods (2 host-network)');
+    expect(snapshot.stderr).toContain('14 pods (2 host-network)');
     expect(snapshot.code).toBe(0);
     expectGolden('shop-world.yaml', snapshot.stdout);
   });
@@ -168,7 +168,7 @@ describe('flowpol generate with a cluster inventory', () => {
       expect(proof.failures).toEqual([]);
       expect(proof.allowed).toBeGreaterThan(10);
       expect(proof.checked).toBeGreaterThan(1000);
-      expect(world.strangers.size).toBe(0);
+      expect([...world.strangers.keys()]).toEqual(['pod:shop/report-29000-iiiii']); // denied everything, checked too
     }
   });
 });

@@ -8,6 +8,7 @@
 //     cart-canary's selector is exact;
 //   - worker: pods of a Deployment and of a one-off Job share the same labels (several owners);
 //   - debug: a bare pod (no owner); shop/app=legacy is in the flows but gone from the cluster;
+//   - report: a CronJob's pod no flow showed (the engine proof checks nothing admits it);
 //   - monitoring/node-exporter: a host-network DaemonSet on both nodes (172.18.0.2 and .3);
 //   - named container ports: frontend/api http 8080, api metrics 9090 (8081, 8082 unnamed),
 //     postgres 5432, kube-dns dns (UDP 53) and dns-tcp (TCP 53).
@@ -42,6 +43,7 @@ const workload = (kind: string, namespace: string, name: string, selector: Recor
 const FRONTEND: Labels = { app: 'frontend', team: 'web', version: 'v2' };
 const API: Labels = { app: 'api', tier: 'backend', version: 'v1' };
 const HTTP: Port = { name: 'http', containerPort: 8080, protocol: 'TCP' };
+const REPORT: Labels = { app: 'report', 'batch.kubernetes.io/controller-uid': 'r-1', 'batch.kubernetes.io/job-name': 'report-29000', 'controller-uid': 'r-1', 'job-name': 'report-29000' };
 const MIGRATE: Labels = { app: 'worker', 'batch.kubernetes.io/controller-uid': 'm-1', 'batch.kubernetes.io/job-name': 'worker-migrate', 'controller-uid': 'm-1', 'job-name': 'worker-migrate' };
 
 export function shopClusterData(): FakeData {
@@ -59,6 +61,7 @@ export function shopClusterData(): FakeData {
       pod({ namespace: 'shop', name: 'worker-9c8d7-fffff', labels: { app: 'worker', 'pod-template-hash': '9c8d7' }, ip: '10.1.0.50', owners: owner('ReplicaSet', 'worker-9c8d7') }),
       pod({ namespace: 'shop', name: 'worker-migrate-ggggg', labels: MIGRATE, ip: '10.1.0.51', owners: owner('Job', 'worker-migrate', 'batch/v1') }),
       pod({ namespace: 'shop', name: 'debug', labels: { run: 'debug' }, ip: '10.1.0.60' }),
+      pod({ namespace: 'shop', name: 'report-29000-iiiii', labels: REPORT, ip: '10.1.0.80', owners: owner('Job', 'report-29000', 'batch/v1'), ports: [HTTP] }),
       pod({ namespace: 'kube-system', name: 'coredns-55cb5-hhhhh', labels: { 'k8s-app': 'kube-dns', 'pod-template-hash': '55cb5' }, ip: '10.1.9.10', owners: owner('ReplicaSet', 'coredns-55cb5'),
         ports: [{ name: 'dns', containerPort: 53, protocol: 'UDP' }, { name: 'dns-tcp', containerPort: 53, protocol: 'TCP' }] }),
       pod({ namespace: 'monitoring', name: 'prometheus-0', labels: { app: 'prometheus', 'statefulset.kubernetes.io/pod-name': 'prometheus-0' }, ip: '10.1.5.10', owners: owner('StatefulSet', 'prometheus') }),
@@ -88,7 +91,11 @@ export function shopClusterData(): FakeData {
       workload('StatefulSet', 'monitoring', 'prometheus', { matchLabels: { app: 'prometheus' } }, { app: 'prometheus' }),
     ],
     daemonsets: [workload('DaemonSet', 'monitoring', 'node-exporter', { matchLabels: { app: 'node-exporter' } }, { app: 'node-exporter' })],
-    jobs: [workload('Job', 'shop', 'worker-migrate', { matchLabels: { 'batch.kubernetes.io/controller-uid': 'm-1' } }, MIGRATE, undefined, 'batch/v1')],
+    jobs: [
+      workload('Job', 'shop', 'worker-migrate', { matchLabels: { 'batch.kubernetes.io/controller-uid': 'm-1' } }, MIGRATE, undefined, 'batch/v1'),
+      workload('Job', 'shop', 'report-29000', { matchLabels: { 'batch.kubernetes.io/controller-uid': 'r-1' } }, REPORT, owner('CronJob', 'report', 'batch/v1'), 'batch/v1'),
+    ],
+    cronjobs: [{ apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'report', namespace: 'shop' }, spec: { schedule: '0 4 * * *', jobTemplate: { spec: { template: template({ app: 'report' }) } } } }],
     networkpolicies: [],
   };
 }
