@@ -91,7 +91,7 @@ are matched to the cluster's pods by namespace + labels. A workload whose pods a
 selector, in its own policy and wherever it is a peer, provided the selector selects exactly its
 pods and no other workload; otherwise its observed labels stay and a note says why. Host-network
 pods (and their node addresses) get no policy and no rule: NetworkPolicy does not apply to them.
-The mode is printed on stderr and recorded in the YAML header (# cluster mode: ...).
+Namespaces' labels come from the cluster where it knows the namespace. The mode is printed on stderr and recorded in the YAML header (# cluster mode: ...).
 ${KUBE_HELP.trim()}`,
     )
     .action(async (flags: GenerateFlags) => {
