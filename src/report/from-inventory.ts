@@ -1,9 +1,13 @@
 // What a cluster inventory adds to the world a report evaluates: the namespaces' labels as the
 // cluster knows them, and for each workload identity its pods' container ports (so named ports in
 // policies resolve) and the labels all its pods carry (identities drop some, such as
-// pod-template-hash or statefulset.kubernetes.io/pod-name, which policies may select). Flow
-// identities are matched to inventory pods by namespace + labels: a pod belongs to an identity
-// when it carries every label of the identity. Pure.
+// pod-template-hash or statefulset.kubernetes.io/pod-name, which policies may select).
+// Flow identities are matched to inventory pods by namespace + labels: an identity's pods are
+// those whose stable labels (minus the volatile ones identities drop by default) are exactly the
+// identity's; when no pod is (labels filtered by Cilium or `collect --drop-labels`), every pod
+// carrying all of the identity's labels. So a CronJob whose pods add a label to a Deployment's is
+// not taken for the Deployment. Pure.
+import { matchRule, VOLATILE_LABEL_RULES } from '../identity/labels.js';
 import type { ContainerPort, Identity, Inventory, InventoryPod, Namespace } from '../model.js';
 import { compare, type InventoryPodsView } from './world-from-edges.js';
 
@@ -21,21 +25,38 @@ export function podMatches(pod: InventoryPod, identity: Identity): boolean {
   return true;
 }
 
+/** How many of a pod's labels identities keep by default (those not matching a volatile rule). */
+function stableLabelCount(pod: InventoryPod): number {
+  let n = 0;
+  for (const key in pod.labels) {
+    const rule = matchRule(key, VOLATILE_LABEL_RULES);
+    if (rule === undefined || rule.keep === true) n++;
+  }
+  return n;
+}
+
 /** Inventory pods by namespace, to match flow identities against. */
 export class InventoryPods {
-  private readonly byNamespace = new Map<string, InventoryPod[]>();
+  private readonly byNamespace = new Map<string, { pod: InventoryPod; stable: number }[]>();
 
   constructor(inventory: Inventory) {
     for (const pod of inventory.pods) {
       let list = this.byNamespace.get(pod.namespace);
       if (list === undefined) this.byNamespace.set(pod.namespace, (list = []));
-      list.push(pod);
+      list.push({ pod, stable: stableLabelCount(pod) });
     }
   }
 
-  /** The pods of an identity (every pod carrying its labels in its namespace). */
+  /**
+   * The pods of an identity: those carrying exactly its labels (bar volatile ones) when there are
+   * any, else every pod carrying its labels in its namespace.
+   */
   match(identity: Identity): InventoryPod[] {
-    return (this.byNamespace.get(identity.namespace) ?? []).filter((p) => podMatches(p, identity));
+    const carrying = (this.byNamespace.get(identity.namespace) ?? []).filter((p) => podMatches(p.pod, identity));
+    // A pod carrying all of the identity's labels has exactly them when it has no other stable one.
+    const size = Object.keys(identity.labels).length;
+    const exact = carrying.filter((p) => p.stable === size);
+    return (exact.length > 0 ? exact : carrying).map((p) => p.pod);
   }
 
   /**

@@ -1,26 +1,28 @@
-// "Silent in the window": pods the cluster inventory lists that no observed edge touches, and
-// that the evaluated policies isolate. Nothing was observed to break for them, but whatever they
-// do at runtime (a nightly CronJob, a failover replica) is denied on the isolated sides unless a
+// "Silent in the window": pods the cluster inventory lists that no observed edge touches (none
+// of the observed identities' pods, matched as from-inventory.ts matches them), and that the
+// evaluated policies isolate. Nothing was observed to break for them, but whatever they do at
+// runtime (a nightly CronJob, a failover replica) is denied on the isolated sides unless a
 // policy admits it. Grouped by workload owner; host-network pods are left out (NetworkPolicy does
 // not apply to them). The isolating policies come from the one PolicyEngine. Pure.
-import type { Edge, Identity, Inventory, InventoryPod, ObjectRef, PolicyDirection, PolicyRef, SilentWorkload, Subject } from '../model.js';
+import { identityKey } from '../identity/identity.js';
+import type { Edge, Inventory, InventoryPod, ObjectRef, PolicyDirection, PolicyRef, SilentWorkload, Subject } from '../model.js';
 import type { PolicyEngine } from '../policy/evaluate.js';
-import { podMatches } from './from-inventory.js';
+import { InventoryPods } from './from-inventory.js';
 import { compare } from './world-from-edges.js';
 
 const DIRECTIONS: readonly PolicyDirection[] = ['ingress', 'egress'];
 
-/** The workload identities at either end of the edges, by namespace. */
-function observedIdentities(edges: Iterable<Edge>): Map<string, Identity[]> {
-  const out = new Map<string, Identity[]>();
-  const seen = new Set<Identity>();
+/** The inventory pods of the workload identities at either end of the edges (matched as the world matches them). */
+function observedPods(pods: InventoryPods, edges: Iterable<Edge>): Set<InventoryPod> {
+  const out = new Set<InventoryPod>();
+  const seen = new Set<string>();
   for (const e of edges) {
     for (const peer of [e.source, e.destination]) {
-      if (peer.kind !== 'workload' || seen.has(peer.identity)) continue;
-      seen.add(peer.identity);
-      let list = out.get(peer.identity.namespace);
-      if (list === undefined) out.set(peer.identity.namespace, (list = []));
-      list.push(peer.identity);
+      if (peer.kind !== 'workload') continue;
+      const key = identityKey(peer.identity);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      for (const pod of pods.match(peer.identity)) out.add(pod);
     }
   }
   return out;
@@ -33,12 +35,12 @@ interface Group { namespace: string; owner: ObjectRef; pods: string[]; isolatedB
  * policies isolate in at least one direction. `namespaces`: only these (empty = all), as `-n`.
  */
 export function silentWorkloads(inventory: Inventory, edges: Iterable<Edge>, engine: PolicyEngine, namespaces: readonly string[]): SilentWorkload[] {
-  const observed = observedIdentities(edges);
+  const observed = observedPods(new InventoryPods(inventory), edges);
   const only = new Set(namespaces);
   const groups = new Map<string, Group>();
   for (const pod of inventory.pods) {
     if (pod.hostNetwork || (only.size > 0 && !only.has(pod.namespace))) continue;
-    if ((observed.get(pod.namespace) ?? []).some((id) => podMatches(pod, id))) continue;
+    if (observed.has(pod)) continue;
     const subject: Subject = { kind: 'pod', namespace: pod.namespace, name: pod.name, labels: pod.labels, ports: pod.ports };
     const owner = ownerOf(pod);
     const key = `${pod.namespace}/${owner.kind}/${owner.name}`;

@@ -38,6 +38,22 @@ describe('podMatches and InventoryPods', () => {
     expect(podMatches(pod, id('production', { app: 'api-server', tier: 'backend' }))).toBe(false);
   });
 
+  it('an identity\'s pods are those with exactly its labels (bar volatile ones) when there are any', () => {
+    const web = inventoryPod('shop', 'web-1', { app: 'web', 'pod-template-hash': 'h1' });
+    const cleanup = inventoryPod('shop', 'cleanup-1', { app: 'web', job: 'cleanup', 'job-name': 'cleanup-1' });
+    const shop = new InventoryPods(inventory([web, cleanup]));
+    expect(shop.match(id('shop', { app: 'web' }))).toEqual([web]);
+    expect(shop.match(id('shop', { app: 'web', job: 'cleanup' }))).toEqual([cleanup]);
+  });
+
+  it('else every pod carrying its labels (identities collected with fewer labels)', () => {
+    const v1 = inventoryPod('shop', 'web-v1', { app: 'web', version: 'v1' });
+    const v2 = inventoryPod('shop', 'web-v2', { app: 'web', version: 'v2' });
+    const shop = new InventoryPods(inventory([v1, v2]));
+    expect(shop.match(id('shop', { app: 'web' }))).toEqual([v1, v2]);
+    expect(shop.podsOf(id('shop', { app: 'web' }))?.labels).toEqual({ app: 'web' });
+  });
+
   it('finds the pods of an identity', () => {
     expect(pods.match(id('production', { app: 'worker' })).map((p) => p.name)).toEqual(['worker-b', 'worker-a']);
     expect(pods.match(id('nowhere', { app: 'worker' }))).toEqual([]);

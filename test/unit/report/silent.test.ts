@@ -5,7 +5,7 @@ import type { BreakageReport, Edge, NetworkPolicy } from '../../../src/model.js'
 import { PolicyEngine } from '../../../src/policy/evaluate.js';
 import { clusterJson, clusterLine, silentMarkdown, silentText } from '../../../src/report/silent-render.js';
 import { silentWorkloads } from '../../../src/report/silent.js';
-import { inventory } from './inventory-fixture.js';
+import { inventory, inventoryPod } from './inventory-fixture.js';
 import { api, edge, frontend, policy } from './seed-edges.js';
 
 const DENY_ALL = policy('production', 'default-deny-all', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
@@ -43,6 +43,16 @@ describe('silentWorkloads', () => {
     const deny = [DENY_ALL, policy('staging', 'deny', { podSelector: {}, policyTypes: ['Ingress'] })];
     expect(silent(deny).map((w) => w.namespace)).toContain('staging');
     expect(silent(deny, ['staging']).map((w) => w.owner.name)).toEqual(['idle']);
+  });
+
+  it('a CronJob whose pods add a label to an observed Deployment\'s is still silent', () => {
+    const web = inventoryPod('shop', 'web-1', { app: 'web', 'pod-template-hash': 'h1' }, { owner: { kind: 'Deployment', name: 'web' } });
+    const cleanup = inventoryPod('shop', 'cleanup-1', { app: 'web', job: 'cleanup' }, { owner: { kind: 'CronJob', name: 'cleanup' } });
+    const inv = inventory([web, cleanup]);
+    const deny = policy('shop', 'deny', { podSelector: {}, policyTypes: ['Ingress'] });
+    const webPeer = { kind: 'workload', identity: { namespace: 'shop', labels: { app: 'web' } } } as const;
+    const out = silentWorkloads(inv, [edge(frontend, webPeer, 'TCP', 80, 1)], new PolicyEngine([deny], inv.namespaces), []);
+    expect(out.map((w) => `${w.namespace}/${w.owner.kind}/${w.owner.name}`)).toEqual(['shop/CronJob/cleanup']);
   });
 
   it('a pod seen at either end of an edge is not silent (matched by namespace + labels)', () => {
