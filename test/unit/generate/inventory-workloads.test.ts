@@ -3,7 +3,7 @@
 // are checked both on InventoryWorkloads and on the policies generatePolicies writes.
 import { describe, expect, it } from 'vitest';
 import type {
-  ContainerPort, Edge, Identity, Inventory, InventoryPod, InventoryWorkload, LabelSelector, NetworkPolicyPeer, Peer, WorkloadKind,
+  ContainerPort, Edge, Identity, Inventory, InventoryPod, InventoryWorkload, LabelSelector, Namespace, NetworkPolicyPeer, Peer, WorkloadKind,
 } from '../../../src/model.js';
 import { DEFAULT_GENERATE_OPTIONS, generatePolicies } from '../../../src/policy/generate.js';
 import { InventoryWorkloads } from '../../../src/policy/inventory-workloads.js';
@@ -213,7 +213,7 @@ describe('namespace labels', () => {
     const web = id('shop', { app: 'web' });
     const edges = [edge(web, id('legacy', { app: 'db' }), 5432), edge(web, id('payments', { app: 'api' }), 443), edge(web, id('gone', { app: 'x' }), 80)];
     // flows: legacy without the name label, payments never seen, gone seen with its name label
-    const flows = [{ name: 'legacy', labels: { env: 'old' } }, { name: 'gone', labels: { 'kubernetes.io/metadata.name': 'gone' } }];
+    const flows: Namespace[] = [{ name: 'legacy', labels: { env: 'old' } }, { name: 'gone', labels: { 'kubernetes.io/metadata.name': 'gone' } }];
     const inv = { ...inventory([], []), namespaces: [{ name: 'legacy', labels: { env: 'old', team: 'data' } }, { name: 'payments', labels: { 'kubernetes.io/metadata.name': 'payments' } }, { name: 'bare', labels: {} }] };
     const set = generatePolicies({ edges: [...edges, edge(web, id('bare', { app: 'y' }), 81)], namespaces: flows, cluster: { inventory: inv, mode: 'm' } }, DEFAULT_GENERATE_OPTIONS);
     expect(set.namespaces).toEqual([
