@@ -214,7 +214,7 @@ describe('namespace labels', () => {
     const edges = [edge(web, id('legacy', { app: 'db' }), 5432), edge(web, id('payments', { app: 'api' }), 443), edge(web, id('gone', { app: 'x' }), 80)];
     // flows: legacy without the name label, payments never seen, gone seen with its name label
     const flows: Namespace[] = [{ name: 'legacy', labels: { env: 'old' } }, { name: 'gone', labels: { 'kubernetes.io/metadata.name': 'gone' } }];
-    const inv = { ...inventory([], []), namespaces: [{ name: 'legacy', labels: { env: 'old', team: 'data' } }, { name: 'payments', labels: { 'kubernetes.io/metadata.name': 'payments' } }, { name: 'bare', labels: {} }] };
+    const inv: Inventory = { ...inventory([], []), namespaces: [{ name: 'legacy', labels: { env: 'old', team: 'data' } }, { name: 'payments', labels: { 'kubernetes.io/metadata.name': 'payments' } }, { name: 'bare', labels: {} }] };
     const set = generatePolicies({ edges: [...edges, edge(web, id('bare', { app: 'y' }), 81)], namespaces: flows, cluster: { inventory: inv, mode: 'm' } }, DEFAULT_GENERATE_OPTIONS);
     expect(set.namespaces).toEqual([
       { namespace: 'bare', basis: 'unselectable', labelsFrom: 'cluster' },
