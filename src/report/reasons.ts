@@ -1,7 +1,7 @@
 // The report's sentences, shared by every renderer so text, Markdown and JSON say the same thing:
 // one line of "why" per edge, the coverage warnings, and flowpol's ipBlock choice.
 import type {
-  BreakageReport, CoverageWarning, EdgeStatus, Namespace, PolicyDirection, PolicyProvenance, ReportEdge, SideVerdict, StatusTotals, WorldGap,
+  BreakageReport, CoverageWarning, EdgeStatus, Namespace, Peer, PolicyDirection, PolicyProvenance, ReportEdge, SideVerdict, StatusTotals, WorldGap,
 } from '../model.js';
 import { EDGE_NOTE_TEXT, describePeer, describePort } from '../policy/edge-notes.js';
 
@@ -20,7 +20,8 @@ const SIDE_NAME: Readonly<Record<PolicyDirection, string>> = { egress: 'egress a
 
 /** `2024-05-01T12:00:00Z` (milliseconds dropped). */
 export function isoTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // toISOString always ends in `.sssZ`.
+  return `${new Date(ms).toISOString().slice(0, -5)}Z`;
 }
 
 /** `3d 4h`, `2h 5m`, `40s`. */
@@ -34,7 +35,15 @@ export function duration(ms: number): string {
 
 /** `prod/app=web -> kube-system/k8s-app=kube-dns UDP/53`. */
 export function edgeTitle(e: ReportEdge): string {
-  return `${describePeer(e.edge.source)} -> ${describePeer(e.edge.destination)} ${describePort(e.edge.protocol, e.edge.port)}`;
+  return `${peerText(e.edge.source)} -> ${peerText(e.edge.destination)} ${describePort(e.edge.protocol, e.edge.port)}`;
+}
+
+/** describePeer, once per Peer object (the store shares one per peer). */
+const peerTexts = new WeakMap<Peer, string>();
+function peerText(peer: Peer): string {
+  let text = peerTexts.get(peer);
+  if (text === undefined) peerTexts.set(peer, (text = describePeer(peer)));
+  return text;
 }
 
 export function coverageMessage(w: CoverageWarning): string {

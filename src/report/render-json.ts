@@ -27,7 +27,7 @@
 //     "notGoverned": {"code": EdgeNoteCode, "isolation": [{"direction", "isolatedBy": [ref]}]} | null
 //   }]
 // }
-import type { BreakageReport, ReportEdge, WorkloadReport } from '../model.js';
+import type { BreakageReport, Peer, ReportEdge, WorkloadReport } from '../model.js';
 import { coverageMessage, edgeReason, edgeTitle, IPBLOCK_CHOICE, isoTime } from './reasons.js';
 import { clusterJson } from './silent-render.js';
 
@@ -52,7 +52,7 @@ export function* renderJsonChunks(r: BreakageReport): Generator<string> {
   for (const ns of r.namespaces) {
     for (const w of ns.workloads) {
       for (const e of w.edges) {
-        yield `${first ? '' : ','}\n    ${JSON.stringify(edgeJson(w, e))}`;
+        yield `${first ? '' : ','}\n    ${edgeLine(w, e)}`;
         first = false;
       }
     }
@@ -64,28 +64,26 @@ export function renderJson(r: BreakageReport): string {
   return [...renderJsonChunks(r)].join('');
 }
 
-function edgeJson(w: WorkloadReport, e: ReportEdge): Record<string, unknown> {
+/**
+ * One edge's object, written field by field in schema order (what JSON.stringify of the object
+ * would give, byte for byte), with each peer's JSON made once per Peer object.
+ */
+function edgeLine(w: WorkloadReport, e: ReportEdge): string {
   const { edge } = e;
   const evaluated = e.status === 'not-governed' ? undefined : e;
-  return {
-    namespace: w.namespace,
-    workload: w.workload ?? null,
-    status: e.status,
-    title: edgeTitle(e),
-    reason: edgeReason(e),
-    source: edge.source,
-    destination: edge.destination,
-    protocol: edge.protocol,
-    port: edge.port,
-    flows: edge.count,
-    firstSeen: isoTime(edge.firstSeen),
-    lastSeen: isoTime(edge.lastSeen),
-    observed: edge.verdicts,
-    destinationNames: edge.destinationNames,
-    decision: evaluated?.decision ?? null,
-    verdict: evaluated?.verdict ?? null,
-    closest: evaluated?.detail?.closest ?? {},
-    gaps: evaluated?.detail?.gaps ?? [],
-    notGoverned: e.status === 'not-governed' ? { code: e.code, isolation: e.isolation } : null,
-  };
+  const json = JSON.stringify;
+  return `{"namespace":${json(w.namespace)},"workload":${json(w.workload ?? null)},"status":${json(e.status)},` +
+    `"title":${json(edgeTitle(e))},"reason":${json(edgeReason(e))},"source":${peerJson(edge.source)},"destination":${peerJson(edge.destination)},` +
+    `"protocol":${json(edge.protocol)},"port":${json(edge.port)},"flows":${json(edge.count)},` +
+    `"firstSeen":${json(isoTime(edge.firstSeen))},"lastSeen":${json(isoTime(edge.lastSeen))},"observed":${json(edge.verdicts)},` +
+    `"destinationNames":${json(edge.destinationNames)},"decision":${json(evaluated?.decision ?? null)},"verdict":${json(evaluated?.verdict ?? null)},` +
+    `"closest":${json(evaluated?.detail?.closest ?? {})},"gaps":${json(evaluated?.detail?.gaps ?? [])},` +
+    `"notGoverned":${json(e.status === 'not-governed' ? { code: e.code, isolation: e.isolation } : null)}}`;
+}
+
+const peerTexts = new WeakMap<Peer, string>();
+function peerJson(peer: Peer): string {
+  let text = peerTexts.get(peer);
+  if (text === undefined) peerTexts.set(peer, (text = JSON.stringify(peer)));
+  return text;
 }
