@@ -232,7 +232,12 @@ export interface ReportOptions extends BreakageOptions {
   cluster?: ReportClusterInput;
 }
 
-export interface ReportOutcome { result: BreakageResult; skipped: SkippedObject[] }
+export interface ReportOutcome {
+  result: BreakageResult;
+  skipped: SkippedObject[];
+  /** Connected: the flow workloads (identity keys) no pod of the cluster matches, sorted. */
+  unmatched?: string[];
+}
 
 export async function report(db: Database, options: ReportOptions): Promise<ReportOutcome> {
   const window = { ...(options.since === undefined ? {} : { since: options.since }), ...(options.until === undefined ? {} : { until: options.until }) };
@@ -273,7 +278,7 @@ export async function report(db: Database, options: ReportOptions): Promise<Repo
     result.report.cluster = { mode, description, policies: fromCluster ? 'existing' : 'replaced-by-existing-flag' };
     result.report.silent = silentWorkloads(inventory, edges, result.engine, options.namespaces);
   }
-  return { result, skipped };
+  return { result, skipped, ...(pods === undefined ? {} : { unmatched: pods.unmatched() }) };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@
 // identity's; when no pod is (labels filtered by Cilium or `collect --drop-labels`), every pod
 // carrying all of the identity's labels. So a CronJob whose pods add a label to a Deployment's is
 // not taken for the Deployment. Pure.
+import { identityKey } from '../identity/identity.js';
 import { matchRule, VOLATILE_LABEL_RULES } from '../identity/labels.js';
 import type { ContainerPort, Identity, Inventory, InventoryPod, Namespace } from '../model.js';
 import { compare, type InventoryPodsView } from './world-from-edges.js';
@@ -38,6 +39,8 @@ function stableLabelCount(pod: InventoryPod): number {
 /** Inventory pods by namespace, to match flow identities against. */
 export class InventoryPods {
   private readonly byNamespace = new Map<string, { pod: InventoryPod; stable: number }[]>();
+  /** Identity keys `podsOf` was asked for and found no pod. */
+  private readonly podless = new Set<string>();
 
   constructor(inventory: Inventory) {
     for (const pod of inventory.pods) {
@@ -67,7 +70,10 @@ export class InventoryPods {
   podsOf(identity: Identity): InventoryPodsView | undefined {
     const pods = this.match(identity);
     const [first] = pods;
-    if (first === undefined) return undefined;
+    if (first === undefined) {
+      this.podless.add(identityKey(identity));
+      return undefined;
+    }
     const seen = new Map<string, ContainerPort>();
     for (const pod of pods) for (const p of pod.ports) seen.set(`${p.protocol}/${p.port}/${p.name ?? ''}`, p);
     const ports = [...seen.values()].sort((a, b) => compare(a.protocol, b.protocol) || a.port - b.port || compare(a.name ?? '', b.name ?? ''));
@@ -77,5 +83,10 @@ export class InventoryPods {
       if (pods.every((p) => p.labels[key] === value)) labels[key] = value;
     }
     return { ports, labels };
+  }
+
+  /** The identities `podsOf` found no pod for (gone, relabelled, or another cluster's), as sorted keys. */
+  unmatched(): string[] {
+    return [...this.podless].sort(compare);
   }
 }

@@ -100,6 +100,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 something would break (with --exit
         db.close();
       }
       for (const s of out.skipped) process.stderr.write(`flowpol: ${s.file}:${s.line}: skipped a ${s.kind} (not a NetworkPolicy)\n`);
+      warnUnmatched(out.unmatched ?? []);
       const { report: r } = out.result;
       const render = { allowed: flags.showAllowed === true ? 'list' : 'summary' } as const;
       if (flags.output === 'json') await write(renderJsonChunks(r));
@@ -134,6 +135,14 @@ function clusterOption(input: ClusterInput): { cluster?: ReportClusterInput } {
   const { access, inventory, modeLine } = input;
   if (inventory === undefined || access.mode === 'offline') return {};
   return { cluster: { inventory, mode: access.mode, description: modeLine.replace(/^cluster mode: /, '') } };
+}
+
+/** Connected: flow workloads no pod of the cluster matches keep the flows' view (no ports); say which. */
+function warnUnmatched(keys: readonly string[]): void {
+  if (keys.length === 0) return;
+  const shown = keys.slice(0, 5).join(', ') + (keys.length > 5 ? `, and ${keys.length - 5} more` : '');
+  const what = keys.length === 1 ? '1 flow workload matches' : `${keys.length} flow workloads match`;
+  process.stderr.write(`flowpol: warning: ${what} no pod of the cluster (gone, relabelled, or another cluster's flows), evaluated with the flows' labels and no container ports: ${shown}\n`);
 }
 
 /** Writes chunks to stdout in ~1 MiB pieces, waiting for the pipe to drain. */

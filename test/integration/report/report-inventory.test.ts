@@ -142,6 +142,13 @@ describe('what the inventory changes', () => {
     });
   }
 
+  it('another cluster\'s snapshot: a warning names the flow workloads no pod matches', async () => {
+    const r = await report(['--inventory', 'test/integration/k8s/golden/inventory.yaml']);
+    // That cluster has kube-dns (same labels), but none of the seed's production and monitoring pods.
+    expect(r.stderr.split('\n')[1]).toBe('flowpol: warning: 4 flow workloads match no pod of the cluster (gone, relabelled, or another cluster\'s flows), ' +
+      'evaluated with the flows\' labels and no container ports: monitoring/app=prometheus, production/app=api-server, production/app=frontend, production/app=postgres');
+  });
+
   it('--existing replaces the cluster\'s policies, and the header says so', async () => {
     const r = await json(['--inventory', SNAPSHOT, '--existing', `${FIXTURES}/forgets-dns.yaml`]);
     expect(r.cluster?.policies).toBe('replaced-by-existing-flag');

@@ -54,6 +54,14 @@ describe('podMatches and InventoryPods', () => {
     expect(shop.podsOf(id('shop', { app: 'web' }))?.labels).toEqual({ app: 'web' });
   });
 
+  it('remembers the identities it found no pod for, sorted by key', () => {
+    const asked = new InventoryPods(inventory());
+    asked.podsOf(id('production', { app: 'zz' }));
+    asked.podsOf(id('production', { app: 'api-server' }));
+    asked.podsOf(id('nowhere', { app: 'a' }));
+    expect(asked.unmatched()).toEqual(['nowhere/app=a', 'production/app=zz']);
+  });
+
   it('finds the pods of an identity', () => {
     expect(pods.match(id('production', { app: 'worker' })).map((p) => p.name)).toEqual(['worker-b', 'worker-a']);
     expect(pods.match(id('nowhere', { app: 'worker' }))).toEqual([]);
