@@ -5,7 +5,7 @@
 // policy admits it. Grouped by workload owner; host-network pods are left out (NetworkPolicy does
 // not apply to them). The isolating policies come from the one PolicyEngine. Pure.
 import { identityKey } from '../identity/identity.js';
-import type { Edge, Inventory, InventoryPod, ObjectRef, PolicyDirection, PolicyRef, SilentWorkload, Subject } from '../model.js';
+import type { Edge, Identity, Inventory, InventoryPod, ObjectRef, Peer, PolicyDirection, PolicyRef, SilentWorkload, Subject } from '../model.js';
 import type { PolicyEngine } from '../policy/evaluate.js';
 import { InventoryPods } from './from-inventory.js';
 import { compare } from './world-from-edges.js';
@@ -15,15 +15,20 @@ const DIRECTIONS: readonly PolicyDirection[] = ['ingress', 'egress'];
 /** The inventory pods of the workload identities at either end of the edges (matched as the world matches them). */
 function observedPods(pods: InventoryPods, edges: Iterable<Edge>): Set<InventoryPod> {
   const out = new Set<InventoryPod>();
-  const seen = new Set<string>();
+  // The store shares one Identity object per peer: most repeats end at the object check.
+  const seenObjects = new Set<Identity>();
+  const seenKeys = new Set<string>();
+  const visit = (peer: Peer): void => {
+    if (peer.kind !== 'workload' || seenObjects.has(peer.identity)) return;
+    seenObjects.add(peer.identity);
+    const key = identityKey(peer.identity);
+    if (seenKeys.has(key)) return;
+    seenKeys.add(key);
+    for (const pod of pods.match(peer.identity)) out.add(pod);
+  };
   for (const e of edges) {
-    for (const peer of [e.source, e.destination]) {
-      if (peer.kind !== 'workload') continue;
-      const key = identityKey(peer.identity);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      for (const pod of pods.match(peer.identity)) out.add(pod);
-    }
+    visit(e.source);
+    visit(e.destination);
   }
   return out;
 }
