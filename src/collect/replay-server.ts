@@ -93,10 +93,11 @@ async function serveFlows(call: grpc.ServerWritableStream<GetFlowsRequest, Buffe
   let cancelled = false;
   call.on('cancelled', () => (cancelled = true));
   const served: ServedStream = { flows: 0, otherEvents: 0, cancelled: false };
-  const send = async (e: Entry) => {
+  // true when the stream's buffer is full: the caller then awaits 'drain' (no promise per message).
+  const send = (e: Entry): boolean => {
     if (e.isFlow) served.flows++;
     else served.otherEvents++;
-    if (!call.write(e.bytes)) await once(call, 'drain');
+    return !call.write(e.bytes);
   };
 
   const hi = timeline.observed();
@@ -118,14 +119,14 @@ async function serveFlows(call: grpc.ServerWritableStream<GetFlowsRequest, Buffe
   for (; i < hi && sent < limit && !cancelled; i++) {
     const e = timeline.entry(i);
     if (!wanted(e)) continue;
-    await send(e);
+    if (send(e)) await once(call, 'drain');
     if (e.isFlow) sent++;
   }
   if (req.follow) {
     for (; !cancelled && timeline.exists(i); i++) {
       if (!(await timeline.waitObserved(i))) break;
       const e = timeline.entry(i);
-      if (wanted(e)) await send(e);
+      if (wanted(e) && send(e)) await once(call, 'drain');
     }
     await timeline.idle(() => cancelled);
   }
