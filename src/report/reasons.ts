@@ -20,9 +20,23 @@ const SIDE_NAME: Readonly<Record<PolicyDirection, string>> = { egress: 'egress a
 
 /** `2024-05-01T12:00:00Z` (milliseconds dropped). */
 export function isoTime(ms: number): string {
-  // toISOString always ends in `.sssZ`.
-  return `${new Date(ms).toISOString().slice(0, -5)}Z`;
+  // toISOString always ends in `.sssZ`; outside Date's range (and NaN) it throws.
+  if (!(Math.abs(ms) <= MAX_DATE_MS)) return `${new Date(ms).toISOString().slice(0, -5)}Z`;
+  // Date keeps whole milliseconds (truncated); the text drops them, so it is the same for the whole second.
+  const second = Math.floor(Math.trunc(ms) / 1000);
+  let text = isoBySecond.get(second);
+  if (text === undefined) {
+    text = `${new Date(second * 1000).toISOString().slice(0, -5)}Z`;
+    if (isoBySecond.size >= ISO_MEMO_LIMIT) isoBySecond.clear();
+    isoBySecond.set(second, text);
+  }
+  return text;
 }
+
+/** isoTime by epoch second: a report's times repeat the same seconds many times. */
+const isoBySecond = new Map<number, string>();
+const ISO_MEMO_LIMIT = 1 << 16;
+const MAX_DATE_MS = 8.64e15;
 
 /** `3d 4h`, `2h 5m`, `40s`. */
 export function duration(ms: number): string {
