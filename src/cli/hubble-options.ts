@@ -6,7 +6,8 @@ import type { Command } from 'commander';
 import { ALL_FLOWS, HubbleClient } from '../collect/hubble-client.js';
 import type { HubbleConnectOptions, HubbleFlowQuery, HubbleNotice, HubbleServerStatus } from '../collect/hubble-client.js';
 import { UsageError } from '../errors.js';
-import type { FlowFilter, FlowSource } from '../model.js';
+import type { FlowFilter } from '../model.js';
+import type { ReadyFlowSource } from '../collect/json-reader.js';
 import type { IngestUnit } from '../pipeline.js';
 import { collectList } from './options.js';
 
@@ -138,7 +139,7 @@ export function describeNotice(n: HubbleNotice): string {
 }
 
 /** Connects, reports ServerStatus, and returns the live FlowSource (its notices go to stderr). */
-export async function openHubbleSource(connect: HubbleConnectOptions, query: Omit<HubbleFlowQuery, 'onNotice'>, out: Pick<NodeJS.WriteStream, 'write'> = process.stderr): Promise<{ source: FlowSource; name: string }> {
+export async function openHubbleSource(connect: HubbleConnectOptions, query: Omit<HubbleFlowQuery, 'onNotice'>, out: Pick<NodeJS.WriteStream, 'write'> = process.stderr): Promise<{ source: ReadyFlowSource; name: string }> {
   const client = new HubbleClient(connect);
   try {
     await client.connect();
@@ -152,6 +153,7 @@ export async function openHubbleSource(connect: HubbleConnectOptions, query: Omi
     name: client.target,
     source: {
       [Symbol.asyncIterator]: () => flows[Symbol.asyncIterator](),
+      takeReady: () => flows.takeReady(),
       close: () => {
         flows.close();
         client.close();

@@ -3,7 +3,8 @@
 // the last flow time. Same knobs and defaults as the hubble CLI (dial 5 s, unary calls 12 s).
 import * as grpc from '@grpc/grpc-js';
 import { InputError, OperationalError, UsageError } from '../errors.js';
-import type { FlowEvent, FlowFilter, FlowSource, NodeStatus } from '../model.js';
+import type { FlowEvent, FlowFilter, NodeStatus } from '../model.js';
+import type { ReadyFlowSource } from './json-reader.js';
 import { selectorsOf } from './flow-selection.js';
 import { eventFromBytes } from './flow-wire.js';
 import { GetFlowsRequest, msToTimestamp, RawObserverClient } from './from-proto.js';
@@ -126,8 +127,11 @@ export class HubbleClient {
     });
   }
 
-  /** GetFlows as a FlowSource; reconnects with backoff and resumes at the last flow time. */
-  flows(query: HubbleFlowQuery): FlowSource {
+  /**
+   * GetFlows as a FlowSource (events already received also come out through takeReady, without a
+   * promise each); reconnects with backoff and resumes at the last flow time.
+   */
+  flows(query: HubbleFlowQuery): ReadyFlowSource {
     let closed = false;
     let wake = (): void => {};
     const self = this;
@@ -194,6 +198,7 @@ export class HubbleClient {
     const iterator = flattenBatches(events());
     return {
       [Symbol.asyncIterator]: () => iterator,
+      takeReady: () => iterator.take(),
       close: () => {
         closed = true;
         wake();

@@ -49,12 +49,15 @@ export async function* streamBatches<T>(stream: Readable, highWater = 4096): Asy
 
 /**
  * Batches back as single items, for `for await` consumers: an item already received costs one
- * resolved promise, not a generator resumption. return() is passed on (a consumer that stops early).
+ * resolved promise (or none through take()), not a generator resumption. return() is passed on
+ * (a consumer that stops early).
  */
-export function flattenBatches<T>(batches: AsyncGenerator<T[]>): AsyncIterableIterator<T> {
+export function flattenBatches<T>(batches: AsyncGenerator<T[]>): AsyncIterableIterator<T> & { take(): T | undefined } {
   let current: T[] = [];
   let i = 0;
-  const it: AsyncIterableIterator<T> = {
+  const it: AsyncIterableIterator<T> & { take(): T | undefined } = {
+    /** The next item already received, without a promise; undefined when next() must wait. */
+    take: () => (i < current.length ? current[i++] : undefined),
     next: (): Promise<IteratorResult<T>> => {
       if (i < current.length) return Promise.resolve({ value: current[i++] as T, done: false });
       return batches.next().then((r) => {
