@@ -13,10 +13,20 @@ export async function* streamBatches<T>(stream: Readable, highWater = 4096): Asy
     wake = undefined;
     w?.();
   };
+  // The waiting consumer is woken after the messages of this turn of the event loop arrived (one
+  // socket read carries dozens; grpc-js hands them out one microtask apart), not at the first.
+  let scheduled = false;
+  const wakeLater = (): void => {
+    scheduled = false;
+    notify();
+  };
   const onData = (m: T): void => {
     queue.push(m);
     if (queue.length >= highWater) stream.pause();
-    if (queue.length === 1) notify();
+    if (wake !== undefined && !scheduled) {
+      scheduled = true;
+      setImmediate(wakeLater);
+    }
   };
   const onEnd = (): void => {
     done = true;
