@@ -8,6 +8,7 @@ import { loadPolicyFiles } from '../../policy/load.js';
 import { parseWorld, runProbes, type ProbeResult, type WorldFile } from '../../policy/world-file.js';
 import { addOutputOption } from '../options.js';
 import type { Register } from './index.js';
+import { alignedTable } from '../table.js';
 
 interface CheckFlags { policies: string[]; output: 'table' | 'json' }
 
@@ -94,9 +95,7 @@ export function renderWorld(world: WorldFile, results: readonly ProbeResult[]): 
     r.expected === undefined ? '-' : r.expected === r.verdict.decision ? r.expected : `${r.expected} (MISMATCH)`,
     reason(r.verdict),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ');
-  return `case ${world.name} (${world.file})\n${[header, ...rows].map(line).join('\n')}\n`;
+  return `case ${world.name} (${world.file})\n${alignedTable(header, rows)}`;
 }
 
 /** One line saying why: the denying side(s) with what isolates them and the closest rule, or what allows. */

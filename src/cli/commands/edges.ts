@@ -6,6 +6,7 @@ import { OBSERVED_VERDICTS } from '../../model.js';
 import { openDatabase } from '../../store/database.js';
 import { loadEdges } from '../../store/edges.js';
 import type { Register } from './index.js';
+import { alignedTable } from '../table.js';
 import { addDbOption, addNamespaceOptions, addOutputOption, addTimeWindowOptions, resolveNamespaces, resolveTimeWindow } from '../options.js';
 import type { DbOptions, NamespaceOptions, TimeWindowOptions } from '../options.js';
 
@@ -67,9 +68,7 @@ export function renderTable(edges: readonly Edge[]): string {
     Object.entries(orderedVerdicts(e)).map(([v, n]) => `${v}:${n}`).join(' '),
     isoSeconds(e.firstSeen), isoSeconds(e.lastSeen), e.destinationNames.join(',') || '-',
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ');
-  return `${[header, ...rows].map(line).join('\n')}\n`;
+  return alignedTable(header, rows);
 }
 
 function orderedVerdicts(e: Edge): Record<string, number> {
