@@ -1,6 +1,6 @@
 // The shared cluster flags (--kubeconfig, --context, --inventory, --offline, --request-timeout,
-// --chunk-size) for every command that reads a cluster: inventory and apply now, generate and
-// report later. Flag names and meanings follow kubectl.
+// --chunk-size) for every command that reads a cluster: inventory, apply, generate and report.
+// Flag names and meanings follow kubectl.
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
