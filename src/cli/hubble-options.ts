@@ -3,12 +3,12 @@
 // ServerStatus report, and a FlowSource that reports connection news on stderr.
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import { ALL_FLOWS, HubbleClient } from '../collect/hubble-client.js';
+import { ALL_FLOWS } from '../collect/hubble-limits.js';
 import type { HubbleConnectOptions, HubbleFlowQuery, HubbleNotice, HubbleServerStatus } from '../collect/hubble-client.js';
 import { UsageError } from '../errors.js';
 import type { FlowFilter } from '../model.js';
 import type { ReadyFlowSource } from '../collect/json-reader.js';
-import type { IngestUnit } from '../pipeline.js';
+import type { IngestUnit } from '../collect-pipeline.js';
 import { collectList } from './options.js';
 
 export const DEFAULT_SERVER = 'localhost:4245';
@@ -140,6 +140,8 @@ export function describeNotice(n: HubbleNotice): string {
 
 /** Connects, reports ServerStatus, and returns the live FlowSource (its notices go to stderr). */
 export async function openHubbleSource(connect: HubbleConnectOptions, query: Omit<HubbleFlowQuery, 'onNotice'>, out: Pick<NodeJS.WriteStream, 'write'> = process.stderr): Promise<{ source: ReadyFlowSource; name: string }> {
+  // Loaded here, not at the top: @grpc/grpc-js costs `collect --input-file` ~0.2 s of start-up.
+  const { HubbleClient } = await import('../collect/hubble-client.js');
   const client = new HubbleClient(connect);
   try {
     await client.connect();

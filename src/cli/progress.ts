@@ -3,7 +3,7 @@
 import { addCounts, emptyCounts, foldedTotal } from '../store/counts.js';
 import type { IngestCounts } from '../store/counts.js';
 import type { IngestSummary } from '../store/summary.js';
-import type { CollectResult } from '../pipeline.js';
+import type { CollectResult } from '../collect-pipeline.js';
 
 type Out = Pick<NodeJS.WriteStream, 'write'> & { isTTY?: boolean };
 

@@ -49,8 +49,7 @@ export interface HubbleServerStatus {
   unavailableNodes: string[];
 }
 
-/** `--all`: the whole ring (2^53−1 is more than any ring, and safe as a JS number). */
-export const ALL_FLOWS = Number.MAX_SAFE_INTEGER;
+export { ALL_FLOWS } from './hubble-limits.js';
 // CANCELLED that we did not ask for is the server cutting the stream (e.g. shutting down).
 const RETRYABLE = new Set<number>([grpc.status.UNAVAILABLE, grpc.status.INTERNAL, grpc.status.UNKNOWN, grpc.status.ABORTED, grpc.status.CANCELLED]);
 

@@ -1,0 +1,195 @@
+// The collect half of flowpol, top to bottom:
+//
+//   IngestUnit ─open─▶ FlowSource ─Flow─▶ matchesFilter ─▶ EdgeFolder ─ObservedEdge─▶ IngestBatch ─flush─▶ SQLite
+//   (file | stdin | live)                 (since/until, ns)  (identity, replies,       (Map by edge key,    (one transaction per
+//                                                             dedupe)                   hour, verdict)       flush; a file commits
+//                                                                                                            as one unit)
+import { matchesFilter } from './collect/filter.js';
+import type { ReadyFlowSource } from './collect/json-reader.js';
+import type { InputError } from './errors.js';
+import { OperationalError } from './errors.js';
+import type { IdentityOptions } from './identity/identity.js';
+import { EdgeFolder } from './identity/edge.js';
+import type { FlowEvent, FlowFilter, FlowSource } from './model.js';
+import { IngestBatch } from './store/batch.js';
+import { addCounts, emptyCounts } from './store/counts.js';
+import type { IngestCounts } from './store/counts.js';
+import type { Database } from './store/database.js';
+import type { DiscardedUnit, UnitDescriptor } from './store/ingest.js';
+import { IngestWriter } from './store/ingest.js';
+
+/** Hooks a source reports through while it is read. */
+export interface SourceHooks { onInvalid(error: InputError): void; onBytes(bytes: number): void }
+
+/** One thing to ingest: a file, stdin, or a live session. Opened only when its turn comes. */
+export interface IngestUnit extends UnitDescriptor { open(hooks: SourceHooks): FlowSource }
+
+export interface CollectOptions {
+  filter: FlowFilter;
+  identity: IdentityOptions;
+  /** Ingest files whose fingerprint is already committed, replacing what they contributed. */
+  force: boolean;
+  /** Flush after this many flow events (default 100 000) or this many ms (default 2000). */
+  flushEveryFlows?: number;
+  flushEveryMs?: number;
+  /** Stop reading: an atomic unit in progress is rolled back, a live one is committed. */
+  signal?: AbortSignal;
+  onInvalid?(error: InputError): void;
+}
+
+export type UnitStatus = 'committed' | 'skipped' | 'rolled-back';
+export interface UnitOutcome { name: string; status: UnitStatus; counts: IngestCounts; reason?: string }
+
+export interface CollectResult {
+  runId: number;
+  /** Staged units of earlier, interrupted runs that this run deleted. */
+  discarded: DiscardedUnit[];
+  units: UnitOutcome[];
+  /** The unit being read, while it is read. */
+  current?: { name: string; counts: IngestCounts };
+  /** Sum over this run's committed units. */
+  committed: IngestCounts;
+}
+
+export function newCollectResult(): CollectResult {
+  return { runId: 0, discarded: [], units: [], committed: emptyCounts() };
+}
+
+/**
+ * Ingest units into the database, one after the other. On failure the unit at fault is rolled
+ * back (files) and the error rethrown; `result` (pass your own to inspect it then) says what was
+ * committed before.
+ */
+export async function collect(
+  db: Database, units: AsyncIterable<IngestUnit> | Iterable<IngestUnit>, options: CollectOptions,
+  result: CollectResult = newCollectResult(),
+): Promise<CollectResult> {
+  const writer = new IngestWriter(db);
+  const run = writer.startRun(Date.now());
+  result.runId = run.runId;
+  result.discarded = run.discarded;
+  const folder = new EdgeFolder(options.identity);
+  try {
+    for await (const unit of units) {
+      if (options.signal?.aborted) throw interrupted(unit.name, false);
+      const outcome = await ingestUnit(writer, result, unit, folder, options);
+      result.units.push(outcome);
+      if (outcome.status === 'committed') addCounts(result.committed, outcome.counts);
+    }
+  } catch (err) {
+    writer.finishRun(run.runId, 'failed', Date.now());
+    throw err;
+  }
+  writer.finishRun(run.runId, 'completed', Date.now());
+  return result;
+}
+
+async function ingestUnit(writer: IngestWriter, result: CollectResult, unit: IngestUnit, folder: EdgeFolder, options: CollectOptions): Promise<UnitOutcome> {
+  const previous = unit.fingerprint === undefined ? undefined : writer.findCommitted(unit.fingerprint);
+  const counts = emptyCounts();
+  if (previous !== undefined && !options.force) {
+    return { name: unit.name, status: 'skipped', counts, reason: `already ingested as ${previous.name} (run ${previous.runId}); use --force to ingest it again` };
+  }
+  const unitId = writer.startUnit(result.runId, unit, Date.now());
+  const batch = new IngestBatch();
+  const source = unit.open({
+    onInvalid: (error) => {
+      counts.invalidSkipped++;
+      options.onInvalid?.(error);
+    },
+    onBytes: (bytes) => (counts.bytesRead += bytes),
+  });
+  // Flushes happen every N flows (checked in the loop) and every few seconds (timer, so an idle
+  // live source still gets its last flows written). Both run between two events: take() is sync.
+  let failure: unknown;
+  let flushedAt = 0;
+  const flush = (): void => {
+    writer.flush(unitId, batch, counts);
+    flushedAt = counts.flowsRead;
+  };
+  const stop = (): void => void Promise.resolve(source.close()).catch(() => {}); // the loop reports errors
+  const timer = setInterval(() => {
+    try {
+      flush();
+    } catch (err) {
+      failure ??= err;
+      stop();
+    }
+  }, options.flushEveryMs ?? 2000).unref();
+  options.signal?.addEventListener('abort', stop);
+  result.current = { name: unit.name, counts };
+  const flushFlows = options.flushEveryFlows ?? 100_000;
+  let events = 0;
+  try {
+    // Events already read are taken synchronously when the source can (no microtask per event).
+    const takeReady = 'takeReady' in source ? (source as ReadyFlowSource).takeReady : undefined;
+    reading: for await (const first of source) {
+      for (let event: FlowEvent | undefined = first; event !== undefined; event = takeReady?.()) {
+        take(event, counts, batch, folder, options.filter);
+        if ((++events & 1023) === 0 && counts.flowsRead - flushedAt >= flushFlows) flush();
+        if (failure !== undefined || options.signal?.aborted) break reading;
+      }
+    }
+    if (failure !== undefined) throw failure;
+    if (options.signal?.aborted && unit.atomic) throw interrupted(unit.name, true);
+    writer.commitUnit(unitId, batch, counts, Date.now(), previous === undefined ? [] : [previous.id]);
+    const replaced = previous === undefined ? {} : { reason: `replaces the earlier ingest of ${previous.name} (run ${previous.runId})` };
+    return { name: unit.name, status: 'committed', counts, ...replaced };
+  } catch (err) {
+    if (unit.atomic) {
+      writer.abortUnit(unitId);
+      result.units.push({ name: unit.name, status: 'rolled-back', counts, reason: (err as Error).message });
+    } else {
+      writer.commitUnit(unitId, batch, counts, Date.now());
+      result.units.push({ name: unit.name, status: 'committed', counts, reason: `stopped early: ${(err as Error).message}` });
+      addCounts(result.committed, counts);
+    }
+    throw err;
+  } finally {
+    clearInterval(timer);
+    delete result.current;
+    options.signal?.removeEventListener('abort', stop);
+    await source.close();
+  }
+}
+
+/** One event: count it, filter, fold, aggregate. The hot path: keep it allocation-free. */
+function take(event: FlowEvent, counts: IngestCounts, batch: IngestBatch, folder: EdgeFolder, filter: FlowFilter): void {
+  switch (event.kind) {
+    case 'flow': {
+      const flow = event.flow;
+      counts.flowsRead++;
+      if (!matchesFilter(flow, filter)) {
+        counts.filteredOut++;
+        return;
+      }
+      if (counts.firstFlow === undefined || flow.time < counts.firstFlow) counts.firstFlow = flow.time;
+      if (counts.lastFlow === undefined || flow.time > counts.lastFlow) counts.lastFlow = flow.time;
+      batch.addEndpoint(flow.source, flow.time);
+      batch.addEndpoint(flow.destination, flow.time);
+      const folded = folder.fold(flow);
+      if (folded.kind === 'edge') {
+        counts.flowsKept++;
+        batch.addEdge(folded.edge);
+      } else {
+        counts.folded[folded.reason] = (counts.folded[folded.reason] ?? 0) + 1;
+      }
+      return;
+    }
+    case 'lost':
+      counts.lostEvents += event.lost.numEventsLost;
+      batch.addLost(event.lost);
+      return;
+    case 'node-status':
+      counts.nodeStatus++;
+      return;
+    case 'other':
+      counts.otherEvents++;
+      return;
+  }
+}
+
+function interrupted(name: string, started: boolean): OperationalError {
+  const what = started ? `while reading ${name}; it was rolled back` : `before ${name}`;
+  return new OperationalError('E_INTERRUPTED', `interrupted ${what}; what was committed before stays committed`);
+}
