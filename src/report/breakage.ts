@@ -2,17 +2,23 @@
 // simulated default-deny) → what keeps working, what breaks and why, what NetworkPolicy cannot
 // govern. Every verdict comes from the one PolicyEngine; this module only classifies, explains
 // and groups. No I/O, no clock.
-import type { BreakageReport, CoverageWarning, Edge, GenerateDirection, Namespace, PolicyProvenance, PolicyRef, ReportPolicy } from '../model.js';
+import type {
+  BreakageReport, CoverageWarning, Edge, GenerateDirection, Namespace, PolicyProvenance, PolicyRef, ReportEdge, ReportPolicy, WorkloadReport,
+} from '../model.js';
 import { PolicyEngine, type PolicyInput } from '../policy/evaluate.js';
 import { DEFAULT_NAMESPACE } from '../policy/validate.js';
 import { type DefaultDenyScope, defaultDenyNamespaces, defaultDenyPolicies } from './default-deny.js';
 import { type AllowedEdges, Assessor, type Explain } from './assess.js';
 import { Grouper } from './group.js';
+import { type EdgeList, PositionGrouper, streamEdges } from './stream-edges.js';
 import { EdgeWorld, type PodsOf } from './world-from-edges.js';
 
 export interface BreakageInput {
-  /** Read once for the assessment (twice with `--default-deny all` or without an observation window): an `EdgeSelection` from the store builds each Edge as it goes. */
-  edges: Iterable<Edge>;
+  /**
+   * Read once for the assessment (twice with `--default-deny all` or without an observation window;
+   * `allowedEdges: 'stream'` then reads each by position): an `EdgeSelection` from the store builds each Edge as it goes.
+   */
+  edges: EdgeList;
   /** Namespaces with the labels flows showed them carrying. */
   namespaces: readonly Namespace[];
   /** Policies in force today (`--existing`). */
@@ -30,12 +36,23 @@ export interface BreakageOptions {
   direction: GenerateDirection;
   /** Build the engine's full verdict for every edge (default), or only for denied ones (faster; allowed edges then carry no verdict). */
   explain?: Explain;
-  /** Keep every edge that keeps working in the report (default), or only count them per workload (what text and markdown show without listing them). */
-  allowedEdges?: AllowedEdges;
+  /**
+   * Keep every edge that keeps working in the report (default), or only count them per workload
+   * (what text and markdown show without listing them), or 'stream': keep no edge at all (the
+   * workloads' `edges` stay empty, their totals are complete) and assess each again, in report
+   * order, as `edgesOf` is read (what `-o json` uses: memory does not grow with the edges).
+   */
+  allowedEdges?: AllowedEdges | 'stream';
 }
 
 /** The report, plus the world and engine it was computed with (for `--world-out`). */
-export interface BreakageResult { report: BreakageReport; world: EdgeWorld; engine: PolicyEngine }
+export interface BreakageResult {
+  report: BreakageReport;
+  world: EdgeWorld;
+  engine: PolicyEngine;
+  /** A workload's edges in report order: its `edges`, or with `allowedEdges: 'stream'` each assessed as it is read. */
+  edgesOf(w: WorkloadReport): Iterable<ReportEdge>;
+}
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -52,8 +69,11 @@ export function buildBreakageReport(input: BreakageInput, options: BreakageOptio
   const byRef = new Map(engine.policies.map((p) => [`${p.metadata.namespace}/${p.metadata.name}`, p]));
   const policies: ReportPolicy[] = [...byRef.keys()].map((ref) => ({ ref, provenance: provenance.get(ref) ?? 'existing' }));
 
-  const assessor = new Assessor(engine, world, byRef, options.explain ?? 'all', options.allowedEdges ?? 'keep');
-  const grouper = new Grouper();
+  const explain = options.explain ?? 'all';
+  const allowed = options.allowedEdges ?? 'keep';
+  // Streaming, the first pass only needs each edge's status and workload: the fast path will do.
+  const assessor = allowed === 'stream' ? new Assessor(engine, world, byRef, 'denied', 'count') : new Assessor(engine, world, byRef, explain, allowed);
+  const grouper = allowed === 'stream' ? new PositionGrouper(input.edges.length) : new Grouper();
   for (const edge of input.edges) assessor.edge(edge, grouper);
   const window = input.observation.window ?? windowOf(input.edges);
   const report: BreakageReport = {
@@ -64,7 +84,9 @@ export function buildBreakageReport(input: BreakageInput, options: BreakageOptio
     coverage: coverage(window, input.observation.lostEvents),
     namespaces: grouper.namespaces(),
   };
-  return { report, world, engine };
+  if (!(grouper instanceof PositionGrouper)) return { report, world, engine, edgesOf: (w) => w.edges };
+  const again = new Assessor(engine, world, byRef, explain, 'keep');
+  return { report, world, engine, edgesOf: (w) => streamEdges(w, input.edges, grouper, again) };
 }
 
 /** Every namespace of the world: those flows showed labels for, and those of the workloads. */

@@ -9,13 +9,14 @@ export function emptyTotals(): ReportTotals {
   return { breaks: { edges: 0, flows: 0 }, dropped: { edges: 0, flows: 0 }, 'not-governed': { edges: 0, flows: 0 }, allowed: { edges: 0, flows: 0 } };
 }
 
-function add(totals: ReportTotals, e: ReportEdge): void {
-  const t = totals[e.status];
+function add(totals: ReportTotals, status: EdgeStatus, flows: number): void {
+  const t = totals[status];
   t.edges++;
-  t.flows += e.edge.count;
+  t.flows += flows;
 }
 
-const RANK: Readonly<Record<EdgeStatus, number>> = Object.fromEntries(EDGE_STATUSES.map((s, i) => [s, i])) as Record<EdgeStatus, number>;
+/** Order of the statuses within a workload's edges: breaks first. */
+export const RANK: Readonly<Record<EdgeStatus, number>> = Object.fromEntries(EDGE_STATUSES.map((s, i) => [s, i])) as Record<EdgeStatus, number>;
 const flowsOf = (t: ReportTotals): number => EDGE_STATUSES.reduce((sum, s) => sum + t[s].flows, 0);
 
 /** Breaks (by flows, then edges) first, then all traffic, then name; `''` (no pod) last. */
@@ -36,21 +37,23 @@ export class Grouper implements EdgeSink {
   private readonly byOwner = new Map<Owner | undefined, WorkloadReport>();
 
   add(entry: ReportEdge, owner: Owner | undefined): void {
-    const w = this.group(owner);
-    w.edges.push(entry);
-    add(w.totals, entry);
-    add(this.totals, entry);
+    this.tally(entry.status, entry.edge.count, owner).edges.push(entry);
   }
 
   countAllowed(flows: number, owner: Owner | undefined): void {
-    const w = this.group(owner).totals.allowed;
-    w.edges++;
-    w.flows += flows;
-    this.totals.allowed.edges++;
-    this.totals.allowed.flows += flows;
+    this.tally('allowed', flows, owner);
   }
 
-  private group(owner: Owner | undefined): WorkloadReport {
+  /** Counts an edge in its workload's and the report's totals; returns the workload. */
+  protected tally(status: EdgeStatus, flows: number, owner: Owner | undefined): WorkloadReport {
+    const w = this.group(owner);
+    add(w.totals, status, flows);
+    add(this.totals, status, flows);
+    return w;
+  }
+
+  /** The workload an owner's edges are listed under (made on first use). */
+  protected group(owner: Owner | undefined): WorkloadReport {
     let w = this.byOwner.get(owner);
     if (w !== undefined) return w;
     const ns = owner?.namespace ?? '';

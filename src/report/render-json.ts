@@ -33,8 +33,11 @@ import { clusterJson } from './silent-render.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
-/** The JSON document in chunks (one per edge after the header); join them for the whole text. */
-export function* renderJsonChunks(r: BreakageReport): Generator<string> {
+/**
+ * The JSON document in chunks (one per edge after the header); join them for the whole text.
+ * `edgesOf` gives each workload's edges (default: its `edges`; a streaming report's `edgesOf`).
+ */
+export function* renderJsonChunks(r: BreakageReport, edgesOf: (w: WorkloadReport) => Iterable<ReportEdge> = (w) => w.edges): Generator<string> {
   const header = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     ipBlockSemantics: IPBLOCK_CHOICE,
@@ -51,7 +54,7 @@ export function* renderJsonChunks(r: BreakageReport): Generator<string> {
   let first = true;
   for (const ns of r.namespaces) {
     for (const w of ns.workloads) {
-      for (const e of w.edges) {
+      for (const e of edgesOf(w)) {
         yield `${first ? '' : ','}\n    ${edgeLine(w, e)}`;
         first = false;
       }

@@ -28,7 +28,11 @@ export function loadEdges(db: Database, query: EdgeQuery = {}): Edge[] {
  * as it goes (peers are shared, one object per stored peer), so a reader that keeps few of them
  * never holds a million.
  */
-export interface EdgeSelection extends Iterable<Edge> { readonly length: number }
+export interface EdgeSelection extends Iterable<Edge> {
+  readonly length: number;
+  /** The edge at this position of the order, built anew (undefined outside 0..length-1). */
+  at(index: number): Edge | undefined;
+}
 
 /** The destinationNames of every edge without any (shared, frozen). */
 const NO_NAMES = Object.freeze([]) as unknown as string[];
@@ -61,6 +65,7 @@ export function selectEdges(db: Database, query: EdgeQuery = {}): EdgeSelection 
   });
   return {
     length: order.length,
+    at: (index) => (Number.isInteger(index) && index >= 0 && index < order.length ? edgeAt(order[index] as number) : undefined),
     [Symbol.iterator]: (): Iterator<Edge> => {
       let i = 0;
       // One result object per pass: for-of reads it before asking for the next.

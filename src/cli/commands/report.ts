@@ -103,7 +103,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 something would break (with --exit
       warnUnmatched(out.unmatched ?? []);
       const { report: r } = out.result;
       const render = { allowed: flags.showAllowed === true ? 'list' : 'summary' } as const;
-      if (flags.output === 'json') await write(renderJsonChunks(r));
+      if (flags.output === 'json') await write(renderJsonChunks(r, out.result.edgesOf));
       else if (flags.output === 'html') await write([await renderHtml(r, out.result.engine.policies)]);
       else await write([flags.output === 'markdown' ? renderMarkdown(r, render) : renderText(r, render)]);
       if (flags.worldOut !== undefined) writeWorld(flags.worldOut, reportWorld(out.result, 'flowpol-report'));
@@ -125,8 +125,10 @@ function toOptions(flags: ReportFlags): ReportOptions {
     direction: flags.direction,
     // Text and markdown list allowed edges only on request: without it, full verdicts for denials only.
     explain: (flags.output === 'text' || flags.output === 'markdown') && flags.showAllowed !== true ? 'denied' : 'all',
-    // ... and, unless --world-out needs every edge for its probes, edges that keep working are only counted.
-    allowedEdges: (flags.output === 'text' || flags.output === 'markdown') && flags.showAllowed !== true && flags.worldOut === undefined ? 'count' : 'keep',
+    // ... and, unless --world-out needs every edge for its probes, edges that keep working are only
+    // counted; JSON lists every edge but assesses each again as it is written (none held).
+    allowedEdges: flags.worldOut !== undefined ? 'keep' : flags.output === 'json' ? 'stream'
+      : (flags.output === 'text' || flags.output === 'markdown') && flags.showAllowed !== true ? 'count' : 'keep',
   };
 }
 
