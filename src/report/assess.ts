@@ -2,11 +2,12 @@
 // or the engine's decision with, for a deny, the closest rule per denying side and what the world
 // built from flows did not know. `explain: 'denied'` takes the decision from the engine's fast
 // path (`allows`, the same rules) and builds the full verdict only for denials; `'all'` builds it
-// for every edge. Verdicts are compacted as they are kept (shared empty and isolatedBy lists), so
-// a million edges fit in memory.
+// for every edge. Verdicts are compacted as they are kept (shared empty and isolatedBy lists, one
+// object per distinct allowed side), so a million edges fit in memory and renderers can
+// write a shared side's text once.
 import type {
   ClosestRule, Connection, DenialDetail, Edge, EdgeNoteCode, EdgeStatus, NearMiss, NetworkPolicy, Peer, PolicyDirection, PolicyRef,
-  ReportEdge, SideVerdict, Subject, Verdict, WorldGap,
+  ReportEdge, RuleRef, SideVerdict, Subject, Verdict, WorldGap,
 } from '../model.js';
 import { deniedSides, type PolicyEngine } from '../policy/evaluate.js';
 import { describeNearMiss, selectsNamespaces, usesNamedPorts } from './describe-rule.js';
@@ -16,6 +17,14 @@ export type Explain = 'all' | 'denied';
 
 const PASSING = ['FORWARDED', 'AUDIT', 'REDIRECTED', 'TRACED', 'TRANSLATED'] as const;
 const EMPTY: never[] = Object.freeze([]) as unknown as never[];
+
+type AllowedSide = Extract<SideVerdict, { kind: 'allowed' }>;
+/** Distinct allowed sides kept per isolatedBy list (a pod is usually allowed by a handful of rules). */
+const SHARED_SIDES = 16;
+
+const sameRules = (a: readonly RuleRef[], b: readonly RuleRef[]): boolean =>
+  a.length === b.length && a.every((r, i) => r.rule === b[i]?.rule && r.policy === b[i]?.policy && r.direction === b[i]?.direction);
+const sameStrings = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
 const ownerOf = (end: PeerSubject): Owner | undefined => (end.kind === 'subject' ? end.owner : undefined);
 
@@ -38,6 +47,8 @@ export class Assessor {
   private readonly namedPorts: Record<PolicyDirection, ReadonlySet<PolicyRef>>;
   /** One isolatedBy list per subject and direction, shared by every verdict that repeats it. */
   private readonly isolation = new Map<Subject, Partial<Record<PolicyDirection, PolicyRef[]>>>();
+  /** The allowed sides made so far per isolatedBy list (shared): the few distinct ones each list has. */
+  private readonly sides = new Map<PolicyRef[], AllowedSide[]>();
   private lastSource: { peer: Peer; found: PeerSubject } | undefined;
   private readonly question: Connection = { source: { kind: 'external', ip: '0.0.0.0' }, destination: { kind: 'external', ip: '0.0.0.0' }, protocol: 'TCP', port: 0 };
 
@@ -120,14 +131,23 @@ export class Assessor {
   /** The verdict with shared lists in place of per-call copies. */
   private compact(v: Verdict, c: Connection): Verdict {
     const side = (s: SideVerdict, subject: Subject, direction: PolicyDirection): SideVerdict => {
-      if (s.kind !== 'allowed' && s.kind !== 'denied') return s;
+      if (s.kind !== 'allowed' && s.kind !== 'denied') return s; // the engine's shared constants
       const isolatedBy = this.isolatedBy(subject, direction, s.isolatedBy);
       const unknown = s.namespaceLabelsUnknown.length === 0 ? EMPTY : s.namespaceLabelsUnknown;
-      return s.kind === 'allowed'
-        ? { ...s, isolatedBy, namespaceLabelsUnknown: unknown }
-        : { ...s, isolatedBy, namespaceLabelsUnknown: unknown, nearMisses: s.nearMisses.length === 0 ? EMPTY : s.nearMisses };
+      if (s.kind === 'denied') return { ...s, isolatedBy, namespaceLabelsUnknown: unknown, nearMisses: s.nearMisses.length === 0 ? EMPTY : s.nearMisses };
+      return this.sharedAllowed(isolatedBy, s, unknown);
     };
     return { decision: v.decision, egress: side(v.egress, c.source, 'egress'), ingress: side(v.ingress, c.destination, 'ingress') };
+  }
+
+  /** The allowed side already made with these lists, else a new one (kept for the next, up to SHARED_SIDES per list). */
+  private sharedAllowed(isolatedBy: PolicyRef[], s: AllowedSide, unknown: string[]): AllowedSide {
+    let made = this.sides.get(isolatedBy);
+    if (made === undefined) this.sides.set(isolatedBy, (made = []));
+    for (const m of made) if (sameRules(m.allowedBy, s.allowedBy) && sameStrings(m.namespaceLabelsUnknown, unknown)) return m;
+    const side = { ...s, isolatedBy, namespaceLabelsUnknown: unknown };
+    if (made.length < SHARED_SIDES) made.push(side);
+    return side;
   }
 
   private closest(miss: NearMiss, peer: Subject): ClosestRule {

@@ -27,7 +27,7 @@
 //     "notGoverned": {"code": EdgeNoteCode, "isolation": [{"direction", "isolatedBy": [ref]}]} | null
 //   }]
 // }
-import type { BreakageReport, Peer, ReportEdge, WorkloadReport } from '../model.js';
+import type { BreakageReport, ReportEdge, SideVerdict, Verdict, WorkloadReport } from '../model.js';
 import { coverageMessage, edgeReason, edgeTitle, IPBLOCK_CHOICE, isoTime } from './reasons.js';
 import { clusterJson } from './silent-render.js';
 
@@ -76,17 +76,25 @@ function edgeLine(w: WorkloadReport, e: ReportEdge): string {
   const evaluated = e.status === 'not-governed' ? undefined : e;
   const json = JSON.stringify;
   return `{"namespace":${json(w.namespace)},"workload":${json(w.workload ?? null)},"status":${json(e.status)},` +
-    `"title":${json(edgeTitle(e))},"reason":${json(edgeReason(e))},"source":${peerJson(edge.source)},"destination":${peerJson(edge.destination)},` +
+    `"title":${json(edgeTitle(e))},"reason":${json(edgeReason(e))},"source":${jsonOnce(edge.source)},"destination":${jsonOnce(edge.destination)},` +
     `"protocol":${json(edge.protocol)},"port":${json(edge.port)},"flows":${json(edge.count)},` +
     `"firstSeen":${json(isoTime(edge.firstSeen))},"lastSeen":${json(isoTime(edge.lastSeen))},"observed":${json(edge.verdicts)},` +
-    `"destinationNames":${json(edge.destinationNames)},"decision":${json(evaluated?.decision ?? null)},"verdict":${json(evaluated?.verdict ?? null)},` +
-    `"closest":${json(evaluated?.detail?.closest ?? {})},"gaps":${json(evaluated?.detail?.gaps ?? [])},` +
+    `"destinationNames":${json(edge.destinationNames)},"decision":${json(evaluated?.decision ?? null)},"verdict":${verdictJson(evaluated?.verdict)},` +
+    `"closest":${evaluated?.detail === undefined ? '{}' : json(evaluated.detail.closest)},"gaps":${evaluated?.detail === undefined ? '[]' : json(evaluated.detail.gaps)},` +
     `"notGoverned":${json(e.status === 'not-governed' ? { code: e.code, isolation: e.isolation } : null)}}`;
 }
 
-const peerTexts = new WeakMap<Peer, string>();
-function peerJson(peer: Peer): string {
-  let text = peerTexts.get(peer);
-  if (text === undefined) peerTexts.set(peer, (text = JSON.stringify(peer)));
+/** What JSON.stringify writes for a verdict, with each shared side's text made once (denied sides are not shared). */
+function verdictJson(v: Verdict | undefined): string {
+  if (v === undefined) return 'null';
+  const side = (s: SideVerdict): string => (s.kind === 'denied' ? JSON.stringify(s) : jsonOnce(s));
+  return `{"decision":${JSON.stringify(v.decision)},"egress":${side(v.egress)},"ingress":${side(v.ingress)}}`;
+}
+
+/** JSON.stringify of an object the report shares between edges (peers, verdict sides), made once per object. */
+const texts = new WeakMap<object, string>();
+function jsonOnce(value: object): string {
+  let text = texts.get(value);
+  if (text === undefined) texts.set(value, (text = JSON.stringify(value)));
   return text;
 }

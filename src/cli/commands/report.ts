@@ -147,17 +147,32 @@ function warnUnmatched(keys: readonly string[]): void {
   process.stderr.write(`flowpol: warning: ${what} no pod of the cluster (gone, relabelled, or another cluster's flows), evaluated with the flows' labels and no container ports: ${shown}\n`);
 }
 
-/** Writes chunks to stdout in ~1 MiB pieces, waiting for the pipe to drain. */
+/**
+ * Writes chunks to stdout in ~1 MiB pieces, waiting for the pipe to drain. Small chunks are
+ * UTF-8 encoded straight into a fresh buffer per piece (joining a million strings first costs more
+ * than the encoding); a chunk that cannot fit goes out as it is.
+ */
 async function write(chunks: Iterable<string>): Promise<void> {
-  let buffer = '';
+  const size = 1 << 20;
+  let buffer = Buffer.allocUnsafe(size);
+  let used = 0;
+  const out = async (data: Buffer | string): Promise<void> => {
+    if (!process.stdout.write(data)) await once(process.stdout, 'drain');
+  };
   for (const chunk of chunks) {
-    buffer += chunk;
-    if (buffer.length >= 1 << 20) {
-      if (!process.stdout.write(buffer)) await once(process.stdout, 'drain');
-      buffer = '';
+    // At most 3 UTF-8 bytes per UTF-16 unit: the whole chunk fits when this does.
+    if (used + chunk.length * 3 > size) {
+      if (used > 0) await out(buffer.subarray(0, used));
+      buffer = Buffer.allocUnsafe(size);
+      used = 0;
+      if (chunk.length * 3 > size) {
+        await out(chunk);
+        continue;
+      }
     }
+    used += buffer.write(chunk, used);
   }
-  if (buffer !== '' && !process.stdout.write(buffer)) await once(process.stdout, 'drain');
+  if (used > 0) await out(buffer.subarray(0, used));
 }
 
 function writeWorld(file: string, world: Record<string, unknown>): void {
