@@ -3,7 +3,6 @@
 // with a rate they become "observed" over time (the ring fills as a live one would), else all at
 // once. GetFlows follows hubble's selection (§C): number (last N / first N), since, until,
 // follow, whitelist/blacklist on source/destination pod, source/destination label and verdict.
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { OperationalError, UsageError } from '../errors.js';
@@ -119,19 +118,35 @@ async function serveFlows(call: grpc.ServerWritableStream<GetFlowsRequest, Buffe
   for (; i < hi && sent < limit && !cancelled; i++) {
     const e = timeline.entry(i);
     if (!wanted(e)) continue;
-    if (send(e)) await once(call, 'drain');
+    if (send(e)) await writable(call);
     if (e.isFlow) sent++;
   }
   if (req.follow) {
     for (; !cancelled && timeline.exists(i); i++) {
       if (!(await timeline.waitObserved(i))) break;
       const e = timeline.entry(i);
-      if (wanted(e) && send(e)) await once(call, 'drain');
+      if (wanted(e) && send(e)) await writable(call);
     }
     await timeline.idle(() => cancelled);
   }
   if (!cancelled) call.end();
   onServed?.({ ...served, cancelled });
+}
+
+/**
+ * Resolves when the stream takes writes again ('drain') or never will (cancelled by the client,
+ * closed, failed): waiting for 'drain' alone would hang a stream cancelled with a full buffer.
+ */
+function writable(call: grpc.ServerWritableStream<GetFlowsRequest, Buffer>): Promise<void> {
+  if (call.cancelled || call.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const events = ['drain', 'cancelled', 'close', 'error'] as const;
+    const done = (): void => {
+      for (const e of events) call.off(e, done);
+      resolve();
+    };
+    for (const e of events) call.on(e, done);
+  });
 }
 
 /** Hubble FlowFilter semantics (flow-selection.ts) for the fields replay implements; others are refused. */

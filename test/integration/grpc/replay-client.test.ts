@@ -5,9 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { matchesFilter } from '../../../src/collect/filter.js';
-import { ALL_FLOWS, HubbleClient, type HubbleFlowQuery, type HubbleNotice } from '../../../src/collect/hubble-client.js';
+import { ALL_FLOWS, flowsRequest, HubbleClient, type HubbleFlowQuery, type HubbleNotice } from '../../../src/collect/hubble-client.js';
 import { readFlowFile } from '../../../src/collect/json-reader.js';
-import { startReplayServer, type ReplayServer, type ReplayServerOptions } from '../../../src/collect/replay-server.js';
+import { startReplayServer, type ReplayServer, type ReplayServerOptions, type ServedStream } from '../../../src/collect/replay-server.js';
+import { RawObserverClient } from '../../../src/collect/from-proto.js';
+import * as grpc from '@grpc/grpc-js';
 import type { Flow, FlowEvent } from '../../../src/model.js';
 import { writeFlowFile } from '../../support/flow-generator.js';
 import { makePki, type Pki } from './certs.js';
@@ -159,6 +161,27 @@ describe('replay → gRPC → HubbleClient', () => {
     expect(got.map((e) => e.kind)).toEqual(['node-status', 'node-status', 'lost', 'flow']);
     expect(got).toStrictEqual(await readAll(file));
     expect(notices).toEqual([{ kind: 'node-problem', status: { state: 'NODE_UNAVAILABLE', nodeNames: ['c'], message: 'dial tcp: i/o timeout' } }]);
+  });
+
+  it('a stream cancelled while the server waits for the client to read ends on the server too', async () => {
+    const ended: ServedStream[] = [];
+    const big = join(dir, 'big.jsonl'); // ~25 MB on the wire: far more than the HTTP/2 windows and socket buffers hold
+    await writeFlowFile(big, { seed: 8, flows: 40_000, startTime: Date.UTC(2024, 4, 1) });
+    const s = await serve({ recordings: [big], onServed: (served) => ended.push(served) });
+    const raw = new RawObserverClient(s.address, grpc.credentials.createInsecure());
+    try {
+      // Never read: the flow-control windows fill and the server waits for 'drain', then cancel.
+      const call = raw.getFlows(flowsRequest({ number: ALL_FLOWS, follow: false, namespaces: [] }));
+      call.on('error', () => undefined);
+      await new Promise((r) => setTimeout(r, 300));
+      call.cancel();
+      for (let waited = 0; ended.length === 0 && waited < 5000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+      expect(ended).toHaveLength(1);
+      expect(ended[0]?.cancelled).toBe(true);
+      expect(ended[0]?.flows).toBeLessThan(40_000);
+    } finally {
+      raw.close();
+    }
   });
 
   it('works over a unix socket (like the agent socket /var/run/cilium/hubble.sock)', async () => {
