@@ -1,0 +1,16 @@
+// The --world-out promise, as both report suites check it: `flowpol check` on the world a report
+// wrote passes one probe per edge the report evaluated.
+import { expect } from 'vitest';
+import { runCli } from '../../support/cli.js';
+
+type Totals = Record<string, { edges: number } | undefined>;
+
+/** `report` ran with `-o json --world-out world`: its probes all pass, one per evaluated edge. */
+export async function expectCheckAgrees(report: { stdout: string; stderr: string }, world: string): Promise<void> {
+  const totals = (JSON.parse(report.stdout) as { totals: Totals }).totals;
+  const evaluated = (totals.breaks?.edges ?? 0) + (totals.dropped?.edges ?? 0) + (totals.allowed?.edges ?? 0);
+  expect(report.stderr).toContain(`(${evaluated} probes)`);
+  const check = await runCli(['check', world]);
+  expect(check.code, check.stdout).toBe(0);
+  expect(check.stdout).toContain(`${evaluated} passed, 0 failed`);
+}
