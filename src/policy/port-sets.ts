@@ -38,12 +38,12 @@ export function decodePort(code: number): { protocol: PolicyProtocol; port: numb
   return { protocol: POLICY_PROTOCOLS[Math.floor(code / PORTS_PER_PROTOCOL)] as PolicyProtocol, port: code % PORTS_PER_PROTOCOL };
 }
 
-/**
- * Container port names parallel to a normalized code list (`--named-ports`; undefined = the
- * number), and the key that tells equal namings apart.
- */
+/** Container port names parallel to a normalized code list (`--named-ports`; undefined = the number). */
 export type PortNames = readonly (string | undefined)[];
-export const namesKey = (names: PortNames | undefined): string => (names === undefined ? '' : `|${names.map((n) => n ?? '').join(',')}`);
+
+/** `portsKey` that also tells equal namings apart (the same as `portsKey` without names). */
+export const namedPortsKey = (codes: readonly number[], names: PortNames | undefined): string | number =>
+  names === undefined ? portsKey(codes) : `${portsKey(codes)}|${names.map((n) => n ?? '').join(',')}`;
 
 export class PortCatalog {
   private readonly cache = new Map<string | number, NetworkPolicyPort[]>();
@@ -52,7 +52,7 @@ export class PortCatalog {
 
   /** The NetworkPolicy ports for normalized `codes`; a named code is written by its name, never inside a range. */
   ports(codes: readonly number[], names?: PortNames): NetworkPolicyPort[] {
-    const key = names === undefined ? portsKey(codes) : `${portsKey(codes)}${namesKey(names)}`;
+    const key = namedPortsKey(codes, names);
     let ports = this.cache.get(key);
     if (ports === undefined) this.cache.set(key, (ports = this.build(codes, names)));
     return ports;

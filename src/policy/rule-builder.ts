@@ -3,7 +3,7 @@
 // Hot path of `generate` (two peer uses per learned edge): flat records, no per-peer sets.
 import type { Edge, Peer, PolicyProtocol, Rule, RulePeer, TrafficSummary } from '../model.js';
 import type { K8sPeer } from './peers-to-k8s.js';
-import { type PortCatalog, type PortNames, namesKey, normalizeCodes, portCode, portsKey } from './port-sets.js';
+import { type PortCatalog, type PortNames, namedPortsKey, normalizeCodes, portCode } from './port-sets.js';
 
 /** `--named-ports`: the container port name to write for a port code of a rule peer, if any. */
 export type PortNamer = (peer: Peer, code: number) => string | undefined;
@@ -96,21 +96,19 @@ export class RuleBuilder {
 
   /** The rules; with `namer`, peers are grouped by equal ports AND equal port names. */
   rules(context: RuleContext, namer?: PortNamer): Rule[] {
-    const groups = new Map<string | number, PeerUse[]>();
-    const namesOf = new Map<PeerUse, PortNames>();
+    const groups = new Map<string | number, { uses: PeerUse[]; names: PortNames | undefined }>();
     for (const use of this.peers.values()) {
       if (use.codes.length > 1) use.codes = normalizeCodes(use.codes);
       const names = portNames(use, namer);
-      if (names !== undefined) namesOf.set(use, names);
-      const key = names === undefined ? portsKey(use.codes) : `${portsKey(use.codes)}${namesKey(names)}`;
+      const key = namedPortsKey(use.codes, names);
       const group = groups.get(key);
-      if (group === undefined) groups.set(key, [use]);
-      else group.push(use);
+      if (group === undefined) groups.set(key, { uses: [use], names });
+      else group.uses.push(use);
     }
     const sorted = [...groups.values()];
-    for (const group of sorted) if (group.length > 1) group.sort(bySortKey);
-    sorted.sort((a, b) => bySortKey(a[0] as PeerUse, b[0] as PeerUse));
-    return sorted.map((group): Rule => {
+    for (const { uses } of sorted) if (uses.length > 1) uses.sort(bySortKey);
+    sorted.sort((a, b) => bySortKey(a.uses[0] as PeerUse, b.uses[0] as PeerUse));
+    return sorted.map(({ uses: group, names }): Rule => {
       const traffic = { edges: 0, flows: 0, firstSeen: Infinity, lastSeen: -Infinity };
       let addedForDns = false;
       for (const use of group) {
@@ -121,8 +119,7 @@ export class RuleBuilder {
         addedForDns ||= use.addedForDns;
       }
       const peers = group.map((use) => context.rulePeer(use));
-      const first = group[0] as PeerUse;
-      return { peers, ports: context.ports.ports(first.codes, namesOf.get(first)), traffic: summary(traffic), addedForDns };
+      return { peers, ports: context.ports.ports((group[0] as PeerUse).codes, names), traffic: summary(traffic), addedForDns };
     });
   }
 
