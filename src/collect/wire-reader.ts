@@ -23,32 +23,11 @@ export class WireReader {
     this.pos = start;
   }
 
-  /** A varint as an unsigned 32-bit number (higher bits dropped, as protobuf does for uint32). */
-  uint32(): number {
-    const b = this.buf;
-    let result = 0;
-    let shift = 0;
-    for (;;) {
-      if (this.pos >= this.end) throw truncated();
-      const byte = b[this.pos++] as number;
-      if (shift < 32) result |= (byte & 0x7f) << shift;
-      if (byte < 0x80) return result >>> 0;
-      shift += 7;
-      if (shift > 63) throw new InputError({ file: '' }, 'malformed protobuf: varint longer than 10 bytes');
-    }
-  }
+  /** The high 32 bits of the varint varint() read last. */
+  private hi = 0;
 
-  /** A varint as a signed 32-bit number (int32 and enums; negative values use 10 bytes). */
-  int32(): number {
-    return this.uint32() | 0;
-  }
-
-  bool(): boolean {
-    return this.uint32() !== 0;
-  }
-
-  /** A varint as a JS number: int64 (two's complement) or uint64; exact up to 2^53. */
-  int64(signed: boolean): number {
+  /** Reads a varint: returns its low 32 bits (as an int32) and leaves the high 32 in `hi`. */
+  private varint(): number {
     const b = this.buf;
     let lo = 0;
     let hi = 0;
@@ -61,11 +40,33 @@ export class WireReader {
         lo |= (byte & 0x0f) << 28;
         hi |= (byte & 0x7f) >>> 4;
       } else if (shift < 64) hi |= (byte & 0x7f) << (shift - 32);
-      if (byte < 0x80) break;
+      if (byte < 0x80) {
+        this.hi = hi;
+        return lo;
+      }
       shift += 7;
       if (shift > 63) throw new InputError({ file: '' }, 'malformed protobuf: varint longer than 10 bytes');
     }
-    return (signed ? hi | 0 : hi >>> 0) * 4294967296 + (lo >>> 0);
+  }
+
+  /** A varint as an unsigned 32-bit number (higher bits dropped, as protobuf does for uint32). */
+  uint32(): number {
+    return this.varint() >>> 0;
+  }
+
+  /** A varint as a signed 32-bit number (int32 and enums; negative values use 10 bytes). */
+  int32(): number {
+    return this.varint() | 0;
+  }
+
+  bool(): boolean {
+    return this.varint() !== 0;
+  }
+
+  /** A varint as a JS number: int64 (two's complement) or uint64; exact up to 2^53. */
+  int64(signed: boolean): number {
+    const lo = this.varint();
+    return (signed ? this.hi | 0 : this.hi >>> 0) * 4294967296 + (lo >>> 0);
   }
 
   /** The end offset of a length-delimited field starting here (pos moves past the length). */
