@@ -6,7 +6,7 @@ import { edgeKey } from './identity/edge.js';
 import type { BreakageOptions, BreakageResult } from './report/breakage.js';
 import { buildBreakageReport } from './report/breakage.js';
 import { InventoryPods, mergeNamespaces } from './report/from-inventory.js';
-import { silentWorkloads } from './report/silent.js';
+import { silentAmong } from './report/silent.js';
 import { DEFAULT_GENERATE_OPTIONS, type GenerateInput, type GenerateOptions, generatePolicies } from './policy/generate.js';
 import { loadPolicyFiles, type SkippedObject } from './policy/load.js';
 import type { PolicyInput } from './policy/evaluate.js';
@@ -22,7 +22,7 @@ export * from './collect-pipeline.js';
 //   --existing/--proposed files ─loadPolicyFiles─┤ (or --proposed generated: generatePolicies)
 //   cluster inventory (optional) ────────────────┤ (namespace labels, container ports, its policies = existing)
 //                                                └─▶ buildBreakageReport (PolicyEngine) ─▶ BreakageReport
-//                                                    └─▶ silentWorkloads (inventory pods with no traffic, isolated)
+//                                                    └─▶ silentAmong (inventory pods with no traffic, isolated)
 // ---------------------------------------------------------------------------------------------
 
 /** A report's cluster knowledge: the inventory (live or snapshot) and how it was obtained. */
@@ -85,10 +85,11 @@ export async function report(db: Database, options: ReportOptions): Promise<Repo
   const pods = inventory === undefined ? undefined : new InventoryPods(inventory);
   const podsOf = pods === undefined ? {} : { podsOf: pods.podsOf.bind(pods) };
   const result = buildBreakageReport({ edges, namespaces, existing: existing.policies, proposed, observation, ...podsOf }, options);
-  if (options.cluster !== undefined && inventory !== undefined) {
+  if (options.cluster !== undefined && inventory !== undefined && pods !== undefined) {
     const { mode, description } = options.cluster;
     result.report.cluster = { mode, description, policies: fromCluster ? 'existing' : 'replaced-by-existing-flag' };
-    result.report.silent = silentWorkloads(inventory, edges, result.engine, options.namespaces);
+    // The world asked `pods` for every edge end's identity: its matches are the observed pods.
+    result.report.silent = silentAmong(inventory, pods.matchedPods(), result.engine, options.namespaces);
   }
   return { result, skipped, ...(pods === undefined ? {} : { unmatched: pods.unmatched() }) };
 }

@@ -41,6 +41,8 @@ export class InventoryPods {
   private readonly byNamespace = new Map<string, { pod: InventoryPod; stable: number }[]>();
   /** Identity keys `podsOf` was asked for and found no pod. */
   private readonly podless = new Set<string>();
+  /** The pods of every identity `podsOf` was asked for. */
+  private readonly asked = new Set<InventoryPod>();
 
   constructor(inventory: Inventory) {
     for (const pod of inventory.pods) {
@@ -74,6 +76,7 @@ export class InventoryPods {
       this.podless.add(identityKey(identity));
       return undefined;
     }
+    for (const pod of pods) this.asked.add(pod);
     const seen = new Map<string, ContainerPort>();
     for (const pod of pods) for (const p of pod.ports) seen.set(`${p.protocol}/${p.port}/${p.name ?? ''}`, p);
     const ports = [...seen.values()].sort((a, b) => compare(a.protocol, b.protocol) || a.port - b.port || compare(a.name ?? '', b.name ?? ''));
@@ -83,6 +86,14 @@ export class InventoryPods {
       if (pods.every((p) => p.labels[key] === value)) labels[key] = value;
     }
     return { ports, labels };
+  }
+
+  /**
+   * The pods of the identities `podsOf` was asked for: once a report's world has seen every edge
+   * end, the pods with observed traffic (what silentAmong needs, without reading the edges again).
+   */
+  matchedPods(): ReadonlySet<InventoryPod> {
+    return this.asked;
   }
 
   /** The identities `podsOf` found no pod for (gone, relabelled, or another cluster's), as sorted keys. */

@@ -40,7 +40,11 @@ interface Group { namespace: string; owner: ObjectRef; pods: string[]; isolatedB
  * policies isolate in at least one direction. `namespaces`: only these (empty = all), as `-n`.
  */
 export function silentWorkloads(inventory: Inventory, edges: Iterable<Edge>, engine: PolicyEngine, namespaces: readonly string[]): SilentWorkload[] {
-  const observed = observedPods(new InventoryPods(inventory), edges);
+  return silentAmong(inventory, observedPods(new InventoryPods(inventory), edges), engine, namespaces);
+}
+
+/** As silentWorkloads, given the pods with observed traffic (a report's `InventoryPods.matchedPods()`). */
+export function silentAmong(inventory: Inventory, observed: ReadonlySet<InventoryPod>, engine: PolicyEngine, namespaces: readonly string[]): SilentWorkload[] {
   const only = new Set(namespaces);
   const groups = new Map<string, Group>();
   for (const pod of inventory.pods) {
