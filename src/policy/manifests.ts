@@ -61,7 +61,7 @@ function byPolicy<T>(set: PolicySet, items: readonly T[], workloads: (item: T) =
 export const notesByPolicy = (set: PolicySet): Map<string, EdgeNote[]> => byPolicy(set, set.notes, (n) => n.workloads);
 
 /** Inventory notes keyed the same way (empty without an inventory). */
-export const inventoryNotesByPolicy = (set: PolicySet): Map<string, InventoryNote[]> =>
+const inventoryNotesByPolicy = (set: PolicySet): Map<string, InventoryNote[]> =>
   byPolicy(set, set.inventory?.notes ?? [], (n) => [n.identity]);
 
 /** What one policy's file section carries: its edge notes and its inventory notes. */
