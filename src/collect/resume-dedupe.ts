@@ -2,7 +2,7 @@
 import type { Flow } from '../model.js';
 
 /** Relay's reordering window: a resumed stream asks from the last flow time minus this. */
-export const RESUME_WINDOW_MS = 2000;
+const RESUME_WINDOW_MS = 2000;
 
 /**
  * Drops the flows a resumed stream sends again: after a reconnect we ask from (last flow time −

@@ -4,9 +4,9 @@
 import { InputError } from '../errors.js';
 
 export const VARINT = 0;
-export const FIXED64 = 1;
+const FIXED64 = 1;
 export const LEN = 2;
-export const FIXED32 = 5;
+const FIXED32 = 5;
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
 type Slicer = Uint8Array & { utf8Slice?: (start: number, end: number) => string };
