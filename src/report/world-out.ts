@@ -32,9 +32,7 @@ export function reportWorld(result: BreakageResult, name: string): Record<string
   return {
     name,
     source: 'flowpol report --world-out: the world built from observed flows, with the policies evaluated',
-    note: result.report.cluster === undefined
-      ? 'One pod per workload identity (identity labels; flows carry no container ports), one external per observed address; expected = the report\'s verdict.'
-      : 'One pod per workload identity (identity labels; container ports and namespace labels from the cluster inventory), one external per observed address; expected = the report\'s verdict.',
+    note: `One pod per workload identity (identity labels; ${result.report.cluster === undefined ? 'flows carry no container ports' : 'container ports and namespace labels from the cluster inventory'}), one external per observed address; expected = the report's verdict.`,
     namespaces: result.world.namespaces(),
     pods,
     externals: result.world.externalList(),
