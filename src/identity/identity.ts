@@ -1,6 +1,6 @@
 // Workload identities: a pod's namespace plus its stable `k8s:` labels.
 import type { Endpoint, Identity, Namespace } from '../model.js';
-import { type LabelRule, NAMESPACE_LABEL_PREFIX, POD_NAMESPACE_LABEL, VOLATILE_LABEL_RULES, matchRule, parseLabel } from './labels.js';
+import { type LabelRule, NAMESPACE_LABEL_PREFIX, POD_NAMESPACE_LABEL, VOLATILE_LABEL_RULES, dropRuleFor, parseLabel } from './labels.js';
 
 export interface IdentityOptions {
   /** Label keys left out of identities (default VOLATILE_LABEL_RULES; see withLabelOverrides). */
@@ -52,8 +52,8 @@ export function workloadIdentity(
       dropped.push({ key: `${label.source}:${label.key}`, reason: `"${label.source}:" labels are not Kubernetes pod labels` });
       continue;
     }
-    const rule = matchRule(label.key, opts.dropRules);
-    if (rule !== undefined && rule.keep !== true) dropped.push({ key: label.key, reason: rule.reason });
+    const rule = dropRuleFor(label.key, opts.dropRules);
+    if (rule !== undefined) dropped.push({ key: label.key, reason: rule.reason });
     else kept.push([label.key, label.value ?? '']);
   }
   kept.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));

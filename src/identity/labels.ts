@@ -54,6 +54,18 @@ export function matchRule(key: string, rules: readonly LabelRule[]): LabelRule |
   return undefined;
 }
 
+/** The rule that drops `key` from identities (its first matching rule, unless a keep exception), if any. */
+export function dropRuleFor(key: string, rules: readonly LabelRule[]): LabelRule | undefined {
+  const rule = matchRule(key, rules);
+  return rule === undefined || rule.keep === true ? undefined : rule;
+}
+
+/** Every `subset` label is in `labels` with the same value (a matchLabels test). */
+export function containsLabels(labels: Readonly<Record<string, string>>, subset: Readonly<Record<string, string>>): boolean {
+  for (const k in subset) if (labels[k] !== subset[k]) return false;
+  return true;
+}
+
 /** A rule pattern matches a key exactly, or as a prefix when it ends in '*'. */
 export function patternMatches(pattern: string, key: string): boolean {
   return pattern.endsWith('*') ? key.startsWith(pattern.slice(0, -1)) : key === pattern;

@@ -8,7 +8,7 @@
 // are recognised: NetworkPolicy does not apply to them. With `--named-ports`, a port every pod of
 // a destination declares under one name is written by that name.
 import { identityKey } from '../identity/identity.js';
-import { VOLATILE_LABEL_RULES, matchRule } from '../identity/labels.js';
+import { VOLATILE_LABEL_RULES, containsLabels, dropRuleFor } from '../identity/labels.js';
 import type {
   Identity, Inventory, InventoryNote, InventoryNoteCode, InventoryPod, InventoryWorkload, LabelSelector, PolicyProtocol,
 } from '../model.js';
@@ -17,10 +17,7 @@ import { compileSelector } from './selectors.js';
 const podRef = (p: InventoryPod): string => `${p.namespace}/${p.name}`;
 const ownerRef = (p: InventoryPod): string => (p.owner === undefined ? '' : `${p.owner.kind} ${p.owner.name}`);
 
-const isVolatile = (key: string): boolean => {
-  const rule = matchRule(key, VOLATILE_LABEL_RULES);
-  return rule !== undefined && rule.keep !== true;
-};
+const isVolatile = (key: string): boolean => dropRuleFor(key, VOLATILE_LABEL_RULES) !== undefined;
 
 /** The pod's labels minus the volatile ones (the default rules identities are built with). */
 function stableLabels(labels: Readonly<Record<string, string>>): Record<string, string> {
@@ -49,9 +46,6 @@ function selectorText(s: LabelSelector): string {
   for (const e of s.matchExpressions ?? []) parts.push(`${e.key} ${e.operator}${e.values === undefined ? '' : ` (${e.values.join(',')})`}`);
   return parts.length === 0 ? '{} (every pod)' : parts.join(', ');
 }
-
-const contains = (labels: Readonly<Record<string, string>>, subset: Readonly<Record<string, string>>): boolean =>
-  Object.entries(subset).every(([k, v]) => labels[k] === v);
 
 export class InventoryWorkloads {
   readonly notes: InventoryNote[] = [];
@@ -133,7 +127,7 @@ export class InventoryWorkloads {
     let size = 0;
     for (const identity of this.identitiesIn.get(pod.namespace) ?? []) {
       const n = Object.keys(identity.labels).length;
-      if (n === 0 || n < size || !contains(pod.labels, identity.labels)) continue;
+      if (n === 0 || n < size || !containsLabels(pod.labels, identity.labels)) continue;
       if (n > size) [best, size] = [[], n];
       best.push(identity);
     }

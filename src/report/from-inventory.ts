@@ -8,7 +8,7 @@
 // carrying all of the identity's labels. So a CronJob whose pods add a label to a Deployment's is
 // not taken for the Deployment. Pure.
 import { identityKey } from '../identity/identity.js';
-import { matchRule, VOLATILE_LABEL_RULES } from '../identity/labels.js';
+import { containsLabels, dropRuleFor, VOLATILE_LABEL_RULES } from '../identity/labels.js';
 import type { ContainerPort, Identity, Inventory, InventoryPod, Namespace } from '../model.js';
 import { compare, type InventoryPodsView } from './world-from-edges.js';
 
@@ -21,17 +21,14 @@ export function mergeNamespaces(fromFlows: readonly Namespace[], inventory: Inve
 
 /** Whether a pod carries every label of an identity, in its namespace. */
 export function podMatches(pod: InventoryPod, identity: Identity): boolean {
-  if (pod.namespace !== identity.namespace) return false;
-  for (const k in identity.labels) if (pod.labels[k] !== identity.labels[k]) return false;
-  return true;
+  return pod.namespace === identity.namespace && containsLabels(pod.labels, identity.labels);
 }
 
 /** How many of a pod's labels identities keep by default (those not matching a volatile rule). */
 function stableLabelCount(pod: InventoryPod): number {
   let n = 0;
   for (const key in pod.labels) {
-    const rule = matchRule(key, VOLATILE_LABEL_RULES);
-    if (rule === undefined || rule.keep === true) n++;
+    if (dropRuleFor(key, VOLATILE_LABEL_RULES) === undefined) n++;
   }
   return n;
 }
