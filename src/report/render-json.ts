@@ -27,7 +27,7 @@
 //     "notGoverned": {"code": EdgeNoteCode, "isolation": [{"direction", "isolatedBy": [ref]}]} | null
 //   }]
 // }
-import type { BreakageReport, ReportEdge, SideVerdict, Verdict, WorkloadReport } from '../model.js';
+import { type BreakageReport, EDGE_STATUSES, type EdgeStatus, type ReportEdge, type SideVerdict, type Verdict, type WorkloadReport } from '../model.js';
 import { coverageMessage, edgeReason, edgeTitle, IPBLOCK_CHOICE, isoTime } from './reasons.js';
 import { clusterJson } from './silent-render.js';
 
@@ -54,8 +54,9 @@ export function* renderJsonChunks(r: BreakageReport, edgesOf: (w: WorkloadReport
   let first = true;
   for (const ns of r.namespaces) {
     for (const w of ns.workloads) {
+      const group = `{"namespace":${JSON.stringify(w.namespace)},"workload":${JSON.stringify(w.workload ?? null)},"status":`;
       for (const e of edgesOf(w)) {
-        yield `${first ? '' : ','}\n    ${edgeLine(w, e)}`;
+        yield `${first ? '' : ','}\n    ${edgeLine(group, e)}`;
         first = false;
       }
     }
@@ -68,21 +69,44 @@ export function renderJson(r: BreakageReport): string {
 }
 
 /**
- * One edge's object, written field by field in schema order (what JSON.stringify of the object
- * would give, byte for byte), with each peer's JSON made once per Peer object.
+ * One edge's object after its group's `{"namespace":…,"workload":…,"status":`, written field by
+ * field in schema order (what JSON.stringify of the object would give, byte for byte): each peer's
+ * and shared verdict side's JSON made once per object, numbers, times and fixed words without
+ * JSON.stringify.
  */
-function edgeLine(w: WorkloadReport, e: ReportEdge): string {
+function edgeLine(group: string, e: ReportEdge): string {
   const { edge } = e;
   const evaluated = e.status === 'not-governed' ? undefined : e;
-  const json = JSON.stringify;
-  return `{"namespace":${json(w.namespace)},"workload":${json(w.workload ?? null)},"status":${json(e.status)},` +
-    `"title":${json(edgeTitle(e))},"reason":${json(edgeReason(e))},"source":${jsonOnce(edge.source)},"destination":${jsonOnce(edge.destination)},` +
-    `"protocol":${json(edge.protocol)},"port":${json(edge.port)},"flows":${json(edge.count)},` +
-    `"firstSeen":${json(isoTime(edge.firstSeen))},"lastSeen":${json(isoTime(edge.lastSeen))},"observed":${json(edge.verdicts)},` +
-    `"destinationNames":${json(edge.destinationNames)},"decision":${json(evaluated?.decision ?? null)},"verdict":${verdictJson(evaluated?.verdict)},` +
-    `"closest":${evaluated?.detail === undefined ? '{}' : json(evaluated.detail.closest)},"gaps":${evaluated?.detail === undefined ? '[]' : json(evaluated.detail.gaps)},` +
-    `"notGoverned":${json(e.status === 'not-governed' ? { code: e.code, isolation: e.isolation } : null)}}`;
+  const detail = evaluated?.detail;
+  return group + STATUS_JSON[e.status] + ',"title":' + JSON.stringify(edgeTitle(e)) + ',"reason":' + JSON.stringify(edgeReason(e)) +
+    ',"source":' + jsonOnce(edge.source) + ',"destination":' + jsonOnce(edge.destination) +
+    ',"protocol":' + JSON.stringify(edge.protocol) + ',"port":' + numberJson(edge.port) + ',"flows":' + numberJson(edge.count) +
+    ',"firstSeen":"' + isoTime(edge.firstSeen) + '","lastSeen":"' + isoTime(edge.lastSeen) + '","observed":' + countsJson(edge.verdicts) +
+    ',"destinationNames":' + (edge.destinationNames.length === 0 ? '[]' : JSON.stringify(edge.destinationNames)) +
+    ',"decision":' + (evaluated === undefined ? 'null' : DECISION_JSON[evaluated.decision]) + ',"verdict":' + verdictJson(evaluated?.verdict) +
+    ',"closest":' + (detail === undefined ? '{}' : JSON.stringify(detail.closest)) + ',"gaps":' + (detail === undefined ? '[]' : JSON.stringify(detail.gaps)) +
+    ',"notGoverned":' + (e.status === 'not-governed' ? JSON.stringify({ code: e.code, isolation: e.isolation }) : 'null') + '}';
 }
+
+const STATUS_JSON = Object.fromEntries(EDGE_STATUSES.map((s) => [s, JSON.stringify(s)])) as Record<EdgeStatus, string>;
+const DECISION_JSON: Readonly<Record<'allow' | 'deny', string>> = { allow: '"allow"', deny: '"deny"' };
+
+/** JSON.stringify of a number: its shortest text, `null` when not finite. */
+const numberJson = (n: number): string => (Number.isFinite(n) ? String(n) : 'null');
+
+/** JSON.stringify of the observed verdict counts (keys in the object's order), each key's text made once. */
+function countsJson(counts: Readonly<Record<string, number | undefined>>): string {
+  let out = '';
+  for (const key in counts) {
+    const n = counts[key];
+    if (typeof n !== 'number') return JSON.stringify(counts);
+    let k = keyTexts.get(key);
+    if (k === undefined) keyTexts.set(key, (k = `${JSON.stringify(key)}:`));
+    out += (out === '' ? '{' : ',') + k + numberJson(n);
+  }
+  return out === '' ? '{}' : `${out}}`;
+}
+const keyTexts = new Map<string, string>();
 
 /** What JSON.stringify writes for a verdict, with each shared side's text made once (denied sides are not shared). */
 function verdictJson(v: Verdict | undefined): string {
