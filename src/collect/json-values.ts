@@ -49,6 +49,8 @@ export class JsonValueSplitter {
   private carry: Buffer = EMPTY;
   /** The loaded chunk (carry included) and the position of the next line in it. */
   private data: Buffer = EMPTY;
+  /** The loaded chunk after its first line, when `data` is that line joined with the carry. */
+  private rest: Buffer = EMPTY;
   private pos = 0;
   /** Number of the line that `carry` (or the next line of `data`) belongs to. */
   private lineNo = 1;
@@ -81,11 +83,22 @@ export class JsonValueSplitter {
     for (let item = this.next(); item !== undefined; item = this.next()) out.push(item);
   }
 
-  /** Make `chunk` the input of next() (after next() gave undefined for the previous one). */
+  /**
+   * Make `chunk` the input of next() (after next() gave undefined for the previous one). An
+   * unfinished line from the previous chunk is joined with this chunk's first line only (not
+   * the whole chunk: that would copy every byte once more).
+   */
   load(chunk: Buffer): void {
-    this.data = this.carry.length === 0 ? chunk : Buffer.concat([this.carry, chunk]);
-    this.carry = EMPTY;
     this.pos = 0;
+    const carry = this.carry;
+    this.carry = EMPTY;
+    const nl = carry.length === 0 ? -1 : chunk.indexOf(NEWLINE);
+    if (nl === -1 || nl === chunk.length - 1) {
+      this.data = carry.length === 0 ? chunk : Buffer.concat([carry, chunk]);
+      return;
+    }
+    this.data = Buffer.concat([carry, chunk.subarray(0, nl + 1)]);
+    this.rest = chunk.subarray(nl + 1);
   }
 
   /**
@@ -99,10 +112,16 @@ export class JsonValueSplitter {
       queue.length = 0;
       this.queued = 0;
     }
-    const data = this.data;
+    let data = this.data;
     for (;;) {
       const start = this.pos;
       const nl = data.indexOf(NEWLINE, start);
+      if (nl === -1 && this.rest !== EMPTY) {
+        data = this.data = this.rest; // the joined first line is done: on with the chunk
+        this.rest = EMPTY;
+        this.pos = 0;
+        continue;
+      }
       if (nl === -1) {
         this.keepRest(queue);
         return queue.length > 0 ? queue[this.queued++] : undefined;
