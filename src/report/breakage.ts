@@ -71,8 +71,8 @@ export function buildBreakageReport(input: BreakageInput, options: BreakageOptio
 
   const explain = options.explain ?? 'all';
   const allowed = options.allowedEdges ?? 'keep';
-  // Streaming, the first pass only needs each edge's status and workload: the fast path will do.
-  const assessor = allowed === 'stream' ? new Assessor(engine, world, byRef, 'denied', 'count') : new Assessor(engine, world, byRef, explain, allowed);
+  // Streaming, the first pass sees every edge's verdict: the grouper keeps those made of shared sides for the second.
+  const assessor = new Assessor(engine, world, byRef, explain, allowed === 'stream' ? 'keep' : allowed);
   const grouper = allowed === 'stream' ? new PositionGrouper(input.edges.length) : new Grouper();
   for (const edge of input.edges) assessor.edge(edge, grouper);
   const window = input.observation.window ?? windowOf(input.edges);

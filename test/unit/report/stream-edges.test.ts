@@ -16,6 +16,8 @@ describe("allowedEdges: 'stream'", () => {
     ['no default-deny', { defaultDeny: { kind: 'none' }, direction: 'both' }],
     ['default-deny all', { defaultDeny: { kind: 'all' }, direction: 'both' }],
     ['default-deny kube-system ingress', { defaultDeny: { kind: 'namespaces', namespaces: ['kube-system'] }, direction: 'ingress' }],
+    // Allowed edges then carry no verdict: the first pass keeps that, not sides.
+    ['explain denied only', { defaultDeny: { kind: 'namespaces', namespaces: ['production'] }, direction: 'both', explain: 'denied' }],
   ];
   for (const [name, options] of scenarios) {
     it(`renders the same JSON as the kept report (${name})`, () => {
