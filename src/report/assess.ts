@@ -22,9 +22,20 @@ type AllowedSide = Extract<SideVerdict, { kind: 'allowed' }>;
 /** Distinct allowed sides kept per isolatedBy list (a pod is usually allowed by a handful of rules). */
 const SHARED_SIDES = 16;
 
-const sameRules = (a: readonly RuleRef[], b: readonly RuleRef[]): boolean =>
-  a.length === b.length && a.every((r, i) => r.rule === b[i]?.rule && r.policy === b[i]?.policy && r.direction === b[i]?.direction);
-const sameStrings = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+function sameRules(a: readonly RuleRef[], b: readonly RuleRef[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as RuleRef;
+    const y = b[i] as RuleRef;
+    if (x.rule !== y.rule || x.policy !== y.policy || x.direction !== y.direction) return false;
+  }
+  return true;
+}
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 const ownerOf = (end: PeerSubject): Owner | undefined => (end.kind === 'subject' ? end.owner : undefined);
 
@@ -130,14 +141,15 @@ export class Assessor {
 
   /** The verdict with shared lists in place of per-call copies. */
   private compact(v: Verdict, c: Connection): Verdict {
-    const side = (s: SideVerdict, subject: Subject, direction: PolicyDirection): SideVerdict => {
-      if (s.kind !== 'allowed' && s.kind !== 'denied') return s; // the engine's shared constants
-      const isolatedBy = this.isolatedBy(subject, direction, s.isolatedBy);
-      const unknown = s.namespaceLabelsUnknown.length === 0 ? EMPTY : s.namespaceLabelsUnknown;
-      if (s.kind === 'denied') return { ...s, isolatedBy, namespaceLabelsUnknown: unknown, nearMisses: s.nearMisses.length === 0 ? EMPTY : s.nearMisses };
-      return this.sharedAllowed(isolatedBy, s, unknown);
-    };
-    return { decision: v.decision, egress: side(v.egress, c.source, 'egress'), ingress: side(v.ingress, c.destination, 'ingress') };
+    return { decision: v.decision, egress: this.compactSide(v.egress, c.source, 'egress'), ingress: this.compactSide(v.ingress, c.destination, 'ingress') };
+  }
+
+  private compactSide(s: SideVerdict, subject: Subject, direction: PolicyDirection): SideVerdict {
+    if (s.kind !== 'allowed' && s.kind !== 'denied') return s; // the engine's shared constants
+    const isolatedBy = this.isolatedBy(subject, direction, s.isolatedBy);
+    const unknown = s.namespaceLabelsUnknown.length === 0 ? EMPTY : s.namespaceLabelsUnknown;
+    if (s.kind === 'denied') return { ...s, isolatedBy, namespaceLabelsUnknown: unknown, nearMisses: s.nearMisses.length === 0 ? EMPTY : s.nearMisses };
+    return this.sharedAllowed(isolatedBy, s, unknown);
   }
 
   /** The allowed side already made with these lists, else a new one (kept for the next, up to SHARED_SIDES per list). */

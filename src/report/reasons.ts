@@ -88,9 +88,14 @@ function namespaceText(ns: Namespace | undefined): string {
   return ` (namespace ${ns.name} carries ${labels.length === 0 ? 'no labels' : labels.join(', ')})`;
 }
 
-function allowedBy(side: SideVerdict): string[] {
-  return side.kind === 'allowed' ? side.allowedBy.map((r) => `${r.policy} ${r.direction}[${r.rule}]`) : [];
+/** `ns/policy egress[0]` per rule allowing a side, made once per side object (allowed sides are shared by many edges). */
+function allowedBy(side: SideVerdict): readonly string[] {
+  if (side.kind !== 'allowed') return [];
+  let texts = allowedTexts.get(side);
+  if (texts === undefined) allowedTexts.set(side, (texts = side.allowedBy.map((r) => `${r.policy} ${r.direction}[${r.rule}]`)));
+  return texts;
 }
+const allowedTexts = new WeakMap<SideVerdict, readonly string[]>();
 
 function denialText(e: Extract<ReportEdge, { decision: 'allow' | 'deny' }>): string[] {
   const parts: string[] = [];
