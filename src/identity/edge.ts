@@ -18,8 +18,8 @@
 //      is_reply absent" only happens in old data (2021, Cilium ≤ 1.10) where `reply` was omitted
 //      for false. Events with neither (TO_OVERLAY, FROM_*, non-policy drops) are
 //      `unknown-direction`.
-// 3. The edge port is the destination port of the request (ICMP: the ICMP type); port 0 or no L4
-//    is `no-port`; VRRP/IGMP are `unsupported-protocol`. Reply ports are never learned because
+// 3. The edge port is the destination port of the request (ICMP: the ICMP type); port 0, a
+//    port over 65535 (only a corrupt gRPC message can carry one) or no L4 is `no-port`; VRRP/IGMP are `unsupported-protocol`. Reply ports are never learned because
 //    replies never get here.
 // 4. The same connection (protocol, source ip:port, destination ip:port; ICMP: addresses and
 //    type) seen again within `windowMs` of its last event — another observation point, another
@@ -51,6 +51,8 @@ export interface FolderOptions extends IdentityOptions {
   windowMs?: number;
   /** Most connections remembered at once. Default 200 000. */
   maxConnections?: number;
+  /** Most connection addresses numbered at once (at most and by default 2^20); see addressPair. */
+  maxAddresses?: number;
 }
 
 const DECISIONS: ReadonlySet<string> = new Set(['FORWARDED', 'DROPPED', 'AUDIT', 'REDIRECTED']);
@@ -68,18 +70,29 @@ const ECHO_REPLY: Readonly<Record<string, number>> = { ICMPv4: 0, ICMPv6: 129 };
 
 type Direction = 'request' | 'response' | FoldReason;
 
+// A connection is remembered under two numbers (exact in a double: below 2^53): its addresses
+// (two address numbers below MAX_ADDRESSES) and its protocol with both ports (ICMP: the type).
+const MAX_ADDRESSES = 2 ** 20;
+const MAX_PORT = 0xffff;
+const PORT_PAIRS = 2 ** 32;
+const PROTOCOL_SLOT: Readonly<Record<'TCP' | 'UDP' | 'SCTP' | 'ICMPv4' | 'ICMPv6', number>> = { TCP: 0, UDP: 1, SCTP: 2, ICMPv4: 3, ICMPv6: 4 };
+
 /** Stateful (bounded memory) folder: many events of one connection → one request edge. */
 export class EdgeFolder {
   private readonly seen = new ConnectionMemory();
+  /** Connection addresses (IP, or identity and pod when there is none) → number, see addressPair. */
+  private readonly addresses = new Map<string, number>();
   private readonly workloads = new Map<string, Peer>();
   private readonly numbered = new Map<number, NumberedPeer>();
   private readonly windowMs: number;
   private readonly maxConnections: number;
+  private readonly maxAddresses: number;
   private sinceSweep = 0;
 
   constructor(private readonly opts: FolderOptions) {
     this.windowMs = opts.windowMs ?? 60_000;
     this.maxConnections = opts.maxConnections ?? 200_000;
+    this.maxAddresses = Math.min(opts.maxAddresses ?? MAX_ADDRESSES, MAX_ADDRESSES);
   }
 
   fold(flow: Flow): FoldResult {
@@ -91,7 +104,7 @@ export class EdgeFolder {
     const src = swap ? flow.destination : flow.source;
     const dst = swap ? flow.source : flow.destination;
     let port: number;
-    let connection: string;
+    let ports: number; // the connection's ports (ICMP: its type), with the protocol
     switch (l4.protocol) {
       case 'VRRP':
       case 'IGMP':
@@ -99,20 +112,20 @@ export class EdgeFolder {
       case 'ICMPv4':
       case 'ICMPv6':
         port = l4.type;
-        connection = `${l4.protocol}|${address(src)}|${address(dst)}|${port}`;
+        ports = PROTOCOL_SLOT[l4.protocol] * PORT_PAIRS + port;
         break;
       case 'TCP':
       case 'UDP':
       case 'SCTP': {
         port = swap ? l4.sourcePort : l4.destinationPort;
-        if (port === 0) return FOLDED['no-port'];
         const srcPort = swap ? l4.destinationPort : l4.sourcePort;
-        connection = `${l4.protocol}|${address(src)}|${srcPort}|${address(dst)}|${port}`;
+        if (port === 0 || port > MAX_PORT || srcPort > MAX_PORT) return FOLDED['no-port'];
+        ports = PROTOCOL_SLOT[l4.protocol] * PORT_PAIRS + srcPort * (MAX_PORT + 1) + port;
       }
     }
     const protocol: EdgeProtocol = l4.protocol;
     const window = l4.protocol === 'ICMPv4' || l4.protocol === 'ICMPv6' ? Math.min(ICMP_WINDOW_MS, this.windowMs) : this.windowMs;
-    if (this.isDuplicate(connection, flow.time, window)) return FOLDED.duplicate;
+    if (this.isDuplicate(this.addressPair(src, dst), ports, flow.time, window)) return FOLDED.duplicate;
     const names = swap ? flow.sourceNames : flow.destinationNames;
     const edge: ObservedEdge = {
       source: this.peer(src, swap ? flow.destinationNames : flow.sourceNames),
@@ -152,9 +165,29 @@ export class EdgeFolder {
     return peer;
   }
 
+  /**
+   * The connection's two addresses as one number: each address text gets a number the first time
+   * it is seen. The table is bounded: when full, it and the connections are forgotten (at worst a
+   * few repeats then count as new requests).
+   */
+  private addressPair(src: Endpoint, dst: Endpoint): number {
+    const ids = this.addresses;
+    if (ids.size >= this.maxAddresses - 1) {
+      ids.clear();
+      this.seen.clear();
+    }
+    const a = address(src);
+    let x = ids.get(a);
+    if (x === undefined) ids.set(a, (x = ids.size));
+    const b = address(dst);
+    let y = ids.get(b);
+    if (y === undefined) ids.set(b, (y = ids.size));
+    return x * MAX_ADDRESSES + y;
+  }
+
   /** Remember the connection; true when it was already seen within the window. */
-  private isDuplicate(connection: string, time: number, window: number): boolean {
-    const last = this.seen.touch(connection, time);
+  private isDuplicate(addresses: number, ports: number, time: number, window: number): boolean {
+    const last = this.seen.touch(addresses, ports, time);
     if (this.seen.size > this.maxConnections || (++this.sinceSweep & 1023) === 0) {
       // Forget the least recently seen connections over the limit, and those last seen before the
       // horizon (relative to the event being folded, so a source that goes back in time — the next

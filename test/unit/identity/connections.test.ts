@@ -1,4 +1,4 @@
-// ConnectionMemory against the plain-Map LRU it replaces (delete + set moves a key to the end):
+// ConnectionMemory against a plain-Map LRU (delete + set moves a key to the end):
 // same answers and same survivors for a long random mix of touches and evictions.
 import { describe, expect, it } from 'vitest';
 import { ConnectionMemory } from '../../../src/identity/connections.js';
@@ -35,8 +35,9 @@ describe('ConnectionMemory', () => {
     let time = 0;
     for (let i = 0; i < 20_000; i++) {
       time += rnd() < 0.1 ? -Math.floor(rnd() * 50) : Math.floor(rnd() * 5); // sometimes back in time
-      const key = `k${Math.floor(rnd() * 300)}`;
-      expect(memory.touch(key, time)).toBe(reference.touch(key, time));
+      const outer = Math.floor(rnd() * 20) * 2 ** 20; // like an address pair: large, not a small integer
+      const inner = Math.floor(rnd() * 15) * 2 ** 32;
+      expect(memory.touch(outer, inner, time)).toBe(reference.touch(`${outer}/${inner}`, time));
       if (rnd() < 0.05) {
         const max = 50 + Math.floor(rnd() * 200);
         const horizon = time - Math.floor(rnd() * 400);
@@ -45,19 +46,34 @@ describe('ConnectionMemory', () => {
         expect(memory.size).toBe(reference.seen.size);
       }
     }
-    for (const [key, t] of reference.seen) expect(memory.touch(key, -1)).toBe(t);
+    for (const [key, t] of reference.seen) {
+      const [outer, inner] = key.split('/').map(Number) as [number, number];
+      expect(memory.touch(outer, inner, -1)).toBe(t);
+    }
   });
 
   it('evicts from the least recently touched end while over the limit or older than the horizon', () => {
     const memory = new ConnectionMemory();
-    memory.touch('a', 10);
-    memory.touch('b', 20);
-    memory.touch('c', 30);
-    memory.touch('a', 5); // touched last, keeps its later time 10; order now b, c, a
+    const [a, b, c] = [[1, 1], [1, 2], [2, 1]] as const; // b shares a's outer key, c its inner one
+    memory.touch(...a, 10);
+    memory.touch(...b, 20);
+    memory.touch(...c, 30);
+    memory.touch(...a, 5); // touched last, keeps its later time 10; order now b, c, a
     memory.evict(2, 0); // over the limit: b goes
     expect(memory.size).toBe(2);
     memory.evict(10, 25); // c (30) is the least recently touched and recent enough: the walk stops before a (10)
     expect(memory.size).toBe(2);
-    expect([memory.touch('a', 0), memory.touch('c', 0), memory.touch('b', 0)]).toEqual([10, 30, undefined]);
+    expect([memory.touch(...a, 0), memory.touch(...c, 0), memory.touch(...b, 0)]).toEqual([10, 30, undefined]);
+  });
+
+  it('forgets everything on clear', () => {
+    const memory = new ConnectionMemory();
+    memory.touch(1, 1, 10);
+    memory.touch(1, 2, 20);
+    memory.clear();
+    expect(memory.size).toBe(0);
+    expect(memory.touch(1, 1, 30)).toBeUndefined();
+    memory.evict(0, 0);
+    expect(memory.size).toBe(0);
   });
 });

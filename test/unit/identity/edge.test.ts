@@ -70,6 +70,22 @@ describe('EdgeFolder', () => {
     expect(run([conn(1), conn(2), conn(3), conn(1), conn(3)], { maxConnections: 2 })).toEqual([EDGE, EDGE, EDGE, EDGE, 'folded:duplicate']);
   });
 
+  it('the numbered addresses are bounded: when the table is full, connections are forgotten with it', () => {
+    const other = (ip: string) => flow({ source: { ...WEB, ip }, l4: tcp(1, 8080, { SYN: true }) });
+    expect(run([flow(), other('10.0.0.3'), flow()], { maxAddresses: 5 })).toEqual([EDGE, EDGE, 'folded:duplicate']);
+    expect(run([flow(), other('10.0.0.3'), other('10.0.0.4'), flow()], { maxAddresses: 5 })).toEqual([EDGE, EDGE, EDGE, EDGE]);
+  });
+
+  it('connections differ by protocol and by each port, and ports over 65535 are no ports', () => {
+    const udp = (sourcePort: number, destinationPort: number): Layer4 => ({ protocol: 'UDP', sourcePort, destinationPort });
+    expect(run([
+      flow(), flow({ l4: udp(40000, 8080) }), flow({ l4: tcp(40001, 8080, { SYN: true }) }), flow({ l4: tcp(40000, 8081, { SYN: true }) }),
+      flow({ l4: tcp(40000, 65536, { SYN: true }) }), flow({ l4: tcp(65536, 8080, { SYN: true }) }),
+    ])).toEqual([
+      EDGE, EDGE.replace('TCP', 'UDP'), EDGE, EDGE.replace('8080', '8081'), 'folded:no-port', 'folded:no-port',
+    ]);
+  });
+
   it('a source that goes back in time (the next file) still folds its own repeats', () => {
     const later = flow({ time: T0 + 3_600_000, l4: tcp(1, 8080, { SYN: true }) });
     const repeats = Array.from({ length: 3000 }, (_, i) => flow({ time: T0 + i, l4: tcp(40000, 8080, { ACK: true }) }));
