@@ -1,7 +1,7 @@
 // The report's sentences, shared by every renderer so text, Markdown and JSON say the same thing:
 // one line of "why" per edge, the coverage warnings, and flowpol's ipBlock choice.
 import type {
-  BreakageReport, CoverageWarning, EdgeStatus, Namespace, Peer, PolicyDirection, PolicyProvenance, ReportEdge, SideVerdict, StatusTotals, WorldGap,
+  BreakageReport, CoverageWarning, EdgeStatus, Namespace, Peer, PolicyDirection, PolicyProvenance, ReportEdge, SideVerdict, StatusTotals, Verdict, WorldGap,
 } from '../model.js';
 import { EDGE_NOTE_TEXT, describePeer, describePort } from '../policy/edge-notes.js';
 
@@ -88,14 +88,22 @@ function namespaceText(ns: Namespace | undefined): string {
   return ` (namespace ${ns.name} carries ${labels.length === 0 ? 'no labels' : labels.join(', ')})`;
 }
 
-/** `ns/policy egress[0]` per rule allowing a side, made once per side object (allowed sides are shared by many edges). */
-function allowedBy(side: SideVerdict): readonly string[] {
-  if (side.kind !== 'allowed') return [];
-  let texts = allowedTexts.get(side);
-  if (texts === undefined) allowedTexts.set(side, (texts = side.allowedBy.map((r) => `${r.policy} ${r.direction}[${r.rule}]`)));
-  return texts;
+/** `ns/policy egress[0], …` for the rules allowing a side ('' for none), made once per side object (allowed sides are shared by many edges). */
+function allowedBy(side: SideVerdict): string {
+  if (side.kind !== 'allowed') return '';
+  let text = allowedTexts.get(side);
+  if (text === undefined) allowedTexts.set(side, (text = side.allowedBy.map((r) => `${r.policy} ${r.direction}[${r.rule}]`).join(', ')));
+  return text;
 }
-const allowedTexts = new WeakMap<SideVerdict, readonly string[]>();
+const allowedTexts = new WeakMap<SideVerdict, string>();
+
+/** Why an evaluated allow is allowed: the rules of both sides, or that neither end is isolated. */
+function allowText(v: Verdict): string {
+  const egress = allowedBy(v.egress);
+  const ingress = allowedBy(v.ingress);
+  const by = egress === '' ? ingress : ingress === '' ? egress : `${egress}, ${ingress}`;
+  return by === '' ? 'allowed: no policy isolates either end on its side' : `allowed by ${by}`;
+}
 
 function denialText(e: Extract<ReportEdge, { decision: 'allow' | 'deny' }>): string[] {
   const parts: string[] = [];
@@ -120,12 +128,11 @@ export function edgeReasons(e: ReportEdge): string[] {
     const isolated = e.isolation.map((i) => `the ${i.direction === 'egress' ? 'source' : 'destination'} pod is isolated for ${i.direction} by ${i.isolatedBy.join(', ')}: the CNI decides, check it`);
     return [text, ...isolated];
   }
-  const gaps = (e.detail?.gaps ?? []).map(gapText);
+  const gaps = e.detail === undefined ? [] : e.detail.gaps.map(gapText);
   if (e.decision === 'allow') {
-    const by = e.verdict === undefined ? undefined : [...allowedBy(e.verdict.egress), ...allowedBy(e.verdict.ingress)];
-    const allow = by === undefined ? 'allowed' : by.length === 0 ? 'allowed: no policy isolates either end on its side' : `allowed by ${by.join(', ')}`;
+    const allow = e.verdict === undefined ? 'allowed' : allowText(e.verdict);
     const head = e.status === 'dropped' ? `Hubble only saw it DROPPED, yet these policies allow it (${allow}): what drops it today is not among them` : allow;
-    return [head, ...gaps];
+    return gaps.length === 0 ? [head] : [head, ...gaps];
   }
   const head = e.status === 'dropped' ? ['Hubble only saw it DROPPED and these policies deny it too'] : [];
   return [...head, ...denialText(e), ...gaps];
