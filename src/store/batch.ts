@@ -2,7 +2,8 @@
 // per observed verdict; the latest endpoint seen per namespace (its labels are parsed only at
 // flush time); lost-event totals per source and node. A flush writes it in one transaction.
 import { PeerIds } from '../identity/peer-ids.js';
-import type { Endpoint, LostEvent, ObservedEdge, ObservedVerdict } from '../model.js';
+import { InternalError } from '../errors.js';
+import type { EdgeProtocol, Endpoint, LostEvent, ObservedEdge, ObservedVerdict } from '../model.js';
 import { OBSERVED_VERDICTS } from '../model.js';
 
 export const HOUR_MS = 3_600_000;
@@ -14,6 +15,16 @@ export function hourOf(time: number): number {
 
 const VERDICT_SLOTS = OBSERVED_VERDICTS.length;
 const VERDICT_INDEX = new Map<ObservedVerdict, number>(OBSERVED_VERDICTS.map((v, i) => [v, i]));
+
+const PROTOCOL_SLOT: Readonly<Record<EdgeProtocol, number>> = { TCP: 0, UDP: 1, SCTP: 2, ICMPv4: 3, ICMPv6: 4 };
+const PORTS = 0x10000;
+
+/** Destination peer number, protocol and port as one number (exact below 2^53 for any peer count). */
+function edgeSlot(destination: number, edge: ObservedEdge): number {
+  const { port } = edge;
+  if (!(port >= 0 && port < PORTS)) throw new InternalError(`edge port ${port} is not a 16-bit port`);
+  return (destination * 8 + PROTOCOL_SLOT[edge.protocol]) * PORTS + port;
+}
 
 export interface Bucket { hour: number; verdict: ObservedVerdict; count: number; firstSeen: number; lastSeen: number }
 
@@ -28,8 +39,9 @@ export interface EdgeAggregate {
 export interface LostTotal { source: string; node: string; records: number; lost: number }
 
 export class IngestBatch {
-  /** Keyed by source and destination peer numbers (see PeerIds), protocol and port. */
-  readonly edges = new Map<string, EdgeAggregate>();
+  /** Keyed by source peer number (see PeerIds), then by destination peer number, protocol and port (edgeSlot). */
+  private readonly bySource = new Map<number, Map<number, EdgeAggregate>>();
+  private edgeCount = 0;
   /** Latest (by flow time) endpoint carrying labels, per namespace name. */
   readonly namespaces = new Map<string, { endpoint: Endpoint; time: number }>();
   readonly lost = new Map<string, LostTotal>();
@@ -37,15 +49,24 @@ export class IngestBatch {
   private readonly nextPeer = (): number => this.peers.size;
 
   get isEmpty(): boolean {
-    return this.edges.size === 0 && this.namespaces.size === 0 && this.lost.size === 0;
+    return this.edgeCount === 0 && this.namespaces.size === 0 && this.lost.size === 0;
+  }
+
+  /** The folded edges since the last clear(). */
+  *edges(): Generator<EdgeAggregate> {
+    for (const byEdge of this.bySource.values()) yield* byEdge.values();
   }
 
   addEdge(edge: ObservedEdge): void {
-    const key = `${this.peers.idOf(edge.source, this.nextPeer)} ${this.peers.idOf(edge.destination, this.nextPeer)} ${edge.protocol}/${edge.port}`;
-    let agg = this.edges.get(key);
+    const source = this.peers.idOf(edge.source, this.nextPeer);
+    const key = edgeSlot(this.peers.idOf(edge.destination, this.nextPeer), edge);
+    let byEdge = this.bySource.get(source);
+    if (byEdge === undefined) this.bySource.set(source, (byEdge = new Map()));
+    let agg = byEdge.get(key);
     if (agg === undefined) {
       agg = { edge, buckets: new Map(), names: new Set() };
-      this.edges.set(key, agg);
+      byEdge.set(key, agg);
+      this.edgeCount++;
     }
     const hour = hourOf(edge.time);
     const slot = hour * VERDICT_SLOTS + (VERDICT_INDEX.get(edge.observedVerdict) ?? 0);
@@ -84,7 +105,8 @@ export class IngestBatch {
   }
 
   clear(): void {
-    this.edges.clear();
+    this.bySource.clear();
+    this.edgeCount = 0;
     this.namespaces.clear();
     this.lost.clear();
     this.peers.clear();

@@ -120,7 +120,7 @@ export class IngestWriter {
   }
 
   private write(unitId: number, batch: IngestBatch, counts: IngestCounts): void {
-    for (const agg of batch.edges.values()) {
+    for (const agg of batch.edges()) {
       const edgeId = this.edgeId(agg.edge.source, agg.edge.destination, agg.edge.protocol, agg.edge.port);
       for (const b of agg.buckets.values()) this.sql.bucket.run(unitId, edgeId, b.hour, b.verdict, b.count, b.firstSeen, b.lastSeen);
       for (const name of agg.names) this.sql.name.run(unitId, edgeId, name);
