@@ -31,6 +31,13 @@ export class ConnectionMemory {
    * was not remembered.
    */
   touch(outer: number, inner: number, time: number): number | undefined {
+    const tail = this.tail;
+    if (tail !== undefined && tail.inner === inner && tail.outer === outer) {
+      // Touched again right away (one packet seen at several points): no lookup, no move.
+      const last = tail.time;
+      if (time > last) tail.time = time;
+      return last;
+    }
     let bucket = this.entries.get(outer);
     const entry = bucket?.get(inner);
     if (entry === undefined) {

@@ -82,6 +82,8 @@ export class EdgeFolder {
   private readonly seen = new ConnectionMemory();
   /** Connection addresses (IP, or identity and pod when there is none) → number, see addressPair. */
   private readonly addresses = new Map<string, number>();
+  /** What addressPair gave last (set again whenever the table is cleared, so its number stays valid). */
+  private readonly lastPair: { a: string | undefined; b: string | undefined; pair: number } = { a: undefined, b: undefined, pair: 0 };
   private readonly workloads = new Map<string, Peer>();
   private readonly numbered = new Map<number, NumberedPeer>();
   private readonly windowMs: number;
@@ -171,18 +173,23 @@ export class EdgeFolder {
    * few repeats then count as new requests).
    */
   private addressPair(src: Endpoint, dst: Endpoint): number {
+    const a = address(src);
+    const b = address(dst);
+    const last = this.lastPair;
+    if (a === last.a && b === last.b) return last.pair; // the same connection's next event
     const ids = this.addresses;
     if (ids.size >= this.maxAddresses - 1) {
       ids.clear();
       this.seen.clear();
     }
-    const a = address(src);
     let x = ids.get(a);
     if (x === undefined) ids.set(a, (x = ids.size));
-    const b = address(dst);
     let y = ids.get(b);
     if (y === undefined) ids.set(b, (y = ids.size));
-    return x * MAX_ADDRESSES + y;
+    last.a = a;
+    last.b = b;
+    last.pair = x * MAX_ADDRESSES + y;
+    return last.pair;
   }
 
   /** Remember the connection; true when it was already seen within the window. */
