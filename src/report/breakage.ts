@@ -39,8 +39,9 @@ export interface BreakageOptions {
   /**
    * Keep every edge that keeps working in the report (default), or only count them per workload
    * (what text and markdown show without listing them), or 'stream': keep no edge at all (the
-   * workloads' `edges` stay empty, their totals are complete) and assess each again, in report
-   * order, as `edgesOf` is read (what `-o json` uses: memory does not grow with the edges).
+   * workloads' `edges` stay empty, their totals are complete) and build each again, in report
+   * order, as `edgesOf` is read: from the first pass's shared verdict sides, else assessed again
+   * (what `-o json` uses: memory grows by a few bytes per edge, never by its verdict).
    */
   allowedEdges?: AllowedEdges | 'stream';
 }
@@ -50,7 +51,7 @@ export interface BreakageResult {
   report: BreakageReport;
   world: EdgeWorld;
   engine: PolicyEngine;
-  /** A workload's edges in report order: its `edges`, or with `allowedEdges: 'stream'` each assessed as it is read. */
+  /** A workload's edges in report order: its `edges`, or with `allowedEdges: 'stream'` each built again as it is read. */
   edgesOf(w: WorkloadReport): Iterable<ReportEdge>;
 }
 
