@@ -1,16 +1,16 @@
 // The collect half of flowpol, top to bottom:
 //
-//   IngestUnit ─open─▶ FlowSource ─Flow─▶ matchesFilter ─▶ EdgeFolder ─ObservedEdge─▶ IngestBatch ─flush─▶ SQLite
+//   IngestUnit ─open─▶ FlowSource ─Flow─▶ flowMatcher ─▶ EdgeFolder ─ObservedEdge─▶ IngestBatch ─flush─▶ SQLite
 //   (file | stdin | live)                 (since/until, ns)  (identity, replies,       (Map by edge key,    (one transaction per
 //                                                             dedupe)                   hour, verdict)       flush; a file commits
 //                                                                                                            as one unit)
-import { matchesFilter } from './collect/filter.js';
+import { flowMatcher } from './collect/filter.js';
 import type { ReadyFlowSource } from './collect/json-reader.js';
 import type { InputError } from './errors.js';
 import { OperationalError } from './errors.js';
 import type { IdentityOptions } from './identity/identity.js';
 import { EdgeFolder } from './identity/edge.js';
-import type { FlowEvent, FlowFilter, FlowSource } from './model.js';
+import type { Flow, FlowEvent, FlowFilter, FlowSource } from './model.js';
 import { IngestBatch } from './store/batch.js';
 import { addCounts, emptyCounts } from './store/counts.js';
 import type { IngestCounts } from './store/counts.js';
@@ -119,13 +119,14 @@ async function ingestUnit(writer: IngestWriter, result: CollectResult, unit: Ing
   options.signal?.addEventListener('abort', stop);
   result.current = { name: unit.name, counts };
   const flushFlows = options.flushEveryFlows ?? 100_000;
+  const matches = flowMatcher(options.filter);
   let events = 0;
   try {
     // Events already read are taken synchronously when the source can (no microtask per event).
     const takeReady = 'takeReady' in source ? (source as ReadyFlowSource).takeReady : undefined;
     reading: for await (const first of source) {
       for (let event: FlowEvent | undefined = first; event !== undefined; event = takeReady?.()) {
-        take(event, counts, batch, folder, options.filter);
+        take(event, counts, batch, folder, matches);
         if ((++events & 1023) === 0 && counts.flowsRead - flushedAt >= flushFlows) flush();
         if (failure !== undefined || options.signal?.aborted) break reading;
       }
@@ -154,12 +155,12 @@ async function ingestUnit(writer: IngestWriter, result: CollectResult, unit: Ing
 }
 
 /** One event: count it, filter, fold, aggregate. The hot path: keep it allocation-free. */
-function take(event: FlowEvent, counts: IngestCounts, batch: IngestBatch, folder: EdgeFolder, filter: FlowFilter): void {
+function take(event: FlowEvent, counts: IngestCounts, batch: IngestBatch, folder: EdgeFolder, matches: (flow: Flow) => boolean): void {
   switch (event.kind) {
     case 'flow': {
       const flow = event.flow;
       counts.flowsRead++;
-      if (!matchesFilter(flow, filter)) {
+      if (!matches(flow)) {
         counts.filteredOut++;
         return;
       }

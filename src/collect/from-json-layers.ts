@@ -4,8 +4,6 @@ import type { EventType, L7Type, Layer4, Layer7, TcpFlags } from '../model.js';
 import { type JsonObject, enumOf, fieldError, int, obj, str, strList, uint } from './json-fields.js';
 
 const TCP_FLAGS = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 'NS'] as const;
-type TcpFlag = (typeof TCP_FLAGS)[number];
-const TCP_FLAG_NAMES: ReadonlySet<string> = new Set(TCP_FLAGS);
 const L7_TYPES: readonly L7Type[] = ['UNKNOWN_L7_TYPE', 'REQUEST', 'RESPONSE', 'SAMPLE'];
 const PORT_MAX = 65535;
 
@@ -57,18 +55,28 @@ function port(v: unknown, path: string, key: string): number {
   return uint(v, path, key, PORT_MAX) ?? 0;
 }
 
-/** Only the flags present are looked at (usually one or two); a bad one throws, in TCP_FLAGS order. */
+/** The flags set to true; one that is not a boolean throws (the first in TCP_FLAGS order). */
 function tcpFlags(o: JsonObject | undefined, path: string): TcpFlags {
   const flags: TcpFlags = {};
   if (o === undefined) return flags;
-  for (const key in o) {
-    if (!TCP_FLAG_NAMES.has(key)) continue;
-    const v = o[key];
-    if (v === true) flags[key as TcpFlag] = true;
-    else if (v !== undefined && v !== null && v !== false) return badTcpFlag(o, path);
+  // Plain property reads (inline caches): faster than walking the object's keys.
+  const { FIN, SYN, RST, PSH, ACK, URG, ECE, CWR, NS } = o;
+  if (FIN === true) flags.FIN = true;
+  if (SYN === true) flags.SYN = true;
+  if (RST === true) flags.RST = true;
+  if (PSH === true) flags.PSH = true;
+  if (ACK === true) flags.ACK = true;
+  if (URG === true) flags.URG = true;
+  if (ECE === true) flags.ECE = true;
+  if (CWR === true) flags.CWR = true;
+  if (NS === true) flags.NS = true;
+  if (!isFlag(FIN) || !isFlag(SYN) || !isFlag(RST) || !isFlag(PSH) || !isFlag(ACK) || !isFlag(URG) || !isFlag(ECE) || !isFlag(CWR) || !isFlag(NS)) {
+    return badTcpFlag(o, path);
   }
   return flags;
 }
+
+const isFlag = (v: unknown): boolean => v === undefined || v === null || typeof v === 'boolean';
 
 function badTcpFlag(o: JsonObject, path: string): never {
   const name = TCP_FLAGS.find((n) => { const v = o[n]; return v !== undefined && v !== null && typeof v !== 'boolean'; }) ?? 'flags';

@@ -59,6 +59,7 @@ describe('reader errors', () => {
     ['a numeric time', `${withField(['flow', 'time'], 1714557600)}\n`, 1, 'flow.time', /RFC 3339.*number/],
     ['a wrong-typed port', `${withField(['flow', 'l4', 'TCP', 'destination_port'], 'x')}\n`, 1, 'flow.l4.TCP.destination_port', /integer from 0 to 65535.*"x"/],
     ['a port out of range', `${withField(['flow', 'l4', 'TCP', 'source_port'], 70000)}\n`, 1, 'flow.l4.TCP.source_port', /65535/],
+    ['a TCP flag that is not a boolean', `${withField(['flow', 'l4', 'TCP', 'flags', 'ACK'], 'yes')}\n`, 1, 'flow.l4.TCP.flags.ACK', /true or false/],
     ['labels that are not strings', `${withField(['flow', 'source', 'labels'], [1])}\n`, 1, 'flow.source.labels', /list of strings/],
     ['a wrong-typed is_reply', `${withField(['flow', 'is_reply'], 'no')}\n`, 1, 'flow.is_reply', /true or false/],
     ['an object without a Hubble key', '{"hello":"world"}\n', 1, undefined, /not a Hubble event/],
