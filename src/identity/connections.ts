@@ -1,7 +1,66 @@
-// The folder's memory of recent connections, least recently touched first. A connection is two
-// numbers (see connectionKey in edge.ts): no key text is built per event, and a repeat costs two
-// Map lookups and a few pointer moves (a Map alone would need delete + set to move the key to
-// the end, three hash operations per event).
+// The folder's memory of recent connections (rule 4 in edge.ts). RecentConnections answers "seen
+// within the window?"; underneath, ConnectionMemory keeps them least recently touched first.
+// A connection is two numbers, so no key text is built per event:
+// * its two addresses, each numbered the first time it is seen (below MAX_ADDRESSES, so the pair
+//   is exact in a double);
+// * its protocol and both 16-bit ports (ICMP: the type as the port, source port 0).
+// A repeat costs two Map lookups and a few pointer moves (a Map alone would need delete + set to
+// move the key to the end, three hash operations per event), none when it follows its own last
+// event (one packet seen at several observation points).
+import type { EdgeProtocol } from '../model.js';
+
+/** Most addresses numbered at once. */
+export const MAX_ADDRESSES = 2 ** 20;
+const PORTS = 0x10000;
+const PROTOCOL_SLOT: Readonly<Record<EdgeProtocol, number>> = { TCP: 0, UDP: 1, SCTP: 2, ICMPv4: 3, ICMPv6: 4 };
+
+export interface RecentOptions { windowMs: number; maxConnections: number; maxAddresses: number }
+
+/** Connections seen lately, bounded in number and in time. */
+export class RecentConnections {
+  private readonly memory = new ConnectionMemory();
+  /** Address text (IP, or identity and pod) → number; cleared with the memory when full. */
+  private readonly addresses = new Map<string, number>();
+  /** What addressPair gave last (set again whenever the table is cleared, so its number stays valid). */
+  private readonly last: { a: string | undefined; b: string | undefined; pair: number } = { a: undefined, b: undefined, pair: 0 };
+  private sinceSweep = 0;
+
+  constructor(private readonly opts: RecentOptions) {}
+
+  /**
+   * Record the connection at `time`; true when it was already seen within `window` of it. Ports
+   * are 0..65535. Entries over `maxConnections` or older than `windowMs` (before the event being
+   * recorded, so a source that goes back in time — the next file of another node — keeps its
+   * own recent connections) are forgotten, least recently seen first.
+   */
+  repeat(protocol: EdgeProtocol, src: string, srcPort: number, dst: string, port: number, time: number, window: number): boolean {
+    const memory = this.memory;
+    const last = memory.touch(this.addressPair(src, dst), (PROTOCOL_SLOT[protocol] * PORTS + srcPort) * PORTS + port, time);
+    if (memory.size > this.opts.maxConnections || (++this.sinceSweep & 1023) === 0) {
+      memory.evict(this.opts.maxConnections, time - this.opts.windowMs);
+    }
+    return last !== undefined && Math.abs(time - last) <= window;
+  }
+
+  /** Both addresses as one number. When the table is full, it and the connections are forgotten (at worst a few repeats then count as new). */
+  private addressPair(a: string, b: string): number {
+    const last = this.last;
+    if (a === last.a && b === last.b) return last.pair; // the same connection's next event
+    const ids = this.addresses;
+    if (ids.size >= Math.min(this.opts.maxAddresses, MAX_ADDRESSES) - 1) {
+      ids.clear();
+      this.memory.clear();
+    }
+    let x = ids.get(a);
+    if (x === undefined) ids.set(a, (x = ids.size));
+    let y = ids.get(b);
+    if (y === undefined) ids.set(b, (y = ids.size));
+    last.a = a;
+    last.b = b;
+    last.pair = x * MAX_ADDRESSES + y;
+    return last.pair;
+  }
+}
 
 interface Entry {
   inner: number;

@@ -30,7 +30,7 @@
 //    older than the window are dropped.
 import type { Endpoint, Flow, ObservedEdge, EdgeProtocol, Peer } from '../model.js';
 import type { IdentityOptions } from './identity.js';
-import { ConnectionMemory } from './connections.js';
+import { MAX_ADDRESSES, RecentConnections } from './connections.js';
 import { normaliseName, peerKey, peerOf } from './peer.js';
 
 /** Why an event did not become an edge (rules in the header comment); for the ingest summary. */
@@ -70,31 +70,21 @@ const ECHO_REPLY: Readonly<Record<string, number>> = { ICMPv4: 0, ICMPv6: 129 };
 
 type Direction = 'request' | 'response' | FoldReason;
 
-// A connection is remembered under two numbers (exact in a double: below 2^53): its addresses
-// (two address numbers below MAX_ADDRESSES) and its protocol with both ports (ICMP: the type).
-const MAX_ADDRESSES = 2 ** 20;
+/** Ports above this are no ports (rule 3). */
 const MAX_PORT = 0xffff;
-const PORT_PAIRS = 2 ** 32;
-const PROTOCOL_SLOT: Readonly<Record<'TCP' | 'UDP' | 'SCTP' | 'ICMPv4' | 'ICMPv6', number>> = { TCP: 0, UDP: 1, SCTP: 2, ICMPv4: 3, ICMPv6: 4 };
 
 /** Stateful (bounded memory) folder: many events of one connection → one request edge. */
 export class EdgeFolder {
-  private readonly seen = new ConnectionMemory();
-  /** Connection addresses (IP, or identity and pod when there is none) → number, see addressPair. */
-  private readonly addresses = new Map<string, number>();
-  /** What addressPair gave last (set again whenever the table is cleared, so its number stays valid). */
-  private readonly lastPair: { a: string | undefined; b: string | undefined; pair: number } = { a: undefined, b: undefined, pair: 0 };
+  private readonly recent: RecentConnections;
   private readonly workloads = new Map<string, Peer>();
   private readonly numbered = new Map<number, NumberedPeer>();
   private readonly windowMs: number;
-  private readonly maxConnections: number;
-  private readonly maxAddresses: number;
-  private sinceSweep = 0;
 
   constructor(private readonly opts: FolderOptions) {
     this.windowMs = opts.windowMs ?? 60_000;
-    this.maxConnections = opts.maxConnections ?? 200_000;
-    this.maxAddresses = Math.min(opts.maxAddresses ?? MAX_ADDRESSES, MAX_ADDRESSES);
+    this.recent = new RecentConnections({
+      windowMs: this.windowMs, maxConnections: opts.maxConnections ?? 200_000, maxAddresses: opts.maxAddresses ?? MAX_ADDRESSES,
+    });
   }
 
   fold(flow: Flow): FoldResult {
@@ -106,7 +96,7 @@ export class EdgeFolder {
     const src = swap ? flow.destination : flow.source;
     const dst = swap ? flow.source : flow.destination;
     let port: number;
-    let ports: number; // the connection's ports (ICMP: its type), with the protocol
+    let srcPort = 0; // ICMP: none
     switch (l4.protocol) {
       case 'VRRP':
       case 'IGMP':
@@ -114,20 +104,18 @@ export class EdgeFolder {
       case 'ICMPv4':
       case 'ICMPv6':
         port = l4.type;
-        ports = PROTOCOL_SLOT[l4.protocol] * PORT_PAIRS + port;
         break;
       case 'TCP':
       case 'UDP':
       case 'SCTP': {
         port = swap ? l4.sourcePort : l4.destinationPort;
-        const srcPort = swap ? l4.destinationPort : l4.sourcePort;
+        srcPort = swap ? l4.destinationPort : l4.sourcePort;
         if (port === 0 || port > MAX_PORT || srcPort > MAX_PORT) return FOLDED['no-port'];
-        ports = PROTOCOL_SLOT[l4.protocol] * PORT_PAIRS + srcPort * (MAX_PORT + 1) + port;
       }
     }
     const protocol: EdgeProtocol = l4.protocol;
-    const window = l4.protocol === 'ICMPv4' || l4.protocol === 'ICMPv6' ? Math.min(ICMP_WINDOW_MS, this.windowMs) : this.windowMs;
-    if (this.isDuplicate(this.addressPair(src, dst), ports, flow.time, window)) return FOLDED.duplicate;
+    const window = protocol === 'ICMPv4' || protocol === 'ICMPv6' ? Math.min(ICMP_WINDOW_MS, this.windowMs) : this.windowMs;
+    if (this.recent.repeat(protocol, address(src), srcPort, address(dst), port, flow.time, window)) return FOLDED.duplicate;
     const names = swap ? flow.sourceNames : flow.destinationNames;
     const edge: ObservedEdge = {
       source: this.peer(src, swap ? flow.destinationNames : flow.sourceNames),
@@ -165,43 +153,6 @@ export class EdgeFolder {
       this.numbered.set(num, { namespace: ep.namespace, labels: ep.labels, peer });
     }
     return peer;
-  }
-
-  /**
-   * The connection's two addresses as one number: each address text gets a number the first time
-   * it is seen. The table is bounded: when full, it and the connections are forgotten (at worst a
-   * few repeats then count as new requests).
-   */
-  private addressPair(src: Endpoint, dst: Endpoint): number {
-    const a = address(src);
-    const b = address(dst);
-    const last = this.lastPair;
-    if (a === last.a && b === last.b) return last.pair; // the same connection's next event
-    const ids = this.addresses;
-    if (ids.size >= this.maxAddresses - 1) {
-      ids.clear();
-      this.seen.clear();
-    }
-    let x = ids.get(a);
-    if (x === undefined) ids.set(a, (x = ids.size));
-    let y = ids.get(b);
-    if (y === undefined) ids.set(b, (y = ids.size));
-    last.a = a;
-    last.b = b;
-    last.pair = x * MAX_ADDRESSES + y;
-    return last.pair;
-  }
-
-  /** Remember the connection; true when it was already seen within the window. */
-  private isDuplicate(addresses: number, ports: number, time: number, window: number): boolean {
-    const last = this.seen.touch(addresses, ports, time);
-    if (this.seen.size > this.maxConnections || (++this.sinceSweep & 1023) === 0) {
-      // Forget the least recently seen connections over the limit, and those last seen before the
-      // horizon (relative to the event being folded, so a source that goes back in time — the next
-      // file of another node — keeps its own recent connections).
-      this.seen.evict(this.maxConnections, time - this.windowMs);
-    }
-    return last !== undefined && Math.abs(time - last) <= window;
   }
 }
 
