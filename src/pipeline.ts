@@ -36,6 +36,8 @@ export interface ReportOptions extends BreakageOptions {
   existing: readonly string[];
   /** Files and directories, or what `generate` would write with the same window, namespaces and direction. */
   proposed: readonly string[] | 'generated';
+  /** With `proposed: 'generated'` and a cluster: ports by container port name, as `generate --named-ports` (no effect otherwise). */
+  namedPorts?: boolean;
   /**
    * Connected: namespaces' labels and pods' container ports come from the inventory, its
    * NetworkPolicies are the existing ones unless `existing` names files (those then replace
@@ -64,7 +66,10 @@ export async function report(db: Database, options: ReportOptions): Promise<Repo
   const skipped = [...existing.skipped];
   let proposed: PolicyInput[];
   if (options.proposed === 'generated') {
-    const generateOptions = { ...DEFAULT_GENERATE_OPTIONS, ...window, namespaces: options.namespaces, direction: options.direction };
+    const generateOptions = {
+      ...DEFAULT_GENERATE_OPTIONS, ...window, namespaces: options.namespaces, direction: options.direction,
+      ...(options.namedPorts === true ? { namedPorts: true } : {}),
+    };
     // Without -n or a window the edges already loaded are exactly what generate reads. Connected,
     // generate uses the same inventory (owner selectors, host network), as `flowpol generate` does.
     const whole = options.namespaces.length === 0 && options.since === undefined && options.until === undefined;

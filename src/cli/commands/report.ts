@@ -17,7 +17,7 @@ import { reportWorld } from '../../report/world-out.js';
 import { openDatabase } from '../../store/database.js';
 import type { Register } from './index.js';
 import { loadClusterInput, type ClusterInput } from '../cluster-input.js';
-import { addKubeOptions, KUBE_HELP, type KubeFlagValues } from '../kube-options.js';
+import { addKubeOptions, clusterAccessFrom, KUBE_HELP, type KubeFlagValues } from '../kube-options.js';
 import { addDbOption, addNamespaceOptions, addOutputOption, addTimeWindowOptions, collectList, resolveNamespaces, resolveTimeWindow } from '../options.js';
 import type { DbOptions, NamespaceOptions, TimeWindowOptions } from '../options.js';
 
@@ -32,6 +32,7 @@ interface ReportFlags extends DbOptions, NamespaceOptions, TimeWindowOptions, Ku
   showAllowed?: boolean;
   exitCode?: boolean;
   worldOut?: string;
+  namedPorts?: boolean;
 }
 
 const repeatable = (v: string, prev: string[]): string[] => [...prev, v];
@@ -52,6 +53,7 @@ export const registerReport: Register = (command) => {
     .option('--proposed <file|dir|generated>', 'NetworkPolicies to roll out (repeatable); "generated" = what `flowpol generate` would write with the same --db, -n, --since/--until and --direction; a proposed policy replaces an existing one of the same namespace/name', repeatable, [] as string[])
     .option('--default-deny <ns,...|all|none>', 'simulate the standard `podSelector: {}` default-deny in these namespaces (comma list, repeatable), in every namespace seen ("all"), or nowhere ("none", the default)', collectList, [] as string[])
     .addOption(new Option('--direction <direction>', 'the direction of the simulated default-deny (and of generated policies)').choices(GENERATE_DIRECTIONS).default('both'))
+    .option('--named-ports', 'with --proposed generated: write a port by its container port name where every destination pod declares one for it, as `flowpol generate --named-ports` (needs a cluster: live or --inventory); no effect with --proposed files')
     .option('--show-allowed', 'with -o text|markdown, list every edge that keeps working (default: a count per workload); -o json always lists all')
     .option('--exit-code', 'exit 3 when any edge would break (for CI)')
     .option('--world-out <file>', 'also write the evaluated world in probe format (namespaces, pods, externals, every policy, one probe per edge with expected = the verdict); `flowpol check <file>` re-decides it')
@@ -69,6 +71,7 @@ Examples:
   flowpol report --default-deny all --world-out world.json && flowpol check world.json
   flowpol report --context prod --proposed generated        # the live cluster's policies are --existing
   flowpol report --inventory world.yaml --default-deny all  # a snapshot from \`flowpol inventory\` instead
+  flowpol report --inventory world.yaml --proposed generated --named-ports --default-deny all   # generated ports by name
   flowpol report --offline --default-deny all               # flows only, even with a kubeconfig
 
 Per edge: keeps working / would break (which side: egress at the source or ingress at the
@@ -92,6 +95,9 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 something would break (with --exit
     .action(async (flags: ReportFlags) => {
       // Usage errors and a missing database first, before a live cluster is listed.
       const flowsOnly = toOptions(flags);
+      if (flowsOnly.namedPorts === true && clusterAccessFrom(flags).mode === 'offline') {
+        throw new UsageError('--named-ports needs a cluster (live, or --inventory FILE): offline, flowpol knows no container port names');
+      }
       const db = openDatabase(flags.db, { readonly: true });
       let out: Awaited<ReturnType<typeof report>>;
       try {
@@ -121,6 +127,7 @@ function toOptions(flags: ReportFlags): ReportOptions {
     namespaces: resolveNamespaces(flags),
     existing: flags.existing,
     proposed: generated ? 'generated' : flags.proposed,
+    ...(flags.namedPorts === true ? { namedPorts: true } : {}),
     defaultDeny: parseDefaultDenyScope(flags.defaultDeny),
     direction: flags.direction,
     // Text and markdown list allowed edges only on request: without it, full verdicts for denials only.
