@@ -5,6 +5,7 @@ import { buildProgram } from './program.js';
 
 export async function main(argv: string[]): Promise<number> {
   stopQuietlyWhenStdoutCloses();
+  dropTlsIpServerNameWarning();
   const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv);
@@ -40,4 +41,20 @@ function stopQuietlyWhenStdoutCloses(): void {
     if (err.code !== 'EPIPE') throw err;
     process.exit(EXIT.ok);
   });
+}
+
+/**
+ * `--server tls://10.0.0.5:4245`: grpc-js passes the host as the TLS ServerName even when it is an
+ * IP address, and Node then warns (DEP0123, "not permitted by RFC 6066"). Nothing is wrong with
+ * the connection (the certificate is still checked against the IP), so that one warning would only
+ * alarm the user. Every other warning is printed as usual.
+ */
+function dropTlsIpServerNameWarning(): void {
+  const emit = process.emitWarning.bind(process) as (...args: unknown[]) => void;
+  process.emitWarning = ((...args: unknown[]) => {
+    const [, type, code] = args;
+    const options = type as { code?: unknown } | undefined;
+    if (code === 'DEP0123' || (typeof options === 'object' && options?.code === 'DEP0123')) return;
+    emit(...args);
+  }) as typeof process.emitWarning;
 }
