@@ -21,8 +21,8 @@ export function withIp(ep: Endpoint | undefined, ip: string): Endpoint {
 const MAX_CACHED_ENDPOINTS = 16_384;
 const endpoints = new Map<number, { bytes: Buffer; ep: Endpoint }>();
 
-export function cachedEndpoint(r: WireReader, end: number): Endpoint {
-  const buf = r.buf;
+export function cachedEndpoint(r: WireReader): Endpoint {
+  const { buf, end } = r;
   const start = r.pos;
   // Hash the head (endpoint id, identity, namespace) and the tail (pod name, workloads, cluster);
   // the labels in between follow from the identity. The byte compare below decides.
@@ -35,17 +35,17 @@ export function cachedEndpoint(r: WireReader, end: number): Endpoint {
     r.pos = end;
     return { ...hit.ep };
   }
-  const ep = endpoint(r, end);
+  const ep = endpoint(r);
   if (endpoints.size >= MAX_CACHED_ENDPOINTS) endpoints.clear();
   endpoints.set(h, { bytes: Buffer.from(buf.subarray(start, end)), ep: { ...ep } });
   return ep;
 }
 
-function endpoint(r: WireReader, end: number): Endpoint {
+function endpoint(r: WireReader): Endpoint {
   let id = 0, identity = 0, clusterName = '', namespace = '', podName = '';
   const labels: string[] = [];
   const workloads: Workload[] = [];
-  while (r.pos < end) {
+  while (r.pos < r.end) {
     const tag = r.uint32();
     switch (tag) {
       case 0x08: id = r.uint32(); break;
@@ -54,18 +54,7 @@ function endpoint(r: WireReader, end: number): Endpoint {
       case 0x1a: namespace = r.string(); break;
       case 0x22: labels.push(r.string()); break;
       case 0x2a: podName = r.string(); break;
-      case 0x32: {
-        const wEnd = r.lenEnd();
-        const w: Workload = { name: '', kind: '' };
-        while (r.pos < wEnd) {
-          const t = r.uint32();
-          if (t === 0x0a) w.name = r.string();
-          else if (t === 0x12) w.kind = r.string();
-          else r.skip(t & 7);
-        }
-        workloads.push(w);
-        break;
-      }
+      case 0x32: workloads.push(r.message(workload)); break;
       default: r.skip(tag & 7);
     }
   }
@@ -75,26 +64,38 @@ function endpoint(r: WireReader, end: number): Endpoint {
   };
 }
 
-export function layer4(r: WireReader, end: number): Layer4 | undefined {
+function workload(r: WireReader): Workload {
+  const w: Workload = { name: '', kind: '' };
+  while (r.pos < r.end) {
+    const t = r.uint32();
+    if (t === 0x0a) w.name = r.string();
+    else if (t === 0x12) w.kind = r.string();
+    else r.skip(t & 7);
+  }
+  return w;
+}
+
+export function layer4(r: WireReader): Layer4 | undefined {
   let out: Layer4 | undefined;
-  while (r.pos < end) {
+  while (r.pos < r.end) {
     const tag = r.uint32();
     const protocol = (tag & 7) === LEN ? L4_CASES[tag >>> 3] : undefined;
     if (protocol === undefined) {
       r.skip(tag & 7);
       continue;
     }
-    const mEnd = r.lenEnd();
+    const outer = r.enter();
     let a = 0;
     let b = 0;
     const flags: TcpFlags = {};
-    while (r.pos < mEnd) {
+    while (r.pos < r.end) {
       const t = r.uint32();
       if (t === 0x08) a = r.uint32();
       else if (t === 0x10) b = r.uint32();
-      else if (t === 0x1a && protocol === 'TCP') tcpFlags(r, r.lenEnd(), flags);
+      else if (t === 0x1a && protocol === 'TCP') Object.assign(flags, r.message(tcpFlags)); // repeated: merged, as protobuf does
       else r.skip(t & 7);
     }
+    r.leave(outer);
     if (protocol === 'TCP') out = { protocol, sourcePort: a, destinationPort: b, flags };
     else if (protocol === 'UDP' || protocol === 'SCTP') out = { protocol, sourcePort: a, destinationPort: b };
     else if (protocol === 'ICMPv4' || protocol === 'ICMPv6') out = { protocol, type: a, code: b };
@@ -103,50 +104,60 @@ export function layer4(r: WireReader, end: number): Layer4 | undefined {
   return out;
 }
 
-function tcpFlags(r: WireReader, end: number, into: TcpFlags): void {
+function tcpFlags(r: WireReader): TcpFlags {
   const set: boolean[] = [];
-  while (r.pos < end) {
+  while (r.pos < r.end) {
     const tag = r.uint32();
     const i = (tag >>> 3) - 1;
     if ((tag & 7) === VARINT && i >= 0 && i < TCP_FLAG_NAMES.length) set[i] = r.bool();
     else r.skip(tag & 7);
   }
-  for (let i = 0; i < TCP_FLAG_NAMES.length; i++) if (set[i]) into[TCP_FLAG_NAMES[i] as keyof TcpFlags] = true;
+  const flags: TcpFlags = {};
+  for (let i = 0; i < TCP_FLAG_NAMES.length; i++) if (set[i]) flags[TCP_FLAG_NAMES[i] as keyof TcpFlags] = true;
+  return flags;
 }
 
-export function layer7(r: WireReader, end: number): Layer7 {
+export function layer7(r: WireReader): Layer7 {
   let type = 0;
   let dns: Layer7['dns'];
   let http: Layer7['http'];
-  while (r.pos < end) {
+  while (r.pos < r.end) {
     const tag = r.uint32();
     if (tag === 0x08) type = r.int32();
     else if (tag === 0x322 /* 100 dns */) {
-      const mEnd = r.lenEnd();
-      dns = { query: '', ips: [], rcode: 0 };
+      dns = r.message(dnsOf);
       http = undefined;
-      while (r.pos < mEnd) {
-        const t = r.uint32();
-        if (t === 0x0a) dns.query = r.string();
-        else if (t === 0x12) dns.ips.push(r.string());
-        else if (t === 0x30) dns.rcode = r.uint32();
-        else r.skip(t & 7);
-      }
     } else if (tag === 0x32a /* 101 http */) {
-      const mEnd = r.lenEnd();
-      http = { method: '', url: '', code: 0 };
+      http = r.message(httpOf);
       dns = undefined;
-      while (r.pos < mEnd) {
-        const t = r.uint32();
-        if (t === 0x08) http.code = r.uint32();
-        else if (t === 0x12) http.method = r.string();
-        else if (t === 0x1a) http.url = r.string();
-        else r.skip(t & 7);
-      }
     } else r.skip(tag & 7);
   }
   const out: Layer7 = { type: L7_TYPES.name(type) ?? 'UNKNOWN_L7_TYPE' };
   if (dns) out.dns = dns;
   if (http) out.http = http;
   return out;
+}
+
+function dnsOf(r: WireReader): NonNullable<Layer7['dns']> {
+  const dns = { query: '', ips: [] as string[], rcode: 0 };
+  while (r.pos < r.end) {
+    const t = r.uint32();
+    if (t === 0x0a) dns.query = r.string();
+    else if (t === 0x12) dns.ips.push(r.string());
+    else if (t === 0x30) dns.rcode = r.uint32();
+    else r.skip(t & 7);
+  }
+  return dns;
+}
+
+function httpOf(r: WireReader): NonNullable<Layer7['http']> {
+  const http = { method: '', url: '', code: 0 };
+  while (r.pos < r.end) {
+    const t = r.uint32();
+    if (t === 0x08) http.code = r.uint32();
+    else if (t === 0x12) http.method = r.string();
+    else if (t === 0x1a) http.url = r.string();
+    else r.skip(t & 7);
+  }
+  return http;
 }

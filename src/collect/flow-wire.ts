@@ -26,7 +26,7 @@ export function eventFromBytes(bytes: Uint8Array): FlowEvent {
       start = r.pos;
       r.pos = end;
     } else if (field === 1000 && (tag & 7) === LEN) nodeName = r.string();
-    else if (field === 1001 && (tag & 7) === LEN) time = timestamp(r, r.lenEnd());
+    else if (field === 1001 && (tag & 7) === LEN) time = r.message(timestamp);
     else r.skip(tag & 7);
   }
   const sub = new WireReader(bytes, start, end);
@@ -36,10 +36,10 @@ export function eventFromBytes(bytes: Uint8Array): FlowEvent {
   return { kind: 'other', what: 'agent_event' };
 }
 
-function timestamp(r: WireReader, end: number): number {
+function timestamp(r: WireReader): number {
   let seconds = 0;
   let nanos = 0;
-  while (r.pos < end) {
+  while (r.pos < r.end) {
     const tag = r.uint32();
     if (tag === 0x08) seconds = r.int64(true);
     else if (tag === 0x10) nanos = r.int32();
@@ -66,38 +66,40 @@ function flow(r: WireReader, envelopeTime: number | undefined, envelopeNode: str
   while (r.pos < r.end) {
     const tag = r.uint32();
     switch (tag) {
-      case (1 << 3) | LEN: time = timestamp(r, r.lenEnd()); break;
+      case (1 << 3) | LEN: time = r.message(timestamp); break;
       case (34 << 3) | LEN: uuid = r.string(); break;
       case (2 << 3) | VARINT: verdict = r.int32(); break;
       case (5 << 3) | LEN: {
-        const end = r.lenEnd();
-        while (r.pos < end) {
+        const outer = r.enter();
+        while (r.pos < r.end) {
           const t = r.uint32();
           if (t === 0x0a) srcIp = r.string();
           else if (t === 0x12) dstIp = r.string();
           else if (t === 0x18) ipVersion = r.int32();
           else r.skip(t & 7);
         }
+        r.leave(outer);
         break;
       }
-      case (6 << 3) | LEN: l4 = layer4(r, r.lenEnd()); break;
-      case (8 << 3) | LEN: src.ep = cachedEndpoint(r, r.lenEnd()); break;
-      case (9 << 3) | LEN: dst.ep = cachedEndpoint(r, r.lenEnd()); break;
+      case (6 << 3) | LEN: l4 = r.message(layer4); break;
+      case (8 << 3) | LEN: src.ep = r.message(cachedEndpoint); break;
+      case (9 << 3) | LEN: dst.ep = r.message(cachedEndpoint); break;
       case (10 << 3) | VARINT: flowType = r.int32(); break;
       case (11 << 3) | LEN: nodeName = r.string(); break;
       case (13 << 3) | LEN: sourceNames.push(r.string()); break;
       case (14 << 3) | LEN: destinationNames.push(r.string()); break;
-      case (15 << 3) | LEN: l7 = layer7(r, r.lenEnd()); break;
+      case (15 << 3) | LEN: l7 = r.message(layer7); break;
       case (16 << 3) | VARINT: reply = r.bool(); break;
       case (19 << 3) | LEN: {
-        const end = r.lenEnd();
+        const outer = r.enter();
         eventType = { type: 0, subType: 0 };
-        while (r.pos < end) {
+        while (r.pos < r.end) {
           const t = r.uint32();
           if (t === 0x08) eventType.type = r.int32();
           else if (t === 0x10) eventType.subType = r.int32();
           else r.skip(t & 7);
         }
+        r.leave(outer);
         break;
       }
       case (22 << 3) | VARINT: direction = r.int32(); break;
@@ -105,13 +107,14 @@ function flow(r: WireReader, envelopeTime: number | undefined, envelopeNode: str
       case (24 << 3) | VARINT: point = r.int32(); break;
       case (25 << 3) | VARINT: dropDesc = r.int32(); break;
       case (26 << 3) | LEN: {
-        const end = r.lenEnd();
+        const outer = r.enter();
         isReply = false;
-        while (r.pos < end) {
+        while (r.pos < r.end) {
           const t = r.uint32();
           if (t === 0x08) isReply = r.bool();
           else r.skip(t & 7);
         }
+        r.leave(outer);
         break;
       }
       default: r.skip(tag & 7);
@@ -150,13 +153,14 @@ function lost(r: WireReader, time: number | undefined, nodeName: string): LostEv
     if (tag === 0x08) source = r.int32();
     else if (tag === 0x10) count = r.int64(false);
     else if (tag === 0x1a) {
-      const end = r.lenEnd();
+      const outer = r.enter();
       cpu = 0;
-      while (r.pos < end) {
+      while (r.pos < r.end) {
         const t = r.uint32();
         if (t === 0x08) cpu = r.int32();
         else r.skip(t & 7);
       }
+      r.leave(outer);
     } else r.skip(tag & 7);
   }
   return { source: pe.LOST_SOURCES.name(source) ?? 'UNKNOWN_LOST_EVENT_SOURCE', numEventsLost: count, cpu, nodeName: nodeName || undefined, time };

@@ -77,6 +77,32 @@ export class WireReader {
     return end;
   }
 
+  /**
+   * Enter the length-delimited message that starts here: until leave(), every read is bounded to
+   * it, so a field that runs past its message's end is refused, not read from the next field.
+   * Returns the enclosing bound, for leave().
+   */
+  enter(): number {
+    const end = this.lenEnd();
+    const outer = this.end;
+    this.end = end;
+    return outer;
+  }
+
+  /** Leave the message entered last (read to its end) and restore the enclosing bound. */
+  leave(outer: number): void {
+    if (this.pos !== this.end) throw truncated();
+    this.end = outer;
+  }
+
+  /** `read` of the nested message that starts here (see enter). */
+  message<T>(read: (r: WireReader) => T): T {
+    const outer = this.enter();
+    const value = read(this);
+    this.leave(outer);
+    return value;
+  }
+
   string(): string {
     const end = this.lenEnd();
     const start = this.pos;
@@ -105,4 +131,4 @@ export class WireReader {
   }
 }
 
-const truncated = () => new InputError({ file: '' }, 'malformed protobuf: message truncated');
+const truncated = () => new InputError({ file: '' }, 'malformed protobuf: a field runs past the end of its message (truncated?)');

@@ -90,7 +90,11 @@ describe('from-proto vs the JSON reader', () => {
   it('refuses malformed bytes with an InputError instead of guessing', () => {
     const good = encodeResponse(eventToResponse({ kind: 'flow', flow: BASE }) as NonNullable<ReturnType<typeof eventToResponse>>);
     expect(() => eventFromBytes(good.subarray(0, good.length - 3))).toThrow(InputError);
-    expect(() => eventFromBytes(good.subarray(0, good.length - 3))).toThrow(/malformed protobuf: message truncated/);
+    expect(() => eventFromBytes(good.subarray(0, good.length - 3))).toThrow(/malformed protobuf: a field runs past the end of its message/);
+    // A source Endpoint of 4 bytes whose namespace claims 10: it would run into the next field (uuid).
+    const endpoint = [0x1a, 10, 0x61, 0x62];
+    const flow = [0x42, endpoint.length, ...endpoint, 0x92, 0x02, 10, ...Buffer.from('xxxxxxxxxx')];
+    expect(() => eventFromBytes(Buffer.from([0x0a, flow.length, ...flow]))).toThrow(/malformed protobuf: a field runs past the end of its message/);
     expect(() => eventFromBytes(Buffer.from([0x0b]))).toThrow(/unsupported wire type 3/);
     expect(() => eventFromBytes(Buffer.from([0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]))).toThrow(/varint longer than 10 bytes/);
   });
