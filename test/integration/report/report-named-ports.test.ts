@@ -3,27 +3,24 @@
 // same cluster (the seed recording with the snapshot fixtures/seed-inventory.yaml), `flowpol check`
 // agrees with its --world-out, it has no effect with --proposed files, and it needs a cluster.
 // UPDATE_GOLDEN=1 rewrites the goldens.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../../support/cli.js';
 import { matchesGolden } from '../../unit/report/golden.js';
+import { FIXTURES, SNAPSHOT, useSeedDb } from './seed-db.js';
 import { expectCheckAgrees } from './world-agreement.js';
 
-const FIXTURES = 'test/integration/report/fixtures';
-const SNAPSHOT = `${FIXTURES}/seed-inventory.yaml`;
 const NAMED = ['--inventory', SNAPSHOT, '--proposed', 'generated', '--named-ports', '--default-deny', 'all'];
 
 interface Policy { metadata: { namespace: string; name: string }; spec: { ingress?: { ports?: { port?: number | string }[] }[]; egress?: { ports?: { port?: number | string }[] }[] } }
 interface JsonReport { policies: { ref: string; provenance: string }[]; totals: Record<string, { edges: number; flows: number }> }
 
-let dir: string;
-let db: string;
+const seed = useSeedDb('flowpol-report-named-ports-');
 
 async function report(args: string[]): Promise<{ stdout: string; stderr: string }> {
-  const r = await runCli(['report', '--db', db, ...args]);
+  const r = await runCli(['report', '--db', seed.db, ...args]);
   expect(r.code, r.stderr).toBe(0);
   return r;
 }
@@ -31,17 +28,6 @@ async function report(args: string[]): Promise<{ stdout: string; stderr: string 
 /** Every port a policy's rules write, as written (numbers or names). */
 const portsOf = (policies: readonly Policy[]): (number | string)[] =>
   policies.flatMap((p) => [...(p.spec.ingress ?? []), ...(p.spec.egress ?? [])].flatMap((r) => (r.ports ?? []).map((port) => port.port ?? 'all')));
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'flowpol-report-named-ports-'));
-  db = join(dir, 'seed.db');
-  const collect = await runCli(['collect', '--db', db, '--input-file', `${FIXTURES}/seed-three-tier.jsonl`]);
-  expect(collect.code, collect.stderr).toBe(0);
-});
-
-afterAll(() => {
-  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-});
 
 describe('report --proposed generated --named-ports', () => {
   for (const [format, ext] of [['text', 'txt'], ['json', 'json']] as const) {
@@ -51,19 +37,19 @@ describe('report --proposed generated --named-ports', () => {
   }
 
   it('nothing breaks, and flowpol check agrees with its --world-out', async () => {
-    const world = join(dir, 'named.world.json');
+    const world = join(seed.dir, 'named.world.json');
     const r = await report(['-o', 'json', '--world-out', world, ...NAMED]);
     expect((JSON.parse(r.stdout) as JsonReport).totals.breaks).toEqual({ edges: 0, flows: 0 });
     await expectCheckAgrees(r, world);
   });
 
   it('the proposed policies it evaluated are exactly what `flowpol generate --named-ports` writes', async () => {
-    const generated = await runCli(['generate', '--db', db, '--inventory', SNAPSHOT, '--named-ports']);
+    const generated = await runCli(['generate', '--db', seed.db, '--inventory', SNAPSHOT, '--named-ports']);
     expect(generated.code, generated.stderr).toBe(0);
     const written = parseAllDocuments(generated.stdout).map((d) => d.toJS() as Policy);
     // Named ports are really in play: without the flag the same policies carry numbers only.
     expect(portsOf(written)).toEqual(expect.arrayContaining(['http', 'metrics', 'postgres', 'dns']));
-    const world = join(dir, 'compare.world.json');
+    const world = join(seed.dir, 'compare.world.json');
     const r = await report(['-o', 'json', '--world-out', world, ...NAMED]);
     const proposed = new Set((JSON.parse(r.stdout) as JsonReport).policies.filter((p) => p.provenance === 'proposed').map((p) => p.ref));
     const evaluated = (JSON.parse(readFileSync(world, 'utf8')) as { policies: Policy[] }).policies
@@ -74,7 +60,7 @@ describe('report --proposed generated --named-ports', () => {
   });
 
   it('without --named-ports the generated policies write numbers only', async () => {
-    const world = join(dir, 'numbers.world.json');
+    const world = join(seed.dir, 'numbers.world.json');
     await report(['-o', 'json', '--world-out', world, '--inventory', SNAPSHOT, '--proposed', 'generated', '--default-deny', 'all']);
     const policies = (JSON.parse(readFileSync(world, 'utf8')) as { policies: (Policy & { metadata: { labels?: Record<string, string> } })[] }).policies
       .filter((p) => p.metadata.labels?.['app.kubernetes.io/managed-by'] === 'flowpol');
@@ -83,8 +69,8 @@ describe('report --proposed generated --named-ports', () => {
   });
 
   it('has no effect with --proposed files', async () => {
-    const file = join(dir, 'proposed.yaml');
-    const generated = await runCli(['generate', '--db', db, '--inventory', SNAPSHOT]);
+    const file = join(seed.dir, 'proposed.yaml');
+    const generated = await runCli(['generate', '--db', seed.db, '--inventory', SNAPSHOT]);
     expect(generated.code, generated.stderr).toBe(0);
     writeFileSync(file, generated.stdout);
     const args = ['-o', 'json', '--inventory', SNAPSHOT, '--default-deny', 'all', '--proposed', file];
@@ -94,12 +80,12 @@ describe('report --proposed generated --named-ports', () => {
   it('needs a cluster: a usage error offline, worded as generate\'s, before any report', async () => {
     const message = 'flowpol: error [E_USAGE]: --named-ports needs a cluster (live, or --inventory FILE): offline, flowpol knows no container port names\n';
     for (const extra of [[], ['--offline']]) {
-      const r = await runCli(['report', '--db', db, '--proposed', 'generated', '--named-ports', ...extra]);
+      const r = await runCli(['report', '--db', seed.db, '--proposed', 'generated', '--named-ports', ...extra]);
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');
       expect(r.stderr).toBe(message);
     }
-    const generate = await runCli(['generate', '--db', db, '--named-ports']);
+    const generate = await runCli(['generate', '--db', seed.db, '--named-ports']);
     expect(generate.code).toBe(2);
     expect(generate.stderr.endsWith(message), generate.stderr).toBe(true);
   });
