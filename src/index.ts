@@ -68,7 +68,7 @@ export type { DefaultDenyScope } from './report/default-deny.js';
 export { EdgeWorld } from './report/world-from-edges.js';
 export type { InventoryPodsView, PeerSubject, PodsOf } from './report/world-from-edges.js';
 export { InventoryPods, mergeNamespaces } from './report/from-inventory.js';
-export { silentWorkloads } from './report/silent.js';
+export { silentAmong, silentPods, silentWorkloads } from './report/silent.js';
 export { renderText } from './report/render-text.js';
 export type { RenderOptions } from './report/render-text.js';
 export { renderJson, renderJsonChunks, REPORT_SCHEMA_VERSION } from './report/render-json.js';

@@ -1,12 +1,12 @@
 // The generate and report halves of flowpol (the collect half, with its own diagram, is
 // collect-pipeline.ts: kept apart so `flowpol collect` does not load the policy engine).
-import type { Inventory, PolicySet, ReportCluster } from './model.js';
+import type { Inventory, Pod, PolicySet, ReportCluster } from './model.js';
 import type { Database } from './store/database.js';
 import { edgeKey } from './identity/edge.js';
 import type { BreakageOptions, BreakageResult } from './report/breakage.js';
 import { buildBreakageReport } from './report/breakage.js';
 import { InventoryPods, mergeNamespaces } from './report/from-inventory.js';
-import { silentAmong } from './report/silent.js';
+import { silentAmong, silentPods } from './report/silent.js';
 import { DEFAULT_GENERATE_OPTIONS, type GenerateInput, type GenerateOptions, generatePolicies } from './policy/generate.js';
 import { loadPolicyFiles, type SkippedObject } from './policy/load.js';
 import type { PolicyInput } from './policy/evaluate.js';
@@ -22,7 +22,7 @@ export * from './collect-pipeline.js';
 //   --existing/--proposed files ─loadPolicyFiles─┤ (or --proposed generated: generatePolicies)
 //   cluster inventory (optional) ────────────────┤ (namespace labels, container ports, its policies = existing)
 //                                                └─▶ buildBreakageReport (PolicyEngine) ─▶ BreakageReport
-//                                                    └─▶ silentAmong (inventory pods with no traffic, isolated)
+//                                                    └─▶ silentAmong (inventory pods with no traffic, isolated) ─▶ silentPods (for --world-out)
 // ---------------------------------------------------------------------------------------------
 
 /** A report's cluster knowledge: the inventory (live or snapshot) and how it was obtained. */
@@ -51,6 +51,8 @@ export interface ReportOutcome {
   skipped: SkippedObject[];
   /** Connected: the flow workloads (identity keys) no pod of the cluster matches, sorted. */
   unmatched?: string[];
+  /** Connected: the silent workloads' pods, as `reportWorld` adds them to the world (sorted). */
+  silentPods?: Pod[];
 }
 
 export async function report(db: Database, options: ReportOptions): Promise<ReportOutcome> {
@@ -95,8 +97,9 @@ export async function report(db: Database, options: ReportOptions): Promise<Repo
     result.report.cluster = { mode, description, policies: fromCluster ? 'existing' : 'replaced-by-existing-flag' };
     // The world asked `pods` for every edge end's identity: its matches are the observed pods.
     result.report.silent = silentAmong(inventory, pods.matchedPods(), result.engine, options.namespaces);
+    return { result, skipped, unmatched: pods.unmatched(), silentPods: silentPods(inventory, result.report.silent) };
   }
-  return { result, skipped, ...(pods === undefined ? {} : { unmatched: pods.unmatched() }) };
+  return { result, skipped };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@
 // policy admits it. Grouped by workload owner; host-network pods are left out (NetworkPolicy does
 // not apply to them). The isolating policies come from the one PolicyEngine. Pure.
 import { identityKey } from '../identity/identity.js';
-import type { Edge, Identity, Inventory, InventoryPod, ObjectRef, Peer, PolicyDirection, PolicyRef, SilentWorkload, Subject } from '../model.js';
+import type { Edge, Identity, Inventory, InventoryPod, ObjectRef, Peer, Pod, PolicyDirection, PolicyRef, SilentWorkload, Subject } from '../model.js';
 import type { PolicyEngine } from '../policy/evaluate.js';
 import { InventoryPods } from './from-inventory.js';
 import { compare } from './world-from-edges.js';
@@ -64,6 +64,18 @@ export function silentAmong(inventory: Inventory, observed: ReadonlySet<Inventor
     if (isolation.length > 0) out.push({ namespace: g.namespace, owner: g.owner, pods: g.pods.sort(compare), isolation });
   }
   return out.sort((a, b) => compare(a.namespace, b.namespace) || compare(a.owner.kind, b.owner.kind) || compare(a.owner.name, b.owner.name));
+}
+
+/**
+ * The pods of the silent workloads as pods of a world (namespace, name, labels, container ports:
+ * what `--world-out` adds so `flowpol check` sees them), sorted by namespace and name.
+ */
+export function silentPods(inventory: Inventory, silent: readonly SilentWorkload[]): Pod[] {
+  const listed = new Set(silent.flatMap((w) => w.pods.map((name) => `${w.namespace}/${name}`)));
+  return inventory.pods
+    .filter((p) => listed.has(`${p.namespace}/${p.name}`))
+    .map((p): Pod => ({ namespace: p.namespace, name: p.name, labels: { ...p.labels }, ports: p.ports.map((port) => ({ ...port })) }))
+    .sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name));
 }
 
 function ownerOf(pod: InventoryPod): ObjectRef {

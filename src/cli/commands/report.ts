@@ -56,7 +56,7 @@ export const registerReport: Register = (command) => {
     .option('--named-ports', 'with --proposed generated: write a port by its container port name where every destination pod declares one for it, as `flowpol generate --named-ports` (needs a cluster: live or --inventory); no effect with --proposed files')
     .option('--show-allowed', 'with -o text|markdown, list every edge that keeps working (default: a count per workload); -o json always lists all')
     .option('--exit-code', 'exit 3 when any edge would break (for CI)')
-    .option('--world-out <file>', 'also write the evaluated world in probe format (namespaces, pods, externals, every policy, one probe per edge with expected = the verdict); `flowpol check <file>` re-decides it')
+    .option('--world-out <file>', 'also write the evaluated world in probe format (namespaces, pods, externals, every policy, one probe per edge with expected = the verdict; connected, the silent workloads\' pods too, without probes); `flowpol check <file>` re-decides it')
     .addHelpText(
       'after',
       `
@@ -112,7 +112,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 something would break (with --exit
       if (flags.output === 'json') await write(renderJsonChunks(r, out.result.edgesOf));
       else if (flags.output === 'html') await write([await renderHtml(r, out.result.engine.policies)]);
       else await write([flags.output === 'markdown' ? renderMarkdown(r, render) : renderText(r, render)]);
-      if (flags.worldOut !== undefined) writeWorld(flags.worldOut, reportWorld(out.result, 'flowpol-report'));
+      if (flags.worldOut !== undefined) writeWorld(flags.worldOut, reportWorld(out.result, 'flowpol-report', out.silentPods));
       if (flags.exitCode === true && r.totals.breaks.edges > 0) process.exitCode = EXIT.breakage;
     });
 };
