@@ -6,6 +6,7 @@ import type {
   NetworkPolicy, ObjectRef,
 } from '../model.js';
 import type { Cluster, ClusterPod, ClusterWorkload } from './cluster.js';
+import { sortedRecord } from '../order.js';
 
 /** What a cluster listing gives, before assembly. */
 export interface ClusterListing {
@@ -38,9 +39,6 @@ export const GENERATED_JOB_LABELS: readonly string[] = [
   'batch.kubernetes.io/job-completion-index', 'batch.kubernetes.io/job-index', 'job-completion-index',
 ];
 
-function sortedRecord(r: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
 
 function byKey<T>(key: (t: T) => string): (a: T, b: T) => number {
   return (a, b) => {

@@ -11,6 +11,7 @@ import { type CidrPrefixes, PeerTranslator } from './peers-to-k8s.js';
 import { PortCatalog, decodePort } from './port-sets.js';
 import { type PortNamer, RuleContext } from './rule-builder.js';
 import { NamespaceSelectors, PodSelectors } from './workload-selectors.js';
+import { compareText } from '../order.js';
 
 /** What generate learns from. */
 export interface GenerateInput {
@@ -84,8 +85,8 @@ export function generatePolicies(input: GenerateInput, options: GenerateOptions)
     return cluster.portName(peer.identity, protocol, port);
   };
   const policies = [...learner.targets.values()].map((t) => buildPolicy(t, names.get(workloads.key(t.identity)) ?? '', workloads, pods, context, options, namer));
-  policies.sort((a, b) => compare(a.policy.metadata.namespace ?? '', b.policy.metadata.namespace ?? '') || compare(a.policy.metadata.name, b.policy.metadata.name));
-  const notes = learner.notes.sort((a, b) => compare(a.message, b.message));
+  policies.sort((a, b) => compareText(a.policy.metadata.namespace ?? '', b.policy.metadata.namespace ?? '') || compareText(a.policy.metadata.name, b.policy.metadata.name));
+  const notes = learner.notes.sort((a, b) => compareText(a.message, b.message));
   const set: PolicySet = { policies, notes, namespaces: namespaceSelectors.used() };
   if (input.cluster !== undefined && cluster !== undefined) {
     const inScope = (ns: string): boolean => options.namespaces.length === 0 || options.namespaces.includes(ns);
@@ -124,4 +125,3 @@ function buildPolicy(
   return { identity: target.identity, policy, ingress, egress, traffic: target.traffic.summary() };
 }
 
-const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

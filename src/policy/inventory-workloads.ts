@@ -13,6 +13,7 @@ import type {
   Identity, Inventory, InventoryNote, InventoryNoteCode, InventoryPod, InventoryWorkload, LabelSelector, PolicyProtocol,
 } from '../model.js';
 import { compileSelector } from './selectors.js';
+import { compareText } from '../order.js';
 
 const podRef = (p: InventoryPod): string => `${p.namespace}/${p.name}`;
 const ownerRef = (p: InventoryPod): string => (p.owner === undefined ? '' : `${p.owner.kind} ${p.owner.name}`);
@@ -81,7 +82,7 @@ export class InventoryWorkloads {
       this.note('host-network', { namespace: first.namespace, labels: stableLabels(first.labels) }, pods,
         'host-network pods no flow showed as a workload: NetworkPolicy does not apply to them');
     }
-    this.notes.sort((a, b) => compare(identityKey(a.identity), identityKey(b.identity)) || compare(a.code, b.code));
+    this.notes.sort((a, b) => compareText(identityKey(a.identity), identityKey(b.identity)) || compareText(a.code, b.code));
   }
 
   /** The owner's selector to use for `identity`, when the inventory gives a safe one. */
@@ -184,4 +185,3 @@ export class InventoryWorkloads {
   }
 }
 
-const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

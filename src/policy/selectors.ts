@@ -3,6 +3,7 @@
 // NotIn matches when the key is absent too; Exists / DoesNotExist test the key only; an empty
 // string is a value like any other; a selector with no requirements selects everything.
 import type { LabelSelector, SelectorOperator } from '../model.js';
+import { compareText } from '../order.js';
 
 export type Labels = Readonly<Record<string, string>>;
 
@@ -45,7 +46,7 @@ export function compileSelector(selector: LabelSelector): CompiledSelector {
     requirements.push({ key: e.key, operator: e.operator, values: new Set(e.values ?? []) });
   }
   const byKey = new Map(requirements.map((r) => [requirementKey(r), r]));
-  const unique = [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const unique = [...byKey.entries()].sort(([a], [b]) => compareText(a, b));
   const key = `{${unique.map(([k]) => k).join(',')}}`;
   const list = unique.map(([, r]) => r);
   if (list.length === 0) return { key, everything: true, matches: () => true };

@@ -10,13 +10,14 @@
 import { identityKey } from '../identity/identity.js';
 import { containsLabels, dropRuleFor, VOLATILE_LABEL_RULES } from '../identity/labels.js';
 import type { ContainerPort, Identity, Inventory, InventoryPod, Namespace } from '../model.js';
-import { compare, type InventoryPodsView } from './world-from-edges.js';
+import type { InventoryPodsView } from './world-from-edges.js';
+import { compareText } from '../order.js';
 
 /** The namespaces flows showed, with the cluster's labels where it knows the namespace (it is the authority), sorted. */
 export function mergeNamespaces(fromFlows: readonly Namespace[], inventory: Inventory): Namespace[] {
   const byName = new Map(fromFlows.map((n) => [n.name, n]));
   for (const n of inventory.namespaces) byName.set(n.name, { name: n.name, labels: { ...n.labels } });
-  return [...byName.values()].sort((a, b) => compare(a.name, b.name));
+  return [...byName.values()].sort((a, b) => compareText(a.name, b.name));
 }
 
 /** Whether a pod carries every label of an identity, in its namespace. */
@@ -76,9 +77,9 @@ export class InventoryPods {
     for (const pod of pods) this.asked.add(pod);
     const seen = new Map<string, ContainerPort>();
     for (const pod of pods) for (const p of pod.ports) seen.set(`${p.protocol}/${p.port}/${p.name ?? ''}`, p);
-    const ports = [...seen.values()].sort((a, b) => compare(a.protocol, b.protocol) || a.port - b.port || compare(a.name ?? '', b.name ?? ''));
+    const ports = [...seen.values()].sort((a, b) => compareText(a.protocol, b.protocol) || a.port - b.port || compareText(a.name ?? '', b.name ?? ''));
     const labels: Record<string, string> = {};
-    for (const key of Object.keys(first.labels).sort(compare)) {
+    for (const key of Object.keys(first.labels).sort(compareText)) {
       const value = first.labels[key] as string;
       if (pods.every((p) => p.labels[key] === value)) labels[key] = value;
     }
@@ -95,6 +96,6 @@ export class InventoryPods {
 
   /** The identities `podsOf` found no pod for (gone, relabelled, or another cluster's), as sorted keys. */
   unmatched(): string[] {
-    return [...this.podless].sort(compare);
+    return [...this.podless].sort(compareText);
   }
 }

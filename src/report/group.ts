@@ -3,7 +3,8 @@
 // its ingress side denies it or when its source is not a pod; otherwise the source).
 import { EDGE_STATUSES, type EdgeStatus, type NamespaceReport, type ReportEdge, type ReportTotals, type WorkloadReport } from '../model.js';
 import type { EdgeSink } from './assess.js';
-import { compare, type Owner } from './world-from-edges.js';
+import type { Owner } from './world-from-edges.js';
+import { compareText } from '../order.js';
 
 export function emptyTotals(): ReportTotals {
   return { breaks: { edges: 0, flows: 0 }, dropped: { edges: 0, flows: 0 }, 'not-governed': { edges: 0, flows: 0 }, allowed: { edges: 0, flows: 0 } };
@@ -26,7 +27,7 @@ function byImportance<T extends { totals: ReportTotals }>(name: (x: T) => string
     b.totals.breaks.flows - a.totals.breaks.flows ||
     b.totals.breaks.edges - a.totals.breaks.edges ||
     flowsOf(b.totals) - flowsOf(a.totals) ||
-    compare(name(a), name(b));
+    compareText(name(a), name(b));
 }
 
 /** Collects assessed edges as they come; `namespaces()` sorts and returns the groups. */

@@ -8,7 +8,7 @@ import { identityKey } from '../identity/identity.js';
 import type { Edge, Identity, Inventory, InventoryPod, ObjectRef, Peer, Pod, PolicyDirection, PolicyRef, SilentWorkload, Subject } from '../model.js';
 import type { PolicyEngine } from '../policy/evaluate.js';
 import { InventoryPods } from './from-inventory.js';
-import { compare } from './world-from-edges.js';
+import { compareText } from '../order.js';
 
 const DIRECTIONS: readonly PolicyDirection[] = ['ingress', 'egress'];
 
@@ -60,10 +60,10 @@ export function silentAmong(inventory: Inventory, observed: ReadonlySet<Inventor
   }
   const out: SilentWorkload[] = [];
   for (const g of groups.values()) {
-    const isolation = DIRECTIONS.filter((d) => g.isolatedBy[d].size > 0).map((direction) => ({ direction, isolatedBy: [...g.isolatedBy[direction]].sort(compare) }));
-    if (isolation.length > 0) out.push({ namespace: g.namespace, owner: g.owner, pods: g.pods.sort(compare), isolation });
+    const isolation = DIRECTIONS.filter((d) => g.isolatedBy[d].size > 0).map((direction) => ({ direction, isolatedBy: [...g.isolatedBy[direction]].sort(compareText) }));
+    if (isolation.length > 0) out.push({ namespace: g.namespace, owner: g.owner, pods: g.pods.sort(compareText), isolation });
   }
-  return out.sort((a, b) => compare(a.namespace, b.namespace) || compare(a.owner.kind, b.owner.kind) || compare(a.owner.name, b.owner.name));
+  return out.sort((a, b) => compareText(a.namespace, b.namespace) || compareText(a.owner.kind, b.owner.kind) || compareText(a.owner.name, b.owner.name));
 }
 
 /**
@@ -75,7 +75,7 @@ export function silentPods(inventory: Inventory, silent: readonly SilentWorkload
   return inventory.pods
     .filter((p) => listed.has(`${p.namespace}/${p.name}`))
     .map((p): Pod => ({ namespace: p.namespace, name: p.name, labels: { ...p.labels }, ports: p.ports.map((port) => ({ ...port })) }))
-    .sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name));
+    .sort((a, b) => compareText(a.namespace, b.namespace) || compareText(a.name, b.name));
 }
 
 function ownerOf(pod: InventoryPod): ObjectRef {

@@ -9,6 +9,7 @@ import type { ContainerPort, EdgeNoteCode, External, Identity, Namespace, Peer, 
 import { reservedNoteCode } from '../policy/edge-notes.js';
 import { formatIp, parseCidr } from '../policy/ip.js';
 import { baseName } from '../policy/names.js';
+import { compareText } from '../order.js';
 
 /** A peer's place in the world: a subject to evaluate (with what the world lacks), or why there is none. */
 export type PeerSubject =
@@ -120,7 +121,7 @@ export class EdgeWorld {
 
   /** The namespaces whose labels are known (those the engine must not report as unknown). */
   namespaces(): Namespace[] {
-    return [...this.knownNamespaces.values()].sort((a, b) => compare(a.name, b.name));
+    return [...this.knownNamespaces.values()].sort((a, b) => compareText(a.name, b.name));
   }
 
   /** A namespace whose labels flows showed, by name. */
@@ -137,7 +138,7 @@ export class EdgeWorld {
     const nameOf = new Map<string, string>();
     const taken = new Set<string>();
     const identities = this.identities();
-    const keys = [...identities.keys()].sort(compare);
+    const keys = [...identities.keys()].sort(compareText);
     for (const key of keys) {
       const id = identities.get(key) as Identity;
       const base = baseName(id);
@@ -152,7 +153,7 @@ export class EdgeWorld {
       const subject = found?.kind === 'subject' && found.subject.kind === 'pod' ? found.subject : undefined;
       return { namespace: id.namespace, name: nameOf.get(key) as string, labels: { ...(subject?.labels ?? id.labels) }, ports: [...(subject?.ports ?? [])] };
     });
-    pods.sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name));
+    pods.sort((a, b) => compareText(a.namespace, b.namespace) || compareText(a.name, b.name));
     return { pods, nameOf };
   }
 
@@ -167,14 +168,13 @@ export class EdgeWorld {
 
   /** Every external asked for, sorted by name (its address). */
   externalList(): External[] {
-    return [...this.externals.values()].sort((a, b) => compare(a.name, b.name));
+    return [...this.externals.values()].sort((a, b) => compareText(a.name, b.name));
   }
 }
 
 /** Entries kept in the by-object memos: the store shares peers (thousands); others may not. */
 const MEMO_LIMIT = 1 << 16;
 
-export const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 interface Recent { identity: Identity; found: PeerSubject }
 

@@ -6,7 +6,7 @@
 import { identityKey } from '../identity/identity.js';
 import type { Peer, Pod, PolicyProtocol } from '../model.js';
 import type { BreakageResult } from './breakage.js';
-import { compare } from './world-from-edges.js';
+import { compareText } from '../order.js';
 
 export interface WorldProbe { from: string; to: string; port: number; protocol: PolicyProtocol; expected: 'allow' | 'deny' }
 
@@ -67,5 +67,5 @@ function withSilentPods(pods: readonly Pod[], silent: readonly Pod[]): Pod[] {
     }
     out.push({ ...pod, name });
   }
-  return out.sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name));
+  return out.sort((a, b) => compareText(a.namespace, b.namespace) || compareText(a.name, b.name));
 }

@@ -8,6 +8,7 @@ import type { Peer } from '../model.js';
 import type { IngestBatch } from './batch.js';
 import type { IngestCounts } from './counts.js';
 import type { Database } from './database.js';
+import { sortedRecord } from '../order.js';
 
 export type UnitKind = 'file' | 'stdin' | 'live';
 
@@ -166,9 +167,6 @@ export class IngestWriter {
   }
 }
 
-function sortedRecord(r: Readonly<Record<string, string | number>>): Record<string, string | number> {
-  return Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
 
 function processAlive(pid: number): boolean {
   if (pid === process.pid) return false; // a previous run in this very process cannot still be running

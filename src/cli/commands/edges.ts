@@ -9,6 +9,7 @@ import type { Register } from './index.js';
 import { alignedTable } from '../table.js';
 import { addDbOption, addNamespaceOptions, addOutputOption, addTimeWindowOptions, resolveNamespaces, resolveTimeWindow } from '../options.js';
 import type { DbOptions, NamespaceOptions, TimeWindowOptions } from '../options.js';
+import { sortedRecord } from '../../order.js';
 
 const FORMATS = ['table', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -82,7 +83,7 @@ function orderedVerdicts(e: Edge): Record<string, number> {
 
 function canonicalPeer(p: Peer): Peer {
   if (p.kind !== 'workload') return p;
-  const labels = Object.fromEntries(Object.entries(p.identity.labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const labels = sortedRecord(p.identity.labels);
   return { kind: 'workload', identity: { namespace: p.identity.namespace, labels } };
 }
 

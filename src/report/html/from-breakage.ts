@@ -7,10 +7,10 @@ import type { BreakageReport, Edge, NetworkPolicy, Peer, ReportEdge } from '../.
 import { EDGE_STATUSES } from '../../model.js';
 import { describePeer, describePort } from '../../policy/edge-notes.js';
 import { compileSelector } from '../../policy/selectors.js';
-import { compare } from '../world-from-edges.js';
 import { coverageMessage, edgeReason, IPBLOCK_CHOICE, isoTime, policiesLine, STATUS_LABEL } from '../reasons.js';
 import { clusterHtml } from '../silent-render.js';
 import type { HtmlEdge, HtmlGroup, HtmlNode, HtmlReport, HtmlSummaryRow } from './view-model.js';
+import { compareText } from '../../order.js';
 
 export interface HtmlReportInput {
   report: BreakageReport;
@@ -29,8 +29,8 @@ export function toHtmlReport({ report, policies }: HtmlReportInput): HtmlReport 
     const target = node(nodes, e.edge.destination, e.edge, 'destination');
     return edgeView(e, source, target);
   });
-  const drafts = [...nodes.values()].sort((a, b) => compare(a.group, b.group) || compare(a.label, b.label) || compare(a.id, b.id));
-  const namespaces = [...new Set(drafts.filter((n) => n.kind === 'workload').map((n) => n.group))].sort(compare);
+  const drafts = [...nodes.values()].sort((a, b) => compareText(a.group, b.group) || compareText(a.label, b.label) || compareText(a.id, b.id));
+  const namespaces = [...new Set(drafts.filter((n) => n.kind === 'workload').map((n) => n.group))].sort(compareText);
   const used = new Set(drafts.map((n) => n.group));
   const groups: HtmlGroup[] = [
     ...namespaces.map((id): HtmlGroup => ({ id, kind: 'namespace', label: id.slice('ns:'.length) })),
@@ -76,7 +76,7 @@ function draftFor(peer: Peer, names: readonly string[]): NodeDraft {
     case 'fqdn':
       return { id: `dns:${peer.name}`, kind: 'external', group: WORLD.id, label: peer.name, titles: new Set([`${peer.name} (no address observed)`]), peer };
     case 'cidr': {
-      const name = [...names].sort(compare)[0];
+      const name = [...names].sort(compareText)[0];
       if (name === undefined) return { id: peerKey(peer), kind: 'external', group: WORLD.id, label: peer.cidr, titles: title, peer };
       return { id: `dns:${name}`, kind: 'external', group: WORLD.id, label: name, titles: new Set([`${name} (${peer.cidr})`]), peer };
     }
@@ -88,7 +88,7 @@ const NAMING_KEYS = ['app.kubernetes.io/name', 'app', 'k8s-app', 'name', 'app.ku
 
 /** `app=reviews version=v2 +1`: the naming labels, and how many others the full key has. */
 export function shortLabels(labels: Readonly<Record<string, string>>): string {
-  const keys = Object.keys(labels).sort(compare);
+  const keys = Object.keys(labels).sort(compareText);
   if (keys.length === 0) return '(no labels)';
   const naming = NAMING_KEYS.filter((k) => k in labels).slice(0, 2);
   const shown = naming.length > 0 ? naming : keys.slice(0, 1);
@@ -97,7 +97,7 @@ export function shortLabels(labels: Readonly<Record<string, string>>): string {
 }
 
 function finish(d: NodeDraft): HtmlNode {
-  return { id: d.id, kind: d.kind, group: d.group, label: d.label, title: [...d.titles].sort(compare).join('; ') };
+  return { id: d.id, kind: d.kind, group: d.group, label: d.label, title: [...d.titles].sort(compareText).join('; ') };
 }
 
 function edgeView(e: ReportEdge, source: string, target: string): HtmlEdge {

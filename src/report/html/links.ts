@@ -2,7 +2,7 @@
 // it stands for; and the same between groups for the collapsed (one node per namespace) view.
 import type { HtmlReport, VerdictClass } from './view-model.js';
 import { VERDICT_CLASSES } from './view-model.js';
-import { compare } from '../world-from-edges.js';
+import { compareText } from '../../order.js';
 
 export interface Link {
   source: string;
@@ -49,7 +49,7 @@ function add(into: Map<string, Link>, source: string, target: string, verdict: V
 function sorted(links: Map<string, Link>): Link[] {
   const rank = (v: VerdictClass): number => -VERDICT_CLASSES.indexOf(v);
   return [...links.values()].sort((a, b) =>
-    rank(a.verdict) - rank(b.verdict) || compare(a.source, b.source) || compare(a.target, b.target));
+    rank(a.verdict) - rank(b.verdict) || compareText(a.source, b.source) || compareText(a.target, b.target));
 }
 
 /** Distinct (source, target) pairs of different ends: what the layout needs to know. */
