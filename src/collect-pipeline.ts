@@ -29,9 +29,13 @@ export interface CollectOptions {
   identity: IdentityOptions;
   /** Ingest files whose fingerprint is already committed, replacing what they contributed. */
   force: boolean;
-  /** Flush after this many flow events (default 100 000) or this many ms (default 2000). */
-  flushEveryFlows?: number;
+  /**
+   * Flush every this many ms (default 2000), and whenever the batch holds this many distinct
+   * edges (default 50 000: bounds memory however fast flows arrive; flows of known edges only
+   * add to counts).
+   */
   flushEveryMs?: number;
+  flushAtEdges?: number;
   /** Stop reading: an atomic unit in progress is rolled back, a live one is committed. */
   signal?: AbortSignal;
   onInvalid?(error: InputError): void;
@@ -99,14 +103,11 @@ async function ingestUnit(writer: IngestWriter, result: CollectResult, unit: Ing
     },
     onBytes: (bytes) => (counts.bytesRead += bytes),
   });
-  // Flushes happen every N flows (checked in the loop) and every few seconds (timer, so an idle
-  // live source still gets its last flows written). Both run between two events: take() is sync.
+  // Flushes happen every few seconds (timer, so an idle live source still gets its last flows
+  // written) and when the batch holds many edges (checked in the loop). Both run between two
+  // events: take() is sync.
   let failure: unknown;
-  let flushedAt = 0;
-  const flush = (): void => {
-    writer.flush(unitId, batch, counts);
-    flushedAt = counts.flowsRead;
-  };
+  const flush = (): void => writer.flush(unitId, batch, counts);
   const stop = (): void => void Promise.resolve(source.close()).catch(() => {}); // the loop reports errors
   const timer = setInterval(() => {
     try {
@@ -118,7 +119,7 @@ async function ingestUnit(writer: IngestWriter, result: CollectResult, unit: Ing
   }, options.flushEveryMs ?? 2000).unref();
   options.signal?.addEventListener('abort', stop);
   result.current = { name: unit.name, counts };
-  const flushFlows = options.flushEveryFlows ?? 100_000;
+  const flushEdges = options.flushAtEdges ?? 50_000;
   const matches = flowMatcher(options.filter);
   let events = 0;
   try {
@@ -127,7 +128,7 @@ async function ingestUnit(writer: IngestWriter, result: CollectResult, unit: Ing
     reading: for await (const first of source) {
       for (let event: FlowEvent | undefined = first; event !== undefined; event = takeReady?.()) {
         take(event, counts, batch, folder, matches);
-        if ((++events & 1023) === 0 && counts.flowsRead - flushedAt >= flushFlows) flush();
+        if ((++events & 1023) === 0 && batch.edgeCount >= flushEdges) flush();
         if (failure !== undefined || options.signal?.aborted) break reading;
       }
     }

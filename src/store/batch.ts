@@ -41,15 +41,20 @@ export interface LostTotal { source: string; node: string; records: number; lost
 export class IngestBatch {
   /** Keyed by source peer number (see PeerIds), then by destination peer number, protocol and port (edgeSlot). */
   private readonly bySource = new Map<number, Map<number, EdgeAggregate>>();
-  private edgeCount = 0;
+  private edgesHeld = 0;
   /** Latest (by flow time) endpoint carrying labels, per namespace name. */
   readonly namespaces = new Map<string, { endpoint: Endpoint; time: number }>();
   readonly lost = new Map<string, LostTotal>();
   private readonly peers = new PeerIds();
   private readonly nextPeer = (): number => this.peers.size;
 
+  /** Distinct edges held (the pipeline flushes when there are many). */
+  get edgeCount(): number {
+    return this.edgesHeld;
+  }
+
   get isEmpty(): boolean {
-    return this.edgeCount === 0 && this.namespaces.size === 0 && this.lost.size === 0;
+    return this.edgesHeld === 0 && this.namespaces.size === 0 && this.lost.size === 0;
   }
 
   /** The folded edges since the last clear(). */
@@ -66,7 +71,7 @@ export class IngestBatch {
     if (agg === undefined) {
       agg = { edge, buckets: new Map(), names: new Set() };
       byEdge.set(key, agg);
-      this.edgeCount++;
+      this.edgesHeld++;
     }
     const hour = hourOf(edge.time);
     const slot = hour * VERDICT_SLOTS + (VERDICT_INDEX.get(edge.observedVerdict) ?? 0);
@@ -106,7 +111,7 @@ export class IngestBatch {
 
   clear(): void {
     this.bySource.clear();
-    this.edgeCount = 0;
+    this.edgesHeld = 0;
     this.namespaces.clear();
     this.lost.clear();
     this.peers.clear();
