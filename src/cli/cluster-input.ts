@@ -4,6 +4,7 @@
 import type { ClusterAccess } from '../k8s/access.js';
 import { loadInventory } from '../k8s/open.js';
 import type { Inventory } from '../model.js';
+import { UsageError } from '../errors.js';
 import { clusterAccessFrom } from './kube-options.js';
 import type { KubeFlagValues } from './kube-options.js';
 
@@ -29,4 +30,11 @@ export async function loadClusterInput(flags: KubeFlagValues, options: { quiet?:
   const { inventory, modeLine } = await loadInventory(access);
   if (options.quiet !== true) process.stderr.write(`flowpol: ${modeLine}\n`);
   return { access, inventory, modeLine };
+}
+
+/** `--named-ports` needs container port names, which only a cluster has: a UsageError offline, before any work. */
+export function checkNamedPorts(namedPorts: boolean | undefined, flags: KubeFlagValues): void {
+  if (namedPorts === true && clusterAccessFrom(flags).mode === 'offline') {
+    throw new UsageError('--named-ports needs a cluster (live, or --inventory FILE): offline, flowpol knows no container port names');
+  }
 }

@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
-import { OperationalError, UsageError } from '../../errors.js';
+import { OperationalError } from '../../errors.js';
 import { GENERATE_DIRECTIONS, type GenerateDirection, type PolicySet } from '../../model.js';
 import { generate } from '../../pipeline.js';
 import type { GenerateOptions } from '../../policy/generate.js';
@@ -13,7 +13,7 @@ import { MANIFEST_FORMATS, type ManifestFormat, renderManifests, renderNamespace
 import { countSet, describeSelection, summarizeNotes } from '../../policy/set-summary.js';
 import { openDatabase } from '../../store/database.js';
 import type { Register } from './index.js';
-import { loadClusterInput } from '../cluster-input.js';
+import { checkNamedPorts, loadClusterInput } from '../cluster-input.js';
 import { addKubeOptions, KUBE_HELP, type KubeFlagValues } from '../kube-options.js';
 import { addDbOption, addOutputOption, addTimeWindowOptions, collectList, resolveNamespaces, resolveTimeWindow } from '../options.js';
 import type { DbOptions, NamespaceOptions, TimeWindowOptions } from '../options.js';
@@ -96,10 +96,8 @@ ${KUBE_HELP.trim()}`,
     )
     .action(async (flags: GenerateFlags) => {
       const options = toOptions(flags);
+      checkNamedPorts(options.namedPorts, flags);
       const { inventory, modeLine } = await loadClusterInput(flags);
-      if (options.namedPorts === true && inventory === undefined) {
-        throw new UsageError('--named-ports needs a cluster (live, or --inventory FILE): offline, flowpol knows no container port names');
-      }
       const db = openDatabase(flags.db, { readonly: true });
       let set: PolicySet;
       try {

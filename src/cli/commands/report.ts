@@ -16,8 +16,8 @@ import { renderText } from '../../report/render-text.js';
 import { reportWorld } from '../../report/world-out.js';
 import { openDatabase } from '../../store/database.js';
 import type { Register } from './index.js';
-import { loadClusterInput, type ClusterInput } from '../cluster-input.js';
-import { addKubeOptions, clusterAccessFrom, KUBE_HELP, type KubeFlagValues } from '../kube-options.js';
+import { checkNamedPorts, loadClusterInput, type ClusterInput } from '../cluster-input.js';
+import { addKubeOptions, KUBE_HELP, type KubeFlagValues } from '../kube-options.js';
 import { addDbOption, addNamespaceOptions, addOutputOption, addTimeWindowOptions, collectList, resolveNamespaces, resolveTimeWindow } from '../options.js';
 import type { DbOptions, NamespaceOptions, TimeWindowOptions } from '../options.js';
 
@@ -95,9 +95,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 something would break (with --exit
     .action(async (flags: ReportFlags) => {
       // Usage errors and a missing database first, before a live cluster is listed.
       const flowsOnly = toOptions(flags);
-      if (flowsOnly.namedPorts === true && clusterAccessFrom(flags).mode === 'offline') {
-        throw new UsageError('--named-ports needs a cluster (live, or --inventory FILE): offline, flowpol knows no container port names');
-      }
+      checkNamedPorts(flowsOnly.namedPorts, flags);
       const db = openDatabase(flags.db, { readonly: true });
       let out: Awaited<ReturnType<typeof report>>;
       try {
