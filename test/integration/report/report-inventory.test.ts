@@ -94,6 +94,7 @@ describe('golden reports with and without an inventory', () => {
     const html = (await report(['-o', 'html', ...(SCENARIOS.inventory as string[])])).stdout;
     expect(html).toContain(`cluster: snapshot, inventory read from ${SNAPSHOT}; its NetworkPolicies are the existing policies`);
     expect(html).toContain('production/CronJob/db-backup (1 pod: db-backup-29470500-7xq2m): ingress isolated by production/default-deny-all; egress isolated by production/allow-dns, production/default-deny-all');
+    matchesGolden('seed-inventory.html', html); // the whole page, deterministic with a snapshot
     const offline = (await report(['-o', 'html', ...(SCENARIOS['no-inventory'] as string[])])).stdout;
     expect(offline).not.toContain('cluster:');
     expect(offline).not.toContain('silent in the window');
