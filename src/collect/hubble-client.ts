@@ -3,65 +3,22 @@
 // the last flow time. Same knobs and defaults as the hubble CLI (dial 5 s, unary calls 12 s).
 import * as grpc from '@grpc/grpc-js';
 import { InputError, OperationalError, UsageError } from '../errors.js';
-import type { FlowEvent, FlowFilter, NodeStatus } from '../model.js';
+import type { FlowEvent } from '../model.js';
 import type { ReadyFlowSource } from './json-reader.js';
-import { selectorsOf } from './flow-selection.js';
 import { eventFromBytes } from './flow-wire.js';
-import { GetFlowsRequest, msToTimestamp, RawObserverClient } from './from-proto.js';
+import { RawObserverClient } from './from-proto.js';
 import { cause, grpcError, parseServer, tlsCredentials, type HubbleConnectOptions } from './hubble-connection.js';
-import { selectorToProto } from './proto-filter.js';
+import { flowsRequest, type HubbleFlowQuery, type HubbleServerStatus } from './hubble-query.js';
 import { ResumeDedupe } from './resume-dedupe.js';
 import { flattenBatches, streamBatches } from './stream-batches.js';
 
 export { grpcError } from './hubble-connection.js';
 export type { HubbleConnectOptions, HubbleTlsOptions } from './hubble-connection.js';
-
-/**
- * What to ask GetFlows for (hubble observe's selection, §C of hubble-format.md): the time window
- * and the FlowFilter selection (namespaces, pods, verdicts, labels) plus how many flows.
- */
-export interface HubbleFlowQuery extends FlowFilter {
-  /** Newest N flows (or oldest N with `first`); 0 with follow and no since = only new flows. */
-  number: number;
-  first?: boolean;
-  follow: boolean;
-  /** Reconnect attempts after the stream was established and broke (default: 10, follow: unlimited). */
-  maxReconnects?: number;
-  onNotice?: (notice: HubbleNotice) => void;
-}
-
-/** Stream news that are about the connection, not flows (the CLI prints them on stderr). */
-export type HubbleNotice =
-  | { kind: 'reconnecting'; attempt: number; delayMs: number; reason: string }
-  | { kind: 'resumed'; since: number | undefined; downMs: number }
-  /** Relay could not read some nodes (NODE_UNAVAILABLE / NODE_ERROR); the event is yielded too. */
-  | { kind: 'node-problem'; status: NodeStatus };
-
-export interface HubbleServerStatus {
-  version: string;
-  numFlows: number;
-  maxFlows: number;
-  seenFlows: number;
-  uptimeNs: number;
-  flowsRate: number;
-  numConnectedNodes?: number;
-  numUnavailableNodes?: number;
-  unavailableNodes: string[];
-}
+export { flowsRequest, type HubbleFlowQuery, type HubbleNotice, type HubbleServerStatus } from './hubble-query.js';
 
 export { ALL_FLOWS } from './hubble-limits.js';
 // CANCELLED that we did not ask for is the server cutting the stream (e.g. shutting down).
 const RETRYABLE = new Set<number>([grpc.status.UNAVAILABLE, grpc.status.INTERNAL, grpc.status.UNKNOWN, grpc.status.ABORTED, grpc.status.CANCELLED]);
-
-/** The GetFlows request for a query; the selection becomes the whitelist the hubble CLI would send. */
-export function flowsRequest(q: Omit<HubbleFlowQuery, 'onNotice' | 'maxReconnects'>): GetFlowsRequest {
-  return {
-    number: BigInt(q.number), first: q.first ?? false, follow: q.follow, blacklist: [], whitelist: selectorsOf(q).map(selectorToProto),
-    since: q.since === undefined ? undefined : msToTimestamp(q.since),
-    // hubble sends until only without follow
-    until: q.until === undefined || q.follow ? undefined : msToTimestamp(q.until),
-  };
-}
 
 /** A connection to one Hubble server (agent or Relay). */
 export class HubbleClient {
