@@ -1,6 +1,5 @@
 // `flowpol collect`: read flows into the database. Sources plug in as IngestUnits: recorded
 // files/stdin here; a live gRPC source adds its own unit the same way.
-import type { Command } from 'commander';
 import { expandInputs } from '../../collect/inputs.js';
 import { readFlowFile } from '../../collect/json-reader.js';
 import { UsageError } from '../../errors.js';

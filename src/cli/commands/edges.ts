@@ -1,5 +1,4 @@
 // `flowpol edges`: the learned graph, as a table or JSON. Sorted by the store; rendered here.
-import type { Command } from 'commander';
 import { peerKey } from '../../identity/peer.js';
 import type { Edge, Peer } from '../../model.js';
 import { OBSERVED_VERDICTS } from '../../model.js';

@@ -9,7 +9,7 @@ import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../support/cli.js';
 import { matchesGolden } from '../../unit/report/golden.js';
-import { FIXTURES, SNAPSHOT, useSeedDb } from './seed-db.js';
+import { SNAPSHOT, useSeedDb } from './seed-db.js';
 import { expectCheckAgrees } from './world-agreement.js';
 
 const NAMED = ['--inventory', SNAPSHOT, '--proposed', 'generated', '--named-ports', '--default-deny', 'all'];
