@@ -17,13 +17,15 @@
 // `default`; namespaces always carry `kubernetes.io/metadata.name` as the API server sets it; a
 // namespace the world does not know is evaluated with only that label and reported in
 // `namespaceLabelsUnknown` wherever a namespaceSelector had to look at it.
-import { InputError, InternalError } from '../errors.js';
+import { InputError } from '../errors.js';
 import type {
-  Connection, ContainerPort, Namespace, NetworkPolicy, NetworkPolicyPeer, NearMiss, PolicyDirection,
+  Connection, ContainerPort, Namespace, NetworkPolicy, NearMiss, PolicyDirection,
   PolicyProtocol, PolicyRef, RuleRef, SideVerdict, Subject, Verdict,
 } from '../model.js';
-import { cidrContains, parseCidr, parseIp, type Cidr, type IpAddress } from './ip.js';
-import { compilePorts, portsMatch, type CompiledPorts } from './ports.js';
+import { compareText } from '../order.js';
+import { type CompiledPeer, type CompiledPolicy, type CompiledRule, PolicyCompiler } from './compile-policy.js';
+import { cidrContains, parseIp, type IpAddress } from './ip.js';
+import { portsMatch } from './ports.js';
 import { SelectorTable, type Labels } from './selectors.js';
 import { validateNetworkPolicy, type PolicyOrigin } from './validate.js';
 
@@ -33,18 +35,6 @@ export type PolicyInput = NetworkPolicy | SourcedPolicy;
 
 /** The label the API server puts on every namespace (immutable, since Kubernetes 1.22). */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
-
-type CompiledPeer =
-  /** `namespace` is the policy's own when the peer has no namespaceSelector. */
-  | { kind: 'pods'; namespace: string; nsSel: number | undefined; podSel: number | undefined }
-  /** `id` indexes the per-external cache of ipBlock results. */
-  | { kind: 'ipBlock'; id: number; cidr: Cidr; except: Cidr[] };
-
-/** `peers` undefined = every source/destination, externals included. */
-interface CompiledRule { policy: PolicyRef; index: number; peers: CompiledPeer[] | undefined; ports: CompiledPorts }
-
-/** A direction's rules are undefined when the (defaulted) policyTypes lack that direction. */
-interface CompiledPolicy { ref: PolicyRef; podSelector: number; ingress?: CompiledRule[]; egress?: CompiledRule[] }
 
 interface NamespaceInfo { name: string; labels: Labels; known: boolean; cache: Uint8Array }
 
@@ -76,7 +66,7 @@ export class PolicyEngine {
   private readonly namespaces = new Map<string, NamespaceInfo>();
   private readonly bySubject = new WeakMap<Subject, Endpoint>();
   private readonly byKey = new Map<string, Endpoint>();
-  private ipBlocks = 0;
+  private readonly compiler = new PolicyCompiler(this.selectors);
 
   constructor(inputs: readonly PolicyInput[], namespaces: readonly Namespace[]) {
     const seen = new Map<string, NetworkPolicy>();
@@ -88,11 +78,11 @@ export class PolicyEngine {
       if (seen.has(ref)) throw new InputError(origin, `policy ${ref}: defined twice (a NetworkPolicy name is unique in its namespace)`, 'E_POLICY');
       seen.set(ref, policy);
     });
-    this.policies = [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, p]) => p);
+    this.policies = [...seen.entries()].sort(([a], [b]) => compareText(a, b)).map(([, p]) => p);
     for (const policy of this.policies) {
       const ns = policy.metadata.namespace as string;
       const list = this.byNamespace.get(ns) ?? [];
-      list.push(this.compile(policy, ns));
+      list.push(this.compiler.compile(policy, ns));
       this.byNamespace.set(ns, list);
     }
     for (const ns of namespaces) {
@@ -131,42 +121,6 @@ export class PolicyEngine {
     return this.namespaces.get(name)?.known ?? false;
   }
 
-  private compile(policy: NetworkPolicy, namespace: string): CompiledPolicy {
-    const { spec } = policy;
-    const types = spec.policyTypes !== undefined && spec.policyTypes.length > 0
-      ? spec.policyTypes
-      : spec.egress !== undefined && spec.egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
-    const ref = `${namespace}/${policy.metadata.name}`;
-    const out: CompiledPolicy = { ref, podSelector: this.selectors.intern(spec.podSelector) };
-    const rules = (list: { peers?: NetworkPolicyPeer[]; ports?: CompiledPorts }[] | undefined): CompiledRule[] =>
-      (list ?? []).map((r, index) => ({
-        policy: ref,
-        index,
-        peers: r.peers === undefined || r.peers.length === 0 ? undefined : r.peers.map((p) => this.peer(p, namespace)),
-        ports: r.ports,
-      }));
-    if (types.includes('Ingress')) out.ingress = rules(spec.ingress?.map((r) => ({ peers: r.from, ports: compilePorts(r.ports) })));
-    if (types.includes('Egress')) out.egress = rules(spec.egress?.map((r) => ({ peers: r.to, ports: compilePorts(r.ports) })));
-    return out;
-  }
-
-  private peer(p: NetworkPolicyPeer, namespace: string): CompiledPeer {
-    if (p.ipBlock !== undefined) {
-      const cidr = (text: string): Cidr => {
-        const parsed = parseCidr(text);
-        if (!parsed.ok) throw new InternalError(`validated CIDR "${text}" did not parse: ${parsed.reason}`);
-        return parsed.value;
-      };
-      return { kind: 'ipBlock', id: this.ipBlocks++, cidr: cidr(p.ipBlock.cidr), except: (p.ipBlock.except ?? []).map(cidr) };
-    }
-    return {
-      kind: 'pods',
-      namespace,
-      nsSel: p.namespaceSelector === undefined ? undefined : this.selectors.intern(p.namespaceSelector),
-      podSel: p.podSelector === undefined ? undefined : this.selectors.intern(p.podSelector),
-    };
-  }
-
   private namespaceInfo(name: string, labels: Labels, known: boolean): NamespaceInfo {
     return { name, labels: { [NAMESPACE_NAME_LABEL]: name, ...labels }, known, cache: this.selectors.newCache() };
   }
@@ -179,7 +133,7 @@ export class PolicyEngine {
       : `\u0000ext\u0000${s.ip}`;
     let e = this.byKey.get(key);
     if (e === undefined) {
-      e = s.kind === 'pod' ? this.podEndpoint(s) : { kind: 'external', ip: this.externalIp(s.ip, role), cache: new Uint8Array(this.ipBlocks) };
+      e = s.kind === 'pod' ? this.podEndpoint(s) : { kind: 'external', ip: this.externalIp(s.ip, role), cache: new Uint8Array(this.compiler.ipBlocks) };
       this.byKey.set(key, e);
     }
     this.bySubject.set(s, e);
