@@ -168,7 +168,7 @@ export async function run(): Promise<BenchResult> {
         { label: 'json streamed: both passes + render', value: jsonMs, unit: 'ms' },
         { label: `store: loadEdges of ${loaded} edges (in the CLI time)`, value: loadSeconds, unit: 's' },
         { label: 'flowpol report (CLI, -o text)', value: cli.seconds, unit: 's', target: '< 5', ok: cli.seconds < 5 },
-        { label: 'flowpol report (CLI, -o json)', value: cliJson.seconds, unit: 's', target: '< 5', ok: cliJson.seconds < 5 },
+        { label: 'flowpol report (CLI, -o json: every edge, ~1 GB)', value: cliJson.seconds, unit: 's', target: '< 5 stretch', ok: cliJson.seconds < 5 },
         { label: 'report peak RSS', value: rssMb, unit: 'MB', target: '< 500', ok: rssMb < 500 },
         { label: 'flowpol report -o text: CPU time', value: cli.cpuSeconds, unit: 's' },
         { label: 'flowpol report -o text: peak RSS', value: cli.maxRssKb / 1024, unit: 'MB', target: '< 500', ok: cli.maxRssKb / 1024 < 500 },
@@ -178,6 +178,7 @@ export async function run(): Promise<BenchResult> {
       notes: [
         `${totals.breaks.edges} break, ${totals.allowed.edges} allowed, ${totals['not-governed'].edges} not governed; text ${(text.length / 1e6).toFixed(1)} MB (${textMs.toFixed(0)} ms), json ${(jsonBytes / 1e6).toFixed(0)} MB (${jsonMs.toFixed(0)} ms)`,
         `CLI wall time includes start-up, loading the edges from SQLite and parsing the policy file; json output ${(cliJson.bytes / 1e6).toFixed(0)} MB`,
+        'issue #6 targets `flowpol report` (< 5 s, < 500 MB); -o json, which writes every edge with its verdict, is held to the same 5 s as a stretch goal',
         'the machine may be shared: CPU time is what each CLI run cost, wall time includes waiting for a core',
       ],
     };
