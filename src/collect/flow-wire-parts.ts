@@ -1,5 +1,6 @@
 // The parts of a Flow message read by flow-wire.ts: endpoints (each pod's bytes decoded once),
 // Layer4 and Layer7, straight from the wire into model.ts objects.
+import { InputError } from '../errors.js';
 import type { Endpoint, Layer4, Layer7, TcpFlags, Workload } from '../model.js';
 import { L7_TYPES } from './from-proto.js';
 import { LEN, VARINT, type WireReader } from './wire-reader.js';
@@ -96,6 +97,9 @@ export function layer4(r: WireReader): Layer4 | undefined {
       else r.skip(t & 7);
     }
     r.leave(outer);
+    // The same ranges as the JSON reader (from-json-layers.ts) accepts: a port is 16 bits, an ICMP type or code 8.
+    const max = protocol === 'ICMPv4' || protocol === 'ICMPv6' ? 0xff : 0xffff;
+    if (a > max || b > max) throw new InputError({ file: '' }, `malformed flow: ${protocol} ${protocol.startsWith('ICMP') ? 'type/code' : 'port'} ${Math.max(a, b)} is over ${max}`);
     if (protocol === 'TCP') out = { protocol, sourcePort: a, destinationPort: b, flags };
     else if (protocol === 'UDP' || protocol === 'SCTP') out = { protocol, sourcePort: a, destinationPort: b };
     else if (protocol === 'ICMPv4' || protocol === 'ICMPv6') out = { protocol, type: a, code: b };

@@ -18,8 +18,8 @@
 //      is_reply absent" only happens in old data (2021, Cilium ≤ 1.10) where `reply` was omitted
 //      for false. Events with neither (TO_OVERLAY, FROM_*, non-policy drops) are
 //      `unknown-direction`.
-// 3. The edge port is the destination port of the request (ICMP: the ICMP type); port 0, a
-//    port over 65535 (only a corrupt gRPC message can carry one) or no L4 is `no-port`; VRRP/IGMP are `unsupported-protocol`. Reply ports are never learned because
+// 3. The edge port is the destination port of the request (ICMP: the ICMP type); port 0 or no L4
+//    is `no-port` (both readers refuse ports over 65535 and ICMP types over 255); VRRP/IGMP are `unsupported-protocol`. Reply ports are never learned because
 //    replies never get here.
 // 4. The same connection (protocol, source ip:port, destination ip:port; ICMP: addresses and
 //    type) seen again within `windowMs` of its last event — another observation point, another
@@ -70,9 +70,6 @@ const ECHO_REPLY: Readonly<Record<string, number>> = { ICMPv4: 0, ICMPv6: 129 };
 
 type Direction = 'request' | 'response' | FoldReason;
 
-/** Ports above this are no ports (rule 3). */
-const MAX_PORT = 0xffff;
-
 /** Stateful (bounded memory) folder: many events of one connection → one request edge. */
 export class EdgeFolder {
   private readonly recent: RecentConnections;
@@ -110,7 +107,7 @@ export class EdgeFolder {
       case 'SCTP': {
         port = swap ? l4.sourcePort : l4.destinationPort;
         srcPort = swap ? l4.destinationPort : l4.sourcePort;
-        if (port === 0 || port > MAX_PORT || srcPort > MAX_PORT) return FOLDED['no-port'];
+        if (port === 0) return FOLDED['no-port'];
       }
     }
     const protocol: EdgeProtocol = l4.protocol;

@@ -96,6 +96,11 @@ describe('from-proto vs the JSON reader', () => {
     const flow = [0x42, endpoint.length, ...endpoint, 0x92, 0x02, 10, ...Buffer.from('xxxxxxxxxx')];
     expect(() => eventFromBytes(Buffer.from([0x0a, flow.length, ...flow]))).toThrow(/malformed protobuf: a field runs past the end of its message/);
     expect(() => eventFromBytes(Buffer.from([0x0b]))).toThrow(/unsupported wire type 3/);
+    // Ranges the JSON reader refuses too: a 16-bit port, an 8-bit ICMP type.
+    const bytesOf = (l4: Flow['l4']): Uint8Array => encodeResponse(eventToResponse({ kind: 'flow', flow: { ...BASE, l4 } }) as NonNullable<ReturnType<typeof eventToResponse>>);
+    expect(() => eventFromBytes(bytesOf({ protocol: 'TCP', sourcePort: 40000, destinationPort: 70000, flags: {} }))).toThrow(/malformed flow: TCP port 70000 is over 65535/);
+    expect(() => eventFromBytes(bytesOf({ protocol: 'ICMPv4', type: 300, code: 0 }))).toThrow(/malformed flow: ICMPv4 type\/code 300 is over 255/);
+    expect(eventFromBytes(bytesOf({ protocol: 'ICMPv4', type: 255, code: 255 }))).toMatchObject({ kind: 'flow', flow: { l4: { protocol: 'ICMPv4', type: 255, code: 255 } } });
     expect(() => eventFromBytes(Buffer.from([0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]))).toThrow(/varint longer than 10 bytes/);
   });
 

