@@ -4,6 +4,7 @@ import { addCounts, emptyCounts, foldedTotal } from '../store/counts.js';
 import type { IngestCounts } from '../store/counts.js';
 import type { IngestSummary } from '../store/summary.js';
 import type { CollectResult } from '../collect-pipeline.js';
+import { compareText } from '../order.js';
 
 type Out = Pick<NodeJS.WriteStream, 'write'> & { isTTY?: boolean };
 
@@ -60,7 +61,7 @@ export function formatSummary(result: CollectResult, run: IngestSummary | undefi
 }
 
 function foldedDetail(c: IngestCounts): string {
-  const parts = Object.entries(c.folded).sort(([a], [b]) => (a < b ? -1 : 1)).map(([reason, n]) => `${reason} ${n}`);
+  const parts = Object.entries(c.folded).sort(([a], [b]) => compareText(a, b)).map(([reason, n]) => `${reason} ${n}`);
   return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
 }
 

@@ -2,6 +2,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
+import { compareText } from '../order.js';
 
 /** Names a directory scan picks up (optionally gzipped; gzip is detected by content anyway). */
 const RECORDING_NAME = /\.(json|jsonl|ndjson|log)(\.gz)?$/i;
@@ -36,7 +37,7 @@ export async function expandInputs(inputs: string[]): Promise<string[]> {
     }
     for (const f of found) files.add(f);
   }
-  return [...files].sort((a, b) => (a === '-' ? -1 : b === '-' ? 1 : a < b ? -1 : a > b ? 1 : 0));
+  return [...files].sort((a, b) => (a === '-' ? -1 : b === '-' ? 1 : compareText(a, b)));
 }
 
 async function scan(dir: string): Promise<string[]> {

@@ -1,6 +1,7 @@
 // Workload identities: a pod's namespace plus its stable `k8s:` labels.
 import type { Endpoint, Identity, Namespace } from '../model.js';
 import { type LabelRule, NAMESPACE_LABEL_PREFIX, POD_NAMESPACE_LABEL, VOLATILE_LABEL_RULES, dropRuleFor, parseLabel } from './labels.js';
+import { compareText } from '../order.js';
 
 export interface IdentityOptions {
   /** Label keys left out of identities (default VOLATILE_LABEL_RULES; see withLabelOverrides). */
@@ -56,7 +57,7 @@ export function workloadIdentity(
     if (rule !== undefined) dropped.push({ key: label.key, reason: rule.reason });
     else kept.push([label.key, label.value ?? '']);
   }
-  kept.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  kept.sort((a, b) => compareText(a[0], b[0]));
   return { identity: { namespace, labels: Object.fromEntries(kept) }, dropped };
 }
 
@@ -71,6 +72,6 @@ export function namespaceOf(ep: Endpoint): Namespace | undefined {
     const { key, value } = parseLabel(raw);
     labels.push([key.slice(NAMESPACE_LABEL_PREFIX.length), value ?? '']);
   }
-  labels.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  labels.sort((a, b) => compareText(a[0], b[0]));
   return { name, labels: Object.fromEntries(labels) };
 }

@@ -13,16 +13,11 @@
 // namespace since Kubernetes 1.21; the output says so for each such namespace.
 import type { Identity, LabelSelector, LabelSelectorRequirement, Namespace, NamespaceSelection } from '../model.js';
 import { NAMESPACE_NAME_LABEL } from './evaluate.js';
+import { sortedRecord } from '../order.js';
 
 export { NAMESPACE_NAME_LABEL };
 
 const pairKey = (key: string, value: string): string => `${key}\u0000${value}`;
-
-function sortedLabels(labels: Readonly<Record<string, string>>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const key of Object.keys(labels).sort()) out[key] = labels[key] ?? '';
-  return out;
-}
 
 /** Selectors a cluster inventory gives for some identities (their workload owner's). */
 export interface OwnerSelectors { ownerSelector(identity: Identity): LabelSelector | undefined }
@@ -54,7 +49,7 @@ export class PodSelectors {
   selector(identity: Identity, exact = true): LabelSelector | undefined {
     const keys = Object.keys(identity.labels);
     if (keys.length === 0) return undefined;
-    const matchLabels = sortedLabels(identity.labels);
+    const matchLabels = sortedRecord(identity.labels);
     if (!exact) return { matchLabels };
     const owned = this.owners?.ownerSelector(identity);
     if (owned !== undefined) return owned;
@@ -133,6 +128,6 @@ export class NamespaceSelectors {
       ([other, otherLabels]) => other !== namespace && entries.every(([k, v]) => otherLabels[k] === v),
     );
     if (shared) return { namespace, basis: 'unselectable' };
-    return { namespace, basis: 'observed-labels', selector: { matchLabels: sortedLabels(labels) } };
+    return { namespace, basis: 'observed-labels', selector: { matchLabels: sortedRecord(labels) } };
   }
 }

@@ -1,9 +1,8 @@
 // The shop scenario as a Hubble `observe -o jsonpb` recording (the cluster: shop-cluster.ts): one
 // request flow per connection (TCP SYN or a UDP datagram), spread evenly over two hours.
 // Deterministic, so the goldens of `flowpol generate` with and without the cluster are stable.
-import { type RecordedConnection, type RecordedEnd, hubbleRecording, namespaceLabels, podEnd as pod } from '../../support/hubble-recording.js';
+import { type RecordedConnection, type RecordedEnd, hubbleRecording, namespaceLabels as nsLabels, podEnd as pod } from '../../support/hubble-recording.js';
 
-const nsLabels = namespaceLabels;
 const shop = nsLabels('shop', { team: 'shop' });
 const monitoring = nsLabels('monitoring', { purpose: 'monitoring' });
 const FRONTEND_A = pod('shop', 'frontend-6f7c9-aaaaa', 31001, '10.1.0.10', { app: 'frontend', team: 'web', version: 'v2' }, shop);
