@@ -18,8 +18,11 @@ export type TrafficDirection = (typeof TRAFFIC_DIRECTIONS)[number];
 export const POLICY_PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
 export type PolicyProtocol = (typeof POLICY_PROTOCOLS)[number];
 
-/** Protocols an edge can carry. ICMP edges use the ICMP type in place of a port. */
-export type EdgeProtocol = PolicyProtocol | 'ICMPv4' | 'ICMPv6';
+/** Protocols an edge can carry, in a fixed order (numbered keys and store columns use it). ICMP edges use the ICMP type in place of a port. */
+export const EDGE_PROTOCOLS = [...POLICY_PROTOCOLS, 'ICMPv4', 'ICMPv6'] as const;
+export type EdgeProtocol = (typeof EDGE_PROTOCOLS)[number];
+/** An edge protocol's position in EDGE_PROTOCOLS. */
+export const EDGE_PROTOCOL_INDEX: Readonly<Record<EdgeProtocol, number>> = Object.fromEntries(EDGE_PROTOCOLS.map((p, i) => [p, i])) as Record<EdgeProtocol, number>;
 
 export interface TcpFlags {
   SYN?: boolean; ACK?: boolean; FIN?: boolean; RST?: boolean; PSH?: boolean;

@@ -7,12 +7,11 @@
 // A repeat costs two Map lookups and a few pointer moves (a Map alone would need delete + set to
 // move the key to the end, three hash operations per event), none when it follows its own last
 // event (one packet seen at several observation points).
-import type { EdgeProtocol } from '../model.js';
+import { EDGE_PROTOCOL_INDEX, type EdgeProtocol } from '../model.js';
 
 /** Most addresses numbered at once. */
 export const MAX_ADDRESSES = 2 ** 20;
 const PORTS = 0x10000;
-const PROTOCOL_SLOT: Readonly<Record<EdgeProtocol, number>> = { TCP: 0, UDP: 1, SCTP: 2, ICMPv4: 3, ICMPv6: 4 };
 
 export interface RecentOptions { windowMs: number; maxConnections: number; maxAddresses: number }
 
@@ -35,7 +34,7 @@ export class RecentConnections {
    */
   repeat(protocol: EdgeProtocol, src: string, srcPort: number, dst: string, port: number, time: number, window: number): boolean {
     const memory = this.memory;
-    const last = memory.touch(this.addressPair(src, dst), (PROTOCOL_SLOT[protocol] * PORTS + srcPort) * PORTS + port, time);
+    const last = memory.touch(this.addressPair(src, dst), (EDGE_PROTOCOL_INDEX[protocol] * PORTS + srcPort) * PORTS + port, time);
     if (memory.size > this.opts.maxConnections || (++this.sinceSweep & 1023) === 0) {
       memory.evict(this.opts.maxConnections, time - this.opts.windowMs);
     }

@@ -3,8 +3,8 @@
 // flush time); lost-event totals per source and node. A flush writes it in one transaction.
 import { PeerIds } from '../identity/peer-ids.js';
 import { InternalError } from '../errors.js';
-import type { EdgeProtocol, Endpoint, LostEvent, ObservedEdge, ObservedVerdict } from '../model.js';
-import { OBSERVED_VERDICTS } from '../model.js';
+import type { Endpoint, LostEvent, ObservedEdge, ObservedVerdict } from '../model.js';
+import { EDGE_PROTOCOL_INDEX, OBSERVED_VERDICTS } from '../model.js';
 
 export const HOUR_MS = 3_600_000;
 
@@ -16,14 +16,13 @@ export function hourOf(time: number): number {
 const VERDICT_SLOTS = OBSERVED_VERDICTS.length;
 const VERDICT_INDEX = new Map<ObservedVerdict, number>(OBSERVED_VERDICTS.map((v, i) => [v, i]));
 
-const PROTOCOL_SLOT: Readonly<Record<EdgeProtocol, number>> = { TCP: 0, UDP: 1, SCTP: 2, ICMPv4: 3, ICMPv6: 4 };
 const PORTS = 0x10000;
 
 /** Destination peer number, protocol and port as one number (exact below 2^53 for any peer count). */
 function edgeSlot(destination: number, edge: ObservedEdge): number {
   const { port } = edge;
   if (!(port >= 0 && port < PORTS)) throw new InternalError(`edge port ${port} is not a 16-bit port`);
-  return (destination * 8 + PROTOCOL_SLOT[edge.protocol]) * PORTS + port;
+  return (destination * 8 + EDGE_PROTOCOL_INDEX[edge.protocol]) * PORTS + port;
 }
 
 export interface Bucket { hour: number; verdict: ObservedVerdict; count: number; firstSeen: number; lastSeen: number }

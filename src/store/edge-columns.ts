@@ -3,7 +3,7 @@
 // objects, no string sorts in SQL: a million edges load in about a second where row objects,
 // joins to the peers' JSON and ORDER BY on peer keys took tens of seconds.
 import { InternalError } from '../errors.js';
-import { type EdgeProtocol, OBSERVED_VERDICTS } from '../model.js';
+import { EDGE_PROTOCOLS, OBSERVED_VERDICTS } from '../model.js';
 import type { Database } from './database.js';
 
 /** Hour buckets to include (epoch hours, inclusive); null = unbounded. */
@@ -12,7 +12,6 @@ export interface HourRange { fromHour: number | null; toHour: number | null }
 /** `verdict[id]`: 0 = no committed row in the range, 1 + slot = one Hubble verdict, MIXED = several. */
 export const MIXED = 0xffff;
 
-const KNOWN_PROTOCOLS: readonly EdgeProtocol[] = ['TCP', 'UDP', 'SCTP', 'ICMPv4', 'ICMPv6'];
 
 export interface EdgeColumns {
   /** One past the largest edge id. */
@@ -80,8 +79,8 @@ export function readEdgeColumns(db: Database, range: HourRange): EdgeColumns {
   for (const unit of units) fold.get({ unit, ...(range.fromHour === null ? {} : { fromHour: range.fromHour }), ...(range.toHour === null ? {} : { toHour: range.toHour }) });
 
   // Known protocols arrive as their index too.
-  c.protocols.push(...KNOWN_PROTOCOLS);
-  const protocols = new Map<string, number>(KNOWN_PROTOCOLS.map((p, i) => [p, i]));
+  c.protocols.push(...EDGE_PROTOCOLS);
+  const protocols = new Map<string, number>(EDGE_PROTOCOLS.map((p, i) => [p, i]));
   db.function('flowpol_fold_edge', (id: number, source: number, destination: number, protocol: number | string, port: number): null => {
     if (c.verdict[id] === 0) return null;
     let p = typeof protocol === 'number' ? protocol : protocols.get(protocol);
@@ -96,7 +95,7 @@ export function readEdgeColumns(db: Database, range: HourRange): EdgeColumns {
     c.port[id] = port;
     return null;
   });
-  const protocolCase = `CASE protocol ${KNOWN_PROTOCOLS.map((p, i) => `WHEN '${p}' THEN ${i}`).join(' ')} ELSE protocol END`;
+  const protocolCase = `CASE protocol ${EDGE_PROTOCOLS.map((p, i) => `WHEN '${p}' THEN ${i}`).join(' ')} ELSE protocol END`;
   db.prepare(`SELECT count(flowpol_fold_edge(id, source_id, destination_id, ${protocolCase}, port)) FROM edges`).pluck().get();
   return c;
 }
