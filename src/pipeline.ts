@@ -25,8 +25,12 @@ export * from './collect-pipeline.js';
 //                                                    └─▶ silentAmong (inventory pods with no traffic, isolated) ─▶ silentPods (for --world-out)
 // ---------------------------------------------------------------------------------------------
 
-/** A report's cluster knowledge: the inventory (live or snapshot) and how it was obtained. */
-export interface ReportClusterInput { inventory: Inventory; mode: ReportCluster['mode']; description: string }
+/**
+ * A report's cluster knowledge: the inventory (live or snapshot) and how it was obtained, as the
+ * report words it (`description`) and as the commands' mode line does (`modeLine`, which
+ * `--proposed generated` passes on to the generator like `flowpol generate`).
+ */
+export interface ReportClusterInput { inventory: Inventory; mode: ReportCluster['mode']; description: string; modeLine: string }
 
 export interface ReportOptions extends BreakageOptions {
   since?: number;
@@ -60,7 +64,8 @@ export async function report(db: Database, options: ReportOptions): Promise<Repo
   // Held as columns: each pass below builds its Edge objects as it goes.
   const edges = selectEdges(db, { ...window, namespaces: options.namespaces });
   const flowNamespaces = loadNamespaces(db);
-  const inventory = options.cluster?.inventory;
+  const { cluster } = options;
+  const inventory = cluster?.inventory;
   const namespaces = inventory === undefined ? flowNamespaces : mergeNamespaces(flowNamespaces, inventory);
   const summary = loadIngestTotals(db);
   const fromCluster = inventory !== undefined && options.existing.length === 0;
@@ -75,8 +80,10 @@ export async function report(db: Database, options: ReportOptions): Promise<Repo
     // Without -n or a window the edges already loaded are exactly what generate reads. Connected,
     // generate uses the same inventory (owner selectors, host network), as `flowpol generate` does.
     const whole = options.namespaces.length === 0 && options.since === undefined && options.until === undefined;
-    const cluster = inventory === undefined ? undefined : { inventory, mode: `cluster mode: ${options.cluster?.description ?? ''}` };
-    const set = whole ? generatePolicies({ edges: [...edges], namespaces: flowNamespaces, ...(cluster === undefined ? {} : { cluster }) }, generateOptions) : generate(db, generateOptions, cluster);
+    const generateCluster = cluster === undefined ? undefined : { inventory: cluster.inventory, mode: cluster.modeLine };
+    const set = whole
+      ? generatePolicies({ edges: [...edges], namespaces: flowNamespaces, ...(generateCluster === undefined ? {} : { cluster: generateCluster }) }, generateOptions)
+      : generate(db, generateOptions, generateCluster);
     proposed = set.policies.map((p) => p.policy);
   } else {
     const loaded = await loadPolicyFiles(options.proposed);
@@ -92,12 +99,12 @@ export async function report(db: Database, options: ReportOptions): Promise<Repo
   const pods = inventory === undefined ? undefined : new InventoryPods(inventory);
   const podsOf = pods === undefined ? {} : { podsOf: pods.podsOf.bind(pods) };
   const result = buildBreakageReport({ edges, namespaces, existing: existing.policies, proposed, observation, ...podsOf }, options);
-  if (options.cluster !== undefined && inventory !== undefined && pods !== undefined) {
-    const { mode, description } = options.cluster;
+  if (cluster !== undefined && pods !== undefined) {
+    const { mode, description } = cluster;
     result.report.cluster = { mode, description, policies: fromCluster ? 'existing' : 'replaced-by-existing-flag' };
     // The world asked `pods` for every edge end's identity: its matches are the observed pods.
-    result.report.silent = silentAmong(inventory, pods.matchedPods(), result.engine, options.namespaces);
-    return { result, skipped, unmatched: pods.unmatched(), silentPods: silentPods(inventory, result.report.silent) };
+    result.report.silent = silentAmong(cluster.inventory, pods.matchedPods(), result.engine, options.namespaces);
+    return { result, skipped, unmatched: pods.unmatched(), silentPods: silentPods(cluster.inventory, result.report.silent) };
   }
   return { result, skipped };
 }

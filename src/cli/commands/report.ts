@@ -141,7 +141,7 @@ function toOptions(flags: ReportFlags): ReportOptions {
 function clusterOption(input: ClusterInput): { cluster?: ReportClusterInput } {
   const { access, inventory, modeLine } = input;
   if (inventory === undefined || access.mode === 'offline') return {};
-  return { cluster: { inventory, mode: access.mode, description: modeLine.replace(/^cluster mode: /, '') } };
+  return { cluster: { inventory, mode: access.mode, description: modeLine.replace(/^cluster mode: /, ''), modeLine } };
 }
 
 /** Connected: flow workloads no pod of the cluster matches keep the flows' view (no ports); say which. */
