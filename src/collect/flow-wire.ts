@@ -48,8 +48,6 @@ function timestamp(r: WireReader): number {
   return secondsNanosToMs(seconds, nanos);
 }
 
-interface RawEndpoint { ep: Endpoint | undefined }
-
 function flow(r: WireReader, envelopeTime: number | undefined, envelopeNode: string): Flow {
   let time: number | undefined;
   let uuid = '', verdict = 0, dropDesc = 0, flowType = 0, point = 0, direction = 0, policyMatchType = 0, nodeName = '';
@@ -59,8 +57,8 @@ function flow(r: WireReader, envelopeTime: number | undefined, envelopeNode: str
   let l4: Layer4 | undefined;
   let l7: Layer7 | undefined;
   let eventType: Flow['eventType'];
-  const src: RawEndpoint = { ep: undefined };
-  const dst: RawEndpoint = { ep: undefined };
+  let src: Endpoint | undefined;
+  let dst: Endpoint | undefined;
   const sourceNames: string[] = [];
   const destinationNames: string[] = [];
   while (r.pos < r.end) {
@@ -82,8 +80,8 @@ function flow(r: WireReader, envelopeTime: number | undefined, envelopeNode: str
         break;
       }
       case (6 << 3) | LEN: l4 = r.message(layer4); break;
-      case (8 << 3) | LEN: src.ep = r.message(cachedEndpoint); break;
-      case (9 << 3) | LEN: dst.ep = r.message(cachedEndpoint); break;
+      case (8 << 3) | LEN: src = r.message(cachedEndpoint); break;
+      case (9 << 3) | LEN: dst = r.message(cachedEndpoint); break;
       case (10 << 3) | VARINT: flowType = r.int32(); break;
       case (11 << 3) | LEN: nodeName = r.string(); break;
       case (13 << 3) | LEN: sourceNames.push(r.string()); break;
@@ -131,8 +129,8 @@ function flow(r: WireReader, envelopeTime: number | undefined, envelopeNode: str
     traceObservationPoint: point ? pe.POINTS.name(point) : undefined,
     trafficDirection: pe.DIRECTIONS.name(direction) ?? 'TRAFFIC_DIRECTION_UNKNOWN',
     isReply: isReply ?? (reply ? true : undefined),
-    source: withIp(src.ep, srcIp),
-    destination: withIp(dst.ep, dstIp),
+    source: withIp(src, srcIp),
+    destination: withIp(dst, dstIp),
     ipVersion: ipVersion ? pe.IP_VERSIONS.name(ipVersion) : undefined,
     l4,
     l7,

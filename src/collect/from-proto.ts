@@ -15,7 +15,7 @@ import { NodeState } from './gen/relay/relay.js';
 import type { Timestamp } from './gen/google/protobuf/timestamp.js';
 import { timestampToMs as secondsNanosToMs } from './time.js';
 
-export { GetFlowsRequest, GetFlowsResponse, ObserverClient, ObserverService, ServerStatusResponse } from './gen/observer/observer.js';
+export { GetFlowsRequest, GetFlowsResponse, ObserverClient, ObserverService } from './gen/observer/observer.js';
 export type { ObserverServer } from './gen/observer/observer.js';
 export type { FlowFilter as ProtoFlowFilter, Flow as ProtoFlow } from './gen/flow/flow.js';
 export type { Timestamp } from './gen/google/protobuf/timestamp.js';

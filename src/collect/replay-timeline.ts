@@ -47,11 +47,15 @@ export class Timeline {
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
 
+  /** Flows in the recording (other events excluded). */
+  private readonly flowCount: number = 0;
+
   constructor(readonly entries: Entry[], private readonly options: ReplayServerOptions) {
     let min = Infinity;
     let max = -Infinity;
     for (const e of entries) {
       if (!e.isFlow) continue;
+      this.flowCount++;
       min = Math.min(min, e.time);
       max = Math.max(max, e.time);
     }
@@ -128,9 +132,8 @@ export class Timeline {
     const uptimeMs = Date.now() - this.startedAt;
     let inRing = 0;
     for (let i = lo; i < hi; i++) if ((this.entries[i % this.entries.length] as Entry).isFlow) inRing++;
-    const flowCount = this.entries.filter((e) => e.isFlow).length;
     return {
-      numFlows: BigInt(inRing), maxFlows: BigInt(this.options.ringSize ?? flowCount), seenFlows: BigInt(hi),
+      numFlows: BigInt(inRing), maxFlows: BigInt(this.options.ringSize ?? this.flowCount), seenFlows: BigInt(hi),
       uptimeNs: BigInt(uptimeMs) * 1_000_000n, numConnectedNodes: undefined, numUnavailableNodes: undefined,
       unavailableNodes: [], version, flowsRate: this.options.rate ?? (uptimeMs > 0 ? (hi * 1000) / uptimeMs : 0),
     };
