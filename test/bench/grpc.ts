@@ -13,6 +13,7 @@ import * as grpc from '@grpc/grpc-js';
 import { ALL_FLOWS, flowsRequest, HubbleClient } from '../../src/collect/hubble-client.js';
 import { GetFlowsRequest } from '../../src/collect/from-proto.js';
 import { writeFlowFile } from '../support/flow-generator.js';
+import { STATS_HOOK, childStats } from './child-stats.js';
 import type { BenchResult } from './types.js';
 
 const BIN = fileURLToPath(new URL('../../bin/flowpol.js', import.meta.url));
@@ -106,19 +107,16 @@ async function decodedClient(address: string): Promise<number> {
   return n;
 }
 
-/** Prints the process's CPU time (µs) on stderr at exit. */
-const CPU_AT_EXIT = 'data:text/javascript,process.on("exit",()=>{const u=process.cpuUsage();process.stderr.write("\\ncpu-us "+(u.user+u.system)+"\\n")})';
-
 function collectCli(address: string, db: string): Promise<{ flows: number; cpuUs: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', CPU_AT_EXIT, BIN, 'collect', '--server', address, '--db', db], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', STATS_HOOK, BIN, 'collect', '--server', address, '--db', db], { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.on('data', (b: Buffer) => (err += b.toString()));
     child.on('close', (code) => {
       const m = /flows read\s+(\d+)/.exec(err);
-      const cpu = /cpu-us (\d+)/.exec(err);
-      if (code !== 0 || !m || !cpu) return reject(new Error(`collect --server failed (exit ${code}):\n${err}`));
-      resolve({ flows: Number(m[1]), cpuUs: Number(cpu[1]) });
+      const stats = childStats(err);
+      if (code !== 0 || !m || stats === undefined) return reject(new Error(`collect --server failed (exit ${code}):\n${err}`));
+      resolve({ flows: Number(m[1]), cpuUs: stats.cpuMs * 1000 });
     });
   });
 }

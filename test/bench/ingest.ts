@@ -8,13 +8,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { readFlowFile } from '../../src/collect/json-reader.js';
 import { writeFlowFile } from '../support/flow-generator.js';
+import { STATS_HOOK, childStats } from './child-stats.js';
 import type { BenchResult } from './types.js';
 
 const BIN = fileURLToPath(new URL('../../bin/flowpol.js', import.meta.url));
-const HOOK = pathToFileURL(fileURLToPath(new URL('./rss-hook.mjs', import.meta.url))).href;
 
 export async function run(): Promise<BenchResult> {
   const flows = Number(process.env['BENCH_FLOWS'] ?? 1_000_000);
@@ -99,15 +99,15 @@ async function measureReader(file: string): Promise<{ seconds: number }> {
 function measureCollect(file: string, db: string): Promise<{ seconds: number; maxRssKb: number }> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, ['--import', HOOK, BIN, 'collect', '--input-file', file, '--db', db], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', STATS_HOOK, BIN, 'collect', '--input-file', file, '--db', db], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
     child.on('error', reject);
     child.on('close', (code) => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const stats = /bench-stats (\{.*\})/.exec(stderr);
-      if (code !== 0 || stats === null) return reject(new Error(`collect failed (exit ${code}):\n${stderr}`));
-      resolve({ seconds, maxRssKb: (JSON.parse(stats[1] ?? '{}') as { maxRssKb: number }).maxRssKb });
+      const stats = childStats(stderr);
+      if (code !== 0 || stats === undefined) return reject(new Error(`collect failed (exit ${code}):\n${stderr}`));
+      resolve({ seconds, maxRssKb: stats.maxRssKb });
     });
   });
 }
