@@ -120,6 +120,8 @@ function toOptions(flags: ReportFlags): ReportOptions {
   if (generated && flags.proposed.length > 1) {
     throw new UsageError('--proposed generated cannot be combined with --proposed files; pass one or the other');
   }
+  // Text and markdown list allowed edges only on request: without it, full verdicts for denials only.
+  const deniedOnly = (flags.output === 'text' || flags.output === 'markdown') && flags.showAllowed !== true;
   return {
     ...resolveTimeWindow(flags, Date.now()),
     namespaces: resolveNamespaces(flags),
@@ -128,12 +130,10 @@ function toOptions(flags: ReportFlags): ReportOptions {
     ...(flags.namedPorts === true ? { namedPorts: true } : {}),
     defaultDeny: parseDefaultDenyScope(flags.defaultDeny),
     direction: flags.direction,
-    // Text and markdown list allowed edges only on request: without it, full verdicts for denials only.
-    explain: (flags.output === 'text' || flags.output === 'markdown') && flags.showAllowed !== true ? 'denied' : 'all',
+    explain: deniedOnly ? 'denied' : 'all',
     // ... and, unless --world-out needs every edge for its probes, edges that keep working are only
-    // counted; JSON lists every edge but assesses each again as it is written (none held).
-    allowedEdges: flags.worldOut !== undefined ? 'keep' : flags.output === 'json' ? 'stream'
-      : (flags.output === 'text' || flags.output === 'markdown') && flags.showAllowed !== true ? 'count' : 'keep',
+    // counted; JSON lists every edge but builds each again as it is written (none held).
+    allowedEdges: flags.worldOut !== undefined ? 'keep' : flags.output === 'json' ? 'stream' : deniedOnly ? 'count' : 'keep',
   };
 }
 
