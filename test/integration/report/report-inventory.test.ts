@@ -4,8 +4,7 @@
 // it (offline, the cluster's policies given as files), live = snapshot, --existing replacing the
 // cluster's policies, and agreement with `flowpol check` through --world-out.
 // UPDATE_GOLDEN=1 rewrites the goldens and the snapshot fixture.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,9 +13,8 @@ import { expectCheckAgrees } from './world-agreement.js';
 import { startFakeKubeApi, writeKubeconfig, type FakeKubeApi } from '../../support/fake-kube-api.js';
 import { matchesGolden } from '../../unit/report/golden.js';
 import { SEED_CLUSTER_POLICIES, seedClusterData } from './seed-inventory-cluster.js';
+import { FIXTURES, SNAPSHOT, useSeedDb } from './seed-db.js';
 
-const FIXTURES = 'test/integration/report/fixtures';
-const SNAPSHOT = `${FIXTURES}/seed-inventory.yaml`;
 const CLUSTER_POLICIES = `${FIXTURES}/seed-cluster-policies.yaml`;
 const TOKEN = 'report-inventory-token-77';
 const SNAPSHOT_LINE = `flowpol: cluster mode: snapshot, inventory read from ${SNAPSHOT}\n`;
@@ -38,13 +36,12 @@ interface JsonReport {
   edges: JsonEdge[];
 }
 
-let dir: string;
-let db: string;
+const seed = useSeedDb('flowpol-report-inventory-');
 let api: FakeKubeApi;
 let kubeconfig: string;
 
 async function report(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ stdout: string; stderr: string }> {
-  const r = await runCli(['report', '--db', db, ...args], { env });
+  const r = await runCli(['report', '--db', seed.db, ...args], { env });
   expect(r.code, r.stderr).toBe(0);
   return r;
 }
@@ -52,17 +49,12 @@ async function report(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ st
 const json = async (args: string[]): Promise<JsonReport> => JSON.parse((await report(['-o', 'json', ...args])).stdout) as JsonReport;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'flowpol-report-inventory-'));
-  db = join(dir, 'seed.db');
-  const collect = await runCli(['collect', '--db', db, '--input-file', `${FIXTURES}/seed-three-tier.jsonl`]);
-  expect(collect.code, collect.stderr).toBe(0);
   api = await startFakeKubeApi({ data: seedClusterData(), token: TOKEN });
-  kubeconfig = writeKubeconfig(dir, api.url, TOKEN);
+  kubeconfig = writeKubeconfig(seed.dir, api.url, TOKEN);
 });
 
 afterAll(async () => {
   await api?.close();
-  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('the fixtures', () => {
@@ -132,8 +124,8 @@ describe('what the inventory changes', () => {
 
   for (const scope of [[], ['-n', 'production']]) {
     it(`--proposed generated ${scope.join(' ')} is what \`flowpol generate\` writes with the same cluster`.replace('  ', ' '), async () => {
-      const file = join(dir, `generated${scope.join('')}.yaml`);
-      const generated = await runCli(['generate', '--db', db, '--inventory', SNAPSHOT, ...scope]);
+      const file = join(seed.dir, `generated${scope.join('')}.yaml`);
+      const generated = await runCli(['generate', '--db', seed.db, '--inventory', SNAPSHOT, ...scope]);
       expect(generated.code, generated.stderr).toBe(0);
       expect(generated.stdout).toContain('# cluster mode: snapshot');
       writeFileSync(file, generated.stdout);
@@ -183,7 +175,7 @@ describe('live cluster (fake API server)', () => {
   it('a forbidden list is one error line naming the RBAC verb and resource, and no report', async () => {
     const forbidden = await startFakeKubeApi({ data: seedClusterData(), token: TOKEN, forbidden: ['list pods'] });
     try {
-      const r = await runCli(['report', '--db', db, '--kubeconfig', writeKubeconfig(join(dir, 'forbidden'), forbidden.url, TOKEN)]);
+      const r = await runCli(['report', '--db', seed.db, '--kubeconfig', writeKubeconfig(join(seed.dir, 'forbidden'), forbidden.url, TOKEN)]);
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
       expect(r.stderr.trim().split('\n').at(-1)).toMatch(/^flowpol: error \[E_K8S_FORBIDDEN\]: forbidden: cannot list pods .*grant verb "list" on "pods"/);
@@ -194,10 +186,10 @@ describe('live cluster (fake API server)', () => {
 
   it('a usage error or a missing database fails before the cluster is listed', async () => {
     const before = api.requests.length;
-    const missing = await runCli(['report', '--db', join(dir, 'none.db'), '--kubeconfig', kubeconfig]);
+    const missing = await runCli(['report', '--db', join(seed.dir, 'none.db'), '--kubeconfig', kubeconfig]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('does not exist');
-    const usage = await runCli(['report', '--db', db, '--kubeconfig', kubeconfig, '--proposed', 'generated', '--proposed', CLUSTER_POLICIES]);
+    const usage = await runCli(['report', '--db', seed.db, '--kubeconfig', kubeconfig, '--proposed', 'generated', '--proposed', CLUSTER_POLICIES]);
     expect(usage.code).toBe(2);
     expect(api.requests.length).toBe(before);
   });
@@ -220,14 +212,14 @@ describe('agreement with flowpol check (--world-out) with the inventory world', 
   };
   for (const [name, args] of Object.entries(cases)) {
     it(`${name}: every probe passes`, async () => {
-      const file = join(dir, `${name.replace(/\W+/g, '-')}.world.json`);
+      const file = join(seed.dir, `${name.replace(/\W+/g, '-')}.world.json`);
       const r = await report(['-o', 'json', '--world-out', file, ...args]);
       await expectCheckAgrees(r, file);
     });
   }
 
   it('the world carries the cluster\'s namespace labels, pod labels and container ports', async () => {
-    const file = join(dir, 'labels.world.json');
+    const file = join(seed.dir, 'labels.world.json');
     await report(['-o', 'json', '--world-out', file, '--inventory', SNAPSHOT]);
     const world = JSON.parse(readFileSync(file, 'utf8')) as { namespaces: { name: string; labels: Record<string, string> }[]; pods: { namespace: string; labels: Record<string, string>; ports: unknown[] }[] };
     expect(world.namespaces.find((n) => n.name === 'monitoring')?.labels.team).toBe('observability');

@@ -2,6 +2,7 @@
 // same answers and same survivors for a long random mix of touches and evictions.
 import { describe, expect, it } from 'vitest';
 import { ConnectionMemory } from '../../../src/identity/connections.js';
+import { rng } from '../policy/random.js';
 
 class ReferenceMemory {
   readonly seen = new Map<string, number>();
@@ -19,17 +20,9 @@ class ReferenceMemory {
   }
 }
 
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a * 1664525 + 1013904223) >>> 0;
-    return a / 4294967296;
-  };
-}
-
 describe('ConnectionMemory', () => {
   it('answers and evicts exactly like a Map moved on every touch', () => {
-    const rnd = random(7);
+    const rnd = rng(7);
     const memory = new ConnectionMemory();
     const reference = new ReferenceMemory();
     let time = 0;
