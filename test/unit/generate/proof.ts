@@ -11,7 +11,7 @@
 // its real labels and container ports (named ports resolve); a decision must hold for every pod
 // of both ends. Inventory pods of no learned workload join the least-privilege peers.
 import { identityKey } from '../../../src/identity/identity.js';
-import { VOLATILE_LABEL_RULES, matchRule } from '../../../src/identity/labels.js';
+import { VOLATILE_LABEL_RULES, containsLabels, dropRuleFor } from '../../../src/identity/labels.js';
 import type {
   Connection, Edge, EdgeNoteCode, Identity, Inventory, Namespace, NetworkPolicy, Peer, PolicyProtocol, PolicySet, Subject,
 } from '../../../src/model.js';
@@ -30,20 +30,14 @@ export function defaultDeny(namespace: string): NetworkPolicy {
   };
 }
 
-const isStable = (key: string): boolean => {
-  const rule = matchRule(key, VOLATILE_LABEL_RULES);
-  return rule === undefined || rule.keep === true;
-};
+const isStable = (key: string): boolean => dropRuleFor(key, VOLATILE_LABEL_RULES) === undefined;
 
 /** The inventory pods of a learned identity: same namespace, same labels less the volatile ones. */
 function podsOfIdentity(inventory: Inventory, identity: Identity): Subject[] {
-  const wanted = Object.entries(identity.labels);
+  const wanted = Object.keys(identity.labels).length;
   return inventory.pods
     .filter((p) => p.namespace === identity.namespace)
-    .filter((p) => {
-      const stable = Object.keys(p.labels).filter(isStable);
-      return stable.length === wanted.length && wanted.every(([k, v]) => p.labels[k] === v);
-    })
+    .filter((p) => Object.keys(p.labels).filter(isStable).length === wanted && containsLabels(p.labels, identity.labels))
     .map((p) => ({ kind: 'pod', namespace: p.namespace, labels: p.labels, ports: p.ports }));
 }
 
@@ -62,8 +56,8 @@ export class ProofWorld {
     if (inventory === undefined) return;
     const known = new Set<Subject>();
     for (const e of edges) for (const p of [e.source, e.destination]) for (const s of this.all(p) ?? []) known.add(s);
-    const labelsOf = new Map([...known].map((s) => [s.kind === 'pod' ? s.labels : undefined, s]));
-    for (const p of inventory.pods) if (!labelsOf.has(p.labels)) this.strangers.set(`pod:${p.namespace}/${p.name}`, { kind: 'pod', namespace: p.namespace, labels: p.labels, ports: p.ports });
+    const knownLabels = new Set([...known].map((s) => (s.kind === 'pod' ? s.labels : undefined)));
+    for (const p of inventory.pods) if (!knownLabels.has(p.labels)) this.strangers.set(`pod:${p.namespace}/${p.name}`, { kind: 'pod', namespace: p.namespace, labels: p.labels, ports: p.ports });
   }
 
   /** A pod or external for a peer (the first pod of a workload); undefined for peers that are neither (reserved, fqdn). */
