@@ -24,10 +24,10 @@ export type EdgeProtocol = (typeof EDGE_PROTOCOLS)[number];
 /** An edge protocol's position in EDGE_PROTOCOLS. */
 export const EDGE_PROTOCOL_INDEX: Readonly<Record<EdgeProtocol, number>> = Object.fromEntries(EDGE_PROTOCOLS.map((p, i) => [p, i])) as Record<EdgeProtocol, number>;
 
-export interface TcpFlags {
-  SYN?: boolean; ACK?: boolean; FIN?: boolean; RST?: boolean; PSH?: boolean;
-  URG?: boolean; ECE?: boolean; CWR?: boolean; NS?: boolean;
-}
+/** TCP flag names in Hubble's field order (TCPFlags fields 1..9). */
+export const TCP_FLAGS = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 'NS'] as const;
+/** The flags a TCP packet carried (only those set are present). */
+export type TcpFlags = { [F in (typeof TCP_FLAGS)[number]]?: boolean };
 
 export type Layer4 =
   | { protocol: 'TCP'; sourcePort: number; destinationPort: number; flags: TcpFlags }

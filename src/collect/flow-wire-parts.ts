@@ -1,11 +1,10 @@
 // The parts of a Flow message read by flow-wire.ts: endpoints (each pod's bytes decoded once),
 // Layer4 and Layer7, straight from the wire into model.ts objects.
 import { InputError } from '../errors.js';
-import type { Endpoint, Layer4, Layer7, TcpFlags, Workload } from '../model.js';
+import { TCP_FLAGS, type Endpoint, type Layer4, type Layer7, type TcpFlags, type Workload } from '../model.js';
 import { L7_TYPES } from './from-proto.js';
 import { LEN, VARINT, type WireReader } from './wire-reader.js';
 
-const TCP_FLAG_NAMES = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 'NS'] as const;
 const L4_CASES = [undefined, 'TCP', 'UDP', 'ICMPv4', 'ICMPv6', 'SCTP', 'VRRP', 'IGMP'] as const;
 
 // Key sets and order equal the JSON reader's, so both readers' objects share one hidden class.
@@ -113,11 +112,11 @@ function tcpFlags(r: WireReader): TcpFlags {
   while (r.pos < r.end) {
     const tag = r.uint32();
     const i = (tag >>> 3) - 1;
-    if ((tag & 7) === VARINT && i >= 0 && i < TCP_FLAG_NAMES.length) set[i] = r.bool();
+    if ((tag & 7) === VARINT && i >= 0 && i < TCP_FLAGS.length) set[i] = r.bool();
     else r.skip(tag & 7);
   }
   const flags: TcpFlags = {};
-  for (let i = 0; i < TCP_FLAG_NAMES.length; i++) if (set[i]) flags[TCP_FLAG_NAMES[i] as keyof TcpFlags] = true;
+  for (let i = 0; i < TCP_FLAGS.length; i++) if (set[i]) flags[TCP_FLAGS[i] as keyof TcpFlags] = true;
   return flags;
 }
 

@@ -1,9 +1,8 @@
 // protojson → Layer4 / Layer7 / EventType (the nested parts of a Flow), same conventions as
 // from-json.ts: absent numbers are 0, TCP flags keep only the ones that are set.
-import type { EventType, L7Type, Layer4, Layer7, TcpFlags } from '../model.js';
+import { TCP_FLAGS, type EventType, type L7Type, type Layer4, type Layer7, type TcpFlags } from '../model.js';
 import { type JsonObject, enumOf, fieldError, int, obj, str, strList, uint } from './json-fields.js';
 
-const TCP_FLAGS = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 'NS'] as const;
 const L7_TYPES: readonly L7Type[] = ['UNKNOWN_L7_TYPE', 'REQUEST', 'RESPONSE', 'SAMPLE'];
 const PORT_MAX = 65535;
 
