@@ -4,34 +4,13 @@
 // runtime (a nightly CronJob, a failover replica) is denied on the isolated sides unless a
 // policy admits it. Grouped by workload owner; host-network pods are left out (NetworkPolicy does
 // not apply to them). The isolating policies come from the one PolicyEngine. Pure.
-import { identityKey } from '../identity/identity.js';
-import type { Edge, Identity, Inventory, InventoryPod, ObjectRef, Peer, Pod, PolicyDirection, PolicyRef, SilentWorkload, Subject } from '../model.js';
+import type { Edge, Inventory, InventoryPod, ObjectRef, Pod, PolicyDirection, PolicyRef, SilentWorkload, Subject } from '../model.js';
 import type { PolicyEngine } from '../policy/evaluate.js';
 import { InventoryPods } from './from-inventory.js';
+import { EdgeWorld } from './world-from-edges.js';
 import { compareText } from '../order.js';
 
 const DIRECTIONS: readonly PolicyDirection[] = ['ingress', 'egress'];
-
-/** The inventory pods of the workload identities at either end of the edges (matched as the world matches them). */
-function observedPods(pods: InventoryPods, edges: Iterable<Edge>): Set<InventoryPod> {
-  const out = new Set<InventoryPod>();
-  // The store shares one Identity object per peer: most repeats end at the object check.
-  const seenObjects = new Set<Identity>();
-  const seenKeys = new Set<string>();
-  const visit = (peer: Peer): void => {
-    if (peer.kind !== 'workload' || seenObjects.has(peer.identity)) return;
-    seenObjects.add(peer.identity);
-    const key = identityKey(peer.identity);
-    if (seenKeys.has(key)) return;
-    seenKeys.add(key);
-    for (const pod of pods.match(peer.identity)) out.add(pod);
-  };
-  for (const e of edges) {
-    visit(e.source);
-    visit(e.destination);
-  }
-  return out;
-}
 
 interface Group { namespace: string; owner: ObjectRef; pods: string[]; isolatedBy: Record<PolicyDirection, Set<PolicyRef>> }
 
@@ -40,7 +19,14 @@ interface Group { namespace: string; owner: ObjectRef; pods: string[]; isolatedB
  * policies isolate in at least one direction. `namespaces`: only these (empty = all), as `-n`.
  */
 export function silentWorkloads(inventory: Inventory, edges: Iterable<Edge>, engine: PolicyEngine, namespaces: readonly string[]): SilentWorkload[] {
-  return silentAmong(inventory, observedPods(new InventoryPods(inventory), edges), engine, namespaces);
+  // The edges' ends looked up as a report's world looks them up: the pods it asked for are the observed ones.
+  const pods = new InventoryPods(inventory);
+  const world = new EdgeWorld([], pods.podsOf.bind(pods));
+  for (const e of edges) {
+    world.of(e.source);
+    world.of(e.destination);
+  }
+  return silentAmong(inventory, pods.matchedPods(), engine, namespaces);
 }
 
 /** As silentWorkloads, given the pods with observed traffic (a report's `InventoryPods.matchedPods()`). */
