@@ -60,6 +60,13 @@ export function dropRuleFor(key: string, rules: readonly LabelRule[]): LabelRule
   return rule === undefined || rule.keep === true ? undefined : rule;
 }
 
+/** A pod's labels less those the rules drop from identities, keys sorted: what its identity keeps. */
+export function stableLabels(labels: Readonly<Record<string, string>>, rules: readonly LabelRule[] = VOLATILE_LABEL_RULES): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(labels).sort()) if (dropRuleFor(key, rules) === undefined) out[key] = labels[key] ?? '';
+  return out;
+}
+
 /** Every `subset` label is in `labels` with the same value (a matchLabels test). */
 export function containsLabels(labels: Readonly<Record<string, string>>, subset: Readonly<Record<string, string>>): boolean {
   for (const k in subset) if (labels[k] !== subset[k]) return false;

@@ -8,7 +8,7 @@
 // are recognised: NetworkPolicy does not apply to them. With `--named-ports`, a port every pod of
 // a destination declares under one name is written by that name.
 import { identityKey } from '../identity/identity.js';
-import { VOLATILE_LABEL_RULES, containsLabels, dropRuleFor } from '../identity/labels.js';
+import { VOLATILE_LABEL_RULES, containsLabels, dropRuleFor, stableLabels } from '../identity/labels.js';
 import type {
   Identity, Inventory, InventoryNote, InventoryNoteCode, InventoryPod, InventoryWorkload, LabelSelector, PolicyProtocol,
 } from '../model.js';
@@ -19,13 +19,6 @@ const podRef = (p: InventoryPod): string => `${p.namespace}/${p.name}`;
 const ownerRef = (p: InventoryPod): string => (p.owner === undefined ? '' : `${p.owner.kind} ${p.owner.name}`);
 
 const isVolatile = (key: string): boolean => dropRuleFor(key, VOLATILE_LABEL_RULES) !== undefined;
-
-/** The pod's labels minus the volatile ones (the default rules identities are built with). */
-function stableLabels(labels: Readonly<Record<string, string>>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const key of Object.keys(labels).sort()) if (!isVolatile(key)) out[key] = labels[key] ?? '';
-  return out;
-}
 
 /** Why an owner's selector must not be written into a policy, if it must not. */
 function unsuitable(s: LabelSelector): string | undefined {

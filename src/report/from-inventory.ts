@@ -8,7 +8,7 @@
 // carrying all of the identity's labels. So a CronJob whose pods add a label to a Deployment's is
 // not taken for the Deployment. Pure.
 import { identityKey } from '../identity/identity.js';
-import { containsLabels, dropRuleFor, VOLATILE_LABEL_RULES } from '../identity/labels.js';
+import { containsLabels, stableLabels } from '../identity/labels.js';
 import type { ContainerPort, Identity, Inventory, InventoryPod, Namespace } from '../model.js';
 import type { InventoryPodsView } from './world-from-edges.js';
 import { compareText } from '../order.js';
@@ -25,15 +25,6 @@ export function podMatches(pod: InventoryPod, identity: Identity): boolean {
   return pod.namespace === identity.namespace && containsLabels(pod.labels, identity.labels);
 }
 
-/** How many of a pod's labels identities keep by default (those not matching a volatile rule). */
-function stableLabelCount(pod: InventoryPod): number {
-  let n = 0;
-  for (const key in pod.labels) {
-    if (dropRuleFor(key, VOLATILE_LABEL_RULES) === undefined) n++;
-  }
-  return n;
-}
-
 /** Inventory pods by namespace, to match flow identities against. */
 export class InventoryPods {
   private readonly byNamespace = new Map<string, { pod: InventoryPod; stable: number }[]>();
@@ -46,7 +37,7 @@ export class InventoryPods {
     for (const pod of inventory.pods) {
       let list = this.byNamespace.get(pod.namespace);
       if (list === undefined) this.byNamespace.set(pod.namespace, (list = []));
-      list.push({ pod, stable: stableLabelCount(pod) });
+      list.push({ pod, stable: Object.keys(stableLabels(pod.labels)).length }); // how many labels its identity keeps
     }
   }
 
