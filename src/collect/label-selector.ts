@@ -49,6 +49,7 @@ function satisfies(r: Requirement, labels: readonly string[]): boolean {
   let value: string | undefined;
   let found = false;
   for (const raw of labels) {
+    if (!raw.includes(r.key)) continue; // cannot be its key: no need to parse it (this runs per flow)
     const l = parseLabel(raw);
     if (l.key === r.key && (r.source === undefined || l.source === r.source)) {
       found = true;
