@@ -5,7 +5,6 @@
 //                                                             dedupe)                   hour, verdict)       flush; a file commits
 //                                                                                                            as one unit)
 import { flowMatcher } from './collect/filter.js';
-import type { ReadyFlowSource } from './collect/json-reader.js';
 import type { InputError } from './errors.js';
 import { OperationalError } from './errors.js';
 import type { IdentityOptions } from './identity/identity.js';
@@ -124,9 +123,8 @@ async function ingestUnit(writer: IngestWriter, result: CollectResult, unit: Ing
   let events = 0;
   try {
     // Events already read are taken synchronously when the source can (no microtask per event).
-    const takeReady = 'takeReady' in source ? (source as ReadyFlowSource).takeReady : undefined;
     reading: for await (const first of source) {
-      for (let event: FlowEvent | undefined = first; event !== undefined; event = takeReady?.()) {
+      for (let event: FlowEvent | undefined = first; event !== undefined; event = source.takeReady?.()) {
         take(event, counts, batch, folder, matches);
         if ((++events & 1023) === 0 && batch.edgeCount >= flushEdges) flush();
         if (failure !== undefined || options.signal?.aborted) break reading;

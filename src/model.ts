@@ -102,8 +102,13 @@ export type FlowEvent =
   | { kind: 'node-status'; status: NodeStatus }
   | { kind: 'other'; what: 'agent_event' | 'debug_event' };
 
-/** Recorded files and the live gRPC client are interchangeable behind this. */
-export type FlowSource = AsyncIterable<FlowEvent> & { close(): Promise<void> | void };
+/**
+ * Recorded files and the live gRPC client are interchangeable behind this. `takeReady`, when a
+ * source has it, hands out events it has already read without a promise per event (the async
+ * iterator costs a microtask each): the next event, or undefined when getting one means waiting
+ * for input (then go on with the iterator). Errors are thrown as the iterator would reject them.
+ */
+export type FlowSource = AsyncIterable<FlowEvent> & { close(): Promise<void> | void; takeReady?(): FlowEvent | undefined };
 
 /** The same selection for every source (hubble's since/until and namespace filters). */
 export interface FlowFilter {

@@ -34,13 +34,8 @@ export function readFlowFile(file: string, options: ReadOptions): ReadyFlowSourc
   };
 }
 
-/**
- * A FlowSource that can also hand out the events it has already read without a promise per event
- * (the async iterator costs a microtask each): `takeReady()` is the next event, or undefined when
- * getting one means waiting for input (then go on with the iterator). Errors are thrown as the
- * iterator would reject them.
- */
-export type ReadyFlowSource = FlowSource & { takeReady(): FlowEvent | undefined };
+/** A FlowSource that always has `takeReady` (see FlowSource). */
+export type ReadyFlowSource = FlowSource & Required<Pick<FlowSource, 'takeReady'>>;
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
