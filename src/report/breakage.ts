@@ -59,7 +59,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function buildBreakageReport(input: BreakageInput, options: BreakageOptions): BreakageResult {
   const world = new EdgeWorld(input.namespaces, input.podsOf);
-  const denyNamespaces = defaultDenyNamespaces(options.defaultDeny, options.defaultDeny.kind === 'all' ? namespaceNames(input) : []);
+  const denyNamespaces = defaultDenyNamespaces(options.defaultDeny, () => namespaceNames(input));
   const simulated = defaultDenyPolicies(denyNamespaces, options.direction);
   const proposedRefs = new Set(input.proposed.map(refOf).filter((r) => r !== undefined));
   const existing = input.existing.filter((p) => !proposedRefs.has(refOf(p) ?? '\u0000'));

@@ -23,13 +23,13 @@ export function parseDefaultDenyScope(values: readonly string[]): DefaultDenySco
   return { kind: 'namespaces', namespaces: [...new Set(values)].sort() };
 }
 
-/** The namespaces a scope covers, given every namespace of the world. Sorted. */
-export function defaultDenyNamespaces(scope: DefaultDenyScope, world: readonly string[]): string[] {
+/** The namespaces a scope covers; `world` lists every namespace of the world (asked only for `all`). Sorted. */
+export function defaultDenyNamespaces(scope: DefaultDenyScope, world: () => readonly string[]): string[] {
   switch (scope.kind) {
     case 'none':
       return [];
     case 'all':
-      return [...new Set(world)].sort();
+      return [...new Set(world())].sort();
     case 'namespaces':
       return scope.namespaces;
   }
