@@ -37,6 +37,7 @@ function sameStrings(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
+/** A pod subject's owner (a host-network workload end has one too, but no subject). */
 const ownerOf = (end: PeerSubject): Owner | undefined => (end.kind === 'subject' ? end.owner : undefined);
 
 /** Hubble only ever saw this edge DROPPED: it does not work today. */
@@ -83,7 +84,8 @@ export class Assessor {
       // The node always reaches its own pods (kubelet probes): the destination's isolation does not matter then.
       const fromHost = edge.source.kind === 'reserved' && edge.source.entity === 'host';
       const isolation = [this.isolated(source, 'egress'), fromHost ? undefined : this.isolated(destination, 'ingress')].filter((x) => x !== undefined);
-      sink.add({ status: 'not-governed', edge, code, isolation }, ownerOf(source) ?? ownerOf(destination));
+      // Under a pod end whose isolation matters, else under a host-network workload end.
+      sink.add({ status: 'not-governed', edge, code, isolation }, ownerOf(source) ?? ownerOf(destination) ?? source.owner ?? destination.owner);
       return;
     }
     const s = source as Extract<PeerSubject, { kind: 'subject' }>;

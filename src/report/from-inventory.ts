@@ -6,7 +6,8 @@
 // those whose stable labels (minus the volatile ones identities drop by default) are exactly the
 // identity's; when no pod is (labels filtered by Cilium or `collect --drop-labels`), every pod
 // carrying all of the identity's labels. So a CronJob whose pods add a label to a Deployment's is
-// not taken for the Deployment. Pure.
+// not taken for the Deployment. An identity whose pods all use the host network is said to (the
+// report then treats its edges as not governed, as generate does). Pure.
 import { identityKey } from '../identity/identity.js';
 import { containsLabels, stableLabels } from '../identity/labels.js';
 import type { ContainerPort, Identity, Inventory, InventoryPod, Namespace } from '../model.js';
@@ -55,8 +56,9 @@ export class InventoryPods {
 
   /**
    * The identity's pods as the world sees them: the container ports they declare (their union,
-   * sorted by protocol, port, name) and the labels every one of them carries (with the same
-   * value); undefined when no pod of the inventory matches it (the world then keeps the flows' view).
+   * sorted by protocol, port, name), the labels every one of them carries (with the same value)
+   * and whether every one of them uses the host network (as generate's `isHostNetwork` decides);
+   * undefined when no pod of the inventory matches it (the world then keeps the flows' view).
    */
   podsOf(identity: Identity): InventoryPodsView | undefined {
     const pods = this.match(identity);
@@ -74,7 +76,7 @@ export class InventoryPods {
       const value = first.labels[key] as string;
       if (pods.every((p) => p.labels[key] === value)) labels[key] = value;
     }
-    return { ports, labels };
+    return { ports, labels, hostNetwork: pods.every((p) => p.hostNetwork) };
   }
 
   /**

@@ -1,8 +1,10 @@
 // The world a report evaluates, built from what the flows carried: one pod per workload identity
 // (its identity labels, in its namespace; flows carry no container ports), one external per
 // address outside the cluster, and the namespaces with the labels flows showed. Peers that are
-// neither (reserved Cilium entities, externals known only by name) get the reason they have no
-// subject, in the words of EDGE_NOTE_TEXT.
+// neither (reserved Cilium entities, externals known only by name, workloads whose pods all use
+// the host network by the cluster inventory) get the reason they have no subject, in the words of
+// EDGE_NOTE_TEXT: NetworkPolicy does not isolate a host-network pod, and no podSelector selects
+// it as a peer (its traffic is its node's), as `flowpol generate` treats it.
 import { identityKey } from '../identity/identity.js';
 import { peerKey } from '../identity/peer.js';
 import type { ContainerPort, EdgeNoteCode, External, Identity, Namespace, Peer, Pod, Subject, WorldGap } from '../model.js';
@@ -15,16 +17,18 @@ import { compareText } from '../order.js';
 export type PeerSubject =
   /** `owner`: a pod subject's namespace and identity key (`ns/app=web`), to group its edges under. */
   | { kind: 'subject'; subject: Subject; owner?: Owner; gap?: WorldGap }
-  | { kind: 'none'; code: EdgeNoteCode };
+  /** `owner`: a host-network workload's (its edges are listed under it when no other end is a pod subject). */
+  | { kind: 'none'; code: EdgeNoteCode; owner?: Owner };
 
 /** The workload an edge is listed under: its namespace and identity key. */
 export interface Owner { namespace: string; workload: string }
 
 /**
- * What a cluster inventory says about a workload identity's pods: their container ports, and the
- * labels every one of them carries (the identity's and more, such as pod-template-hash).
+ * What a cluster inventory says about a workload identity's pods: their container ports, the
+ * labels every one of them carries (the identity's and more, such as pod-template-hash), and
+ * whether every one of them uses the host network (`hostNetwork: true`).
  */
-export interface InventoryPodsView { ports: readonly ContainerPort[]; labels: Readonly<Record<string, string>> }
+export interface InventoryPodsView { ports: readonly ContainerPort[]; labels: Readonly<Record<string, string>>; hostNetwork: boolean }
 /** The inventory's view of an identity's pods, or undefined when no pod of the inventory matches it. */
 export type PodsOf = (identity: Identity) => InventoryPodsView | undefined;
 
@@ -89,9 +93,13 @@ export class EdgeWorld {
     let pod = this.workloadSubjects.get(workload);
     if (pod === undefined) {
       const known = this.podsOf?.(identity);
-      const subject: Subject = { kind: 'pod', namespace: identity.namespace, labels: known?.labels ?? identity.labels, ports: known?.ports ?? [] };
-      if (known !== undefined) this.withPorts.add(subject);
-      pod = { kind: 'subject', subject, owner: { namespace: identity.namespace, workload } };
+      const owner: Owner = { namespace: identity.namespace, workload };
+      if (known?.hostNetwork === true) pod = { kind: 'none', code: 'not-governed-host-network', owner };
+      else {
+        const subject: Subject = { kind: 'pod', namespace: identity.namespace, labels: known?.labels ?? identity.labels, ports: known?.ports ?? [] };
+        if (known !== undefined) this.withPorts.add(subject);
+        pod = { kind: 'subject', subject, owner };
+      }
       this.workloadSubjects.set(workload, pod);
     }
     this.recent = [{ identity, found: pod }, first];
@@ -132,7 +140,8 @@ export class EdgeWorld {
   /**
    * One pod per identity asked for, named after its workload (`web`, `web-2` … in identity-key
    * order where names collide in a namespace), sorted by namespace and name; and the name of
-   * each identity key's pod.
+   * each identity key's pod. Host-network workloads are no pod subject, so none of these: a world
+   * file (`--world-out`) has no `hostNetwork`, and as pods they would read as governed ones.
    */
   pods(): { pods: Pod[]; nameOf: Map<string, string> } {
     const nameOf = new Map<string, string>();
