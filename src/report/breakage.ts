@@ -11,7 +11,7 @@ import { type DefaultDenyScope, defaultDenyNamespaces, defaultDenyPolicies } fro
 import { type AllowedEdges, Assessor, type Explain } from './assess.js';
 import { Grouper } from './group.js';
 import { type EdgeList, PositionGrouper, streamEdges } from './stream-edges.js';
-import { EdgeWorld, type PodsOf } from './world-from-edges.js';
+import { EdgeWorld, type IsNodeAddress, type PodsOf } from './world-from-edges.js';
 
 export interface BreakageInput {
   /**
@@ -27,8 +27,10 @@ export interface BreakageInput {
   proposed: readonly PolicyInput[];
   /** What the store knows about the observation: its window and lost events. */
   observation: { window?: { first: number; last: number }; lostEvents: number };
-  /** Workloads' pods from a cluster inventory: container ports (named ports then resolve) and labels. */
+  /** Workloads' pods from a cluster inventory: container ports (named ports then resolve), labels, host network. */
   podsOf?: PodsOf;
+  /** The cluster inventory's host-network pod addresses (nodes'): an edge to or from one is not governed. */
+  isNodeAddress?: IsNodeAddress;
 }
 
 export interface BreakageOptions {
@@ -58,7 +60,7 @@ export interface BreakageResult {
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function buildBreakageReport(input: BreakageInput, options: BreakageOptions): BreakageResult {
-  const world = new EdgeWorld(input.namespaces, input.podsOf);
+  const world = new EdgeWorld(input.namespaces, input.podsOf, input.isNodeAddress);
   const denyNamespaces = defaultDenyNamespaces(options.defaultDeny, () => namespaceNames(input));
   const simulated = defaultDenyPolicies(denyNamespaces, options.direction);
   const proposedRefs = new Set(input.proposed.map(refOf).filter((r) => r !== undefined));

@@ -6,8 +6,9 @@
 // those whose stable labels (minus the volatile ones identities drop by default) are exactly the
 // identity's; when no pod is (labels filtered by Cilium or `collect --drop-labels`), every pod
 // carrying all of the identity's labels. So a CronJob whose pods add a label to a Deployment's is
-// not taken for the Deployment. An identity whose pods all use the host network is said to (the
-// report then treats its edges as not governed, as generate does). Pure.
+// not taken for the Deployment. An identity whose pods all use the host network, and an address
+// of a host-network pod (a node's), are said to be (the report then treats their edges as not
+// governed, as generate does). Pure.
 import { identityKey } from '../identity/identity.js';
 import { containsLabels, stableLabels } from '../identity/labels.js';
 import type { ContainerPort, Identity, Inventory, InventoryPod, Namespace } from '../model.js';
@@ -33,9 +34,12 @@ export class InventoryPods {
   private readonly podless = new Set<string>();
   /** The pods of every identity `podsOf` was asked for. */
   private readonly asked = new Set<InventoryPod>();
+  /** The addresses of host-network pods: their nodes'. */
+  private readonly nodeAddresses = new Set<string>();
 
   constructor(inventory: Inventory) {
     for (const pod of inventory.pods) {
+      if (pod.hostNetwork) for (const ip of pod.ips) this.nodeAddresses.add(ip);
       let list = this.byNamespace.get(pod.namespace);
       if (list === undefined) this.byNamespace.set(pod.namespace, (list = []));
       list.push({ pod, stable: Object.keys(stableLabels(pod.labels)).length }); // how many labels its identity keeps
@@ -77,6 +81,11 @@ export class InventoryPods {
       if (pods.every((p) => p.labels[key] === value)) labels[key] = value;
     }
     return { ports, labels, hostNetwork: pods.every((p) => p.hostNetwork) };
+  }
+
+  /** The address (no prefix) belongs to a host-network pod, i.e. to a node (as generate's `isNodeAddress`). */
+  isNodeAddress(address: string): boolean {
+    return this.nodeAddresses.has(address);
   }
 
   /**

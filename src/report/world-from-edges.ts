@@ -1,10 +1,10 @@
 // The world a report evaluates, built from what the flows carried: one pod per workload identity
 // (its identity labels, in its namespace; flows carry no container ports), one external per
 // address outside the cluster, and the namespaces with the labels flows showed. Peers that are
-// neither (reserved Cilium entities, externals known only by name, workloads whose pods all use
-// the host network by the cluster inventory) get the reason they have no subject, in the words of
-// EDGE_NOTE_TEXT: NetworkPolicy does not isolate a host-network pod, and no podSelector selects
-// it as a peer (its traffic is its node's), as `flowpol generate` treats it.
+// neither (reserved Cilium entities, externals known only by name; by a cluster inventory,
+// workloads whose pods all use the host network and those pods' addresses) get the reason they
+// have no subject, in the words of EDGE_NOTE_TEXT: NetworkPolicy does not isolate a host-network
+// pod and no podSelector selects it as a peer (its traffic is its node's), as generate treats it.
 import { identityKey } from '../identity/identity.js';
 import { peerKey } from '../identity/peer.js';
 import type { ContainerPort, EdgeNoteCode, External, Identity, Namespace, Peer, Pod, Subject, WorldGap } from '../model.js';
@@ -31,6 +31,8 @@ export interface Owner { namespace: string; workload: string }
 export interface InventoryPodsView { ports: readonly ContainerPort[]; labels: Readonly<Record<string, string>>; hostNetwork: boolean }
 /** The inventory's view of an identity's pods, or undefined when no pod of the inventory matches it. */
 export type PodsOf = (identity: Identity) => InventoryPodsView | undefined;
+/** Whether an address (no prefix) is a host-network pod's, i.e. a node's, by a cluster inventory. */
+export type IsNodeAddress = (address: string) => boolean;
 
 /** The world built from edges, filled in as peers are asked for. Reuses one Subject per peer. */
 export class EdgeWorld {
@@ -46,8 +48,11 @@ export class EdgeWorld {
   /** Pod subjects whose container ports (and labels) the inventory declared. */
   private readonly withPorts = new Set<Subject>();
 
-  /** `namespaces`: the namespaces whose labels are known; `podsOf`: pods' ports and labels from a cluster inventory. */
-  constructor(namespaces: readonly Namespace[], private readonly podsOf?: PodsOf) {
+  /**
+   * `namespaces`: the namespaces whose labels are known; `podsOf`: pods' ports and labels from a
+   * cluster inventory; `isNodeAddress`: its host-network pods' addresses (an external there is a node).
+   */
+  constructor(namespaces: readonly Namespace[], private readonly podsOf?: PodsOf, private readonly isNodeAddress?: IsNodeAddress) {
     this.knownNamespaces = new Map(namespaces.map((n) => [n.name, n]));
   }
 
@@ -120,6 +125,7 @@ export class EdgeWorld {
         const ip = formatIp({ family: parsed.value.family, value: parsed.value.network });
         const host = parsed.value.prefix === (parsed.value.family === 4 ? 32 : 128);
         const address = host ? peer.cidr.slice(0, peer.cidr.indexOf('/')) : ip;
+        if (host && this.isNodeAddress?.(address) === true) return { kind: 'none', code: 'not-governed-host-network' };
         this.externals.set(address, { name: address, ip: address });
         const subject: Subject = { kind: 'external', ip: address, name: address };
         return host ? { kind: 'subject', subject } : { kind: 'subject', subject, gap: { kind: 'address-is-prefix', cidr: peer.cidr, evaluatedAt: address } };

@@ -1,7 +1,8 @@
 // The report with a cluster inventory treats host-network pods as generate does: NetworkPolicy
 // does not isolate them and no podSelector selects them as a peer (their traffic is their
 // node's), so an edge to or from a workload whose pods all use the host network is not governed
-// (never "would break"), listed with the other end's isolation; a workload with one ordinary pod
+// (never "would break"), listed with the other end's isolation, and so is an edge to a host-network
+// pod's address (its node's) seen as a bare address; a workload with one ordinary pod
 // stays evaluated; --world-out writes no host-network pod (the world format has no hostNetwork).
 import { describe, expect, it } from 'vitest';
 import type { Edge, Identity, NetworkPolicy, Peer, ReportEdge } from '../../src/model.js';
@@ -22,7 +23,12 @@ const toAgent = edge(api, agent, 'TCP', 9100, 30);
 const agentDns = edge(agent, dns, 'UDP', 53, 20);
 const agentOut = edge(agent, payments, 'TCP', 443, 10);
 const control = edge(frontend, api, 'TCP', 8080, 120);
-const EDGES: readonly Edge[] = [fromAgent, toAgent, agentDns, agentOut, control];
+/** The agent pod's address: its node's, seen by Hubble as a bare address. */
+const toNode = edge(api, { kind: 'cidr', cidr: '172.18.0.9/32' }, 'TCP', 9100, 6);
+const toPayments = edge(api, payments, 'TCP', 443, 5);
+const EDGES: readonly Edge[] = [fromAgent, toAgent, agentDns, agentOut, control, toNode, toPayments];
+/** The fixture's pods, the host-network agent with its (node's) address. */
+const PODS = INVENTORY_PODS.map((p) => (p.hostNetwork ? { ...p, ips: ['172.18.0.9'] } : p));
 
 /** api admits ingress from app=agent pods by podSelector: a host-network pod's traffic never matches it. */
 const ADMITS_AGENT: NetworkPolicy = policy('production', 'api-from-agent', {
@@ -30,11 +36,14 @@ const ADMITS_AGENT: NetworkPolicy = policy('production', 'api-from-agent', {
   ingress: [{ from: [{ podSelector: { matchLabels: { app: 'agent' } } }], ports: [{ port: 8080 }] }],
 });
 
-function run(pods = INVENTORY_PODS, existing: readonly NetworkPolicy[] = []): BreakageResult {
+function run(pods = PODS, existing: readonly NetworkPolicy[] = []): BreakageResult {
   const inv = inventory(pods);
   const lookup = new InventoryPods(inv);
   return buildBreakageReport(
-    { edges: EDGES, namespaces: mergeNamespaces(SEED_NAMESPACES, inv), existing, proposed: [], observation: { lostEvents: 0 }, podsOf: lookup.podsOf.bind(lookup) },
+    {
+      edges: EDGES, namespaces: mergeNamespaces(SEED_NAMESPACES, inv), existing, proposed: [], observation: { lostEvents: 0 },
+      podsOf: lookup.podsOf.bind(lookup), isNodeAddress: lookup.isNodeAddress.bind(lookup),
+    },
     { defaultDeny: { kind: 'namespaces', namespaces: ['kube-system', 'production'] }, direction: 'both' },
   );
 }
@@ -59,10 +68,20 @@ describe('an inventory whose app=agent pods all use the host network, with a def
       expect(x.status).toBe('not-governed');
       expect(x.status === 'not-governed' && x.code).toBe('not-governed-host-network');
     }
-    // The ordinary edge beside them still breaks: the default-deny is in force.
+    // The ordinary edges beside them still break: the default-deny is in force.
     expect(entry(r, control).entry.status).toBe('breaks');
-    expect(r.report.totals.breaks).toEqual({ edges: 1, flows: 120 });
-    expect(r.report.totals['not-governed']).toEqual({ edges: 4, flows: 100 });
+    expect(entry(r, toPayments).entry.status).toBe('breaks');
+    expect(r.report.totals.breaks).toEqual({ edges: 2, flows: 125 });
+    expect(r.report.totals['not-governed']).toEqual({ edges: 5, flows: 106 });
+  });
+
+  it('an address of a host-network pod is its node\'s: not governed either, as generate notes it', () => {
+    expect(new InventoryPods(inventory(PODS)).isNodeAddress('172.18.0.9')).toBe(true);
+    expect(new InventoryPods(inventory(PODS)).isNodeAddress('203.0.113.10')).toBe(false);
+    const { entry: x, workload } = entry(r, toNode);
+    expect(x.status === 'not-governed' && x.code).toBe('not-governed-host-network');
+    expect(x.status === 'not-governed' && x.isolation).toEqual([{ direction: 'egress', isolatedBy: [DENY] }]);
+    expect(workload).toBe('production/app=api-server');
   });
 
   it('says why, and that the other end\'s isolation is the CNI\'s call', () => {
@@ -84,20 +103,24 @@ describe('an inventory whose app=agent pods all use the host network, with a def
   });
 
   it('a podSelector peer naming its labels does not admit it: still not governed, not allowed', () => {
-    const x = entry(run(INVENTORY_PODS, [ADMITS_AGENT]), fromAgent).entry;
+    const x = entry(run(PODS, [ADMITS_AGENT]), fromAgent).entry;
     expect(x.status).toBe('not-governed');
   });
 
   it('--world-out writes no pod and no probe for it, so `flowpol check` cannot take it for a governed pod', () => {
-    const world = reportWorld(r, 'host-network') as { pods: { namespace: string; name: string }[]; probes: { from: string; to: string }[] };
+    const world = reportWorld(r, 'host-network') as { pods: { namespace: string; name: string }[]; externals: unknown[]; probes: unknown[] };
     expect(world.pods.map((p) => `${p.namespace}/${p.name}`)).toEqual(['kube-system/kube-dns', 'production/api-server', 'production/frontend']);
-    expect(world.probes).toEqual([{ from: 'production/frontend', to: 'production/api-server', port: 8080, protocol: 'TCP', expected: 'deny' }]);
+    expect(world.externals).toEqual([{ name: '203.0.113.10', ip: '203.0.113.10' }]); // not the node's address
+    expect(world.probes).toEqual([
+      { from: 'production/frontend', to: 'production/api-server', port: 8080, protocol: 'TCP', expected: 'deny' },
+      { from: 'production/api-server', to: 'ext:203.0.113.10', port: 443, protocol: 'TCP', expected: 'deny' },
+    ]);
   });
 });
 
 describe('a workload with one ordinary pod beside host-network ones', () => {
   it('is evaluated as ordinary pods are: the default-deny breaks it', () => {
-    const mixed = [...INVENTORY_PODS, inventoryPod('production', 'agent-standalone', { app: 'agent' })];
+    const mixed = [...PODS, inventoryPod('production', 'agent-standalone', { app: 'agent' })];
     expect(new InventoryPods(inventory(mixed)).podsOf(AGENT)?.hostNetwork).toBe(false);
     const r = run(mixed);
     expect(entry(r, fromAgent).entry.status).toBe('breaks');
