@@ -66,7 +66,7 @@ export type { Explain } from './report/assess.js';
 export { defaultDenyPolicies, defaultDenyNamespaces, parseDefaultDenyScope, DEFAULT_DENY_NAME } from './report/default-deny.js';
 export type { DefaultDenyScope } from './report/default-deny.js';
 export { EdgeWorld } from './report/world-from-edges.js';
-export type { InventoryPodsView, PeerSubject, PodsOf } from './report/world-from-edges.js';
+export type { InventoryPodsView, IsNodeAddress, PeerSubject, PodsOf } from './report/world-from-edges.js';
 export { InventoryPods, mergeNamespaces } from './report/from-inventory.js';
 export { silentAmong, silentPods, silentWorkloads } from './report/silent.js';
 export { renderText } from './report/render-text.js';
