@@ -97,7 +97,7 @@ export async function report(db: Database, options: ReportOptions): Promise<Repo
     lostEvents: summary.lost.reduce((sum, l) => sum + l.lost, 0),
   };
   const pods = inventory === undefined ? undefined : new InventoryPods(inventory);
-  const podsOf = pods === undefined ? {} : { podsOf: pods.podsOf.bind(pods) };
+  const podsOf = pods === undefined ? {} : { podsOf: pods.podsOf.bind(pods), isNodeAddress: pods.isNodeAddress.bind(pods) };
   const result = buildBreakageReport({ edges, namespaces, existing: existing.policies, proposed, observation, ...podsOf }, options);
   if (cluster !== undefined && pods !== undefined) {
     const { mode, description } = cluster;

@@ -11,7 +11,7 @@ export const EDGE_NOTE_TEXT: Readonly<Record<EdgeNoteCode, string>> = {
   'not-governed-host':
     "not governed: the pod's own node; traffic from it (kubelet probes) is always allowed, traffic to it (host-network pods such as node-local DNS) has no NetworkPolicy selector and a default-deny egress may block it",
   'not-governed-remote-node':
-    'not governed: the host network of another node (host-network pods, node processes); NetworkPolicy implementations differ here and flowpol does not know your node addresses — add an ipBlock for the node CIDR yourself if a default-deny blocks it',
+    'not governed: the host network of another node (host-network pods, node processes); NetworkPolicy implementations differ here and flowpol does not know your node addresses — if a default-deny blocks it, allow the nodes yourself (Cilium: the remote-node entity in a CiliumNetworkPolicy, or an ipBlock of the node CIDR with policy-cidr-match-mode=nodes)',
   'not-governed-kube-apiserver':
     'not governed: the kube-apiserver is reached on the host network or outside the cluster; allow it with an ipBlock of `kubectl get endpoints kubernetes` if a default-deny blocks it',
   'not-governed-health': "not governed: Cilium's own health checks",
@@ -21,7 +21,7 @@ export const EDGE_NOTE_TEXT: Readonly<Record<EdgeNoteCode, string>> = {
   'not-governed-icmp': 'not governed: NetworkPolicy ports can name TCP, UDP and SCTP only, not ICMP',
   'not-governed-no-pod': 'not governed: neither end is a pod, so no NetworkPolicy applies',
   'not-governed-host-network':
-    "not governed: a host-network pod (the inventory says so, or the address is a node's); it uses its node's network, NetworkPolicy does not apply to it and no podSelector selects it — allow its node addresses with an ipBlock yourself if a default-deny blocks it",
+    "not governed: a host-network pod (the inventory says so, or the address is a node's); it uses its node's network, NetworkPolicy does not apply to it and no podSelector selects it — if a default-deny blocks it, allow its nodes yourself (Cilium: the host/remote-node entities in a CiliumNetworkPolicy, or an ipBlock of the node addresses with policy-cidr-match-mode=nodes)",
   'not-expressible-world-without-ip':
     'not expressible: an address outside the cluster that Hubble did not record; no ipBlock can be written for it',
   'not-expressible-fqdn':

@@ -15,7 +15,7 @@ import { expectCheckAgrees } from '../integration/report/world-agreement.js';
 const RECORDING = 'test/integration/generate/fixtures/shop.jsonl';
 const SNAPSHOT = 'test/golden/generate/shop-world.yaml';
 const SCRAPE = 'monitoring/app=prometheus -> monitoring/app=node-exporter TCP/9100';
-const REASON = 'a host-network pod (the inventory says so, or the address is a node\'s); it uses its node\'s network, NetworkPolicy does not apply to it and no podSelector selects it — allow its node addresses with an ipBlock yourself if a default-deny blocks it';
+const REASON = 'a host-network pod (the inventory says so, or the address is a node\'s); it uses its node\'s network, NetworkPolicy does not apply to it and no podSelector selects it — if a default-deny blocks it, allow its nodes yourself (Cilium: the host/remote-node entities in a CiliumNetworkPolicy, or an ipBlock of the node addresses with policy-cidr-match-mode=nodes)';
 const ROLLOUT = ['--proposed', 'generated', '--default-deny', 'all'];
 
 interface JsonEdge { workload?: string; status: string; title: string; reason: string; notGoverned: { code: string } | null }
@@ -54,6 +54,13 @@ describe('flowpol report --inventory with a host-network workload', () => {
     expect(e.notGoverned?.code).toBe('not-governed-host-network');
     expect(e.reason).toBe(`${REASON}; the source pod is isolated for egress by monitoring/flowpol-simulated-default-deny, monitoring/prometheus-flowpol: the CNI decides, check it`);
     expect(e.workload).toBe('monitoring/app=prometheus');
+  });
+
+  it('the same scrape seen by the node address (172.18.0.3, a node-exporter pod\'s) is not governed either, so nothing breaks', async () => {
+    const edges = (JSON.parse((await report(['-o', 'json', '--inventory', SNAPSHOT, ...ROLLOUT])).stdout) as { edges: JsonEdge[] }).edges;
+    const byAddress = edges.filter((e) => e.title === 'monitoring/app=prometheus -> 172.18.0.3/32 TCP/9100');
+    expect(byAddress.map((e) => [e.status, e.notGoverned?.code])).toEqual([['not-governed', 'not-governed-host-network']]);
+    expect(edges.filter((e) => e.status === 'breaks')).toEqual([]);
   });
 
   it('says so in the text report, not as a break', async () => {

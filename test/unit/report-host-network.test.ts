@@ -86,7 +86,7 @@ describe('an inventory whose app=agent pods all use the host network, with a def
 
   it('says why, and that the other end\'s isolation is the CNI\'s call', () => {
     expect(edgeReason(entry(r, fromAgent).entry)).toBe(
-      'a host-network pod (the inventory says so, or the address is a node\'s); it uses its node\'s network, NetworkPolicy does not apply to it and no podSelector selects it — allow its node addresses with an ipBlock yourself if a default-deny blocks it; ' +
+      'a host-network pod (the inventory says so, or the address is a node\'s); it uses its node\'s network, NetworkPolicy does not apply to it and no podSelector selects it — if a default-deny blocks it, allow its nodes yourself (Cilium: the host/remote-node entities in a CiliumNetworkPolicy, or an ipBlock of the node addresses with policy-cidr-match-mode=nodes); ' +
       `the destination pod is isolated for ingress by ${DENY}: the CNI decides, check it`,
     );
     const out = entry(r, toAgent).entry;

@@ -87,7 +87,9 @@ ports in policies resolve) and the labels all of a workload's pods carry (pods a
 flow workloads by namespace + labels), its NetworkPolicies as the existing ones (unless
 --existing names files: those replace them), and a "silent in the window" section: workloads of
 the cluster with no observed traffic that the policies isolate, whose runtime traffic (cron
-jobs, failover) would be denied. The mode is shown in the report header and on stderr.
+jobs, failover) would be denied. Workloads whose pods all use the host network, and their node
+addresses, are not governed (NetworkPolicy does not apply to them), as \`flowpol generate\` treats
+them. The mode is shown in the report header and on stderr.
 ${IPBLOCK_CHOICE}
 ${KUBE_HELP.trim()}
 Exit codes: 0 ok, 1 failure, 2 usage error, 3 something would break (with --exit-code).`,
