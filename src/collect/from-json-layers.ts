@@ -1,7 +1,7 @@
 // protojson → Layer4 / Layer7 / EventType (the nested parts of a Flow), same conventions as
 // from-json.ts: absent numbers are 0, TCP flags keep only the ones that are set.
 import { TCP_FLAGS, type EventType, type L7Type, type Layer4, type Layer7, type TcpFlags } from '../model.js';
-import { type JsonObject, enumOf, fieldError, int, obj, str, strList, uint } from './json-fields.js';
+import { type JsonObject, enumOf, fail, fieldError, int, isObject, obj, str, strList, uint } from './json-fields.js';
 
 const L7_TYPES: readonly L7Type[] = ['UNKNOWN_L7_TYPE', 'REQUEST', 'RESPONSE', 'SAMPLE'];
 const PORT_MAX = 65535;
@@ -20,13 +20,16 @@ export function flowPaths(prefix: string) {
 
 /** `l4` holds exactly one protocol; an `l4` without a known one is treated as absent. */
 export function layer4FromJson(o: JsonObject, p: FlowPaths): Layer4 | undefined {
-  const tcp = obj(o.TCP, p.l4, 'TCP');
-  if (tcp !== undefined) {
+  // Every flow has one: ports and flags are read in the hot-path idiom of json-fields.ts.
+  const tcp = o.TCP;
+  if (tcp !== undefined && tcp !== null) {
+    const l = isObject(tcp) ? tcp : fail(p.l4, 'TCP', 'an object', tcp);
+    const flags = l.flags;
     return {
       protocol: 'TCP',
-      sourcePort: port(tcp.source_port ?? tcp.sourcePort, p.TCP, 'source_port'),
-      destinationPort: port(tcp.destination_port ?? tcp.destinationPort, p.TCP, 'destination_port'),
-      flags: tcpFlags(obj(tcp.flags, p.TCP, 'flags'), p.flags),
+      sourcePort: port(l.source_port ?? l.sourcePort, p.TCP, 'source_port'),
+      destinationPort: port(l.destination_port ?? l.destinationPort, p.TCP, 'destination_port'),
+      flags: tcpFlags(isObject(flags) ? flags : obj(flags, p.TCP, 'flags'), p.flags),
     };
   }
   for (const protocol of ['UDP', 'SCTP'] as const) {
@@ -51,7 +54,7 @@ export function layer4FromJson(o: JsonObject, p: FlowPaths): Layer4 | undefined 
 }
 
 function port(v: unknown, path: string, key: string): number {
-  return uint(v, path, key, PORT_MAX) ?? 0;
+  return typeof v === 'number' && v >= 0 && v <= PORT_MAX && Number.isInteger(v) ? v : uint(v, path, key, PORT_MAX) ?? 0;
 }
 
 /** The flags set to true; one that is not a boolean throws (the first in TCP_FLAGS order). */

@@ -9,16 +9,20 @@
 // * `time` = flow.time, else the envelope's time; epoch ms via timestampToMs;
 // * `nodeName` = flow.node_name, else the envelope's node_name;
 // * enum names outside our tables (newer Hubble) become the UNKNOWN value.
-import type { Endpoint, Flow, FlowEvent, LostEvent, LostEventSource, NodeState, NodeStatus, Workload } from '../model.js';
+import type { Endpoint, Flow, FlowEvent, LostEvent, LostEventSource, NodeState, NodeStatus, ObservedVerdict, TrafficDirection, Workload } from '../model.js';
 import { OBSERVED_VERDICTS, TRAFFIC_DIRECTIONS } from '../model.js';
 import { InputError } from '../errors.js';
 import {
-  type JsonObject, bool, enumOf, fieldError, int, isObject, obj, objList, str, strList, typeName, uint, uint64,
+  type JsonObject, bool, enumOf, fieldError, int, isCount, isObject, isText, obj, objList, str, strList, typeName, uint, uint64,
 } from './json-fields.js';
 import { type FlowPaths, eventTypeFromJson, flowPaths, layer4FromJson, layer7FromJson } from './from-json-layers.js';
 import { parseRfc3339 } from './time.js';
 
 const FLOW_TYPES = ['UNKNOWN_TYPE', 'L3_L4', 'L7', 'SOCK'] as const;
+type FlowType = (typeof FLOW_TYPES)[number];
+const FLOW_TYPE_NAMES: ReadonlySet<string> = new Set(FLOW_TYPES);
+const VERDICT_NAMES: ReadonlySet<string> = new Set(OBSERVED_VERDICTS);
+const DIRECTION_NAMES: ReadonlySet<string> = new Set(TRAFFIC_DIRECTIONS);
 const LOST_SOURCES: readonly LostEventSource[] = [
   'UNKNOWN_LOST_EVENT_SOURCE', 'PERF_EVENT_RING_BUFFER', 'OBSERVER_EVENTS_QUEUE', 'HUBBLE_RING_BUFFER',
 ];
@@ -53,65 +57,89 @@ export function eventFromJson(value: unknown): FlowEvent {
     'not a Hubble event: expected a "flow", "lost_events", "node_status", "agent_event" or "debug_event" key, or a bare Flow');
 }
 
-/** A protojson Flow object → Flow; `envelope` supplies time/node_name when the flow lacks them. */
+/**
+ * A protojson Flow object → Flow; `envelope` supplies time/node_name when the flow lacks them.
+ * Every flow goes through here: fields are read in the hot-path idiom of json-fields.ts.
+ */
 export function flowFromJson(o: JsonObject, envelope: JsonObject, p: FlowPaths = BARE): Flow {
   const path = p.flow;
-  const ip = obj(o.IP, path, 'IP');
-  const l4 = obj(o.l4, path, 'l4');
-  const l7 = obj(o.l7, path, 'l7');
-  const eventType = obj(o.event_type ?? o.eventType, path, 'event_type');
-  const isReply = bool(o.is_reply ?? o.isReply, path, 'is_reply');
+  const { IP: rawIp, l4: rawL4, l7: rawL7, verdict, Type: type, uuid } = o;
+  const ip = isObject(rawIp) ? rawIp : obj(rawIp, path, 'IP');
+  const l4 = isObject(rawL4) ? rawL4 : obj(rawL4, path, 'l4');
+  const l7 = rawL7 === undefined ? undefined : obj(rawL7, path, 'l7');
+  const rawEventType = o.event_type ?? o.eventType;
+  const eventType = isObject(rawEventType) ? rawEventType : obj(rawEventType, path, 'event_type');
+  const rawReply = o.is_reply ?? o.isReply;
+  const isReply = typeof rawReply === 'boolean' ? rawReply : bool(rawReply, path, 'is_reply');
   const version = ip === undefined ? undefined : str(ip.ipVersion, p.ip, 'ipVersion');
-  const policyMatchType = uint(o.policy_match_type ?? o.policyMatchType, path, 'policy_match_type');
-  const dropReason = str(o.drop_reason_desc ?? o.dropReasonDesc, path, 'drop_reason_desc');
-  const point = str(o.trace_observation_point ?? o.traceObservationPoint, path, 'trace_observation_point');
-  const flowType = enumOf(o.Type, path, 'Type', FLOW_TYPES, undefined);
+  const rawMatch = o.policy_match_type ?? o.policyMatchType;
+  const policyMatchType = rawMatch === undefined ? undefined : uint(rawMatch, path, 'policy_match_type');
+  const rawDrop = o.drop_reason_desc ?? o.dropReasonDesc;
+  const dropReason = rawDrop === undefined ? undefined : str(rawDrop, path, 'drop_reason_desc');
+  const rawPoint = o.trace_observation_point ?? o.traceObservationPoint;
+  const point = isText(rawPoint) ? rawPoint : str(rawPoint, path, 'trace_observation_point');
+  const flowType = typeof type === 'string' && FLOW_TYPE_NAMES.has(type) ? type as FlowType : enumOf(type, path, 'Type', FLOW_TYPES, undefined);
+  const direction = o.traffic_direction ?? o.trafficDirection;
+  const nodeName = o.node_name ?? o.nodeName;
+  const sourceNames = o.source_names ?? o.sourceNames;
+  const destinationNames = o.destination_names ?? o.destinationNames;
   return {
     time: timeOf(o, envelope, path),
-    uuid: str(o.uuid, path, 'uuid'),
-    observedVerdict: enumOf(o.verdict, path, 'verdict', OBSERVED_VERDICTS, 'VERDICT_UNKNOWN'),
+    uuid: isText(uuid) ? uuid : str(uuid, path, 'uuid'),
+    observedVerdict: typeof verdict === 'string' && VERDICT_NAMES.has(verdict) ? verdict as ObservedVerdict
+      : enumOf(verdict, path, 'verdict', OBSERVED_VERDICTS, 'VERDICT_UNKNOWN'),
     dropReason: dropReason === 'DROP_REASON_UNKNOWN' ? undefined : dropReason,
     eventType: eventType === undefined ? undefined : eventTypeFromJson(eventType, p.eventType),
     flowType: flowType === 'UNKNOWN_TYPE' ? undefined : flowType,
     traceObservationPoint: point === 'UNKNOWN_POINT' ? undefined : point,
-    trafficDirection: enumOf(o.traffic_direction ?? o.trafficDirection, path, 'traffic_direction', TRAFFIC_DIRECTIONS, 'TRAFFIC_DIRECTION_UNKNOWN'),
+    trafficDirection: typeof direction === 'string' && DIRECTION_NAMES.has(direction) ? direction as TrafficDirection
+      : enumOf(direction, path, 'traffic_direction', TRAFFIC_DIRECTIONS, 'TRAFFIC_DIRECTION_UNKNOWN'),
     isReply: isReply ?? (bool(o.reply, path, 'reply') === true ? true : undefined),
     source: endpointFromJson(obj(o.source, path, 'source'), ip === undefined ? undefined : str(ip.source, p.ip, 'source'), p.source),
     destination: endpointFromJson(obj(o.destination, path, 'destination'), ip === undefined ? undefined : str(ip.destination, p.ip, 'destination'), p.destination),
     ipVersion: version === 'IPv4' || version === 'IPv6' ? version : undefined,
     l4: l4 === undefined ? undefined : layer4FromJson(l4, p),
     l7: l7 === undefined ? undefined : layer7FromJson(l7, p),
-    nodeName: str(o.node_name ?? o.nodeName, path, 'node_name') ?? str(envelope.node_name ?? envelope.nodeName, '', 'node_name'),
-    sourceNames: strList(o.source_names ?? o.sourceNames, path, 'source_names'),
-    destinationNames: strList(o.destination_names ?? o.destinationNames, path, 'destination_names'),
+    nodeName: (isText(nodeName) ? nodeName : str(nodeName, path, 'node_name')) ?? str(envelope.node_name ?? envelope.nodeName, '', 'node_name'),
+    sourceNames: sourceNames === undefined ? [] : strList(sourceNames, path, 'source_names'),
+    destinationNames: destinationNames === undefined ? [] : strList(destinationNames, path, 'destination_names'),
     policyMatchType: policyMatchType === 0 ? undefined : policyMatchType,
   };
 }
 
+/** Two per flow, so written in the hot-path idiom of json-fields.ts (same result as the helpers alone). */
 function endpointFromJson(o: JsonObject | undefined, ip: string | undefined, path: string): Endpoint {
   if (o === undefined) {
     return { id: undefined, identity: undefined, clusterName: undefined, namespace: undefined, podName: undefined, labels: [], workloads: [], ip };
   }
-  const id = uint(o.ID, path, 'ID');
-  const identity = uint(o.identity, path, 'identity');
-  const workloads = objList(o.workloads, path, 'workloads');
+  const { ID: id, identity, namespace, labels, workloads } = o;
+  const clusterName = o.cluster_name ?? o.clusterName;
+  const podName = o.pod_name ?? o.podName;
   return {
-    id: id === 0 ? undefined : id,
-    identity: identity === 0 ? undefined : identity,
-    clusterName: str(o.cluster_name ?? o.clusterName, path, 'cluster_name'),
-    namespace: str(o.namespace, path, 'namespace'),
-    podName: str(o.pod_name ?? o.podName, path, 'pod_name'),
-    labels: strList(o.labels, path, 'labels'),
-    workloads: workloads.length === 0 ? [] : workloads.map((w, i) => workloadFromJson(w, path, i)),
+    id: isCount(id) ? id : nonZero(uint(id, path, 'ID')),
+    identity: isCount(identity) ? identity : nonZero(uint(identity, path, 'identity')),
+    clusterName: isText(clusterName) ? clusterName : str(clusterName, path, 'cluster_name'),
+    namespace: isText(namespace) ? namespace : str(namespace, path, 'namespace'),
+    podName: isText(podName) ? podName : str(podName, path, 'pod_name'),
+    labels: strList(labels, path, 'labels'),
+    workloads: workloads === undefined ? [] : workloadsFromJson(objList(workloads, path, 'workloads'), path),
     ip,
   };
 }
 
-function workloadFromJson(o: JsonObject, path: string, i: number): Workload {
-  const { name, kind } = o;
-  if (typeof name === 'string' && typeof kind === 'string') return { name, kind }; // the common case, no path text built
-  const at = `${path}.workloads[${i}]`;
-  return { name: str(name, at, 'name') ?? '', kind: str(kind, at, 'kind') ?? '' };
+const nonZero = (n: number | undefined): number | undefined => (n === 0 ? undefined : n);
+
+function workloadsFromJson(list: JsonObject[], path: string): Workload[] {
+  const out: Workload[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const { name, kind } = list[i] as JsonObject;
+    if (typeof name === 'string' && typeof kind === 'string') out.push({ name, kind }); // the common case, no path text built
+    else {
+      const at = `${path}.workloads[${i}]`;
+      out.push({ name: str(name, at, 'name') ?? '', kind: str(kind, at, 'kind') ?? '' });
+    }
+  }
+  return out;
 }
 
 function timeOf(o: JsonObject, envelope: JsonObject, path: string): number {

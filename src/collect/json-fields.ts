@@ -27,6 +27,21 @@ export function typeName(v: unknown): string {
   return typeof v === 'object' ? 'an object' : `${typeof v} ${String(v)}`;
 }
 
+// Hot-path idiom (from-json.ts): test the usual value inline with `isText`/`isCount` and call the
+// helper below only for the rest (absent, proto3 default, decimal string, wrong type → error).
+// Measured on 1M flows: a helper call per field costs ~25 ns, a third of converting a flow.
+
+/** A non-empty string: what `str` returns unchanged. */
+export const isText = (v: unknown): v is string => typeof v === 'string' && v !== '';
+
+/** An integer from 1 to 2^32-1: what `uint` returns unchanged and what is not a proto3 zero. */
+export const isCount = (v: unknown): v is number => typeof v === 'number' && v > 0 && v <= 0xffffffff && Number.isInteger(v);
+
+/** The InputError for a value of the wrong type: `expected <expected>, found <what v is>`. */
+export function fail(path: string, key: string, expected: string, v: unknown): never {
+  throw fieldError(path, key, `expected ${expected}, found ${typeName(v)}`);
+}
+
 /** A string; "" (the proto3 default) is returned as undefined. */
 export function str(v: unknown, path: string, key: string): string | undefined {
   if (typeof v === 'string') return v === '' ? undefined : v;
@@ -66,7 +81,7 @@ export function int(v: unknown, path: string, key: string): number | undefined {
 export function obj(v: unknown, path: string, key: string): JsonObject | undefined {
   if (isObject(v)) return v;
   if (v === undefined || v === null) return undefined;
-  throw fieldError(path, key, `expected an object, found ${typeName(v)}`);
+  return fail(path, key, 'an object', v);
 }
 
 /** A repeated string field; absent is []. */
