@@ -55,6 +55,11 @@ export async function run(): Promise<BenchResult> {
       notes: [
         `${flows} flows, ${(bytes / 1048576).toFixed(0)} MiB (${Math.round(bytes / flows)} B/line); best of ${rounds} alternating rounds: ceiling ${ceiling.seconds.toFixed(2)} s, collect ${collect.seconds.toFixed(2)} s wall incl. start-up`,
         `every round (s): ceiling ${seconds(seen.ceiling)}; reader ${seconds(seen.reader)}; collect ${seconds(seen.collect)}`,
+        // The ceiling reads synchronously, the reader ahead: when the machine is slow (shared VM),
+        // the ceiling waits on reads and the ratio comes out too high.
+        ...(reader.seconds < ceiling.seconds
+          ? [`caution: the reader alone beat the ceiling (${reader.seconds.toFixed(2)} s < ${ceiling.seconds.toFixed(2)} s): the ceiling waited on reads this run, so the ratio is too high; measure again on a quiet machine`]
+          : []),
       ],
     };
   } finally {
