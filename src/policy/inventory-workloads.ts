@@ -41,12 +41,19 @@ function selectorText(s: LabelSelector): string {
   return parts.length === 0 ? '{} (every pod)' : parts.join(', ');
 }
 
+/** The addresses of the inventory's host-network pods: their nodes' (generate and report treat them as not governed). */
+export function nodeAddresses(inventory: Inventory): ReadonlySet<string> {
+  const out = new Set<string>();
+  for (const pod of inventory.pods) if (pod.hostNetwork) for (const ip of pod.ips) out.add(ip);
+  return out;
+}
+
 export class InventoryWorkloads {
   readonly notes: InventoryNote[] = [];
   private readonly podsOf = new Map<Identity, InventoryPod[]>();
   private readonly selectors = new Map<Identity, LabelSelector>();
   private readonly host = new Set<Identity>();
-  private readonly nodeAddresses = new Set<string>();
+  private readonly nodeAddresses: ReadonlySet<string>;
   private readonly byKey = new Map<string, Identity>();
   private readonly portNames = new Map<Identity, Map<string, string>>();
   /** namespace → its learned identities / its inventory pods */
@@ -61,10 +68,10 @@ export class InventoryWorkloads {
       push(this.identitiesIn, identity.namespace, identity);
     }
     for (const w of inventory.workloads) this.workloads.set(`${w.namespace}/${w.kind}/${w.name}`, w);
+    this.nodeAddresses = nodeAddresses(inventory);
     const unmatchedHost = new Map<string, InventoryPod[]>();
     for (const pod of inventory.pods) {
       push(this.podsIn, pod.namespace, pod);
-      if (pod.hostNetwork) for (const ip of pod.ips) this.nodeAddresses.add(ip);
       const identity = this.match(pod);
       if (identity !== undefined) push(this.podsOf, identity, pod);
       else if (pod.hostNetwork) push(unmatchedHost, identityKey({ namespace: pod.namespace, labels: stableLabels(pod.labels) }), pod);

@@ -14,6 +14,7 @@ import { containsLabels, stableLabels } from '../identity/labels.js';
 import type { ContainerPort, Identity, Inventory, InventoryPod, Namespace } from '../model.js';
 import type { InventoryPodsView } from './world-from-edges.js';
 import { compareText } from '../order.js';
+import { nodeAddresses } from '../policy/inventory-workloads.js';
 
 /** The namespaces flows showed, with the cluster's labels where it knows the namespace (it is the authority), sorted. */
 export function mergeNamespaces(fromFlows: readonly Namespace[], inventory: Inventory): Namespace[] {
@@ -35,11 +36,11 @@ export class InventoryPods {
   /** The pods of every identity `podsOf` was asked for. */
   private readonly asked = new Set<InventoryPod>();
   /** The addresses of host-network pods: their nodes'. */
-  private readonly nodeAddresses = new Set<string>();
+  private readonly nodeAddresses: ReadonlySet<string>;
 
   constructor(inventory: Inventory) {
+    this.nodeAddresses = nodeAddresses(inventory);
     for (const pod of inventory.pods) {
-      if (pod.hostNetwork) for (const ip of pod.ips) this.nodeAddresses.add(ip);
       let list = this.byNamespace.get(pod.namespace);
       if (list === undefined) this.byNamespace.set(pod.namespace, (list = []));
       list.push({ pod, stable: Object.keys(stableLabels(pod.labels)).length }); // how many labels its identity keeps
