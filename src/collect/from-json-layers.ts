@@ -1,7 +1,7 @@
 // protojson → Layer4 / Layer7 / EventType (the nested parts of a Flow), same conventions as
 // from-json.ts: absent numbers are 0, TCP flags keep only the ones that are set.
 import { TCP_FLAGS, type EventType, type L7Type, type Layer4, type Layer7, type TcpFlags } from '../model.js';
-import { type JsonObject, enumOf, fail, fieldError, int, isObject, obj, str, strList, uint } from './json-fields.js';
+import { type JsonObject, enumOf, fieldError, int, isObject, obj, str, strList, uint } from './json-fields.js';
 
 const L7_TYPES: readonly L7Type[] = ['UNKNOWN_L7_TYPE', 'REQUEST', 'RESPONSE', 'SAMPLE'];
 const PORT_MAX = 65535;
@@ -22,8 +22,8 @@ export function flowPaths(prefix: string) {
 export function layer4FromJson(o: JsonObject, p: FlowPaths): Layer4 | undefined {
   // Every flow has one: ports and flags are read in the hot-path idiom of json-fields.ts.
   const tcp = o.TCP;
-  if (tcp !== undefined && tcp !== null) {
-    const l = isObject(tcp) ? tcp : fail(p.l4, 'TCP', 'an object', tcp);
+  const l = isObject(tcp) ? tcp : obj(tcp, p.l4, 'TCP');
+  if (l !== undefined) {
     const flags = l.flags;
     return {
       protocol: 'TCP',

@@ -73,7 +73,7 @@ export function flowFromJson(o: JsonObject, envelope: JsonObject, p: FlowPaths =
   const isReply = typeof rawReply === 'boolean' ? rawReply : bool(rawReply, path, 'is_reply');
   const version = ip === undefined ? undefined : str(ip.ipVersion, p.ip, 'ipVersion');
   const rawMatch = o.policy_match_type ?? o.policyMatchType;
-  const policyMatchType = rawMatch === undefined ? undefined : uint(rawMatch, path, 'policy_match_type');
+  const policyMatchType = rawMatch === undefined ? undefined : nonZero(uint(rawMatch, path, 'policy_match_type'));
   const rawDrop = o.drop_reason_desc ?? o.dropReasonDesc;
   const dropReason = rawDrop === undefined ? undefined : str(rawDrop, path, 'drop_reason_desc');
   const rawPoint = o.trace_observation_point ?? o.traceObservationPoint;
@@ -103,7 +103,7 @@ export function flowFromJson(o: JsonObject, envelope: JsonObject, p: FlowPaths =
     nodeName: (isText(nodeName) ? nodeName : str(nodeName, path, 'node_name')) ?? str(envelope.node_name ?? envelope.nodeName, '', 'node_name'),
     sourceNames: sourceNames === undefined ? [] : strList(sourceNames, path, 'source_names'),
     destinationNames: destinationNames === undefined ? [] : strList(destinationNames, path, 'destination_names'),
-    policyMatchType: policyMatchType === 0 ? undefined : policyMatchType,
+    policyMatchType,
   };
 }
 

@@ -38,7 +38,7 @@ export const isText = (v: unknown): v is string => typeof v === 'string' && v !=
 export const isCount = (v: unknown): v is number => typeof v === 'number' && v > 0 && v <= 0xffffffff && Number.isInteger(v);
 
 /** The InputError for a value of the wrong type: `expected <expected>, found <what v is>`. */
-export function fail(path: string, key: string, expected: string, v: unknown): never {
+function fail(path: string, key: string, expected: string, v: unknown): never {
   throw fieldError(path, key, `expected ${expected}, found ${typeName(v)}`);
 }
 
@@ -46,14 +46,14 @@ export function fail(path: string, key: string, expected: string, v: unknown): n
 export function str(v: unknown, path: string, key: string): string | undefined {
   if (typeof v === 'string') return v === '' ? undefined : v;
   if (v === undefined || v === null) return undefined;
-  throw fieldError(path, key, `expected a string, found ${typeName(v)}`);
+  return fail(path, key, 'a string', v);
 }
 
 /** A boolean. */
 export function bool(v: unknown, path: string, key: string): boolean | undefined {
   if (typeof v === 'boolean') return v;
   if (v === undefined || v === null) return undefined;
-  throw fieldError(path, key, `expected true or false, found ${typeName(v)}`);
+  return fail(path, key, 'true or false', v);
 }
 
 /** An unsigned integer up to `max` (JSON number; protojson also accepts a decimal string). */
@@ -61,7 +61,7 @@ export function uint(v: unknown, path: string, key: string, max = 0xffffffff): n
   if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max) return v;
   if (v === undefined || v === null) return undefined;
   if (typeof v === 'string' && /^\d+$/.test(v) && Number(v) <= max) return Number(v);
-  throw fieldError(path, key, `expected an integer from 0 to ${max}, found ${typeName(v)}`);
+  return fail(path, key, `an integer from 0 to ${max}`, v);
 }
 
 /** A 64-bit unsigned integer: protojson writes it as a decimal string. */
@@ -74,7 +74,7 @@ export function int(v: unknown, path: string, key: string): number | undefined {
   if (typeof v === 'number' && Number.isInteger(v)) return v;
   if (v === undefined || v === null) return undefined;
   if (typeof v === 'string' && /^-?\d+$/.test(v)) return Number(v);
-  throw fieldError(path, key, `expected an integer, found ${typeName(v)}`);
+  return fail(path, key, 'an integer', v);
 }
 
 /** A nested message (JSON object). */
@@ -92,14 +92,14 @@ export function strList(v: unknown, path: string, key: string): string[] {
     for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'string') ok = false;
     if (ok) return v as string[];
   }
-  throw fieldError(path, key, `expected a list of strings, found ${typeName(v)}`);
+  return fail(path, key, 'a list of strings', v);
 }
 
 /** A repeated message field; absent is []. */
 export function objList(v: unknown, path: string, key: string): JsonObject[] {
   if (v === undefined || v === null) return [];
   if (Array.isArray(v) && v.every(isObject)) return v;
-  throw fieldError(path, key, `expected a list of objects, found ${typeName(v)}`);
+  return fail(path, key, 'a list of objects', v);
 }
 
 /**
@@ -112,7 +112,7 @@ export function enumOf<T extends string>(v: unknown, path: string, key: string, 
   if (typeof v === 'string') return nameSet(names).has(v) ? (v as T) : fallback;
   if (v === undefined || v === null) return fallback;
   if (typeof v === 'number' && Number.isInteger(v)) return names[v] ?? fallback;
-  throw fieldError(path, key, `expected an enum name, found ${typeName(v)}`);
+  return fail(path, key, 'an enum name', v);
 }
 
 const NAME_SETS = new Map<readonly string[], ReadonlySet<string>>();
