@@ -5,14 +5,14 @@
 // pod's address (its node's) seen as a bare address; a workload with one ordinary pod
 // stays evaluated; --world-out writes no host-network pod (the world format has no hostNetwork).
 import { describe, expect, it } from 'vitest';
-import type { Edge, Identity, NetworkPolicy, Peer, ReportEdge } from '../../src/model.js';
-import { buildBreakageReport, type BreakageResult } from '../../src/report/breakage.js';
-import { DEFAULT_DENY_NAME } from '../../src/report/default-deny.js';
-import { InventoryPods, mergeNamespaces } from '../../src/report/from-inventory.js';
-import { edgeReason } from '../../src/report/reasons.js';
-import { reportWorld } from '../../src/report/world-out.js';
-import { inventory, inventoryPod, INVENTORY_PODS } from './report/inventory-fixture.js';
-import { api, dns, edge, frontend, payments, policy, SEED_NAMESPACES } from './report/seed-edges.js';
+import type { Edge, Identity, NetworkPolicy, Peer, ReportEdge } from '../../../src/model.js';
+import { buildBreakageReport, type BreakageResult } from '../../../src/report/breakage.js';
+import { DEFAULT_DENY_NAME } from '../../../src/report/default-deny.js';
+import { InventoryPods, mergeNamespaces } from '../../../src/report/from-inventory.js';
+import { edgeReason } from '../../../src/report/reasons.js';
+import { reportWorld } from '../../../src/report/world-out.js';
+import { inventory, inventoryPod, INVENTORY_PODS } from './inventory-fixture.js';
+import { api, dns, edge, frontend, payments, policy, SEED_NAMESPACES } from './seed-edges.js';
 
 const AGENT: Identity = { namespace: 'production', labels: { app: 'agent' } };
 const agent: Peer = { kind: 'workload', identity: AGENT };

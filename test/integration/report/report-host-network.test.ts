@@ -9,8 +9,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, type CliResult } from '../support/cli.js';
-import { expectCheckAgrees } from '../integration/report/world-agreement.js';
+import { runCli, type CliResult } from '../../support/cli.js';
+import { expectCheckAgrees } from './world-agreement.js';
 
 const RECORDING = 'test/integration/generate/fixtures/shop.jsonl';
 const SNAPSHOT = 'test/golden/generate/shop-world.yaml';
