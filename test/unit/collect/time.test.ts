@@ -39,4 +39,16 @@ describe('parseRfc3339 on a stream of timestamps', () => {
     }
     expect(parseRfc3339('2026-01-01T05:59:59.9Z')).toBe(reference(2026, 1, 1, 5, 59, 59, '9'));
   });
+
+  it('rejects bad date and hour text next to a cached hour, whatever its digits add up to', () => {
+    expect(parseRfc3339('2026-01-01T05:00:00Z')).toBe(reference(2026, 1, 1, 5, 0, 0));
+    for (const bad of [
+      '2026/01-01T05:00:00Z', '2026-01/01T05:00:00Z', '2026-01-01T05.00:00Z', '2026-01-01T05:00.00Z', '2026-01-0aT05:00:00Z',
+      '202a-01-01T05:00:00Z', '2026-01-01T0 :00:00Z', ' 026-01-01T05:00:00Z', '2026-01-01T24:00:00Z', '2026-13-01T05:00:00Z',
+      '2026-02-30T05:00:00Z', '2025-02-29T05:00:00Z',
+    ]) {
+      expect([bad, parseRfc3339(bad)]).toEqual([bad, undefined]);
+    }
+    expect(parseRfc3339('2026-01-01T05:00:01Z')).toBe(reference(2026, 1, 1, 5, 0, 1));
+  });
 });
