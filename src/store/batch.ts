@@ -41,6 +41,7 @@ export class IngestBatch {
   /** Keyed by source peer number (see PeerIds), then by destination peer number, protocol and port (edgeSlot). */
   private readonly bySource = new Map<number, Map<number, EdgeAggregate>>();
   private edgesHeld = 0;
+  private bucketsHeld = 0;
   /** Latest (by flow time) endpoint carrying labels, per namespace name. */
   readonly namespaces = new Map<string, { endpoint: Endpoint; time: number }>();
   readonly lost = new Map<string, LostTotal>();
@@ -50,6 +51,11 @@ export class IngestBatch {
   /** Distinct edges held (the pipeline flushes when there are many). */
   get edgeCount(): number {
     return this.edgesHeld;
+  }
+
+  /** Hour × verdict buckets held, over all edges. */
+  get bucketCount(): number {
+    return this.bucketsHeld;
   }
 
   get isEmpty(): boolean {
@@ -77,6 +83,7 @@ export class IngestBatch {
     const bucket = agg.buckets.get(slot);
     if (bucket === undefined) {
       agg.buckets.set(slot, { hour, verdict: edge.observedVerdict, count: 1, firstSeen: edge.time, lastSeen: edge.time });
+      this.bucketsHeld++;
     } else {
       bucket.count++;
       if (edge.time < bucket.firstSeen) bucket.firstSeen = edge.time;
@@ -111,6 +118,7 @@ export class IngestBatch {
   clear(): void {
     this.bySource.clear();
     this.edgesHeld = 0;
+    this.bucketsHeld = 0;
     this.namespaces.clear();
     this.lost.clear();
     this.peers.clear();
