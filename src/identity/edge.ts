@@ -129,7 +129,8 @@ export class EdgeFolder {
   /**
    * peerOf, cached for workloads: whether and which workload depends on namespace + labels only.
    * First by the Cilium identity number, which is only a hint: the entry is used when namespace
-   * and every label are equal too (no string to build), else by the joined labels.
+   * and every label are equal too (no string to build), else by namespace and labels as JSON
+   * (exact whatever characters they hold, which a join with a separator is not).
    */
   private peer(ep: Endpoint, names: readonly string[]): Peer {
     const num = ep.identity;
@@ -137,7 +138,7 @@ export class EdgeFolder {
       const hit = this.numbered.get(num);
       if (hit !== undefined && hit.namespace === ep.namespace && sameLabels(hit.labels, ep.labels)) return hit.peer;
     }
-    const key = `${ep.namespace ?? ''}\u0000${ep.labels.join('\u0001')}`;
+    const key = JSON.stringify([ep.namespace ?? null, ep.labels]);
     let peer = this.workloads.get(key);
     if (peer === undefined) {
       peer = peerOf(ep, this.opts, names);

@@ -160,4 +160,19 @@ describe('EdgeFolder', () => {
       EDGE,
     ]);
   });
+
+  it('the peer cache tells label sets apart whatever characters their labels hold', () => {
+    // Without identity numbers the cache key is built from the labels: two label sets whose
+    // labels would join into the same text must still be two peers.
+    const ep = (namespace: string, ...labels: string[]) => ({ ...WEB, namespace, labels });
+    const at = (i: number, source: ReturnType<typeof ep>) => flow({ time: T0 + i * 120_000, source, l4: tcp(40000 + i, 8080, { SYN: true }) });
+    const peers = run([
+      at(0, ep('shop', 'k8s:app=web\u0001k8s:tier=fe')),
+      at(1, ep('shop', 'k8s:app=web', 'k8s:tier=fe')),
+      at(2, ep('shop\u0000k8s:app=web', 'k8s:tier=fe')),
+      at(3, ep('shop', '\u0000k8s:app=web', 'k8s:tier=fe')),
+    ]).map((key) => key.split(' > ')[0]);
+    expect(new Set(peers).size).toBe(4);
+    expect(peers[1]).toBe('workload:shop/app=web,tier=fe');
+  });
 });
