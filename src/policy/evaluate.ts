@@ -128,9 +128,10 @@ export class PolicyEngine {
   private endpoint(s: Subject, role: string): Endpoint {
     const cached = this.bySubject.get(s);
     if (cached !== undefined) return cached;
+    // As JSON: exact whatever characters labels and port names hold (a join with separators is not).
     const key = s.kind === 'pod'
-      ? `${s.namespace}\u0000${Object.keys(s.labels).sort().map((k) => `${k}\u0001${s.labels[k]}`).join('\u0002')}\u0000${s.ports.map((p) => `${p.name ?? ''}/${p.port}/${p.protocol}`).join(',')}`
-      : `\u0000ext\u0000${s.ip}`;
+      ? JSON.stringify([s.namespace, Object.keys(s.labels).sort().map((k) => [k, s.labels[k]]), s.ports.map((p) => [p.name ?? null, p.port, p.protocol])])
+      : `ext ${s.ip}`;
     let e = this.byKey.get(key);
     if (e === undefined) {
       e = s.kind === 'pod' ? this.podEndpoint(s) : { kind: 'external', ip: this.externalIp(s.ip, role), cache: new Uint8Array(this.compiler.ipBlocks) };

@@ -74,3 +74,19 @@ describe('PolicyEngine verdicts', () => {
       .toThrow(InputError);
   });
 });
+
+describe('PolicyEngine subjects', () => {
+  it('tells label sets apart whatever characters their keys and values hold', () => {
+    // Subjects are cached by their namespace, labels and ports: two label sets that a text key
+    // with separators would confuse must still be two pods.
+    const engine = new PolicyEngine([
+      np('a-in', { podSelector: { matchExpressions: [{ key: 'a', operator: 'Exists' }] }, policyTypes: ['Ingress'] }),
+    ], [{ name: 'prod', labels: {} }]);
+    const pod = (labels: Record<string, string>): Subject => ({ kind: 'pod', namespace: 'prod', labels, ports: [] });
+    const to = (destination: Subject) => engine.evaluate({ source: web, destination, protocol: 'TCP', port: 80 }).decision;
+    expect(to(pod({ 'a\u0001b': 'c' }))).toBe('allow');
+    expect(to(pod({ a: 'b\u0001c' }))).toBe('deny');
+    expect(to(pod({ 'a\u0002x': '' }))).toBe('allow');
+    expect(to(pod({ a: '', x: '' }))).toBe('deny');
+  });
+});
