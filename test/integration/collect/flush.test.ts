@@ -3,6 +3,7 @@
 // stdin, never a file.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, expect, it, vi } from 'vitest';
 import { type IngestUnit, collect } from '../../../src/collect-pipeline.js';
@@ -41,7 +42,7 @@ const fileUnit = (file: string): IngestUnit => ({ kind: 'file', name: file, atom
 function slowSource(events: FlowEvent[], gapMs: number): FlowSource {
   async function* arriving(): AsyncGenerator<FlowEvent> {
     for (const event of events) {
-      await new Promise((resolve) => setTimeout(resolve, gapMs));
+      await sleep(gapMs);
       yield event;
     }
   }
