@@ -67,7 +67,8 @@ export { defaultDenyPolicies, defaultDenyNamespaces, parseDefaultDenyScope, DEFA
 export type { DefaultDenyScope } from './report/default-deny.js';
 export { EdgeWorld } from './report/world-from-edges.js';
 export type { InventoryPodsView, IsNodeAddress, PeerSubject, PodsOf } from './report/world-from-edges.js';
-export { InventoryPods, mergeNamespaces } from './report/from-inventory.js';
+export { InventoryPods } from './report/from-inventory.js';
+export { mergeNamespaces } from './policy/workload-selectors.js';
 export { silentAmong, silentPods, silentWorkloads } from './report/silent.js';
 export { renderText } from './report/render-text.js';
 export type { RenderOptions } from './report/render-text.js';

@@ -5,7 +5,8 @@ import type { Database } from './store/database.js';
 import { edgeKey } from './identity/edge.js';
 import type { BreakageOptions, BreakageResult } from './report/breakage.js';
 import { buildBreakageReport } from './report/breakage.js';
-import { InventoryPods, mergeNamespaces } from './report/from-inventory.js';
+import { InventoryPods } from './report/from-inventory.js';
+import { mergeNamespaces } from './policy/workload-selectors.js';
 import { silentAmong, silentPods } from './report/silent.js';
 import { DEFAULT_GENERATE_OPTIONS, type GenerateInput, type GenerateOptions, generatePolicies } from './policy/generate.js';
 import { loadPolicyFiles, type SkippedObject } from './policy/load.js';
@@ -66,7 +67,7 @@ export async function report(db: Database, options: ReportOptions): Promise<Repo
   const flowNamespaces = loadNamespaces(db);
   const { cluster } = options;
   const inventory = cluster?.inventory;
-  const namespaces = inventory === undefined ? flowNamespaces : mergeNamespaces(flowNamespaces, inventory);
+  const namespaces = inventory === undefined ? flowNamespaces : mergeNamespaces(flowNamespaces, inventory.namespaces);
   const summary = loadIngestTotals(db);
   const fromCluster = inventory !== undefined && options.existing.length === 0;
   const existing = fromCluster ? { policies: inventory.policies, skipped: [] } : await loadPolicyFiles(options.existing);

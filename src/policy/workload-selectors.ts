@@ -13,7 +13,7 @@
 // namespace since Kubernetes 1.21; the output says so for each such namespace.
 import type { Identity, LabelSelector, LabelSelectorRequirement, Namespace, NamespaceSelection } from '../model.js';
 import { NAMESPACE_NAME_LABEL } from './evaluate.js';
-import { sortedRecord } from '../order.js';
+import { compareText, sortedRecord } from '../order.js';
 
 export { NAMESPACE_NAME_LABEL };
 
@@ -83,6 +83,16 @@ export class PodSelectors {
   }
 }
 
+/**
+ * The namespaces flows showed and those of a cluster inventory, sorted by name. The cluster is the
+ * authority: its labels replace what flows showed, even when it lists none.
+ */
+export function mergeNamespaces(fromFlows: readonly Namespace[], cluster: readonly Namespace[]): Namespace[] {
+  const byName = new Map(fromFlows.map((n) => [n.name, n]));
+  for (const n of cluster) byName.set(n.name, { name: n.name, labels: { ...n.labels } });
+  return [...byName.values()].sort((a, b) => compareText(a.name, b.name));
+}
+
 /** How to select each namespace from a policy in another namespace. */
 export class NamespaceSelectors {
   private readonly known = new Map<string, Record<string, string>>();
@@ -91,14 +101,10 @@ export class NamespaceSelectors {
 
   /** `cluster`: the namespaces of a cluster inventory; their labels replace what flows showed. */
   constructor(namespaces: readonly Namespace[], cluster: readonly Namespace[] = []) {
-    for (const ns of namespaces) {
+    for (const ns of mergeNamespaces(namespaces, cluster)) {
       if (Object.keys(ns.labels).length > 0) this.known.set(ns.name, ns.labels);
     }
-    for (const ns of cluster) {
-      this.fromCluster.add(ns.name);
-      if (Object.keys(ns.labels).length > 0) this.known.set(ns.name, ns.labels);
-      else this.known.delete(ns.name);
-    }
+    for (const ns of cluster) this.fromCluster.add(ns.name);
   }
 
   selection(namespace: string): NamespaceSelection {

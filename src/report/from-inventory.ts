@@ -1,7 +1,8 @@
-// What a cluster inventory adds to the world a report evaluates: the namespaces' labels as the
-// cluster knows them, and for each workload identity its pods' container ports (so named ports in
-// policies resolve) and the labels all its pods carry (identities drop some, such as
-// pod-template-hash or statefulset.kubernetes.io/pod-name, which policies may select).
+// What a cluster inventory adds to the world a report evaluates: for each workload identity its
+// pods' container ports (so named ports in policies resolve) and the labels all its pods carry
+// (identities drop some, such as pod-template-hash or statefulset.kubernetes.io/pod-name, which
+// policies may select). The namespaces' labels are merged by mergeNamespaces
+// (policy/workload-selectors.ts), the same merge generate uses.
 // Flow identities are matched to inventory pods by namespace + labels: an identity's pods are
 // those whose stable labels (minus the volatile ones identities drop by default) are exactly the
 // identity's; when no pod is (labels filtered by Cilium or `collect --drop-labels`), every pod
@@ -11,17 +12,10 @@
 // governed, as generate does). Pure.
 import { identityKey } from '../identity/identity.js';
 import { containsLabels, stableLabels } from '../identity/labels.js';
-import type { ContainerPort, Identity, Inventory, InventoryPod, Namespace } from '../model.js';
+import type { ContainerPort, Identity, Inventory, InventoryPod } from '../model.js';
 import type { InventoryPodsView } from './world-from-edges.js';
 import { compareText } from '../order.js';
 import { nodeAddresses } from '../policy/inventory-workloads.js';
-
-/** The namespaces flows showed, with the cluster's labels where it knows the namespace (it is the authority), sorted. */
-export function mergeNamespaces(fromFlows: readonly Namespace[], inventory: Inventory): Namespace[] {
-  const byName = new Map(fromFlows.map((n) => [n.name, n]));
-  for (const n of inventory.namespaces) byName.set(n.name, { name: n.name, labels: { ...n.labels } });
-  return [...byName.values()].sort((a, b) => compareText(a.name, b.name));
-}
 
 /** Whether a pod carries every label of an identity, in its namespace. */
 export function podMatches(pod: InventoryPod, identity: Identity): boolean {

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Identity, ReportEdge } from '../../../src/model.js';
 import { buildBreakageReport } from '../../../src/report/breakage.js';
-import { InventoryPods, mergeNamespaces, podMatches } from '../../../src/report/from-inventory.js';
+import { mergeNamespaces } from '../../../src/policy/workload-selectors.js';
+import { InventoryPods, podMatches } from '../../../src/report/from-inventory.js';
 import { inventory, inventoryPod } from './inventory-fixture.js';
 import { api, edge, frontend, policy, prometheus, SEED_NAMESPACES } from './seed-edges.js';
 
@@ -11,7 +12,7 @@ const id = (namespace: string, labels: Record<string, string>): Identity => ({ n
 
 describe('mergeNamespaces', () => {
   it('takes the cluster\'s labels over the flows\', keeps namespaces only flows saw, adds the cluster\'s, sorted', () => {
-    const merged = mergeNamespaces(SEED_NAMESPACES, inventory());
+    const merged = mergeNamespaces(SEED_NAMESPACES, inventory().namespaces);
     expect(merged.map((n) => n.name)).toEqual(['kube-system', 'monitoring', 'production', 'staging']);
     expect(merged.find((n) => n.name === 'monitoring')?.labels).toEqual({ 'kubernetes.io/metadata.name': 'monitoring', team: 'observability' });
     expect(merged.find((n) => n.name === 'kube-system')?.labels).toEqual({ 'kubernetes.io/metadata.name': 'kube-system' });
@@ -20,7 +21,7 @@ describe('mergeNamespaces', () => {
 
 describe('--default-deny all with the cluster\'s namespaces', () => {
   it('covers every namespace the cluster has, not only those flows showed', () => {
-    const namespaces = mergeNamespaces(SEED_NAMESPACES, inventory());
+    const namespaces = mergeNamespaces(SEED_NAMESPACES, inventory().namespaces);
     const r = buildBreakageReport({ edges: [edge(frontend, api, 'TCP', 8080, 1)], namespaces, existing: [], proposed: [], observation: { lostEvents: 0 } }, { defaultDeny: { kind: 'all' }, direction: 'both' });
     expect(r.report.defaultDeny.namespaces).toEqual(['kube-system', 'monitoring', 'production', 'staging']);
   });
@@ -94,7 +95,7 @@ describe('the report with inventory ports and namespaces', () => {
   const run = (withInventory: boolean): ReportEdge[] => {
     const inv = inventory();
     const pods = new InventoryPods(inv);
-    const namespaces = withInventory ? mergeNamespaces(SEED_NAMESPACES, inv) : SEED_NAMESPACES;
+    const namespaces = withInventory ? mergeNamespaces(SEED_NAMESPACES, inv.namespaces) : SEED_NAMESPACES;
     const input = { edges, namespaces, existing: [scrape], proposed: [], observation: { lostEvents: 0 }, ...(withInventory ? { podsOf: pods.podsOf.bind(pods) } : {}) };
     const r = buildBreakageReport(input, { defaultDeny: { kind: 'none' }, direction: 'both' });
     return r.report.namespaces.flatMap((n) => n.workloads.flatMap((w) => w.edges));

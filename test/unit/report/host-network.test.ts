@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import type { Edge, Identity, NetworkPolicy, Peer, ReportEdge } from '../../../src/model.js';
 import { buildBreakageReport, type BreakageResult } from '../../../src/report/breakage.js';
 import { DEFAULT_DENY_NAME } from '../../../src/report/default-deny.js';
-import { InventoryPods, mergeNamespaces } from '../../../src/report/from-inventory.js';
+import { mergeNamespaces } from '../../../src/policy/workload-selectors.js';
+import { InventoryPods } from '../../../src/report/from-inventory.js';
 import { edgeReason } from '../../../src/report/reasons.js';
 import { reportWorld } from '../../../src/report/world-out.js';
 import { inventory, inventoryPod, INVENTORY_PODS } from './inventory-fixture.js';
@@ -41,7 +42,7 @@ function run(pods = PODS, existing: readonly NetworkPolicy[] = []): BreakageResu
   const lookup = new InventoryPods(inv);
   return buildBreakageReport(
     {
-      edges: EDGES, namespaces: mergeNamespaces(SEED_NAMESPACES, inv), existing, proposed: [], observation: { lostEvents: 0 },
+      edges: EDGES, namespaces: mergeNamespaces(SEED_NAMESPACES, inv.namespaces), existing, proposed: [], observation: { lostEvents: 0 },
       podsOf: lookup.podsOf.bind(lookup), isNodeAddress: lookup.isNodeAddress.bind(lookup),
     },
     { defaultDeny: { kind: 'namespaces', namespaces: ['kube-system', 'production'] }, direction: 'both' },
