@@ -9,7 +9,7 @@ import { COMMANDS } from './commands/index.js';
 export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('flowpol')
     .description(
-      'Learn Kubernetes NetworkPolicies from observed Cilium Hubble traffic, and predict\n' +
+      'Learn Kubernetes NetworkPolicies from observed Cilium Hubble traffic, and predict ' +
         'what a default-deny would break before you roll it out.',
     )
     .version(VERSION)
@@ -20,8 +20,11 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
       'after',
       `
 Typical workflow:
-  flowpol collect --input-file flows.json      # learn edges into flowpol.db
-  flowpol edges                                # look at the learned graph
+  flowpol collect --input-file flows.json          # learn edges into flowpol.db
+  flowpol edges                                    # look at the learned graph
+  flowpol generate > policies.yaml                 # least-privilege NetworkPolicies for it
+  flowpol report --default-deny all --proposed policies.yaml
+                                                   # what a default-deny plus them would break
 
 Exit codes: 0 ok, 1 failure, 2 usage error, 3 breakage found (with --exit-code).`,
     );
