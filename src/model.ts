@@ -579,8 +579,12 @@ export interface BreakageReport {
   window?: { first: number; last: number };
   /** Every policy evaluated, sorted by ref. */
   policies: ReportPolicy[];
-  /** Namespaces the simulated default-deny covers, and its direction. */
-  defaultDeny: { namespaces: string[]; direction: GenerateDirection };
+  /**
+   * Namespaces the simulated default-deny covers, and its direction. `unknown` (present when not
+   * empty, sorted): named namespaces no evaluated flow, no flow's namespace labels and no cluster
+   * inventory show (a typo, most likely), whose default-deny simulates nothing.
+   */
+  defaultDeny: { namespaces: string[]; direction: GenerateDirection; unknown?: string[] };
   totals: ReportTotals;
   coverage: CoverageWarning[];
   /** Namespaces with breaks first, by broken flows; edges with no pod end last. */

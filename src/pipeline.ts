@@ -54,6 +54,8 @@ export interface ReportOptions extends BreakageOptions {
 export interface ReportOutcome {
   result: BreakageResult;
   skipped: SkippedObject[];
+  /** The --existing/--proposed files and directories that hold no NetworkPolicy, in argument order. */
+  emptyPolicyFiles: string[];
   /** Connected: the flow workloads (identity keys) no pod of the cluster matches, sorted. */
   unmatched?: string[];
   /** Connected: the silent workloads' pods, as `reportWorld` adds them to the world (sorted). */
@@ -70,8 +72,9 @@ export async function report(db: Database, options: ReportOptions): Promise<Repo
   const namespaces = inventory === undefined ? flowNamespaces : mergeNamespaces(flowNamespaces, inventory.namespaces);
   const summary = loadIngestTotals(db);
   const fromCluster = inventory !== undefined && options.existing.length === 0;
-  const existing = fromCluster ? { policies: inventory.policies, skipped: [] } : await loadPolicyFiles(options.existing);
+  const existing = fromCluster ? { policies: inventory.policies, skipped: [], empty: [] } : await loadPolicyFiles(options.existing);
   const skipped = [...existing.skipped];
+  const emptyPolicyFiles = [...existing.empty];
   let proposed: PolicyInput[];
   if (options.proposed === 'generated') {
     const generateOptions = {
@@ -90,6 +93,7 @@ export async function report(db: Database, options: ReportOptions): Promise<Repo
     const loaded = await loadPolicyFiles(options.proposed);
     proposed = loaded.policies;
     skipped.push(...loaded.skipped);
+    emptyPolicyFiles.push(...loaded.empty);
   }
   const observed = summary.window === undefined ? undefined
     : { first: Math.max(summary.window.first, options.since ?? -Infinity), last: Math.min(summary.window.last, options.until ?? Infinity) };
@@ -105,9 +109,9 @@ export async function report(db: Database, options: ReportOptions): Promise<Repo
     result.report.cluster = { mode, description, policies: fromCluster ? 'existing' : 'replaced-by-existing-flag' };
     // The world asked `pods` for every edge end's identity: its matches are the observed pods.
     result.report.silent = silentAmong(cluster.inventory, pods.matchedPods(), result.engine, options.namespaces);
-    return { result, skipped, unmatched: pods.unmatched(), silentPods: silentPods(cluster.inventory, result.report.silent) };
+    return { result, skipped, emptyPolicyFiles, unmatched: pods.unmatched(), silentPods: silentPods(cluster.inventory, result.report.silent) };
   }
-  return { result, skipped };
+  return { result, skipped, emptyPolicyFiles };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 // Reads NetworkPolicies from files the way `kubectl apply -f` takes them: YAML or JSON, several
 // documents per file (`---`), `List` / `NetworkPolicyList` objects, and directories (every
-// .yaml/.yml/.json below them, in sorted order). Objects of other kinds are skipped and reported
-// so the caller can warn. Every policy keeps its file and line for error messages.
+// .yaml/.yml/.json below them, in sorted order). Objects of other kinds are skipped and reported,
+// and so are paths that yield no NetworkPolicy at all, so the caller can warn. Every policy keeps
+// its file and line for error messages.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isMap, LineCounter, parseAllDocuments, type Document } from 'yaml';
@@ -11,14 +12,20 @@ import { parseJsonDocument } from './json-document.js';
 
 export interface SkippedObject { file: string; line: number; kind: string }
 export interface LoadedPolicies { policies: SourcedPolicy[]; skipped: SkippedObject[] }
+/** `empty`: the paths given (files or directories, in argument order) that yielded no NetworkPolicy at all. */
+export interface LoadedPolicyFiles extends LoadedPolicies { empty: string[] }
 
 const POLICY_FILE = /\.(ya?ml|json)$/i;
 const LIST_KINDS = new Set(['List', 'NetworkPolicyList']);
 
-/** Loads every policy from the given files and directories, in argument order. */
-export async function loadPolicyFiles(paths: readonly string[]): Promise<LoadedPolicies> {
-  const out: LoadedPolicies = { policies: [], skipped: [] };
+/**
+ * Loads every policy from the given files and directories, in argument order, and says which of
+ * them hold none (an empty file, only comments or `---`: what a failed `generate > file` leaves).
+ */
+export async function loadPolicyFiles(paths: readonly string[]): Promise<LoadedPolicyFiles> {
+  const out: LoadedPolicyFiles = { policies: [], skipped: [], empty: [] };
   for (const path of paths) {
+    const before = out.policies.length;
     for (const file of await expand(path)) {
       let text: string;
       try {
@@ -30,6 +37,7 @@ export async function loadPolicyFiles(paths: readonly string[]): Promise<LoadedP
       out.policies.push(...loaded.policies);
       out.skipped.push(...loaded.skipped);
     }
+    if (out.policies.length === before) out.empty.push(path);
   }
   return out;
 }

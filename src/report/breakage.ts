@@ -79,10 +79,12 @@ export function buildBreakageReport(input: BreakageInput, options: BreakageOptio
   const grouper = allowed === 'stream' ? new PositionGrouper(input.edges.length) : new Grouper();
   for (const edge of input.edges) assessor.edge(edge, grouper);
   const window = input.observation.window ?? windowOf(input.edges);
+  // Named namespaces the world does not know once every edge end was seen: their default-deny simulates nothing.
+  const unknown = options.defaultDeny.kind === 'namespaces' ? denyNamespaces.filter((ns) => !world.hasNamespace(ns)) : [];
   const report: BreakageReport = {
     ...(window === undefined ? {} : { window }),
     policies,
-    defaultDeny: { namespaces: denyNamespaces, direction: options.direction },
+    defaultDeny: { namespaces: denyNamespaces, direction: options.direction, ...(unknown.length === 0 ? {} : { unknown }) },
     totals: grouper.totals,
     coverage: coverage(window, input.observation.lostEvents),
     namespaces: grouper.namespaces(),

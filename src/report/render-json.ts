@@ -11,7 +11,8 @@
 //                                                // inventory workloads with no observed traffic that the policies isolate
 //   "window": {"first": RFC 3339, "last": RFC 3339} | null,
 //   "policies": [{"ref": "ns/name", "provenance": "existing" | "proposed" | "default-deny"}],
-//   "defaultDeny": {"namespaces": [string], "direction": "ingress" | "egress" | "both"},
+//   "defaultDeny": {"namespaces": [string], "direction": "ingress" | "egress" | "both",
+//                   "unknown"?: [string]},       // named namespaces no flow or cluster shows: they simulate nothing
 //   "totals": {<status>: {"edges": n, "flows": n}},   // status: breaks | dropped | not-governed | allowed
 //   "coverage": [{"kind": "short-window" | "lost-events" | "no-traffic", "message": string}],
 //   "workloads": [{"namespace": string, "workload": "ns/k=v,..." | null, "totals": {...}}],  // report order

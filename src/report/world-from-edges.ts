@@ -138,6 +138,16 @@ export class EdgeWorld {
     return [...this.knownNamespaces.values()].sort((a, b) => compareText(a.name, b.name));
   }
 
+  /**
+   * Whether the world knows a namespace: its labels are known (flows, a cluster inventory), or a
+   * workload asked for so far lives there (once every edge was assessed: any edge end's).
+   */
+  hasNamespace(name: string): boolean {
+    if (this.knownNamespaces.has(name)) return true;
+    for (const found of this.workloadSubjects.values()) if (found.owner?.namespace === name) return true;
+    return false;
+  }
+
   /** A namespace whose labels flows showed, by name. */
   knownNamespace(name: string): Namespace | undefined {
     return this.knownNamespaces.get(name);

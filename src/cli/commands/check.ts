@@ -7,6 +7,7 @@ import { deniedSides } from '../../policy/evaluate.js';
 import { loadPolicyFiles } from '../../policy/load.js';
 import { parseWorld, runProbes, type ProbeResult, type WorldFile } from '../../policy/world-file.js';
 import { addOutputOption } from '../options.js';
+import { warnPolicyFiles } from '../policy-file-notes.js';
 import type { Register } from './index.js';
 import { alignedTable } from '../table.js';
 
@@ -36,7 +37,7 @@ Examples:
   flowpol check world.json --policies generated/ --policies extra.yaml`)
     .action(async (worlds: string[], flags: CheckFlags) => {
       const extra = await loadPolicyFiles(flags.policies);
-      for (const s of extra.skipped) process.stderr.write(`flowpol: ${s.file}:${s.line}: skipped a ${s.kind} (not a NetworkPolicy)\n`);
+      warnPolicyFiles(extra);
       const results: { world: WorldFile; results: ProbeResult[] }[] = [];
       for (const file of worlds) {
         const world = parseWorld(await readWorld(file), file);

@@ -1,11 +1,12 @@
 // `flowpol report`: the dry-run breakage report. Learned edges × (existing + proposed + simulated
 // default-deny policies) → what keeps working, what would break and why, what NetworkPolicy
-// cannot govern. The report on stdout; skipped objects and --world-out notices on stderr.
+// cannot govern. The report on stdout; skipped objects, policy files holding no policy, unknown
+// --default-deny namespaces and --world-out notices on stderr.
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { Option } from 'commander';
 import { EXIT, OperationalError, UsageError } from '../../errors.js';
-import { GENERATE_DIRECTIONS, type GenerateDirection } from '../../model.js';
+import { type BreakageReport, GENERATE_DIRECTIONS, type GenerateDirection } from '../../model.js';
 import { report, type ReportClusterInput, type ReportOptions } from '../../pipeline.js';
 import { parseDefaultDenyScope } from '../../report/default-deny.js';
 import { IPBLOCK_CHOICE } from '../../report/reasons.js';
@@ -17,6 +18,7 @@ import { reportWorld } from '../../report/world-out.js';
 import { openDatabase } from '../../store/database.js';
 import type { Register } from './index.js';
 import { checkNamedPorts, loadClusterInput, type ClusterInput } from '../cluster-input.js';
+import { warnPolicyFiles } from '../policy-file-notes.js';
 import { addKubeOptions, KUBE_HELP, type KubeFlagValues } from '../kube-options.js';
 import { addDbOption, addNamespaceOptions, addOutputOption, addTimeWindowOptions, collectList, resolveNamespaces, resolveTimeWindow } from '../options.js';
 import type { DbOptions, NamespaceOptions, TimeWindowOptions } from '../options.js';
@@ -49,9 +51,9 @@ export const registerReport: Register = (command) => {
   addTimeWindowOptions(cmd, 'evaluate edges seen');
   addKubeOptions(cmd, { snapshot: true, offline: true });
   cmd
-    .option('--existing <file|dir>', 'NetworkPolicies in force today: YAML or JSON, multi-document, a List, or a directory (repeatable); connected to a cluster (live or --inventory) the default is the cluster\'s NetworkPolicies, and --existing replaces them', repeatable, [] as string[])
+    .option('--existing <file|dir>', 'NetworkPolicies in force today: YAML or JSON, multi-document, a List, or a directory (repeatable); connected to a cluster (live or --inventory) the default is the cluster\'s NetworkPolicies, and --existing replaces them; a file or directory holding no NetworkPolicy is warned about', repeatable, [] as string[])
     .option('--proposed <file|dir|generated>', 'NetworkPolicies to roll out (repeatable); "generated" = what `flowpol generate` would write with the same --db, -n, --since/--until and --direction; a proposed policy replaces an existing one of the same namespace/name', repeatable, [] as string[])
-    .option('--default-deny <ns,...|all|none>', 'simulate the standard `podSelector: {}` default-deny in these namespaces (comma list, repeatable), in every namespace seen ("all"), or nowhere ("none", the default)', collectList, [] as string[])
+    .option('--default-deny <ns,...|all|none>', 'simulate the standard `podSelector: {}` default-deny in these namespaces (comma list, repeatable), in every namespace seen ("all"), or nowhere ("none", the default); a listed namespace no flow (nor the cluster) shows is warned about on stderr', collectList, [] as string[])
     .addOption(new Option('--direction <direction>', 'the direction of the simulated default-deny (and of generated policies)').choices(GENERATE_DIRECTIONS).default('both'))
     .option('--named-ports', 'with --proposed generated: write a port by its container port name where every destination pod declares one for it, as `flowpol generate --named-ports` (needs a cluster: live or --inventory); no effect with --proposed files')
     .option('--show-allowed', 'with -o text|markdown, list every edge that keeps working (default: a count per workload); -o json always lists all')
@@ -105,9 +107,10 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 something would break (with --exit
       } finally {
         db.close();
       }
-      for (const s of out.skipped) process.stderr.write(`flowpol: ${s.file}:${s.line}: skipped a ${s.kind} (not a NetworkPolicy)\n`);
+      warnPolicyFiles({ skipped: out.skipped, empty: out.emptyPolicyFiles });
       warnUnmatched(out.unmatched ?? []);
       const { report: r } = out.result;
+      warnUnknownDefaultDeny(r);
       const render = { allowed: flags.showAllowed === true ? 'list' : 'summary' } as const;
       if (flags.output === 'json') await write(renderJsonChunks(r, out.result.edgesOf));
       else if (flags.output === 'html') await write([await renderHtml(r, out.result.engine.policies)]);
@@ -152,6 +155,12 @@ function warnUnmatched(keys: readonly string[]): void {
   const shown = keys.slice(0, 5).join(', ') + (keys.length > 5 ? `, and ${keys.length - 5} more` : '');
   const what = keys.length === 1 ? '1 flow workload matches' : `${keys.length} flow workloads match`;
   process.stderr.write(`flowpol: warning: ${what} no pod of the cluster (gone, relabelled, or another cluster's flows), evaluated with the flows' labels and no container ports: ${shown}\n`);
+}
+
+/** A --default-deny namespace nothing shows (a typo, most likely) simulates nothing: say so. */
+function warnUnknownDefaultDeny(r: BreakageReport): void {
+  const shows = r.cluster === undefined ? 'no observed flow shows' : 'no observed flow (nor the cluster) shows';
+  for (const ns of r.defaultDeny.unknown ?? []) process.stderr.write(`flowpol: warning: --default-deny names namespace ${ns}, which ${shows}; it simulates nothing\n`);
 }
 
 /**

@@ -60,6 +60,29 @@ describe('policy files', () => {
     expect(r.policies.map((p) => (p.policy as { metadata: { name: string } }).metadata.name)).toEqual(['from-yml', 'from-json', 'from-list']);
     await expect(loadPolicyFiles([join(dir, 'missing.yaml')])).rejects.toThrow(/cannot read/);
   });
+
+  it('names each path given that yields no NetworkPolicy at all: empty, comments, `---`, other kinds, a directory of such', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowpol-load-empty-'));
+    const files = {
+      'empty.yaml': '',
+      'comments.yaml': '# flowpol generate failed\n---\n---\n',
+      'blank.json': '\n',
+      'deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n',
+      'policy.yaml': '---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: x}\nspec: {podSelector: {}}\n',
+    };
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    const nothing = join(dir, 'nothing');
+    mkdirSync(nothing);
+    writeFileSync(join(nothing, 'a.yaml'), '# nothing yet\n');
+    const paths = [...Object.keys(files).map((f) => join(dir, f)), nothing];
+    const r = await loadPolicyFiles(paths);
+    expect(r.policies).toHaveLength(1);
+    expect(r.skipped).toEqual([{ file: join(dir, 'deployment.yaml'), line: 1, kind: 'Deployment' }]);
+    expect(r.empty).toEqual(['empty.yaml', 'comments.yaml', 'blank.json', 'deployment.yaml'].map((f) => join(dir, f)).concat(nothing));
+    // A directory holding a policy in one file and nothing in another yields a policy: not named.
+    writeFileSync(join(nothing, 'b.yaml'), files['policy.yaml']);
+    expect((await loadPolicyFiles([nothing])).empty).toEqual([]);
+  });
 });
 
 describe('world files', () => {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Edge, NetworkPolicy, ReportEdge } from '../../../src/model.js';
 import { buildBreakageReport, type BreakageInput, type BreakageOptions } from '../../../src/report/breakage.js';
-import { DEFAULT_DENY_NAME } from '../../../src/report/default-deny.js';
+import { DEFAULT_DENY_NAME, type DefaultDenyScope } from '../../../src/report/default-deny.js';
 import { api, dns, edge, FORGETS_DNS, frontend, host, policy, postgres, prometheus, SEED_EDGES, SEED_NAMESPACES, T0 } from './seed-edges.js';
 
 const NONE: BreakageOptions = { defaultDeny: { kind: 'none' }, direction: 'both' };
@@ -111,6 +111,18 @@ describe('the simulated default-deny', () => {
     expect(r.report.totals.allowed.edges).toBe(0);
     expect(find(r, seed(6))).toMatchObject({ status: 'breaks', verdict: { egress: { kind: 'denied' }, ingress: { kind: 'not-governed' } } });
     expect(r.report.namespaces[0]?.workloads[0]?.edges[0]?.edge).toBe(seed(0));
+  });
+
+  it('names the listed namespaces nothing shows (a typo) as unknown: not those of an edge end, of known labels, or "all"', () => {
+    const quiet = { name: 'quiet', labels: { 'kubernetes.io/metadata.name': 'quiet' } }; // labels known (flows, a cluster), no edge
+    const listed: DefaultDenyScope = { kind: 'namespaces', namespaces: ['kube-sytem', 'production', 'quiet', 'staging'] }; // as parseDefaultDenyScope gives them
+    const r = run([], { defaultDeny: listed, direction: 'both' }, { namespaces: [...SEED_NAMESPACES, quiet] });
+    expect(r.report.defaultDeny).toEqual({ namespaces: ['kube-sytem', 'production', 'quiet', 'staging'], direction: 'both', unknown: ['kube-sytem'] });
+    expect(r.report.policies.filter((p) => p.provenance === 'default-deny')).toHaveLength(4); // still simulated, as asked
+    expect(run([], { defaultDeny: { kind: 'namespaces', namespaces: ['staging'] }, direction: 'both' }).report.defaultDeny).toEqual({ namespaces: ['staging'], direction: 'both' });
+    expect(run([], { defaultDeny: { kind: 'all' }, direction: 'both' }).report.defaultDeny.unknown).toBeUndefined();
+    // Streaming (-o json) sees every edge end in its first pass too.
+    expect(run([], { defaultDeny: listed, direction: 'both', allowedEdges: 'stream' }).report.defaultDeny.unknown).toEqual(['kube-sytem', 'quiet']);
   });
 
   it('with --direction egress leaves ingress open', () => {

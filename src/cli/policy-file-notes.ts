@@ -1,0 +1,9 @@
+// What loading --existing/--proposed/--policies files leaves the user to know, on stderr: objects
+// skipped (not a NetworkPolicy), and files or directories that hold no NetworkPolicy at all (an
+// empty file, only comments or `---`: what a failed `flowpol generate > p.yaml` leaves).
+import type { SkippedObject } from '../policy/load.js';
+
+export function warnPolicyFiles(loaded: { skipped: readonly SkippedObject[]; empty: readonly string[] }): void {
+  for (const s of loaded.skipped) process.stderr.write(`flowpol: ${s.file}:${s.line}: skipped a ${s.kind} (not a NetworkPolicy)\n`);
+  for (const path of loaded.empty) process.stderr.write(`flowpol: warning: ${path} holds no NetworkPolicy\n`);
+}
