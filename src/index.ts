@@ -31,7 +31,7 @@ export type { PolicyInput, SourcedPolicy } from './policy/evaluate.js';
 export { validateNetworkPolicy, DEFAULT_NAMESPACE } from './policy/validate.js';
 export type { PolicyOrigin } from './policy/validate.js';
 export { loadPolicyFiles, parsePolicyText } from './policy/load.js';
-export type { LoadedPolicies, SkippedObject } from './policy/load.js';
+export type { LoadedPolicies, LoadedPolicyFiles, SkippedObject } from './policy/load.js';
 export { parseWorld, runProbes } from './policy/world-file.js';
 export type { WorldFile, Probe, ProbeResult, Expectation } from './policy/world-file.js';
 export { HubbleClient, ALL_FLOWS, grpcError } from './collect/hubble-client.js';
