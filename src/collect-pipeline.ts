@@ -177,8 +177,11 @@ function take(event: FlowEvent, counts: IngestCounts, batch: IngestBatch, folder
       if (folded.kind === 'edge') {
         counts.flowsKept++;
         batch.addEdge(folded.edge);
-      } else {
+      } else if (folded.kind === 'folded') {
         counts.folded[folded.reason] = (counts.folded[folded.reason] ?? 0) + 1;
+      } else {
+        counts.folded.duplicate = (counts.folded.duplicate ?? 0) + 1;
+        batch.reclassify(folded.edge, folded.from, folded.to);
       }
       return;
     }

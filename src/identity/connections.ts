@@ -6,7 +6,8 @@
 // * its protocol and both 16-bit ports (ICMP: the type as the port, source port 0).
 // A repeat costs two Map lookups and a few pointer moves (a Map alone would need delete + set to
 // move the key to the end, three hash operations per event), none when it follows its own last
-// event (one packet seen at several observation points).
+// event (one packet seen at several observation points). The caller may attach a value to the
+// connection it asked about last (the folder: what it counted for it).
 import { EDGE_PROTOCOL_INDEX, type EdgeProtocol } from '../model.js';
 
 /** Most addresses numbered at once. */
@@ -15,9 +16,9 @@ const PORTS = 0x10000;
 
 export interface RecentOptions { windowMs: number; maxConnections: number; maxAddresses: number }
 
-/** Connections seen lately, bounded in number and in time. */
-export class RecentConnections {
-  private readonly memory = new ConnectionMemory();
+/** Connections seen lately, bounded in number and in time, each with a value the caller attached. */
+export class RecentConnections<T> {
+  private readonly memory = new ConnectionMemory<T>();
   /** Address text (IP, or identity and pod) → number; cleared with the memory when full. */
   private readonly addresses = new Map<string, number>();
   /** What addressPair gave last (set again whenever the table is cleared, so its number stays valid). */
@@ -41,6 +42,17 @@ export class RecentConnections {
     return last !== undefined && Math.abs(time - last) <= window;
   }
 
+  /** The value attached to the connection `repeat` was last asked about (undefined: none yet). */
+  get attached(): T | undefined {
+    return this.memory.newest?.value;
+  }
+
+  /** Attach `value` to the connection `repeat` was last asked about. */
+  attach(value: T): void {
+    const entry = this.memory.newest;
+    if (entry !== undefined) entry.value = value;
+  }
+
   /** Both addresses as one number. When the table is full, it and the connections are forgotten (at worst a few repeats then count as new). */
   private addressPair(a: string, b: string): number {
     const last = this.last;
@@ -61,26 +73,32 @@ export class RecentConnections {
   }
 }
 
-interface Entry {
+interface Entry<T> {
   inner: number;
   /** The inner map holding this entry (its outer key is `outer`). */
-  bucket: Map<number, Entry>;
+  bucket: Map<number, Entry<T>>;
   outer: number;
   time: number;
-  prev: Entry | undefined;
-  next: Entry | undefined;
+  value: T | undefined;
+  prev: Entry<T> | undefined;
+  next: Entry<T> | undefined;
 }
 
-export class ConnectionMemory {
-  private readonly entries = new Map<number, Map<number, Entry>>();
+export class ConnectionMemory<T> {
+  private readonly entries = new Map<number, Map<number, Entry<T>>>();
   private count = 0;
   /** Least recently touched. */
-  private head: Entry | undefined;
+  private head: Entry<T> | undefined;
   /** Most recently touched. */
-  private tail: Entry | undefined;
+  private tail: Entry<T> | undefined;
 
   get size(): number {
     return this.count;
+  }
+
+  /** The most recently touched entry (eviction never takes it: it is the newest). */
+  get newest(): Entry<T> | undefined {
+    return this.tail;
   }
 
   /**
@@ -100,7 +118,7 @@ export class ConnectionMemory {
     const entry = bucket?.get(inner);
     if (entry === undefined) {
       if (bucket === undefined) this.entries.set(outer, (bucket = new Map()));
-      const added: Entry = { inner, bucket, outer, time, prev: this.tail, next: undefined };
+      const added: Entry<T> = { inner, bucket, outer, time, value: undefined, prev: this.tail, next: undefined };
       if (this.tail === undefined) this.head = added;
       else this.tail.next = added;
       this.tail = added;
@@ -114,7 +132,7 @@ export class ConnectionMemory {
       this.unlink(entry);
       entry.prev = this.tail;
       entry.next = undefined;
-      (this.tail as Entry).next = entry;
+      (this.tail as Entry<T>).next = entry;
       this.tail = entry;
     }
     return last;
@@ -138,7 +156,7 @@ export class ConnectionMemory {
     this.tail = undefined;
   }
 
-  private unlink(e: Entry): void {
+  private unlink(e: Entry<T>): void {
     if (e.prev === undefined) this.head = e.next;
     else e.prev.next = e.next;
     if (e.next === undefined) this.tail = e.prev;

@@ -28,7 +28,12 @@
 //    so there only events within 1 s (one packet seen at several points) are one. Memory is
 //    bounded: at most `maxConnections` are remembered (least recently seen evicted) and entries
 //    older than the window are dropped.
-import type { Endpoint, Flow, ObservedEdge, EdgeProtocol, Peer } from '../model.js';
+// 5. A connection counts under the most decisive verdict its events showed: a policy DROPPED
+//    over AUDIT over REDIRECTED over FORWARDED. Its first event may be the source node's
+//    FORWARDED and a later one the destination node's DROPPED (the ingress policy denied it):
+//    that connection was dropped, whichever node's events (or file) came first. So a duplicate
+//    that is more decisive `reclassifies` the count already made (IngestBatch.reclassify).
+import type { Endpoint, Flow, ObservedEdge, ObservedVerdict, EdgeProtocol, Peer } from '../model.js';
 import type { IdentityOptions } from './identity.js';
 import { MAX_ADDRESSES, RecentConnections } from './connections.js';
 import { normaliseName, peerKey, peerOf } from './peer.js';
@@ -39,8 +44,14 @@ export const FOLD_REASONS = [
 ] as const;
 export type FoldReason = (typeof FOLD_REASONS)[number];
 
-/** An event folds into a new request edge, or is absorbed for a reason. */
-export type FoldResult = { kind: 'edge'; edge: ObservedEdge } | { kind: 'folded'; reason: FoldReason };
+/**
+ * An event folds into a new request edge, or is absorbed for a reason, or is a duplicate that
+ * moves its connection's count, made as `edge`, from verdict `from` to `to` (rule 5).
+ */
+export type FoldResult =
+  | { kind: 'edge'; edge: ObservedEdge }
+  | { kind: 'folded'; reason: FoldReason }
+  | { kind: 'reclassified'; edge: ObservedEdge; from: ObservedVerdict; to: ObservedVerdict };
 
 /** One shared, frozen result per reason: most events are folded, none of them allocates. */
 const FOLDED = Object.fromEntries(FOLD_REASONS.map((reason) => [reason, Object.freeze({ kind: 'folded', reason })])) as Readonly<Record<FoldReason, FoldResult>>;
@@ -70,9 +81,12 @@ const ECHO_REPLY: Readonly<Record<string, number>> = { ICMPv4: 0, ICMPv6: 129 };
 
 type Direction = 'request' | 'response' | FoldReason;
 
+/** What a connection was counted as (rule 5): its edge, the verdict now and its rank. */
+interface Counted { edge: ObservedEdge; verdict: ObservedVerdict; rank: number }
+
 /** Stateful (bounded memory) folder: many events of one connection → one request edge. */
 export class EdgeFolder {
-  private readonly recent: RecentConnections;
+  private readonly recent: RecentConnections<Counted>;
   private readonly workloads = new Map<string, Peer>();
   private readonly numbered = new Map<number, NumberedPeer>();
   private readonly windowMs: number;
@@ -112,7 +126,7 @@ export class EdgeFolder {
     }
     const protocol: EdgeProtocol = l4.protocol;
     const window = protocol === 'ICMPv4' || protocol === 'ICMPv6' ? Math.min(ICMP_WINDOW_MS, this.windowMs) : this.windowMs;
-    if (this.recent.repeat(protocol, address(src), srcPort, address(dst), port, flow.time, window)) return FOLDED.duplicate;
+    if (this.recent.repeat(protocol, address(src), srcPort, address(dst), port, flow.time, window)) return this.duplicate(flow);
     const names = swap ? flow.sourceNames : flow.destinationNames;
     const edge: ObservedEdge = {
       source: this.peer(src, swap ? flow.destinationNames : flow.sourceNames),
@@ -123,7 +137,19 @@ export class EdgeFolder {
       time: flow.time,
       destinationNames: names.length === 0 ? [] : [...new Set(names.map(normaliseName))].sort(),
     };
+    this.recent.attach({ edge, verdict: flow.observedVerdict, rank: rankOf(flow) });
     return { kind: 'edge', edge };
+  }
+
+  /** A repeat of the connection `recent` was just asked about: folded, or reclassified (rule 5). */
+  private duplicate(flow: Flow): FoldResult {
+    const counted = this.recent.attached;
+    const rank = rankOf(flow);
+    if (counted === undefined || rank <= counted.rank) return FOLDED.duplicate;
+    const from = counted.verdict;
+    counted.verdict = flow.observedVerdict;
+    counted.rank = rank;
+    return { kind: 'reclassified', edge: counted.edge, from, to: flow.observedVerdict };
   }
 
   /**
@@ -177,6 +203,23 @@ function directionOf(flow: Flow): Direction {
     return flow.dropReason === undefined || POLICY_DROPS.has(flow.dropReason) ? 'request' : 'unknown-direction';
   }
   return flow.trafficDirection === 'TRAFFIC_DIRECTION_UNKNOWN' ? 'unknown-direction' : 'request';
+}
+
+/**
+ * Rule 5's order: a drop by policy (or with no reason given) 3, AUDIT 2, REDIRECTED 1, the rest 0
+ * (FORWARDED, and drops for datapath reasons: one lost packet does not make a connection denied).
+ */
+function rankOf(flow: Flow): number {
+  switch (flow.observedVerdict) {
+    case 'DROPPED':
+      return flow.dropReason === undefined || POLICY_DROPS.has(flow.dropReason) ? 3 : 0;
+    case 'AUDIT':
+      return 2;
+    case 'REDIRECTED':
+      return 1;
+    default:
+      return 0;
+  }
 }
 
 function sameLabels(a: readonly string[], b: readonly string[]): boolean {

@@ -25,6 +25,7 @@ function edgeSlot(destination: number, edge: ObservedEdge): number {
   return (destination * 8 + EDGE_PROTOCOL_INDEX[edge.protocol]) * PORTS + port;
 }
 
+/** Observations of one edge in one hour under one verdict; `count` is 0 or -1 only after reclassify. */
 export interface Bucket { hour: number; verdict: ObservedVerdict; count: number; firstSeen: number; lastSeen: number }
 
 export interface EdgeAggregate {
@@ -68,6 +69,26 @@ export class IngestBatch {
   }
 
   addEdge(edge: ObservedEdge): void {
+    const agg = this.aggregate(edge);
+    this.count(agg, edge.observedVerdict, edge.time, 1);
+    for (const name of edge.destinationNames) agg.names.add(name);
+  }
+
+  /**
+   * Move the count `edge` made from verdict `from` to `to` (a later event of its connection was
+   * more decisive: rule 5 in identity/edge.ts). When that count was already flushed (or made by
+   * an earlier file of the run), this batch holds -1 (or 0) for `from`, which the flush adds to
+   * this unit's rows (IngestWriter), so every sum over units is exact. The moved observation
+   * keeps its time and so its hour, now under `to`.
+   */
+  reclassify(edge: ObservedEdge, from: ObservedVerdict, to: ObservedVerdict): void {
+    const agg = this.aggregate(edge);
+    this.count(agg, from, edge.time, -1);
+    this.count(agg, to, edge.time, 1);
+  }
+
+  /** The aggregate of the edge `edge` is an observation of (made when new). */
+  private aggregate(edge: ObservedEdge): EdgeAggregate {
     const source = this.peers.idOf(edge.source, this.nextPeer);
     const key = edgeSlot(this.peers.idOf(edge.destination, this.nextPeer), edge);
     let byEdge = this.bySource.get(source);
@@ -78,18 +99,22 @@ export class IngestBatch {
       byEdge.set(key, agg);
       this.edgesHeld++;
     }
-    const hour = hourOf(edge.time);
-    const slot = hour * VERDICT_SLOTS + (VERDICT_INDEX.get(edge.observedVerdict) ?? 0);
+    return agg;
+  }
+
+  /** Add `delta` observations at `time` to the edge's bucket of that hour and verdict (below 1 after reclassify). */
+  private count(agg: EdgeAggregate, verdict: ObservedVerdict, time: number, delta: number): void {
+    const hour = hourOf(time);
+    const slot = hour * VERDICT_SLOTS + (VERDICT_INDEX.get(verdict) ?? 0);
     const bucket = agg.buckets.get(slot);
     if (bucket === undefined) {
-      agg.buckets.set(slot, { hour, verdict: edge.observedVerdict, count: 1, firstSeen: edge.time, lastSeen: edge.time });
+      agg.buckets.set(slot, { hour, verdict, count: delta, firstSeen: time, lastSeen: time });
       this.bucketsHeld++;
     } else {
-      bucket.count++;
-      if (edge.time < bucket.firstSeen) bucket.firstSeen = edge.time;
-      if (edge.time > bucket.lastSeen) bucket.lastSeen = edge.time;
+      bucket.count += delta;
+      if (time < bucket.firstSeen) bucket.firstSeen = time;
+      if (time > bucket.lastSeen) bucket.lastSeen = time;
     }
-    for (const name of edge.destinationNames) agg.names.add(name);
   }
 
   /** Remember the endpoint as the namespace's newest sighting (labels are read at flush). */

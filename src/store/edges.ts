@@ -134,7 +134,8 @@ function verdictsOf(c: EdgeColumns, id: number): Edge['verdicts'] {
   if (slot !== MIXED) return { [c.verdictNames[slot - 1] as ObservedVerdict]: c.count[id] as number };
   const split = c.mixed.get(id) as Map<string, number>;
   const out: Edge['verdicts'] = {};
-  for (const name of [...split.keys()].sort()) out[name as ObservedVerdict] = split.get(name) as number;
+  // A count moved to another verdict by a later file leaves 0 behind (IngestWriter.writeBucket).
+  for (const name of [...split.keys()].sort()) if (split.get(name) !== 0) out[name as ObservedVerdict] = split.get(name) as number;
   return out;
 }
 

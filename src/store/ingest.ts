@@ -5,7 +5,7 @@
 import { namespaceOf } from '../identity/identity.js';
 import { PeerIds } from '../identity/peer-ids.js';
 import type { Peer } from '../model.js';
-import type { IngestBatch } from './batch.js';
+import type { Bucket, IngestBatch } from './batch.js';
 import type { IngestCounts } from './counts.js';
 import type { Database } from './database.js';
 import { sortedRecord } from '../order.js';
@@ -55,6 +55,9 @@ export class IngestWriter {
       bucket: db.prepare(`INSERT INTO edge_hours (unit_id, edge_id, hour, verdict, count, first_seen, last_seen)
         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (unit_id, edge_id, hour, verdict) DO UPDATE SET
         count = count + excluded.count, first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`),
+      bucketTimes: db.prepare(`UPDATE edge_hours SET first_seen = min(first_seen, ?), last_seen = max(last_seen, ?)
+        WHERE unit_id = ? AND edge_id = ? AND hour = ? AND verdict = ?`),
+      dropEmptyBucket: db.prepare('DELETE FROM edge_hours WHERE unit_id = ? AND edge_id = ? AND hour = ? AND verdict = ? AND count = 0'),
       name: db.prepare('INSERT OR IGNORE INTO edge_names (unit_id, edge_id, name) VALUES (?, ?, ?)'),
       namespace: db.prepare(`INSERT INTO namespace_labels (unit_id, name, labels_json, seen_at) VALUES (?, ?, ?, ?)
         ON CONFLICT (unit_id, name) DO UPDATE SET labels_json = excluded.labels_json, seen_at = excluded.seen_at
@@ -123,7 +126,7 @@ export class IngestWriter {
   private write(unitId: number, batch: IngestBatch, counts: IngestCounts): void {
     for (const agg of batch.edges()) {
       const edgeId = this.edgeId(agg.edge.source, agg.edge.destination, agg.edge.protocol, agg.edge.port);
-      for (const b of agg.buckets.values()) this.sql.bucket.run(unitId, edgeId, b.hour, b.verdict, b.count, b.firstSeen, b.lastSeen);
+      for (const b of agg.buckets.values()) this.writeBucket(unitId, edgeId, b);
       for (const name of agg.names) this.sql.name.run(unitId, edgeId, name);
     }
     for (const [, seen] of batch.namespaces) {
@@ -135,6 +138,21 @@ export class IngestWriter {
       id: unitId, ...counts, folded: JSON.stringify(sortedRecord(counts.folded)),
       firstFlow: counts.firstFlow ?? null, lastFlow: counts.lastFlow ?? null,
     });
+  }
+
+  /**
+   * Add a bucket to the unit's row. After IngestBatch.reclassify a bucket may hold 0 or less: 0
+   * only widens an existing row's times (no row is made for nothing); a negative count lowers
+   * this unit's row, which is removed if it reaches 0, or stays negative when the moved counts
+   * are an earlier unit's (every read sums over units).
+   */
+  private writeBucket(unitId: number, edgeId: number, b: Bucket): void {
+    if (b.count === 0) {
+      this.sql.bucketTimes.run(b.firstSeen, b.lastSeen, unitId, edgeId, b.hour, b.verdict);
+      return;
+    }
+    this.sql.bucket.run(unitId, edgeId, b.hour, b.verdict, b.count, b.firstSeen, b.lastSeen);
+    if (b.count < 0) this.sql.dropEmptyBucket.run(unitId, edgeId, b.hour, b.verdict);
   }
 
   private edgeId(source: Peer, destination: Peer, protocol: string, port: number): number {

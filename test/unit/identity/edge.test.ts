@@ -19,7 +19,10 @@ function flow(over: Partial<Flow> = {}): Flow {
 /** The reply direction of `flow()`: api:8080 → web:40000. */
 const reply = (over: Partial<Flow> = {}): Flow => flow({ source: API, destination: WEB, l4: tcp(8080, 40000, { ACK: true }), ...over });
 
-const keyOf = (r: FoldResult): string => (r.kind === 'edge' ? edgeKey(r.edge) : `folded:${r.reason}`);
+const keyOf = (r: FoldResult): string => {
+  if (r.kind === 'edge') return edgeKey(r.edge);
+  return r.kind === 'folded' ? `folded:${r.reason}` : `${edgeKey(r.edge)} ${r.from}->${r.to}`;
+};
 const run = (flows: Flow[], opts = {}): string[] => {
   const folder = new EdgeFolder({ ...DEFAULT_IDENTITY_OPTIONS, ...opts });
   return flows.map((f) => keyOf(folder.fold(f)));
@@ -59,6 +62,31 @@ describe('EdgeFolder', () => {
     });
     const results = run([drop(T0, 5), drop(T0 + 0.01, 1), drop(T0 + 31_000, 5), drop(T0 + 31_000.01, 1), drop(T0 + 63_000, 5), drop(T0 + 63_000.01, 1)]);
     expect(results).toEqual([EDGE, ...Array(5).fill('folded:duplicate')]);
+  });
+
+  describe('a connection counts under its most decisive verdict (rule 5)', () => {
+    const denied = (over: Partial<Flow> = {}) => flow({
+      time: T0 + 0.3, nodeName: 'b', trafficDirection: 'INGRESS', observedVerdict: 'DROPPED', dropReason: 'POLICY_DENIED', isReply: undefined, ...over,
+    });
+    it("the source node forwards, the destination node's ingress policy drops: the count moves to DROPPED, once", () => {
+      expect(run([flow({ nodeName: 'a' }), denied(), denied({ time: T0 + 0.31, eventType: { type: 1, subType: 133 } }), flow({ time: T0 + 1 })]))
+        .toEqual([EDGE, `${EDGE} FORWARDED->DROPPED`, 'folded:duplicate', 'folded:duplicate']);
+    });
+    it('whichever node came first: dropped first stays dropped', () => {
+      const folder = new EdgeFolder(DEFAULT_IDENTITY_OPTIONS);
+      const first = folder.fold(denied({ time: T0 }));
+      expect(first.kind === 'edge' && first.edge.observedVerdict).toBe('DROPPED');
+      expect(keyOf(folder.fold(flow({ time: T0 + 0.3 })))).toBe('folded:duplicate');
+    });
+    it('DROPPED by policy over AUDIT over REDIRECTED over FORWARDED; never back down', () => {
+      expect(run([
+        flow(), flow({ time: T0 + 1, observedVerdict: 'REDIRECTED' }), flow({ time: T0 + 2, observedVerdict: 'AUDIT' }),
+        flow({ time: T0 + 3, observedVerdict: 'REDIRECTED' }), denied({ time: T0 + 4 }), flow({ time: T0 + 5, observedVerdict: 'AUDIT' }),
+      ])).toEqual([EDGE, `${EDGE} FORWARDED->REDIRECTED`, `${EDGE} REDIRECTED->AUDIT`, 'folded:duplicate', `${EDGE} AUDIT->DROPPED`, 'folded:duplicate']);
+    });
+    it('a drop for a datapath reason does not make a connection denied', () => {
+      expect(run([flow(), denied({ dropReason: 'CT_MAP_INSERTION_FAILED', isReply: false })])).toEqual([EDGE, 'folded:duplicate']);
+    });
   });
 
   it('the same 5-tuple long after its last event is a new connection', () => {

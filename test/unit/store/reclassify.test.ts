@@ -1,0 +1,85 @@
+// IngestBatch.reclassify + IngestWriter: a connection's count moved to a more decisive verdict
+// (rule 5 of identity/edge.ts), before or after the count was flushed or committed with an
+// earlier file; totals stay exact.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import type { ObservedEdge, ObservedVerdict, Peer } from '../../../src/model.js';
+import { IngestBatch } from '../../../src/store/batch.js';
+import { emptyCounts } from '../../../src/store/counts.js';
+import { type Database, openDatabase } from '../../../src/store/database.js';
+import { loadEdges } from '../../../src/store/edges.js';
+import { IngestWriter } from '../../../src/store/ingest.js';
+
+const T0 = Date.UTC(2026, 0, 5, 8, 0, 0);
+const web: Peer = { kind: 'workload', identity: { namespace: 'shop', labels: { app: 'web' } } };
+const api: Peer = { kind: 'workload', identity: { namespace: 'shop', labels: { app: 'api' } } };
+const seen = (time: number): ObservedEdge =>
+  ({ source: web, destination: api, protocol: 'TCP', port: 8080, observedVerdict: 'FORWARDED', time, destinationNames: [] });
+
+let dir: string;
+let db: Database;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'flowpol-reclassify-'));
+  db = openDatabase(join(dir, 'f.db'), { create: true });
+});
+afterEach(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** One committed file unit; `steps` get the batch and a flush between steps. */
+function unit(...steps: ((batch: IngestBatch) => void)[]): void {
+  const writer = new IngestWriter(db);
+  const { runId } = writer.startRun(T0);
+  const unitId = writer.startUnit(runId, { kind: 'file', name: 'f', atomic: true }, T0);
+  const batch = new IngestBatch();
+  steps.forEach((step, i) => {
+    step(batch);
+    if (i < steps.length - 1) writer.flush(unitId, batch, emptyCounts());
+  });
+  writer.commitUnit(unitId, batch, emptyCounts(), T0);
+}
+
+const toDropped = (edge: ObservedEdge) => (batch: IngestBatch): void => batch.reclassify(edge, 'FORWARDED', 'DROPPED');
+const summary = () => loadEdges(db).map((e) => ({ count: e.count, verdicts: e.verdicts, first: e.firstSeen - T0, last: e.lastSeen - T0 }));
+const hourRows = () => db.prepare('SELECT verdict, count FROM edge_hours ORDER BY verdict').all() as { verdict: ObservedVerdict; count: number }[];
+
+it('a count still in the batch moves to the new verdict', () => {
+  const a = seen(T0 + 5);
+  unit((b) => {
+    b.addEdge(a);
+    toDropped(a)(b);
+  });
+  expect(summary()).toEqual([{ count: 1, verdicts: { DROPPED: 1 }, first: 5, last: 5 }]);
+  expect(hourRows()).toEqual([{ verdict: 'DROPPED', count: 1 }]);
+});
+
+it('a count already flushed is amended in its row; a row left at 0 is removed', () => {
+  const a = seen(T0 + 5);
+  unit((b) => b.addEdge(a), toDropped(a));
+  expect(summary()).toEqual([{ count: 1, verdicts: { DROPPED: 1 }, first: 5, last: 5 }]);
+  expect(hourRows()).toEqual([{ verdict: 'DROPPED', count: 1 }]);
+});
+
+it('flushed, with other observations of the verdict before and after: exact counts and times', () => {
+  const a = seen(T0 + 5);
+  unit((b) => {
+    b.addEdge(a);
+    b.addEdge(seen(T0 + 9));
+  }, (b) => {
+    toDropped(a)(b);
+    b.addEdge(seen(T0 + 50)); // cancels the -1 in this batch: its time must still reach the row
+  });
+  expect(summary()).toEqual([{ count: 3, verdicts: { DROPPED: 1, FORWARDED: 2 }, first: 5, last: 50 }]);
+});
+
+it("an earlier file's count: this unit writes -1 and +1, the edge sums to one observation of the new verdict", () => {
+  const a = seen(T0 + 5);
+  unit((b) => b.addEdge(a));
+  unit(toDropped(a));
+  expect(summary()).toEqual([{ count: 1, verdicts: { DROPPED: 1 }, first: 5, last: 5 }]);
+  const rows = db.prepare('SELECT unit_id AS unit, verdict, count FROM edge_hours ORDER BY unit_id, verdict').all();
+  expect(rows).toEqual([{ unit: 1, verdict: 'FORWARDED', count: 1 }, { unit: 2, verdict: 'DROPPED', count: 1 }, { unit: 2, verdict: 'FORWARDED', count: -1 }]);
+});
