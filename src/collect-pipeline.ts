@@ -14,14 +14,18 @@ import { IngestBatch } from './store/batch.js';
 import { addCounts, emptyCounts } from './store/counts.js';
 import type { IngestCounts } from './store/counts.js';
 import type { Database } from './store/database.js';
-import type { DiscardedUnit, UnitDescriptor } from './store/ingest.js';
+import type { CommittedUnit, DiscardedUnit, UnitDescriptor } from './store/ingest.js';
 import { IngestWriter } from './store/ingest.js';
 
 /** Hooks a source reports through while it is read. */
 export interface SourceHooks { onInvalid(error: InputError): void; onBytes(bytes: number): void }
 
 /** One thing to ingest: a file, stdin, or a live session. Opened only when its turn comes. */
-export interface IngestUnit extends UnitDescriptor { open(hooks: SourceHooks): FlowSource }
+export interface IngestUnit extends UnitDescriptor {
+  open(hooks: SourceHooks): FlowSource;
+  /** Files: the fingerprint the file had when it held its first `size` bytes (undefined: shorter). */
+  fingerprintAt?(size: number): Promise<string | undefined>;
+}
 
 export interface CollectOptions {
   filter: FlowFilter;
@@ -98,6 +102,10 @@ async function ingestUnit(writer: IngestWriter, result: CollectResult, unit: Ing
   if (previous !== undefined && !options.force) {
     return { name: unit.name, status: 'skipped', counts, reason: `already ingested as ${previous.name} (run ${previous.runId}); use --force to ingest it again` };
   }
+  // A live exporter log that grew since: read whole again, it replaces its earlier ingest (reading
+  // only the new bytes would be faster, but its first flows would then not fold with the rest).
+  const grown = previous === undefined && unit.fingerprintAt !== undefined ? await writer.findGrown(unit, unit.fingerprintAt) : undefined;
+  const replaced = previous ?? grown;
   const unitId = writer.startUnit(result.runId, unit, Date.now());
   const batch = new IngestBatch();
   const source = unit.open({
@@ -138,9 +146,8 @@ async function ingestUnit(writer: IngestWriter, result: CollectResult, unit: Ing
     }
     if (failure !== undefined) throw failure;
     if (options.signal?.aborted && unit.atomic) throw interrupted(unit.name, true);
-    writer.commitUnit(unitId, batch, counts, Date.now(), previous === undefined ? [] : [previous.id]);
-    const replaced = previous === undefined ? {} : { reason: `replaces the earlier ingest of ${previous.name} (run ${previous.runId})` };
-    return { name: unit.name, status: 'committed', counts, ...replaced };
+    writer.commitUnit(unitId, batch, counts, Date.now(), replaced === undefined ? [] : [replaced.id]);
+    return { name: unit.name, status: 'committed', counts, ...outcomeReason(counts, replaced, grown !== undefined) };
   } catch (err) {
     if (unit.atomic) {
       writer.abortUnit(unitId);
@@ -157,6 +164,15 @@ async function ingestUnit(writer: IngestWriter, result: CollectResult, unit: Ing
     options.signal?.removeEventListener('abort', stop);
     await source.close();
   }
+}
+
+/** What the summary says of a committed unit beyond its counts. */
+function outcomeReason(counts: IngestCounts, replaced: CommittedUnit | undefined, grew: boolean): { reason?: string } {
+  const notes: string[] = [];
+  if (replaced !== undefined) notes.push(`replaces the earlier ingest of ${replaced.name} (run ${replaced.runId})${grew ? ', which it extends: the file grew since' : ''}`);
+  const events = counts.flowsRead + counts.lostEvents + counts.nodeStatus + counts.otherEvents + counts.invalidSkipped;
+  if (events === 0) notes.push('it holds no Hubble events');
+  return notes.length === 0 ? {} : { reason: notes.join('; ') };
 }
 
 /** One event: count it, filter, fold, aggregate. The hot path: keep it allocation-free. */

@@ -24,6 +24,8 @@ export interface UnitDescriptor {
 }
 
 export interface CommittedUnit { id: number; runId: number; name: string; committedAt: number }
+/** A committed unit read from a file: its size and fingerprint then. */
+interface CommittedFile extends CommittedUnit { size: number; fingerprint: string }
 export interface DiscardedUnit { id: number; runId: number; name: string; flowsRead: number }
 
 export class IngestWriter {
@@ -41,6 +43,8 @@ export class IngestWriter {
       interruptRun: db.prepare("UPDATE ingest_runs SET status = 'interrupted' WHERE id = ? AND status = 'running'"),
       committed: db.prepare(`SELECT id, run_id AS runId, name, committed_at AS committedAt FROM ingest_units
         WHERE fingerprint = ? AND status = 'committed' ORDER BY id LIMIT 1`),
+      committedNamed: db.prepare(`SELECT id, run_id AS runId, name, committed_at AS committedAt, size, fingerprint FROM ingest_units
+        WHERE name = ? AND status = 'committed' AND kind = 'file' AND size IS NOT NULL AND fingerprint IS NOT NULL ORDER BY id DESC`),
       startUnit: db.prepare(`INSERT INTO ingest_units (run_id, kind, name, size, fingerprint, status, started_at, committed_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
       counts: db.prepare(`UPDATE ingest_units SET flows_read = :flowsRead, flows_kept = :flowsKept, filtered_out = :filteredOut,
@@ -92,6 +96,18 @@ export class IngestWriter {
   /** The committed unit with this fingerprint, if any. */
   findCommitted(fingerprint: string): CommittedUnit | undefined {
     return this.sql.committed.get(fingerprint) as CommittedUnit | undefined;
+  }
+
+  /**
+   * The newest committed ingest of a file of this name that was then a shorter version of it:
+   * `fingerprintAt(size)` gives the fingerprint of the unit's first `size` bytes now.
+   */
+  async findGrown(unit: UnitDescriptor, fingerprintAt: (size: number) => Promise<string | undefined>): Promise<CommittedUnit | undefined> {
+    if (unit.kind !== 'file' || unit.size === undefined) return undefined;
+    for (const earlier of this.sql.committedNamed.all(unit.name) as CommittedFile[]) {
+      if (earlier.size < unit.size && (await fingerprintAt(earlier.size)) === earlier.fingerprint) return earlier;
+    }
+    return undefined;
   }
 
   startUnit(runId: number, unit: UnitDescriptor, now: number): number {

@@ -8,7 +8,7 @@ import { VOLATILE_LABEL_RULES, withLabelOverrides } from '../../identity/labels.
 import { collect, newCollectResult } from '../../collect-pipeline.js';
 import type { IngestUnit } from '../../collect-pipeline.js';
 import { openDatabase } from '../../store/database.js';
-import { fingerprintFile } from '../../store/fingerprint.js';
+import { fingerprintFile, fingerprintPrefix } from '../../store/fingerprint.js';
 import { loadIngestSummary } from '../../store/summary.js';
 import type { Register } from './index.js';
 import { addDbOption, addNamespaceOptions, addTimeWindowOptions, collectList, resolveNamespaces, resolveTimeWindow } from '../options.js';
@@ -66,7 +66,9 @@ Each file is committed as a whole: a malformed record (without --skip-invalid) s
 file:line and rolls that file back; files before it stay committed. A killed collect leaves the
 database at its last commit; the next collect discards the unfinished file's staged rows.
 Files are recognised by size and SHA-256 of their first and last MiB, not by name; stdin
-is never recognised, so piping the same flows twice counts them twice.
+is never recognised, so piping the same flows twice counts them twice. A file that grew since it
+was ingested under the same name (a live exporter log) is read whole again and replaces that
+ingest, so its earlier flows are not counted twice.
 
 Label keys dropped from identities by default (a trailing * is a prefix):
 ${VOLATILE_LABEL_RULES.map((r) => `  ${r.pattern.padEnd(40)} ${r.reason}`).join('\n')}
@@ -117,7 +119,8 @@ async function* fileUnits(files: readonly string[], skipInvalid: boolean): Async
     if (file === '-') {
       yield { kind: 'stdin', name: file, atomic: true, open };
     } else {
-      yield { kind: 'file', name: file, atomic: true, ...(await fingerprintFile(file)), open };
+      const fingerprintAt = (size: number): Promise<string | undefined> => fingerprintPrefix(file, size);
+      yield { kind: 'file', name: file, atomic: true, ...(await fingerprintFile(file)), open, fingerprintAt };
     }
   }
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fingerprintFile } from '../../../src/store/fingerprint.js';
+import { fingerprintFile, fingerprintPrefix } from '../../../src/store/fingerprint.js';
 
 const MIB = 1024 * 1024;
 let dir: string;
@@ -38,5 +38,25 @@ describe('fingerprintFile', () => {
     const head = Buffer.from(big);
     head[10] = 0x62;
     expect((await fingerprintFile(file('head.json', head))).fingerprint).not.toBe(base.fingerprint);
+  });
+});
+
+describe('fingerprintPrefix (a file that grew) and empty files', () => {
+  it('the first bytes of a grown file fingerprint as the file did then, small or over 2 MiB', async () => {
+    for (const [name, size] of [['small', 100], ['large', 3 * MIB + 5]] as const) {
+      const before = Buffer.alloc(size, 'a');
+      before.write('x', size - 1); // the old end differs from what follows
+      const path = file(`${name}.json`, before);
+      const then = await fingerprintFile(path);
+      writeFileSync(path, Buffer.concat([before, Buffer.from('{"flow":{}}\n')]));
+      expect(await fingerprintPrefix(path, size)).toBe(then.fingerprint);
+      expect(await fingerprintPrefix(path, size - 1)).not.toBe(then.fingerprint);
+      expect((await fingerprintFile(path)).fingerprint).not.toBe(then.fingerprint);
+    }
+  });
+
+  it('a file shorter than the size asked has no prefix fingerprint; an empty file none at all', async () => {
+    expect(await fingerprintPrefix(file('short.json', Buffer.from('{}\n')), 10)).toBeUndefined();
+    expect(await fingerprintFile(file('empty.json', Buffer.alloc(0)))).toEqual({ size: 0 });
   });
 });
