@@ -1,10 +1,13 @@
 // Checks a parsed snapshot field by field and builds the Inventory; the first bad value is an
 // InputError naming file, line and JSON path (e.g. `world.yaml:12 (pods[3].ports[0].port)`).
-// Policies are checked only for their envelope here; the policy engine validates their specs.
+// Policies and workload selectors are checked as the API server would (policy/validate.ts), pod
+// addresses as IP addresses.
 import { InputError } from '../errors.js';
+import { parseIp } from '../policy/ip.js';
+import { validateNetworkPolicy, validateSelectorField } from '../policy/validate.js';
 import { POLICY_PROTOCOLS, WORKLOAD_KINDS } from '../model.js';
 import type {
-  ContainerPort, Inventory, InventoryPod, InventorySource, InventoryWorkload, LabelSelector, NetworkPolicy,
+  ContainerPort, Inventory, InventoryPod, InventorySource, InventoryWorkload, NetworkPolicy,
   ObjectRef, PolicyProtocol, SelectorSource, WorkloadKind,
 } from '../model.js';
 
@@ -18,8 +21,19 @@ class Reader {
   constructor(private readonly file: string, private readonly lineOf: (p: FieldPath) => number | undefined) {}
 
   fail(path: FieldPath, reason: string): never {
+    throw new InputError(this.at(path), reason);
+  }
+
+  /** Where `path` is: file, line and the field as text (`pods[3].ports[0]`). */
+  at(path: FieldPath): { file: string; line?: number; field?: string } {
     const field = path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : s === '' ? p : `${s}.${p}`), '');
-    throw new InputError({ file: this.file, line: this.lineOf(path), field: field === '' ? undefined : field }, reason);
+    return { file: this.file, line: this.lineOf(path), field: field === '' ? undefined : field };
+  }
+
+  ip(v: unknown, path: FieldPath): string {
+    const text = this.str(v, path);
+    if (parseIp(text) === undefined) this.fail(path, `expected an IP address, found ${JSON.stringify(text)}`);
+    return text;
   }
 
   obj(v: unknown, path: FieldPath): Record<string, unknown> {
@@ -71,8 +85,8 @@ function port(r: Reader, v: unknown, path: FieldPath): ContainerPort {
 
 function pod(r: Reader, v: unknown, path: FieldPath): InventoryPod {
   const o = r.obj(v, path);
-  const ips = r.arr(o.ips, [...path, 'ips']).map((ip, i) => r.str(ip, [...path, 'ips', i]));
-  const ip = r.optStr(o.ip, [...path, 'ip']);
+  const ips = r.arr(o.ips, [...path, 'ips']).map((ip, i) => r.ip(ip, [...path, 'ips', i]));
+  const ip = o.ip === undefined ? undefined : r.ip(o.ip, [...path, 'ip']);
   if (ip !== undefined && ips.length === 0) ips.push(ip);
   if (o.hostNetwork !== undefined && typeof o.hostNetwork !== 'boolean') r.fail([...path, 'hostNetwork'], 'expected true or false');
   const out: InventoryPod = {
@@ -95,25 +109,20 @@ function pod(r: Reader, v: unknown, path: FieldPath): InventoryPod {
 
 function workload(r: Reader, v: unknown, path: FieldPath): InventoryWorkload {
   const o = r.obj(v, path);
+  const namespace = r.str(o.namespace, [...path, 'namespace']);
+  const kind = r.oneOf<WorkloadKind>(o.kind, WORKLOAD_KINDS, [...path, 'kind']);
+  const name = r.str(o.name, [...path, 'name']);
   return {
-    namespace: r.str(o.namespace, [...path, 'namespace']),
-    kind: r.oneOf<WorkloadKind>(o.kind, WORKLOAD_KINDS, [...path, 'kind']),
-    name: r.str(o.name, [...path, 'name']),
-    selector: r.obj(o.selector, [...path, 'selector']) as LabelSelector,
+    namespace, kind, name,
+    selector: validateSelectorField(r.obj(o.selector, [...path, 'selector']), r.at(path), 'workload', `${kind} ${namespace}/${name}`),
     selectorSource: r.oneOf<SelectorSource>(o.selectorSource, ['spec.selector', 'template-labels'], [...path, 'selectorSource']),
   };
 }
 
 function policy(r: Reader, v: unknown, path: FieldPath): NetworkPolicy {
   const o = r.obj(v, path);
-  if (o.apiVersion !== 'networking.k8s.io/v1' || o.kind !== 'NetworkPolicy') {
-    r.fail(path, 'expected apiVersion networking.k8s.io/v1, kind NetworkPolicy');
-  }
-  const meta = r.obj(o.metadata, [...path, 'metadata']);
-  r.str(meta.name, [...path, 'metadata', 'name']);
-  r.str(meta.namespace, [...path, 'metadata', 'namespace']);
-  r.obj(r.obj(o.spec, [...path, 'spec']).podSelector, [...path, 'spec', 'podSelector']);
-  return o as unknown as NetworkPolicy;
+  r.str(r.obj(o.metadata, [...path, 'metadata']).namespace, [...path, 'metadata', 'namespace']); // a snapshot's policies all have one
+  return validateNetworkPolicy(o, r.at(path));
 }
 
 function source(r: Reader, v: unknown): InventorySource {

@@ -24,11 +24,12 @@ const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 class Checker {
   ref = '<unnamed>';
-  constructor(private readonly origin: PolicyOrigin) {}
+  /** What is checked, for messages: `policy ns/name: ...`. */
+  constructor(private readonly origin: PolicyOrigin, private readonly what = 'policy') {}
 
   fail(path: string, reason: string): never {
     const field = [this.origin.field, path].filter((p) => p !== undefined && p !== '').join('.');
-    throw new InputError({ ...this.origin, field }, `policy ${this.ref}: ${reason}`, 'E_POLICY');
+    throw new InputError({ ...this.origin, field }, `${this.what} ${this.ref}: ${reason}`, 'E_POLICY');
   }
   object(v: unknown, path: string, allowed: readonly string[]): Json {
     if (!isObject(v)) this.fail(path, 'must be an object');
@@ -92,6 +93,16 @@ export function validateNetworkPolicy(raw: unknown, origin: PolicyOrigin): Netwo
     });
   }
   return out;
+}
+
+/**
+ * The `selector` field of an object other than a policy (a workload in a cluster snapshot, at
+ * `origin.field`), with the API server's rules; errors read `<what> <ref>: ...`.
+ */
+export function validateSelectorField(raw: unknown, origin: PolicyOrigin, what: string, ref: string): LabelSelector {
+  const c = new Checker(origin, what);
+  c.ref = ref;
+  return selector(c, raw, 'selector');
 }
 
 function selector(c: Checker, raw: unknown, path: string): LabelSelector {

@@ -57,6 +57,23 @@ describe('inventory snapshot', () => {
   it('rejects a policy that is not a NetworkPolicy', () => {
     const doc = JSON.parse(renderInventory(inv, 'json')) as { policies: unknown[] };
     doc.policies.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'prod' } });
-    expect(inputError(() => parseInventory(JSON.stringify(doc, null, 2), 'w.json')).location.field).toBe('policies[1]');
+    expect(inputError(() => parseInventory(JSON.stringify(doc, null, 2), 'w.json')).location.field).toBe('policies[1].apiVersion');
+  });
+
+  it('checks policies, workload selectors and pod addresses as the API server would, naming file, line and field', () => {
+    const bad = (change: (doc: { policies: { spec: Record<string, unknown> }[]; workloads: { selector: unknown }[]; pods: { ip?: string; ips: string[] }[] }) => void): InputError => {
+      const doc = JSON.parse(renderInventory(inv, 'json')) as Parameters<typeof change>[0];
+      change(doc);
+      const text = JSON.stringify(doc, null, 2);
+      return inputError(() => parseInventory(text, 'inv.json'));
+    };
+    const policyTypes = bad((d) => { d.policies[0]!.spec.policyTypes = ['Sideways']; });
+    expect(policyTypes.message).toMatch(/^inv\.json:\d+ \(policies\[0\]\.spec\.policyTypes\[0\]\): policy prod\/deny: unsupported value "Sideways"/);
+    const operator = bad((d) => { d.workloads[0]!.selector = { matchExpressions: [{ key: 'app', operator: 'Foo', values: ['x'] }] }; });
+    expect(operator.location.field).toBe('workloads[0].selector.matchExpressions[0].operator');
+    expect(operator.message).toContain('workload Deployment prod/api: "Foo" is not a valid selector operator');
+    const ip = bad((d) => { d.pods[0]!.ip = '999.1.1.1'; d.pods[0]!.ips = ['999.1.1.1']; });
+    expect(ip.location.field).toBe('pods[0].ips[0]');
+    expect(ip.message).toContain('expected an IP address, found "999.1.1.1"');
   });
 });
