@@ -397,7 +397,7 @@ export const EDGE_NOTE_CODES = [
   'not-governed-health', 'not-governed-ingress', 'not-governed-unmanaged', 'not-governed-reserved',
   'not-governed-icmp', 'not-governed-no-pod', 'not-governed-host-network',
   'not-expressible-world-without-ip', 'not-expressible-fqdn', 'not-expressible-unlabelled',
-  'not-expressible-namespace', 'not-expressible-port',
+  'not-expressible-labels', 'not-expressible-namespace', 'not-expressible-port',
   'allowed-despite-drops',
 ] as const;
 export type EdgeNoteCode = (typeof EDGE_NOTE_CODES)[number];

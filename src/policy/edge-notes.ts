@@ -28,6 +28,8 @@ export const EDGE_NOTE_TEXT: Readonly<Record<EdgeNoteCode, string>> = {
     'not expressible: a destination known only by DNS name; NetworkPolicy has no DNS-name peers (ipBlock needs an address)',
   'not-expressible-unlabelled':
     'not expressible: the workload has no stable labels, and selecting it would mean every pod of its namespace',
+  'not-expressible-labels':
+    'not expressible: the workload carries a label Kubernetes does not accept in a label selector, so no NetworkPolicy can select it by its labels',
   'not-expressible-namespace':
     'not expressible: the namespace carries no kubernetes.io/metadata.name label and no label set that selects only it; label it (kubectl label namespace NS kubernetes.io/metadata.name=NS) and generate again',
   'not-expressible-port': 'not expressible: the port is outside 1-65535',
@@ -84,6 +86,8 @@ export function describeEdge(edge: Edge): string {
   return `${describePeer(edge.source)} -> ${describePeer(edge.destination)} ${describePort(edge.protocol, edge.port)} (${flows})`;
 }
 
-export function makeNote(code: EdgeNoteCode, edge: Edge, workloads: Identity[]): EdgeNote {
-  return { code, edge, workloads, message: `${describeEdge(edge)}: ${EDGE_NOTE_TEXT[code]}` };
+/** `details` (which label, why) follow the code's sentence, in parentheses. */
+export function makeNote(code: EdgeNoteCode, edge: Edge, workloads: Identity[], details: readonly string[] = []): EdgeNote {
+  const more = details.length === 0 ? '' : ` (${details.join('; ')})`;
+  return { code, edge, workloads, message: `${describeEdge(edge)}: ${EDGE_NOTE_TEXT[code]}${more}` };
 }

@@ -55,11 +55,6 @@ function protocolNoteCode(edge: Edge): EdgeNoteCode | undefined {
   return undefined;
 }
 
-const hasLabels = (p: WorkloadPeer): boolean => {
-  for (const _ in p.identity.labels) return true;
-  return false;
-};
-
 export class EdgeLearner {
   readonly targets = new Map<Identity, Target>();
   readonly notes: EdgeNote[] = [];
@@ -67,7 +62,7 @@ export class EdgeLearner {
   private readonly ingress: boolean;
   private readonly scope: ReadonlySet<string> | undefined;
   /** Notes of the edge being learned, merged per code. */
-  private pending: { code: EdgeNoteCode; workloads: Identity[] }[] = [];
+  private pending: { code: EdgeNoteCode; workloads: Identity[]; details: string[] }[] = [];
 
   constructor(
     private readonly workloads: Workloads, private readonly translator: PeerTranslator, direction: GenerateDirection,
@@ -94,9 +89,12 @@ export class EdgeLearner {
       this.note(leftOut, edge, [s, d]);
       return this.flush(edge);
     }
-    const sl = s !== undefined && hasLabels(s) ? s : undefined;
-    const dl = d !== undefined && hasLabels(d) ? d : undefined;
-    if ((src !== undefined && !hasLabels(src)) || (dst !== undefined && !hasLabels(dst))) this.note('not-expressible-unlabelled', edge, [sl, dl]);
+    // An end no selector can name (no labels, or one Kubernetes refuses) gets no rule, and is no peer.
+    const su = src === undefined ? undefined : this.translator.unselectable(src.identity);
+    const du = dst === undefined ? undefined : this.translator.unselectable(dst.identity);
+    const sl = su === undefined ? s : undefined;
+    const dl = du === undefined ? d : undefined;
+    for (const u of [su, du]) if (u !== undefined) this.note(u.code, edge, [sl, dl], u.detail);
     if (sl !== undefined) this.target(sl).traffic.add(edge);
     if (dl !== undefined) this.target(dl).traffic.add(edge);
     const code = protocolNoteCode(edge);
@@ -105,10 +103,10 @@ export class EdgeLearner {
       return this.flush(edge);
     }
     const ruled: WorkloadPeer[] = [];
-    if (sl !== undefined && this.egress && !(dst !== undefined && !hasLabels(dst))) {
+    if (sl !== undefined && this.egress && du === undefined) {
       if (this.side(edge, sl, dst ?? edge.destination, 'egress')) ruled.push(sl);
     }
-    if (dl !== undefined && this.ingress && !(src !== undefined && !hasLabels(src))) {
+    if (dl !== undefined && this.ingress && su === undefined) {
       if (this.side(edge, dl, src ?? edge.source, 'ingress')) ruled.push(dl);
     }
     if (ruled.length > 0 && onlyDropped(edge)) this.note('allowed-despite-drops', edge, ruled);
@@ -139,17 +137,18 @@ export class EdgeLearner {
     return p !== undefined && (this.scope === undefined || this.scope.has(p.identity.namespace));
   }
 
-  private note(code: EdgeNoteCode, _edge: Edge, ends: readonly (WorkloadPeer | undefined)[]): void {
+  private note(code: EdgeNoteCode, _edge: Edge, ends: readonly (WorkloadPeer | undefined)[], detail?: string): void {
     let entry = this.pending.find((n) => n.code === code);
-    if (entry === undefined) this.pending.push((entry = { code, workloads: [] }));
+    if (entry === undefined) this.pending.push((entry = { code, workloads: [], details: [] }));
     for (const end of ends) if (end !== undefined && !entry.workloads.includes(end.identity)) entry.workloads.push(end.identity);
+    if (detail !== undefined && !entry.details.includes(detail)) entry.details.push(detail);
   }
 
   private flush(edge: Edge): void {
     if (this.pending.length === 0) return;
-    for (const { code, workloads } of this.pending) {
+    for (const { code, workloads, details } of this.pending) {
       const sorted = workloads.length < 2 ? workloads : workloads.sort((a, b) => (this.workloads.key(a) < this.workloads.key(b) ? -1 : 1));
-      this.notes.push(makeNote(code, edge, sorted));
+      this.notes.push(makeNote(code, edge, sorted, details.sort()));
     }
     this.pending = [];
   }

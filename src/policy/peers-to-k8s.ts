@@ -7,7 +7,7 @@ import { identityKey } from '../identity/identity.js';
 import type { EdgeNoteCode, Identity, LabelSelector, NetworkPolicyPeer, Peer } from '../model.js';
 import { reservedNoteCode } from './edge-notes.js';
 import { type Cidr, formatCidr, parseCidr } from './ip.js';
-import type { NamespaceSelectors, PodSelectors } from './workload-selectors.js';
+import type { NamespaceSelectors, PodSelectors, Unselectable } from './workload-selectors.js';
 
 /** `--cidr-prefix` / `--cidr-prefix-v6`: 32 and 128 keep one ipBlock per observed address. */
 export interface CidrPrefixes { v4: number; v6: number }
@@ -84,6 +84,11 @@ export class PeerTranslator {
     }
   }
 
+  /** Why no selector can name a workload (no labels, or one Kubernetes refuses); undefined when one can. */
+  unselectable(identity: Identity): Unselectable | undefined {
+    return this.pods.unselectable(identity);
+  }
+
   /** The `--always-dns` peer: every kube-dns pod (plain matchLabels, never narrowed). */
   clusterDns(policyNamespace: string): PeerTranslation {
     return this.workload(CLUSTER_DNS, policyNamespace, false);
@@ -92,7 +97,7 @@ export class PeerTranslator {
   private workload(identity: Identity, policyNamespace: string, exact: boolean): PeerTranslation {
     if (this.hostNetwork?.isHostNetwork(identity) === true) return { ok: false, code: 'not-governed-host-network' };
     const podSelector: LabelSelector | undefined = this.pods.selector(identity, exact);
-    if (podSelector === undefined) return { ok: false, code: 'not-expressible-unlabelled' };
+    if (podSelector === undefined) return { ok: false, code: this.pods.unselectable(identity)?.code ?? 'not-expressible-unlabelled' };
     const key = identityKey(identity);
     const peer: Peer = { kind: 'workload', identity };
     if (identity.namespace === policyNamespace) {

@@ -3,7 +3,9 @@
 // Pods: an identity is selected by its stable labels (matchLabels). Where another identity of
 // the same namespace carries all those labels and more (app=web vs app=web,track=canary), the
 // extra keys are excluded with `DoesNotExist`, so the selector matches exactly one known
-// identity. An identity with no labels cannot be selected without selecting its whole namespace.
+// identity. An identity with no labels cannot be selected without selecting its whole namespace,
+// nor one carrying a label Kubernetes refuses in a selector (only recordings can hold such labels:
+// the API server never lets a pod carry them); both get a note instead of a selector.
 // With a cluster inventory, an identity's workload owner's selector replaces this where it is safe
 // (see inventory-workloads.ts).
 //
@@ -11,13 +13,38 @@
 // model.ts for the four cases; with a cluster inventory its namespaces' labels are used. A namespace whose labels were never seen in flows (or seen
 // empty) is assumed to carry `kubernetes.io/metadata.name`, which the API server sets on every
 // namespace since Kubernetes 1.21; the output says so for each such namespace.
-import type { Identity, LabelSelector, LabelSelectorRequirement, Namespace, NamespaceSelection } from '../model.js';
+import type { EdgeNoteCode, Identity, LabelSelector, LabelSelectorRequirement, Namespace, NamespaceSelection } from '../model.js';
 import { NAMESPACE_NAME_LABEL } from './evaluate.js';
+import { labelKeyProblem, labelValueProblem } from './selectors.js';
 import { compareText, sortedRecord } from '../order.js';
 
 export { NAMESPACE_NAME_LABEL };
 
 const pairKey = (key: string, value: string): string => `${key}\u0000${value}`;
+
+/** Why no selector can name an identity: `detail` says which label Kubernetes refuses, and why. */
+export interface Unselectable { code: Extract<EdgeNoteCode, 'not-expressible-unlabelled' | 'not-expressible-labels'>; detail?: string }
+
+/** The first label (in key order) Kubernetes refuses in a selector, with the reason; undefined when all are valid. */
+export function labelsProblem(labels: Readonly<Record<string, string>>): string | undefined {
+  for (const key of Object.keys(labels).sort(compareText)) {
+    const value = labels[key] ?? '';
+    const problem = labelKeyProblem(key) ?? labelValueProblem(value);
+    if (problem !== undefined) return `label ${key}=${value}: ${problem}`;
+  }
+  return undefined;
+}
+
+function unselectable(identity: Identity): Unselectable | undefined {
+  let any = false;
+  for (const _ in identity.labels) {
+    any = true;
+    break;
+  }
+  if (!any) return { code: 'not-expressible-unlabelled' };
+  const detail = labelsProblem(identity.labels);
+  return detail === undefined ? undefined : { code: 'not-expressible-labels', detail };
+}
 
 /** Selectors a cluster inventory gives for some identities (their workload owner's). */
 export interface OwnerSelectors { ownerSelector(identity: Identity): LabelSelector | undefined }
@@ -26,6 +53,7 @@ export interface OwnerSelectors { ownerSelector(identity: Identity): LabelSelect
 export class PodSelectors {
   /** namespace → label pair → identities carrying it */
   private readonly index = new Map<string, Map<string, Identity[]>>();
+  private readonly problems = new WeakMap<Identity, Unselectable | null>();
 
   /** `owners`: where the inventory gives an owner's selector for an identity, it wins (exact selectors only). */
   constructor(identities: readonly Identity[], private readonly owners?: OwnerSelectors) {
@@ -41,14 +69,21 @@ export class PodSelectors {
     }
   }
 
+  /** Why no selector can name `identity` (no labels, or one Kubernetes refuses); undefined when one can. */
+  unselectable(identity: Identity): Unselectable | undefined {
+    let found = this.problems.get(identity);
+    if (found === undefined) this.problems.set(identity, (found = unselectable(identity) ?? null));
+    return found ?? undefined;
+  }
+
   /**
    * The selector matching `identity` and no other known identity of its namespace; `exact:false`
    * gives plain matchLabels (for `--always-dns`, meant to match every DNS pod). undefined when the
-   * identity has no labels.
+   * identity is `unselectable`.
    */
   selector(identity: Identity, exact = true): LabelSelector | undefined {
+    if (this.unselectable(identity) !== undefined) return undefined;
     const keys = Object.keys(identity.labels);
-    if (keys.length === 0) return undefined;
     const matchLabels = sortedRecord(identity.labels);
     if (!exact) return { matchLabels };
     const owned = this.owners?.ownerSelector(identity);
@@ -129,6 +164,7 @@ export class NamespaceSelectors {
     if (labels === undefined && this.fromCluster.has(namespace)) return { namespace, basis: 'unselectable' };
     if (labels === undefined) return { namespace, basis: 'name-label-assumed', selector: byName };
     if (labels[NAMESPACE_NAME_LABEL] === namespace) return { namespace, basis: 'name-label', selector: byName };
+    if (labelsProblem(labels) !== undefined) return { namespace, basis: 'unselectable' };
     const entries = Object.entries(labels);
     const shared = [...this.known].some(
       ([other, otherLabels]) => other !== namespace && entries.every(([k, v]) => otherLabels[k] === v),

@@ -19,7 +19,7 @@ import { PolicyEngine } from '../../../src/policy/evaluate.js';
 
 const PROTOCOLS: readonly PolicyProtocol[] = ['TCP', 'UDP', 'SCTP'];
 const DENIED_NOTES: readonly EdgeNoteCode[] = [
-  'left-out-min-count', 'left-out-window', 'not-expressible-unlabelled', 'not-expressible-namespace',
+  'left-out-min-count', 'left-out-window', 'not-expressible-unlabelled', 'not-expressible-labels', 'not-expressible-namespace',
 ];
 
 export function defaultDeny(namespace: string): NetworkPolicy {
