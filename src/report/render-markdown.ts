@@ -4,13 +4,11 @@
 import { EDGE_STATUSES, type BreakageReport, type EdgeStatus, type ReportEdge, type WorkloadReport } from '../model.js';
 import { countText, coverageMessage, edgeReason, edgeTitle, IPBLOCK_CHOICE, isoTime, policiesLine, STATUS_LABEL } from './reasons.js';
 import type { RenderOptions } from './render-text.js';
+import { cell, code } from './markdown-cells.js';
 import { clusterLine, silentMarkdown } from './silent-render.js';
 
 const ICON: Readonly<Record<EdgeStatus, string>> = { breaks: ':x:', dropped: ':no_entry_sign:', 'not-governed': ':grey_question:', allowed: ':white_check_mark:' };
 
-/** Text safe inside a table cell: pipes escaped, newlines flattened. */
-const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-const code = (text: string): string => `\`${text.replace(/`/g, "'")}\``;
 
 export function renderMarkdown(r: BreakageReport, options: RenderOptions): string {
   const out: string[] = ['## flowpol dry-run breakage report', ''];
@@ -44,5 +42,5 @@ function workload(w: WorkloadReport, options: RenderOptions): string[] {
 
 function row(e: ReportEdge): string {
   const { edge } = e;
-  return `| ${ICON[e.status]} ${STATUS_LABEL[e.status]} | ${code(edgeTitle(e))} | ${edge.count} | ${isoTime(edge.firstSeen)} | ${isoTime(edge.lastSeen)} | ${cell(edgeReason(e))} |`;
+  return `| ${ICON[e.status]} ${STATUS_LABEL[e.status]} | ${cell(code(edgeTitle(e)))} | ${edge.count} | ${isoTime(edge.firstSeen)} | ${isoTime(edge.lastSeen)} | ${cell(edgeReason(e))} |`;
 }

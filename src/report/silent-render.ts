@@ -2,6 +2,7 @@
 // and the "silent in the window" section (inventory workloads with no observed traffic that the
 // policies isolate). Offline reports have neither, so their output is unchanged.
 import type { BreakageReport, SilentWorkload } from '../model.js';
+import { cell, code } from './markdown-cells.js';
 
 /** `snapshot, inventory read from world.yaml; its 3 NetworkPolicies are the existing policies`. */
 export function clusterLine(r: BreakageReport): string | undefined {
@@ -41,7 +42,7 @@ export function silentMarkdown(r: BreakageReport): string[] {
   const out = ['', '### Silent in the window', '', `${silentSummary(r.silent)}.`];
   if (r.silent.length === 0) return out;
   out.push('', '| workload | pods | isolated |', '|---|---|---|');
-  for (const w of r.silent) out.push(`| \`${silentTitle(w)}\` | ${w.pods.map((p) => `\`${p}\``).join(', ')} | ${isolationText(w).join('; ')} |`);
+  for (const w of r.silent) out.push(`| ${cell(code(silentTitle(w)))} | ${cell(w.pods.map(code).join(', '))} | ${cell(isolationText(w).join('; '))} |`);
   return out;
 }
 

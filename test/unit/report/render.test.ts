@@ -2,6 +2,7 @@
 // schema, the in-process agreement of --world-out with `check`, and --default-deny parsing.
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/errors.js';
+import type { NetworkPolicy } from '../../../src/model.js';
 import { runProbes, parseWorld } from '../../../src/policy/world-file.js';
 import { buildBreakageReport } from '../../../src/report/breakage.js';
 import { defaultDenyNamespaces, parseDefaultDenyScope } from '../../../src/report/default-deny.js';
@@ -11,7 +12,7 @@ import { renderMarkdown } from '../../../src/report/render-markdown.js';
 import { renderText } from '../../../src/report/render-text.js';
 import { reportWorld } from '../../../src/report/world-out.js';
 import { matchesGolden } from './golden.js';
-import { FORGETS_DNS, SEED_EDGES, SEED_NAMESPACES, T0 } from './seed-edges.js';
+import { FORGETS_DNS, SEED_EDGES, SEED_NAMESPACES, T0, edge } from './seed-edges.js';
 
 const seedReport = (lostEvents = 0, window?: { first: number; last: number }) =>
   buildBreakageReport(
@@ -47,6 +48,23 @@ describe('renderers (seed scenario, a policy set that forgets DNS)', () => {
       expect(text).toContain('the observation window is 1h 30m (2026-01-05T00:00:00Z .. 2026-01-05T01:30:00Z), shorter than a day');
       expect(text).toContain('Hubble reported 7 lost events');
     }
+  });
+});
+
+describe('markdown tables', () => {
+  it('escape a | in every cell, code spans included (GFM splits a row at each one)', () => {
+    const piped = { kind: 'workload' as const, identity: { namespace: 'x', labels: { k: 'pipe|val' } } };
+    const dst = { kind: 'workload' as const, identity: { namespace: 'x', labels: { app: 'a|b' } } };
+    const deny: NetworkPolicy = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'x' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } };
+    const { report } = buildBreakageReport(
+      { edges: [edge(piped, dst, 'TCP', 80, 2)], namespaces: [], existing: [], proposed: [deny], observation: { lostEvents: 0 } },
+      { defaultDeny: { kind: 'none' }, direction: 'ingress' },
+    );
+    const md = renderMarkdown(report, { allowed: 'list' });
+    const rows = md.split('\n').filter((l) => l.includes('TCP/80'));
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row.split(/(?<!\\)\|/)).toHaveLength(8); // 6 cells between 7 pipes
+    expect(md).toContain('`x/k=pipe\\|val -> x/app=a\\|b TCP/80`');
   });
 });
 
