@@ -4,7 +4,7 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { ALL_FLOWS } from '../collect/hubble-limits.js';
-import type { HubbleConnectOptions, HubbleFlowQuery, HubbleNotice, HubbleServerStatus } from '../collect/hubble-client.js';
+import type { HubbleClient, HubbleConnectOptions, HubbleFlowQuery, HubbleNotice, HubbleServerStatus } from '../collect/hubble-client.js';
 import { UsageError } from '../errors.js';
 import type { FlowFilter } from '../model.js';
 import type { ReadyFlowSource } from '../collect/json-reader.js';
@@ -138,11 +138,18 @@ export function describeNotice(n: HubbleNotice): string {
   return `warning: hubble stream resumed${from} after a gap of ${seconds(n.downMs)}; flows the ring overwrote meanwhile are lost`;
 }
 
-/** Connects, reports ServerStatus, and returns the live FlowSource (its notices go to stderr). */
-export async function openHubbleSource(connect: HubbleConnectOptions, query: Omit<HubbleFlowQuery, 'onNotice'>, out: Pick<NodeJS.WriteStream, 'write'> = process.stderr): Promise<{ source: ReadyFlowSource; name: string }> {
+/**
+ * The client for the flags, made before anything is opened: a bad address or TLS file fails here
+ * (the channel connects lazily, in openHubbleSource).
+ */
+export async function hubbleClient(connect: HubbleConnectOptions): Promise<HubbleClient> {
   // Loaded here, not at the top: @grpc/grpc-js costs `collect --input-file` ~0.2 s of start-up.
   const { HubbleClient } = await import('../collect/hubble-client.js');
-  const client = new HubbleClient(connect);
+  return new HubbleClient(connect);
+}
+
+/** Connects, reports ServerStatus, and returns the live FlowSource (its notices go to stderr). */
+export async function openHubbleSource(client: HubbleClient, query: Omit<HubbleFlowQuery, 'onNotice'>, out: Pick<NodeJS.WriteStream, 'write'> = process.stderr): Promise<{ source: ReadyFlowSource; name: string }> {
   try {
     await client.connect();
     for (const line of describeStatus(client.target, await client.serverStatus(), query, Date.now())) out.write(`flowpol: ${line}\n`);
@@ -165,8 +172,8 @@ export async function openHubbleSource(connect: HubbleConnectOptions, query: Omi
 }
 
 /** The live session as collect's one ingest unit (committed at every flush, not all-or-nothing). */
-export async function* hubbleUnits(connect: HubbleConnectOptions, query: Omit<HubbleFlowQuery, 'onNotice'>): AsyncGenerator<IngestUnit> {
-  const { source, name } = await openHubbleSource(connect, query);
+export async function* hubbleUnits(client: HubbleClient, query: Omit<HubbleFlowQuery, 'onNotice'>): AsyncGenerator<IngestUnit> {
+  const { source, name } = await openHubbleSource(client, query);
   yield { kind: 'live', name, atomic: false, open: () => source };
 }
 

@@ -28,7 +28,7 @@ export function startProgress(result: CollectResult, totalUnits: number, out: Ou
 }
 
 /** The end-of-collect summary: counts, warnings, and exactly what was committed. */
-export function formatSummary(result: CollectResult, run: IngestSummary | undefined): string {
+export function formatSummary(result: CollectResult, run: IngestSummary | undefined, units: 'files' | 'streams' = 'files'): string {
   const c: IngestCounts = result.committed;
   const lines = [`collect summary (run ${result.runId}, committed units only):`];
   const row = (label: string, value: string | number): number => lines.push(`  ${label.padEnd(16)}${value}`);
@@ -43,7 +43,8 @@ export function formatSummary(result: CollectResult, run: IngestSummary | undefi
   if (run !== undefined) row('distinct edges', `${run.edges}, between ${run.identities} workload identities`);
   const by = (s: string): string[] => result.units.filter((u) => u.status === s).map((u) => u.name);
   const committed = by('committed');
-  row('files', `${committed.length} ingested, ${by('skipped').length} skipped, ${by('rolled-back').length} rolled back`);
+  if (units === 'streams') row('live streams', `${committed.length} ingested`);
+  else row('files', `${committed.length} ingested, ${by('skipped').length} skipped, ${by('rolled-back').length} rolled back`);
   if (c.firstFlow !== undefined && c.lastFlow !== undefined) {
     row('flow window', `${new Date(c.firstFlow).toISOString()} .. ${new Date(c.lastFlow).toISOString()}`);
   }

@@ -7,7 +7,7 @@ import type { FlowEvent } from '../model.js';
 import type { ReadyFlowSource } from './json-reader.js';
 import { eventFromBytes } from './flow-wire.js';
 import { RawObserverClient } from './from-proto.js';
-import { cause, grpcError, parseServer, tlsCredentials, type HubbleConnectOptions } from './hubble-connection.js';
+import { cause, grpcError, parseServer, tlsCredentials, transportOf, type HubbleConnectOptions, type Transport } from './hubble-connection.js';
 import { flowsRequest, type HubbleFlowQuery, type HubbleServerStatus } from './hubble-query.js';
 import { ResumeDedupe } from './resume-dedupe.js';
 import { flattenBatches, streamBatches } from './stream-batches.js';
@@ -28,11 +28,13 @@ export class HubbleClient {
   private readonly requestTimeoutMs: number;
   private readonly calls = new Set<grpc.ClientReadableStream<unknown>>();
   private closed = false;
+  private readonly transport: Transport;
   readonly target: string;
 
   constructor(options: HubbleConnectOptions) {
     const { target, tls } = parseServer(options.server, options.tls);
     this.target = target;
+    this.transport = transportOf(tls);
     this.dialTimeoutMs = options.dialTimeoutMs ?? 5000;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 12000;
     if (options.basicAuth) {
@@ -72,7 +74,7 @@ export class HubbleClient {
   serverStatus(timeoutMs = this.requestTimeoutMs): Promise<HubbleServerStatus> {
     return new Promise((resolve, reject) => {
       this.client.serverStatus({}, this.metadata, { deadline: Date.now() + timeoutMs }, (err, s) => {
-        if (err) return reject(grpcError(err, this.target));
+        if (err) return reject(grpcError(err, this.target, this.transport));
         resolve({
           version: s.version, numFlows: Number(s.numFlows), maxFlows: Number(s.maxFlows), seenFlows: Number(s.seenFlows),
           uptimeNs: Number(s.uptimeNs), flowsRate: s.flowsRate, unavailableNodes: s.unavailableNodes,
@@ -134,7 +136,7 @@ export class HubbleClient {
           }
           const e = err as grpc.ServiceError;
           if (closed || self.closed) return;
-          if (!established || !RETRYABLE.has(e.code) || attempt >= maxReconnects) throw grpcError(e, self.target);
+          if (!established || !RETRYABLE.has(e.code) || attempt >= maxReconnects) throw grpcError(e, self.target, self.transport);
           attempt++;
           brokenAt ??= Date.now();
           const delayMs = Math.min(250 * 2 ** (attempt - 1), 5000);

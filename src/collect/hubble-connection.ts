@@ -1,8 +1,8 @@
 // The connection side of the Hubble client: server address forms, TLS / mTLS credentials, and
 // gRPC failures as one clear line with a stable code.
-import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { OperationalError, UsageError } from '../errors.js';
+import { readCaFiles, readKeyPair } from './tls-files.js';
 
 export interface HubbleTlsOptions {
   /** PEM files of the CAs that may sign the server certificate (empty = system roots). */
@@ -26,27 +26,43 @@ export interface HubbleConnectOptions {
   requestTimeoutMs?: number;
 }
 
+/** gRPC's port for a host given without one (the hubble CLI dials the same). */
+export const DEFAULT_GRPC_PORT = 443;
+
 export function parseServer(server: string, tls: HubbleTlsOptions | undefined): { target: string; tls: HubbleTlsOptions | undefined } {
-  if (server.startsWith('tls://')) return { target: server.slice(6), tls: tls ?? { caCertFiles: [], allowInsecure: false } };
-  if (server.startsWith('unix://') || /^[^/]+$/.test(server)) return { target: server, tls };
-  throw new UsageError(`--server ${server}: expected host:port, tls://host:port or unix:///path`);
+  if (server.startsWith('tls://')) return { target: hostPort(server, server.slice(6)), tls: tls ?? { caCertFiles: [], allowInsecure: false } };
+  if (server.startsWith('unix://')) return { target: server, tls };
+  return { target: hostPort(server, server), tls };
+}
+
+/** `host:port` with the port checked, and made explicit when missing (so messages name the port dialled). */
+function hostPort(flag: string, address: string): string {
+  const m = /^(\[[^\]/]*\]|[^:/[\]]+)(?::(\d*))?$/.exec(address);
+  if (!m) {
+    if (/^[0-9a-fA-F:]+$/.test(address) && address.includes('::')) return address; // a bare IPv6 address
+    throw new UsageError(`--server ${flag}: expected host:port, tls://host:port or unix:///path`);
+  }
+  const [, host, port] = m;
+  if (port === undefined) return `${host}:${DEFAULT_GRPC_PORT}`;
+  const n = Number(port);
+  if (port === '' || !Number.isInteger(n) || n < 1 || n > 65535) throw new UsageError(`--server ${flag}: port ${port === '' ? '(empty)' : port} is not a port number (1-65535)`);
+  return `${host}:${n}`;
 }
 
 export function tlsCredentials(tls: HubbleTlsOptions): grpc.ChannelCredentials {
-  const read = (file: string, what: string): Buffer => {
-    try {
-      return readFileSync(file);
-    } catch (err) {
-      throw new OperationalError('E_TLS_FILE', `cannot read ${what} ${file}: ${(err as Error).message}`);
-    }
-  };
-  const ca = tls.caCertFiles.length > 0 ? Buffer.concat(tls.caCertFiles.map((f) => read(f, '--tls-ca-cert-files'))) : null;
+  const ca = readCaFiles(tls.caCertFiles, '--tls-ca-cert-files');
   if ((tls.clientCertFile === undefined) !== (tls.clientKeyFile === undefined)) {
     throw new UsageError('--tls-client-cert-file and --tls-client-key-file go together (mTLS)');
   }
-  const cert = tls.clientCertFile === undefined ? null : read(tls.clientCertFile, '--tls-client-cert-file');
-  const key = tls.clientKeyFile === undefined ? null : read(tls.clientKeyFile, '--tls-client-key-file');
-  return grpc.credentials.createSsl(ca, key, cert, tls.allowInsecure ? { rejectUnauthorized: false, checkServerIdentity: () => undefined } : {});
+  const pair = tls.clientCertFile === undefined || tls.clientKeyFile === undefined
+    ? undefined
+    : readKeyPair({ file: tls.clientCertFile, flag: '--tls-client-cert-file' }, { file: tls.clientKeyFile, flag: '--tls-client-key-file' });
+  try {
+    return grpc.credentials.createSsl(ca, pair?.key ?? null, pair?.cert ?? null, tls.allowInsecure ? { rejectUnauthorized: false, checkServerIdentity: () => undefined } : {});
+  } catch (err) {
+    const files = [...tls.caCertFiles, tls.clientCertFile, tls.clientKeyFile].filter((f) => f !== undefined).join(', ');
+    throw new OperationalError('E_TLS_FILE', `TLS files ${files} cannot be used: ${(err as Error).message}`);
+  }
 }
 
 const oneLine = (s: string): string => s.replace(/\s+/g, ' ').trim();
@@ -69,13 +85,24 @@ const TLS_HINTS: readonly [RegExp, string][] = [
   [/wrong version number|packet length too long/, 'the server does not speak TLS: drop --tls / tls://'],
 ];
 
+/** How the client talks to the server: the hints of a failure depend on it. */
+export type Transport = 'plaintext' | 'tls' | 'mtls';
+
+export function transportOf(tls: HubbleTlsOptions | undefined): Transport {
+  if (tls === undefined) return 'plaintext';
+  return tls.clientCertFile === undefined ? 'tls' : 'mtls';
+}
+
 /** A gRPC failure as one clear line with a stable code (never a stack). */
-export function grpcError(err: grpc.ServiceError, target: string): OperationalError {
+export function grpcError(err: grpc.ServiceError, target: string, transport: Transport = 'plaintext'): OperationalError {
   const detail = cause(err);
   const where = `Hubble at ${target}`;
   const tlsHint = TLS_HINTS.find(([re]) => re.test(detail));
   if (tlsHint || /certificate|SSL|TLS/i.test(detail)) {
     return new OperationalError('E_HUBBLE_TLS', `TLS with ${where} failed: ${detail}${tlsHint ? ` (${tlsHint[1]})` : ''}`);
+  }
+  if (transport === 'mtls' && err.code === grpc.status.UNAVAILABLE && /ECONNRESET|socket hang up/.test(detail)) {
+    return new OperationalError('E_HUBBLE_TLS', `TLS with ${where} failed: ${detail} (the server rejected the TLS handshake: most likely the client certificate, e.g. one not signed by a CA the server trusts)`);
   }
   switch (err.code) {
     case grpc.status.UNAUTHENTICATED:
@@ -86,7 +113,7 @@ export function grpcError(err: grpc.ServiceError, target: string): OperationalEr
     case grpc.status.UNIMPLEMENTED:
       return new OperationalError('E_HUBBLE_PROTOCOL', `${where} does not serve observer.Observer (is it a Hubble agent or Relay?): ${detail}`);
     case grpc.status.UNAVAILABLE:
-      return new OperationalError('E_HUBBLE_UNAVAILABLE', `cannot reach ${where}: ${detail} (is it running? a TLS server needs --tls)`);
+      return new OperationalError('E_HUBBLE_UNAVAILABLE', `cannot reach ${where}: ${detail} (${transport === 'plaintext' ? 'is it running? a TLS server needs --tls' : 'is it running, at that address?'})`);
     default:
       return new OperationalError('E_HUBBLE_GRPC', `${where} failed: ${grpc.status[err.code] ?? err.code}: ${detail}`);
   }

@@ -3,13 +3,13 @@
 // with a rate they become "observed" over time (the ring fills as a live one would), else all at
 // once. GetFlows follows hubble's selection (§C): number (last N / first N), since, until,
 // follow, whitelist/blacklist on source/destination pod, source/destination label and verdict.
-import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { OperationalError, UsageError } from '../errors.js';
 import { compileSelectors, type FlowSelector } from './flow-selection.js';
 import { GetFlowsRequest, ObserverService, timestampToMs, type ProtoFlowFilter } from './from-proto.js';
 import { selectorFromProto } from './proto-filter.js';
 import { loadRecordings, Timeline, type Entry } from './replay-timeline.js';
+import { readCaFiles, readKeyPair } from './tls-files.js';
 
 export interface ReplayServerOptions {
   recordings: string[];
@@ -52,6 +52,7 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
   if (!unix && !LOOPBACK.test(host) && !options.allowRemote) {
     throw new UsageError(`refusing to listen on ${options.listen}: not a loopback address (add --allow-remote to serve other hosts)`);
   }
+  const credentials = serverCredentials(options.tls); // bad TLS files fail before the recordings are read
   const timeline = new Timeline(await loadRecordings(options.recordings), options);
   const server = new grpc.Server();
   const service = { ...ObserverService, getFlows: { ...ObserverService.getFlows, responseSerialize: (b: Buffer) => b } };
@@ -66,7 +67,7 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
     },
   });
   const bound = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(unix ? host : `${host}:${port}`, serverCredentials(options.tls), (err, p) =>
+    server.bindAsync(unix ? host : `${host}:${port}`, credentials, (err, p) =>
       err ? reject(new OperationalError('E_LISTEN', `cannot listen on ${options.listen}: ${err.message}`)) : resolve(p)),
   );
   return {
@@ -180,15 +181,9 @@ const unauthenticated = () => status(grpc.status.UNAUTHENTICATED, 'wrong or miss
 
 function serverCredentials(tls: ReplayServerOptions['tls']): grpc.ServerCredentials {
   if (!tls) return grpc.ServerCredentials.createInsecure();
-  const read = (f: string) => {
-    try {
-      return readFileSync(f);
-    } catch (err) {
-      throw new OperationalError('E_TLS_FILE', `cannot read ${f}: ${(err as Error).message}`);
-    }
-  };
-  const ca = tls.clientCaFiles.length > 0 ? Buffer.concat(tls.clientCaFiles.map(read)) : null;
-  return grpc.ServerCredentials.createSsl(ca, [{ private_key: read(tls.keyFile), cert_chain: read(tls.certFile) }], ca !== null);
+  const ca = readCaFiles(tls.clientCaFiles, '--tls-client-ca-files');
+  const pair = readKeyPair({ file: tls.certFile, flag: '--tls-cert-file' }, { file: tls.keyFile, flag: '--tls-key-file' });
+  return grpc.ServerCredentials.createSsl(ca, [{ private_key: pair.key, cert_chain: pair.cert }], ca !== null);
 }
 
 function parseListen(listen: string): { host: string; port: number } {

@@ -7,14 +7,14 @@ import type { InputError } from '../../errors.js';
 import { VOLATILE_LABEL_RULES, withLabelOverrides } from '../../identity/labels.js';
 import { collect, newCollectResult } from '../../collect-pipeline.js';
 import type { IngestUnit } from '../../collect-pipeline.js';
-import { openDatabase } from '../../store/database.js';
+import { openDatabase, type Database } from '../../store/database.js';
 import { fingerprintFile, fingerprintPrefix } from '../../store/fingerprint.js';
-import { loadIngestSummary } from '../../store/summary.js';
+import { loadIngestSummary, type IngestSummary } from '../../store/summary.js';
 import type { Register } from './index.js';
 import { addDbOption, addNamespaceOptions, addTimeWindowOptions, collectList, resolveNamespaces, resolveTimeWindow } from '../options.js';
 import type { DbOptions, NamespaceOptions, TimeWindowOptions } from '../options.js';
 import { formatSummary, startProgress } from '../progress.js';
-import { addHubbleOptions, hubbleConnectOptions, hubbleQuery, hubbleUnits } from '../hubble-options.js';
+import { addHubbleOptions, hubbleClient, hubbleConnectOptions, hubbleQuery, hubbleUnits } from '../hubble-options.js';
 import type { HubbleFlags } from '../hubble-options.js';
 import { addFlowSelectionOptions, flowFilterFrom, type FlowSelectionFlags } from '../flow-selection-options.js';
 
@@ -85,30 +85,52 @@ async function runCollect(flags: CollectFlags): Promise<void> {
   const window = resolveTimeWindow(flags, Date.now());
   const filter = flowFilterFrom(window, resolveNamespaces(flags), flags);
   const identity = { dropRules: withLabelOverrides(VOLATILE_LABEL_RULES, { drop: flags.dropLabels, keep: flags.keepLabels }) };
+  // Every flag, address and TLS file is checked before the database is opened or created.
+  const query = live === undefined ? undefined : hubbleQuery(flags, filter);
+  const client = live === undefined ? undefined : await hubbleClient(live);
   const files = live === undefined ? await expandInputs(inputs) : [];
-  const db = openDatabase(flags.db, { create: true });
+  let db: Database;
+  try {
+    db = openDatabase(flags.db, { create: true });
+  } catch (err) {
+    client?.close();
+    throw err;
+  }
   const result = newCollectResult();
   const controller = new AbortController();
   const abort = (): void => controller.abort();
   process.once('SIGINT', abort).once('SIGTERM', abort);
   const stopProgress = startProgress(result, live === undefined ? files.length : 1);
+  const units = live === undefined ? 'files' : 'streams';
   let invalidShown = 0;
   const onInvalid = (error: InputError): void => {
     if (++invalidShown <= MAX_INVALID_WARNINGS) process.stderr.write(`flowpol: warning: skipped invalid record: ${error.message}\n`);
     else if (invalidShown === MAX_INVALID_WARNINGS + 1) process.stderr.write('flowpol: warning: more invalid records skipped (see the count in the summary)\n');
   };
   try {
-    const units = live === undefined ? fileUnits(files, flags.skipInvalid === true) : hubbleUnits(live, hubbleQuery(flags, filter));
-    await collect(db, units, { filter, identity, force: flags.force === true, signal: controller.signal, onInvalid }, result);
+    const source = client === undefined || query === undefined ? fileUnits(files, flags.skipInvalid === true) : hubbleUnits(client, query);
+    await collect(db, source, { filter, identity, force: flags.force === true, signal: controller.signal, onInvalid }, result);
     stopProgress();
-    process.stderr.write(formatSummary(result, loadIngestSummary(db, { runId: result.runId })));
+    process.stderr.write(formatSummary(result, loadIngestSummary(db, { runId: result.runId }), units));
   } catch (err) {
     stopProgress();
-    process.stderr.write(formatSummary(result, undefined));
+    process.stderr.write(formatSummary(result, summaryAfterFailure(db, result.runId, err), units));
     throw err;
   } finally {
     process.off('SIGINT', abort).off('SIGTERM', abort);
+    client?.close();
     db.close();
+  }
+}
+
+/** What the run committed before it failed (units before the failing one, a live stream's flows); none when the database is the failure. */
+function summaryAfterFailure(db: Database, runId: number, err: unknown): IngestSummary | undefined {
+  const code = (err as { code?: unknown }).code;
+  if (runId === 0 || (typeof code === 'string' && /^(SQLITE|E_DB)/.test(code))) return undefined;
+  try {
+    return loadIngestSummary(db, { runId });
+  } catch {
+    return undefined;
   }
 }
 

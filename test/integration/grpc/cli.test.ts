@@ -1,54 +1,23 @@
 // The built CLI end to end over real gRPC: `flowpol replay` in its own process, `flowpol collect
 // --server` against it, compared with `collect --input-file` of the same recording.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, REPO_ROOT, type CliResult } from '../../support/cli.js';
+import { runCli } from '../../support/cli.js';
 import { writeFlowFile } from '../../support/flow-generator.js';
 import { makePki, type Pki } from './certs.js';
+import { killChildren, replay, start, summaryCount } from './cli-process.js';
 
-const BIN = fileURLToPath(new URL('../../../bin/flowpol.js', import.meta.url));
 let dir: string;
 let recording: string;
 let pki: Pki;
-const children: ChildProcess[] = [];
 
-interface Running { child: ChildProcess; address: string; port: number; output: () => string; exited: Promise<CliResult> }
-
-/** Starts a built-CLI process; resolves once `ready` matches its stderr. */
-function start(args: string[], ready?: RegExp): Promise<Running> {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
-  const exited = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ code: code ?? -1, stdout: out, stderr: err })));
-  return new Promise((resolve, reject) => {
-    const check = (): void => {
-      const m = /listening on (\S+):(\d+)/.exec(err);
-      if (!ready || (ready.test(err) && (ready.source !== 'listening' || m))) {
-        resolve({ child, address: m ? `${m[1]}:${m[2]}` : '', port: m ? Number(m[2]) : 0, output: () => err, exited });
-      }
-    };
-    child.stderr?.on('data', (b: Buffer) => {
-      err += b.toString();
-      check();
-    });
-    void exited.then((r) => reject(new Error(`exited ${r.code} before ready: ${r.stderr}`)));
-    check();
-  });
-}
-
-const replay = (args: string[]) => start(['replay', '--listen', '127.0.0.1:0', ...args], /listening/);
 const edges = async (db: string) => {
   const r = await runCli(['edges', '--db', db, '-o', 'json']);
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout) as unknown;
 };
-const summaryCount = (stderr: string, label: string): number => Number(new RegExp(`${label}\\s+(\\d+)`).exec(stderr)?.[1] ?? NaN);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'flowpol-grpc-cli-'));
@@ -59,9 +28,7 @@ beforeAll(async () => {
   expect(base.code, base.stderr).toBe(0);
 });
 
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
-});
+afterEach(killChildren);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('collect --server against flowpol replay', () => {

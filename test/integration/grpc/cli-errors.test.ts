@@ -1,0 +1,111 @@
+// Wrong command lines and broken TLS material for the live path, through the built CLI: one
+// typed line naming the flag or file, the right exit code, no stack, no database created.
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, type CliResult } from '../../support/cli.js';
+import { writeFlowFile } from '../../support/flow-generator.js';
+import { makePki, type Pki } from './certs.js';
+import { killChildren, replay } from './cli-process.js';
+
+let dir: string;
+let recording: string;
+let pki: Pki;
+let junk: string;
+let n = 0;
+const freshDb = (): string => join(dir, `db-${++n}.db`);
+
+/** Exit code, one error line with this code and text, no stack trace, and the database untouched. */
+function expectOneLineError(r: CliResult, db: string | undefined, exit: number, code: string, text: RegExp): void {
+  expect(r.code, r.stderr).toBe(exit);
+  const errors = r.stderr.split('\n').filter((l) => l.startsWith('flowpol: error'));
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).toContain(`[${code}]`);
+  expect(errors[0]).toMatch(text);
+  expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+  if (db !== undefined) {
+    expect(r.stderr).not.toMatch(/collect summary/);
+    expect(existsSync(db)).toBe(false);
+  }
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'flowpol-grpc-errors-'));
+  recording = join(dir, 'flows.jsonl');
+  await writeFlowFile(recording, { seed: 5, flows: 300, namespaces: 3, startTime: Date.UTC(2024, 5, 1) });
+  pki = makePki(dir);
+  junk = join(dir, 'junk.pem');
+  writeFileSync(junk, 'garbage\n');
+});
+afterEach(killChildren);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('collect: TLS files are checked before anything is opened', () => {
+  const collectTls = (tlsFlags: string[], db = freshDb()) => runCli(['collect', '--server', 'tls://127.0.0.1:1', ...tlsFlags, '--db', db]).then((r) => ({ r, db }));
+
+  it('a client key that is not the certificate\'s', async () => {
+    const { r, db } = await collectTls(['--tls-client-cert-file', pki.clientCert, '--tls-client-key-file', pki.serverKey]);
+    expectOneLineError(r, db, 1, 'E_TLS_FILE', /server\.key \(--tls-client-key-file\): is not the private key of --tls-client-cert-file \S*client\.crt/);
+  });
+
+  it('files without PEM content name the file and what it lacks', async () => {
+    const cert = await collectTls(['--tls-client-cert-file', junk, '--tls-client-key-file', pki.clientKey]);
+    expectOneLineError(cert.r, cert.db, 1, 'E_TLS_FILE', /junk\.pem \(--tls-client-cert-file\): holds no PEM certificate/);
+    const key = await collectTls(['--tls-client-cert-file', pki.clientCert, '--tls-client-key-file', junk]);
+    expectOneLineError(key.r, key.db, 1, 'E_TLS_FILE', /junk\.pem \(--tls-client-key-file\): holds no readable private key/);
+    const ca = await collectTls(['--tls-ca-cert-files', pki.clientKey]);
+    expectOneLineError(ca.r, ca.db, 1, 'E_TLS_FILE', /client\.key \(--tls-ca-cert-files\): holds no PEM certificate \(it holds a private key\)/);
+  });
+});
+
+describe('collect: usage errors come before the database', () => {
+  it.each([
+    [['--first', '5', '--follow'], /--first cannot be combined with --follow/],
+    [['--first', '10', '--last', '10'], /--last, --first and --all exclude each other/],
+    [['--all', '--last', '5'], /--last, --first and --all exclude each other/],
+  ])('%j', async (flags, message) => {
+    const db = freshDb();
+    expectOneLineError(await runCli(['collect', '--server', '127.0.0.1:1', ...flags, '--db', db]), db, 2, 'E_USAGE', message);
+  });
+
+  it('a port out of range is a usage error naming it; a missing port is named as dialled', async () => {
+    const db = freshDb();
+    expectOneLineError(await runCli(['collect', '--server', '127.0.0.1:99999', '--db', db]), db, 2, 'E_USAGE', /--server 127\.0\.0\.1:99999: port 99999 is not a port number/);
+    const noPort = await runCli(['collect', '--server', '127.0.0.1', '--db', freshDb()]);
+    expect(noPort.code).toBe(1);
+    expect(noPort.stderr).toMatch(/Hubble at 127\.0\.0\.1:443/);
+  });
+});
+
+describe('TLS failure hints', () => {
+  it('a tls:// target that is down is not told to add --tls', async () => {
+    const r = await runCli(['collect', '--server', 'tls://127.0.0.1:1', '--db', freshDb()]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/E_HUBBLE_UNAVAILABLE.*cannot reach Hubble at 127\.0\.0\.1:1/);
+    expect(r.stderr).not.toMatch(/needs --tls/);
+  });
+
+  it('a client certificate from another CA: the server rejected the handshake', async () => {
+    const r = await replay(['--tls-cert-file', pki.serverCert, '--tls-key-file', pki.serverKey, '--tls-client-ca-files', pki.ca, recording]);
+    const c = await runCli(['collect', '--server', `tls://${r.address}`, '--tls-ca-cert-files', pki.ca,
+      '--tls-client-cert-file', pki.otherCa, '--tls-client-key-file', join(dir, 'other-ca.key'), '--db', freshDb()]);
+    expect(c.code).toBe(1);
+    expect(c.stderr).toMatch(/flowpol: error \[E_HUBBLE_TLS\]: .*the server rejected the TLS handshake: most likely the client certificate/);
+    expect(c.stderr).not.toMatch(/is it running/);
+  });
+});
+
+describe('replay: TLS files are checked at start-up', () => {
+  const replayTls = (flags: string[]) => runCli(['replay', '--listen', '127.0.0.1:0', ...flags, recording]);
+
+  it('mismatched key, a junk certificate, junk client CAs: one line naming the file, no listening', async () => {
+    const mismatch = await replayTls(['--tls-cert-file', pki.serverCert, '--tls-key-file', pki.clientKey]);
+    expectOneLineError(mismatch, undefined, 1, 'E_TLS_FILE', /client\.key \(--tls-key-file\): is not the private key of --tls-cert-file \S*server\.crt/);
+    const cert = await replayTls(['--tls-cert-file', junk, '--tls-key-file', pki.serverKey]);
+    expectOneLineError(cert, undefined, 1, 'E_TLS_FILE', /junk\.pem \(--tls-cert-file\): holds no PEM certificate/);
+    const ca = await replayTls(['--tls-cert-file', pki.serverCert, '--tls-key-file', pki.serverKey, '--tls-client-ca-files', junk]);
+    expectOneLineError(ca, undefined, 1, 'E_TLS_FILE', /junk\.pem \(--tls-client-ca-files\): holds no PEM certificate/);
+    for (const r of [mismatch, cert, ca]) expect(r.stderr).not.toMatch(/listening/);
+  });
+});
