@@ -11,7 +11,7 @@ import { hubbleRecording, namespaceLabels, podEnd } from '../../support/hubble-r
 const NS = namespaceLabels('x');
 const dst = podEnd('x', 'dst-0', 1001, '10.0.0.1', { app: 'dst' }, NS);
 const good = podEnd('x', 'good-0', 1002, '10.0.0.2', { app: 'good' }, NS);
-const BAD = [{ k: 'v=w' }, { k: 'pipe|val' }, { 'a/b/c': 'x' }];
+const BAD: Record<string, string>[] = [{ k: 'v=w' }, { k: 'pipe|val' }, { 'a/b/c': 'x' }];
 let dir: string;
 let db: string;
 
