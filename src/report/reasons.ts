@@ -153,6 +153,9 @@ export function policiesLine(r: BreakageReport): string {
 }
 
 /** `3 edges, 50 flows`. */
+/** `1 edge`, `2 edges`: a count and its word, plural unless 1. */
+export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 export function countText(t: StatusTotals): string {
-  return `${t.edges} edge${t.edges === 1 ? '' : 's'}, ${t.flows} flow${t.flows === 1 ? '' : 's'}`;
+  return `${plural(t.edges, 'edge')}, ${plural(t.flows, 'flow')}`;
 }

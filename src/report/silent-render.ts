@@ -3,6 +3,7 @@
 // policies isolate). Offline reports have neither, so their output is unchanged.
 import type { BreakageReport, SilentWorkload } from '../model.js';
 import { cell, code } from './markdown-cells.js';
+import { plural } from './reasons.js';
 
 /** `snapshot, inventory read from world.yaml; its 3 NetworkPolicies are the existing policies`. */
 export function clusterLine(r: BreakageReport): string | undefined {
@@ -10,8 +11,6 @@ export function clusterLine(r: BreakageReport): string | undefined {
   const use = r.cluster.policies === 'existing' ? 'its NetworkPolicies are the existing policies' : 'its NetworkPolicies are replaced by --existing';
   return `${r.cluster.description}; ${use}`;
 }
-
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** The section's lead sentence. */
 export function silentSummary(silent: readonly SilentWorkload[]): string {

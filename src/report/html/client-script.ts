@@ -74,6 +74,7 @@ function el(tag, cls) {
   return e;
 }
 function time(ms) { return new Date(ms).toISOString().replace('T', ' ').slice(0, 19) + 'Z'; }
+function plural(n, word) { return n + ' ' + word + (n === 1 ? '' : 's'); }
 function nodeName(i) { return data.nodes[i].label; }
 function verdictTag(v) { return el('span', 'tag v-' + v, data.verdictLabels[v]); }
 function edgeList(indexes) {
@@ -82,7 +83,7 @@ function edgeList(indexes) {
     var e = data.edges[i];
     list.append(el('li', 'edge v-' + e.verdict,
       el('div', 'edge-title', data.nodes[e.source].title + ' \u2192 ' + data.nodes[e.target].title + ' ' + e.port),
-      el('div', 'edge-traffic', verdictTag(e.verdict), ' ' + e.count + (e.count === 1 ? ' flow, ' : ' flows, ') + time(e.firstSeen) + ' .. ' + time(e.lastSeen)),
+      el('div', 'edge-traffic', verdictTag(e.verdict), ' ' + plural(e.count, 'flow') + ', ' + time(e.firstSeen) + ' .. ' + time(e.lastSeen)),
       el('div', 'reason', e.reason)));
   });
   return list;
@@ -90,7 +91,7 @@ function edgeList(indexes) {
 function flowsLine(indexes) {
   var flows = 0;
   indexes.forEach(function (i) { flows += data.edges[i].count; });
-  return indexes.length + (indexes.length === 1 ? ' edge, ' : ' edges, ') + flows + (flows === 1 ? ' flow' : ' flows');
+  return plural(indexes.length, 'edge') + ', ' + plural(flows, 'flow');
 }
 function showEdges(title, indexes) {
   details.replaceChildren(el('h2', '', title), el('p', '', flowsLine(indexes)), edgeList(indexes));
@@ -158,7 +159,7 @@ function applyFilters() {
   function anyEdge(l) { return l.edges.some(function (k) { return edgeVisible[k]; }); }
   linkEls.forEach(function (e) { e.classList.toggle('hidden', !anyEdge(data.links[Number(e.getAttribute('data-link'))])); });
   glinkEls.forEach(function (e) { e.classList.toggle('hidden', !anyEdge(data.groupLinks[Number(e.getAttribute('data-glink'))])); });
-  counter.textContent = 'showing ' + shownEdges + ' of ' + data.edges.length + ' edges';
+  counter.textContent = 'showing ' + shownEdges + ' of ' + plural(data.edges.length, 'edge');
 }
 nsSelect.addEventListener('change', applyFilters);
 textInput.addEventListener('input', applyFilters);

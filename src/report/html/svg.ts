@@ -1,5 +1,6 @@
 // Positioned SVG for both views: the full graph (groups with their nodes) and the collapsed one
 // (one node per group). Everything from the data is escaped; elements carry only indexes.
+import { plural } from '../reasons.js';
 import { escapeXml } from './escape.js';
 import type { Box, GraphLayout } from './layout.js';
 import { NODE_HEIGHT } from './layout.js';
@@ -41,10 +42,10 @@ export function renderSvg(report: HtmlReport, links: GraphLinks, layout: GraphLa
     const b = collapsed.groups.get(g.id);
     if (b === undefined) return;
     const n = members.get(g.id) ?? 0;
-    out.push(`<g class="node group-node group-${g.kind}" data-group-node="${i}"><title>${escapeXml(g.label)}: ${n} nodes (click to expand)</title>`,
+    out.push(`<g class="node group-node group-${g.kind}" data-group-node="${i}"><title>${escapeXml(g.label)}: ${plural(n, 'node')} (click to expand)</title>`,
       `<rect x="${b.x}" y="${b.y}" width="${b.width}" height="${b.height}" rx="8"/>`,
       `<text class="node-label" x="${b.x + 10}" y="${b.y + 19}">${escapeXml(cut(g.label, 40))}</text>`,
-      `<text class="node-sub" x="${b.x + 10}" y="${b.y + 36}">${n} ${n === 1 ? 'node' : 'nodes'}</text></g>`);
+      `<text class="node-sub" x="${b.x + 10}" y="${b.y + 36}">${plural(n, 'node')}</text></g>`);
   });
   out.push('</g></g></svg>');
   return out.join('\n');
@@ -63,7 +64,7 @@ function drawLinks(
     lane.set(pair, k + 1);
     const d = link.source === link.target ? loop(s, k) : curve(s, t, k);
     const width = strokeWidth(link.count);
-    const title = `${VERDICT_LABELS[link.verdict]}: ${link.edges.length} ${link.edges.length === 1 ? 'edge' : 'edges'}, ${link.count} flows`;
+    const title = `${VERDICT_LABELS[link.verdict]}: ${plural(link.edges.length, 'edge')}, ${plural(link.count, 'flow')}`;
     out.push(`<g class="link v-${link.verdict}" ${attr}="${i}"><title>${escapeXml(title)}</title>`,
       `<path class="hit" d="${d}"/><path class="line" d="${d}" stroke-width="${width}" marker-end="url(#arrow-${link.verdict})"/></g>`);
   });

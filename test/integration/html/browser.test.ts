@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderHtml } from '../../../src/report/render-html.js';
+import { renderHtml, renderHtmlPage } from '../../../src/report/render-html.js';
+import type { HtmlReport } from '../../../src/report/html/view-model.js';
 import { launchBrowser, type Browser } from '../../support/browser.js';
 import { REPO_ROOT, runCli } from '../../support/cli.js';
 import { hostileReport } from './hostile.js';
@@ -165,6 +166,22 @@ describe('500 workloads, 5,000 edges', () => {
     await page.locator('#zoom-fit').click();
     expect(await classes()).toContain('lod-far');
     expect(await page.locator('#view-full .node-label').first().isVisible()).toBe(false);
+  });
+});
+
+describe('one edge of one flow', () => {
+  it('says 1 edge and 1 flow, in the counter and the details panel', async () => {
+    const view: HtmlReport = {
+      title: 't', subtitle: [], summary: [], warnings: [], notes: [],
+      groups: [{ id: 'ns:x', kind: 'namespace', label: 'x' }],
+      nodes: [{ id: 'a', kind: 'workload', group: 'ns:x', label: 'app=a', title: 'x/app=a' }, { id: 'b', kind: 'workload', group: 'ns:x', label: 'app=b', title: 'x/app=b' }],
+      edges: [{ source: 'a', target: 'b', port: 'TCP/80', count: 1, firstSeen: 0, lastSeen: 0, verdict: 'allowed', reason: 'r' }],
+    };
+    const page = await open(writePage('one.html', await renderHtmlPage(view)));
+    expect(await counter(page)).toBe('showing 1 of 1 edge');
+    await page.locator('#view-full .node-workload', { hasText: 'app=a' }).first().click();
+    expect(await page.locator('#details p').allTextContents()).toContain('1 edge, 1 flow');
+    expect(await page.locator('#details .edge-traffic').textContent()).toContain(' 1 flow, ');
   });
 });
 

@@ -6,7 +6,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { renderHtml } from '../../../src/report/render-html.js';
+import { renderHtml, renderHtmlPage } from '../../../src/report/render-html.js';
+import type { HtmlReport } from '../../../src/report/html/view-model.js';
 import { shortLabels, toHtmlReport } from '../../../src/report/html/from-breakage.js';
 import { runCli } from '../../support/cli.js';
 import { matchesGolden } from '../../unit/report/golden.js';
@@ -70,6 +71,22 @@ describe('hostile data', () => {
     expect(parsed.nodes.map((n) => n.title)).toContain(`shop/app=web,note=${HOSTILE_LABEL}`);
     expect(parsed.nodes.map((n) => n.title)).toContain(`${HOSTILE_NAME} (198.51.100.7/32)`);
     expect(Object.values(parsed.policies).join('\n')).toContain(HOSTILE_ANNOTATION);
+  });
+});
+
+describe('counts in words', () => {
+  it('are singular for one: 1 edge, 1 flow, 1 node', async () => {
+    const view: HtmlReport = {
+      title: 't', subtitle: [], summary: [], warnings: [], notes: [],
+      groups: [{ id: 'ns:x', kind: 'namespace', label: 'x' }],
+      nodes: [{ id: 'a', kind: 'workload', group: 'ns:x', label: 'app=a', title: 'x/app=a' }],
+      edges: [{ source: 'a', target: 'a', port: 'TCP/80', count: 1, firstSeen: 0, lastSeen: 0, verdict: 'allowed', reason: 'r' }],
+    };
+    const page = await renderHtmlPage(view);
+    expect(page).toContain('<title>keeps working: 1 edge, 1 flow</title>');
+    expect(page).toContain('<title>x: 1 node (click to expand)</title>');
+    expect(page).toContain('>1 node</text>');
+    expect(page).not.toMatch(/\b1 (edges|flows|nodes)\b/);
   });
 });
 
