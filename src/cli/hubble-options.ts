@@ -10,6 +10,7 @@ import type { FlowFilter } from '../model.js';
 import type { ReadyFlowSource } from '../collect/json-reader.js';
 import type { IngestUnit } from '../collect-pipeline.js';
 import { collectList } from './options.js';
+import { duration as longDuration } from '../report/reasons.js';
 
 export const DEFAULT_SERVER = 'localhost:4245';
 
@@ -61,11 +62,15 @@ Live collection (hubble CLI flags; dial timeout 5 s, ServerStatus 12 s):
   flowpol collect --server                                    # Relay at ${DEFAULT_SERVER}, whole ring
   flowpol collect --server localhost:4245 --follow            # stream new flows until Ctrl-C
   flowpol collect --server localhost:4245 --last 1000 -n shop
+  flowpol collect --server localhost:4245 --follow --until 2024-05-02T06:00:00Z   # stops past --until
   flowpol collect --server unix:///var/run/cilium/hubble.sock --since 10m
   flowpol collect --server tls://hubble-relay.example:443 --tls-ca-cert-files ca.crt \\
       --tls-server-name instance.hubble-relay.cilium.io --tls-client-cert-file tls.crt --tls-client-key-file tls.key
   flowpol collect --server tls://relay:443 --basic-auth-username me --basic-auth-password "$PW"
-A broken stream is reconnected with backoff and resumed at the last flow time; the gap is reported.`,
+A broken stream is reconnected with backoff and resumed at the last flow time; the gap is reported.
+--follow --until T stops (commits, exit 0) at the first flow more than 1 s past T (Relay delivers
+flows up to ~1 s out of order). hubble itself does not send --until with --follow, so a quiet
+server keeps the follow waiting until a later flow arrives or Ctrl-C. A host without a port dials port 443, as the hubble CLI does.`,
     );
 }
 
@@ -114,14 +119,16 @@ export function describeStatus(target: string, s: HubbleServerStatus, q: Omit<Hu
   if ((s.numUnavailableNodes ?? 0) > 0) {
     lines.push(`warning: ${s.numUnavailableNodes} nodes unavailable (${s.unavailableNodes.join(', ')}): their flows are missing`);
   }
-  if (q.number !== ALL_FLOWS && q.number > s.maxFlows && s.maxFlows > 0) {
-    lines.push(`warning: asked for ${q.number} flows but the ring holds at most ${s.maxFlows}: older flows are gone (use --follow to collect continuously)`);
+  // Nothing is gone unless the ring has overwritten flows (seen more than it holds).
+  const evicted = s.seenFlows > s.numFlows;
+  const advice = q.follow ? 'keep a collect --follow running to miss nothing' : 'use --follow to collect continuously';
+  if (evicted && q.number !== ALL_FLOWS && q.number > s.maxFlows && s.maxFlows > 0) {
+    lines.push(`warning: asked for ${q.number} flows but the ring holds at most ${s.maxFlows}: older flows are gone (${advice})`);
   }
-  if (q.since !== undefined && s.flowsRate > 0) {
+  if (evicted && q.since !== undefined && s.flowsRate > 0) {
     const coverMs = (s.maxFlows / s.flowsRate) * 1000;
-    const windowMs = (q.until ?? now) - q.since;
-    if (windowMs > coverMs) {
-      lines.push(`warning: the window asked for is ${seconds(windowMs)} but the ring holds ${s.maxFlows} flows, about ${seconds(coverMs)} at ${s.flowsRate.toFixed(1)} flows/s: the start of the window is gone (use --follow to collect continuously)`);
+    if (now - q.since > coverMs) {
+      lines.push(`warning: the window starts ${duration(now - q.since)} ago but the ring holds ${s.maxFlows} flows, about ${duration(coverMs)} at ${s.flowsRate.toFixed(1)} flows/s: the start of the window is gone (${advice})`);
     }
   }
   return lines;
@@ -135,7 +142,7 @@ export function describeNotice(n: HubbleNotice): string {
     return `warning: ${s.state} ${s.nodeNames.join(', ')}${s.message ? `: ${s.message}` : ''} (flows of these nodes are missing)`;
   }
   const from = n.since === undefined ? '' : ` from ${new Date(n.since).toISOString()}`;
-  return `warning: hubble stream resumed${from} after a gap of ${seconds(n.downMs)}; flows the ring overwrote meanwhile are lost`;
+  return `warning: hubble stream resumed${from} after a gap of ${duration(n.downMs)}; flows the ring overwrote meanwhile are lost`;
 }
 
 /**
@@ -178,4 +185,6 @@ export async function* hubbleUnits(client: HubbleClient, query: Omit<HubbleFlowQ
 }
 
 const kebab = (s: string): string => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-const seconds = (ms: number): string => (ms >= 120_000 ? `${Math.round(ms / 60_000)} min` : `${(ms / 1000).toFixed(1)} s`);
+
+/** A duration for people: `1.5 s` below two minutes (reconnect gaps), else `7m`, `3h 20m`, `30d 15h`. */
+const duration = (ms: number): string => (ms < 120_000 ? `${(ms / 1000).toFixed(1)} s` : longDuration(ms));

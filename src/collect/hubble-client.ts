@@ -17,6 +17,8 @@ export type { HubbleConnectOptions, HubbleTlsOptions } from './hubble-connection
 export { flowsRequest, type HubbleFlowQuery, type HubbleNotice, type HubbleServerStatus } from './hubble-query.js';
 
 export { ALL_FLOWS } from './hubble-limits.js';
+/** How far Relay's time-sort buffer may deliver flows out of order (hubble-format.md §C: drain timeout 1 s). */
+export const RELAY_REORDER_MS = 1000;
 // CANCELLED that we did not ask for is the server cutting the stream (e.g. shutting down).
 const RETRYABLE = new Set<number>([grpc.status.UNAVAILABLE, grpc.status.INTERNAL, grpc.status.UNKNOWN, grpc.status.ABORTED, grpc.status.CANCELLED]);
 
@@ -100,6 +102,8 @@ export class HubbleClient {
       let attempt = 0;
       let brokenAt: number | undefined;
       let yielded = 0;
+      // hubble sends no until with follow; the stream ends here once flows are past it (plus Relay's reordering slack).
+      const stopAfter = query.follow && query.until !== undefined ? query.until + RELAY_REORDER_MS : undefined;
       for (;;) {
         const resumeAt = dedupe.resumeAt();
         const request = flowsRequest(
@@ -116,6 +120,10 @@ export class HubbleClient {
               const event = eventFromBytes(bytes);
               if (event.kind === 'flow') {
                 if (!dedupe.accept(event.flow)) continue;
+                if (stopAfter !== undefined && event.flow.time > stopAfter) {
+                  if (out.length > 0) yield out;
+                  return; // --follow --until: the stream is past the window
+                }
               } else if (event.kind === 'node-status' && (event.status.state === 'NODE_UNAVAILABLE' || event.status.state === 'NODE_ERROR')) {
                 query.onNotice?.({ kind: 'node-problem', status: event.status });
               }

@@ -22,7 +22,7 @@ export interface ReplayServerOptions {
   follow?: boolean;
   /** Start the recording again after its end, times shifted past the previous pass. */
   loop?: boolean;
-  /** Ring capacity (hubble's max_flows); default: the whole recording. */
+  /** Ring capacity (hubble's max_flows); default: the whole recording (with loop: one pass of it, the older passes drop out). */
   ringSize?: number;
   tls?: { certFile: string; keyFile: string; clientCaFiles: string[] };
   basicAuth?: { username: string; password: string };

@@ -72,7 +72,9 @@ export class Timeline {
   }
 
   ringStart(hi: number): number {
-    return Math.max(0, hi - (this.options.ringSize ?? Infinity));
+    // Without --ring-size the ring holds one pass of the recording: with --loop, earlier passes
+    // drop out as a full ring's oldest flows do (and ServerStatus reports that capacity).
+    return Math.max(0, hi - (this.options.ringSize ?? this.entries.length));
   }
 
   /** Whether index i exists at all (recording not exhausted, or looping). */

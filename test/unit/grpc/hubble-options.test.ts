@@ -47,11 +47,22 @@ describe('ServerStatus report', () => {
     const now = 1_000_000_000;
     const [head, ...rest] = describeStatus('relay:4245', status, { number: 0, follow: false, namespaces: [], since: now - 3_600_000 }, now);
     expect(head).toBe('hubble v1.19.4 at relay:4245: ring 4095/4095 flows, 90000 seen, 10.0 flows/s');
-    expect(rest).toEqual(['warning: the window asked for is 60 min but the ring holds 4095 flows, about 7 min at 10.0 flows/s: the start of the window is gone (use --follow to collect continuously)']);
+    expect(rest).toEqual(['warning: the window starts 1h ago but the ring holds 4095 flows, about 6m 50s at 10.0 flows/s: the start of the window is gone (use --follow to collect continuously)']);
     expect(describeStatus('r', status, { number: 100_000, follow: false, namespaces: [] }, now)[1]).toMatch(/asked for 100000 flows but the ring holds at most 4095/);
     expect(describeStatus('r', status, { number: ALL_FLOWS, follow: false, namespaces: [] }, now)).toHaveLength(1);
     expect(describeStatus('r', { ...status, numUnavailableNodes: 1, unavailableNodes: ['n3'] }, { number: 1, follow: false, namespaces: [] }, now)[1])
       .toBe('warning: 1 nodes unavailable (n3): their flows are missing');
+  });
+
+  it('warns only when the ring has overwritten flows; follow is not told to use --follow; long spans in days', () => {
+    const now = Date.UTC(2026, 0, 1);
+    const full = { ...status, numFlows: 1906, maxFlows: 1906, seenFlows: 1906 }; // nothing evicted yet
+    const old = { number: 0, follow: false, namespaces: [], since: Date.UTC(2020, 0, 1) };
+    expect(describeStatus('r', full, old, now)).toHaveLength(1);
+    expect(describeStatus('r', full, { ...old, number: 100_000, since: undefined }, now)).toHaveLength(1);
+    const [, warning] = describeStatus('r', status, { ...old, follow: true }, now);
+    expect(warning).toBe('warning: the window starts 2192d ago but the ring holds 4095 flows, about 6m 50s at 10.0 flows/s: the start of the window is gone (keep a collect --follow running to miss nothing)');
+    expect(describeStatus('r', status, { ...old, since: now - 30 * 3_600_000 - 90_000 }, now)[1]).toMatch(/starts 1d 6h ago/);
   });
 
   it('reports reconnects, the gap and unreadable nodes', () => {
