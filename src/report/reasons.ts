@@ -1,8 +1,10 @@
 // The report's sentences, shared by every renderer so text, Markdown and JSON say the same thing:
 // one line of "why" per edge, the coverage warnings, and flowpol's ipBlock choice.
 import type {
-  BreakageReport, CoverageWarning, EdgeStatus, Namespace, Peer, PolicyDirection, PolicyProvenance, ReportEdge, SideVerdict, StatusTotals, Verdict, WorldGap,
+  BreakageReport, CoverageWarning, EdgeStatus, Identity, Namespace, Peer, PolicyDirection, PolicyProvenance, ReportEdge, SideVerdict, StatusTotals, Verdict,
+  WorkloadReport, WorldGap,
 } from '../model.js';
+import { identityKey } from '../identity/identity.js';
 import { EDGE_NOTE_TEXT, describePeer, describePort } from '../policy/edge-notes.js';
 
 /** flowpol's reading where the API leaves it to the CNI; in `--help` and every report's footer. */
@@ -153,6 +155,16 @@ export function policiesLine(r: BreakageReport): string {
 }
 
 /** `3 edges, 50 flows`. */
+/**
+ * A workload group's heading in the words its edges use: the identity key, `ns/(no labels)` for an
+ * identity without labels (whose key is `ns/`), `(no pod)` for edges with no pod at either end.
+ */
+export function workloadTitle(w: Pick<WorkloadReport, 'namespace' | 'workload'>): string {
+  if (w.workload === undefined) return '(no pod)';
+  const unlabelled: Identity = { namespace: w.namespace, labels: {} };
+  return w.workload === identityKey(unlabelled) ? describePeer({ kind: 'workload', identity: unlabelled }) : w.workload;
+}
+
 /** `1 edge`, `2 edges`: a count and its word, plural unless 1. */
 export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 

@@ -2,7 +2,7 @@
 // and warnings first; one table per workload with what breaks, is dropped today or is not
 // governed; edges that keep working are counted (listed with `allowed: 'list'`).
 import { EDGE_STATUSES, type BreakageReport, type EdgeStatus, type ReportEdge, type WorkloadReport } from '../model.js';
-import { countText, coverageMessage, edgeReason, edgeTitle, IPBLOCK_CHOICE, isoTime, policiesLine, STATUS_LABEL } from './reasons.js';
+import { countText, coverageMessage, edgeReason, edgeTitle, IPBLOCK_CHOICE, isoTime, policiesLine, STATUS_LABEL, workloadTitle } from './reasons.js';
 import type { RenderOptions } from './render-text.js';
 import { cell, code } from './markdown-cells.js';
 import { clusterLine, silentMarkdown } from './silent-render.js';
@@ -30,7 +30,7 @@ export function renderMarkdown(r: BreakageReport, options: RenderOptions): strin
 }
 
 function workload(w: WorkloadReport, options: RenderOptions): string[] {
-  const lines = ['', `#### ${w.workload === undefined ? '(no pod)' : code(w.workload)}`];
+  const lines = ['', `#### ${w.workload === undefined ? workloadTitle(w) : code(workloadTitle(w))}`];
   const shown = options.allowed === 'list' ? w.edges : w.edges.filter((e) => e.status !== 'allowed');
   if (shown.length > 0) {
     lines.push('', '| status | connection | flows | first seen | last seen | why |', '|---|---|---:|---|---|---|');

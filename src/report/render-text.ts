@@ -2,7 +2,7 @@
 // namespace and workload every edge that breaks, is dropped today or is not governed, with why;
 // edges that keep working are counted per workload (listed with `allowed: 'list'`).
 import { EDGE_STATUSES, type BreakageReport, type EdgeStatus, type ReportEdge, type WorkloadReport } from '../model.js';
-import { countText, coverageMessage, edgeReasons, edgeTitle, IPBLOCK_CHOICE, isoTime, policiesLine, STATUS_LABEL } from './reasons.js';
+import { countText, coverageMessage, edgeReasons, edgeTitle, IPBLOCK_CHOICE, isoTime, policiesLine, STATUS_LABEL, workloadTitle } from './reasons.js';
 import { clusterLine, silentText } from './silent-render.js';
 
 export interface RenderOptions {
@@ -35,7 +35,7 @@ export function renderText(r: BreakageReport, options: RenderOptions): string {
 }
 
 function workload(w: WorkloadReport, options: RenderOptions): string[] {
-  const lines = [`  ${w.workload ?? '(no pod)'}`];
+  const lines = [`  ${workloadTitle(w)}`];
   const shown = options.allowed === 'list' ? w.edges : w.edges.filter((e) => e.status !== 'allowed');
   for (const e of shown) lines.push(...edge(e));
   if (options.allowed === 'summary' && w.totals.allowed.edges > 0) lines.push(`    keeps working: ${countText(w.totals.allowed)}`);

@@ -68,6 +68,24 @@ describe('markdown tables', () => {
   });
 });
 
+describe('a workload without labels', () => {
+  it('is headed as its edges name it, in text and markdown', () => {
+    const bare = { kind: 'workload' as const, identity: { namespace: 'x', labels: {} } };
+    const dst = { kind: 'workload' as const, identity: { namespace: 'x', labels: { app: 'b' } } };
+    const deny: NetworkPolicy = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'x' }, spec: { podSelector: {}, policyTypes: ['Egress'] } };
+    const { report } = buildBreakageReport(
+      { edges: [edge(bare, dst, 'TCP', 80, 2)], namespaces: [], existing: [], proposed: [deny], observation: { lostEvents: 0 } },
+      { defaultDeny: { kind: 'none' }, direction: 'ingress' },
+    );
+    const text = renderText(report, { allowed: 'list' });
+    expect(text).toContain('\n  x/(no labels)\n    BREAKS        x/(no labels) -> x/app=b TCP/80');
+    expect(text).not.toMatch(/^ {2}x\/$/m);
+    const md = renderMarkdown(report, { allowed: 'list' });
+    expect(md).toContain('#### `x/(no labels)`');
+    expect(md).not.toContain('#### `x/`');
+  });
+});
+
 describe('--world-out', () => {
   it('is a probe-format world whose every probe `check` decides as the report did', () => {
     const result = seedReport();
