@@ -51,15 +51,19 @@ describe('renderers (seed scenario, a policy set that forgets DNS)', () => {
   });
 });
 
+/** One x → x TCP/80 edge (2 flows) between pods of these labels, denied by a proposed deny-all in x. */
+function denyReport(from: Record<string, string>, to: Record<string, string>) {
+  const pod = (labels: Record<string, string>) => ({ kind: 'workload' as const, identity: { namespace: 'x', labels } });
+  const deny: NetworkPolicy = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'x' }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } };
+  return buildBreakageReport(
+    { edges: [edge(pod(from), pod(to), 'TCP', 80, 2)], namespaces: [], existing: [], proposed: [deny], observation: { lostEvents: 0 } },
+    { defaultDeny: { kind: 'none' }, direction: 'ingress' },
+  ).report;
+}
+
 describe('markdown tables', () => {
   it('escape a | in every cell, code spans included (GFM splits a row at each one)', () => {
-    const piped = { kind: 'workload' as const, identity: { namespace: 'x', labels: { k: 'pipe|val' } } };
-    const dst = { kind: 'workload' as const, identity: { namespace: 'x', labels: { app: 'a|b' } } };
-    const deny: NetworkPolicy = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'x' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } };
-    const { report } = buildBreakageReport(
-      { edges: [edge(piped, dst, 'TCP', 80, 2)], namespaces: [], existing: [], proposed: [deny], observation: { lostEvents: 0 } },
-      { defaultDeny: { kind: 'none' }, direction: 'ingress' },
-    );
+    const report = denyReport({ k: 'pipe|val' }, { app: 'a|b' });
     const md = renderMarkdown(report, { allowed: 'list' });
     const rows = md.split('\n').filter((l) => l.includes('TCP/80'));
     expect(rows.length).toBeGreaterThan(0);
@@ -70,13 +74,7 @@ describe('markdown tables', () => {
 
 describe('a workload without labels', () => {
   it('is headed as its edges name it, in text and markdown', () => {
-    const bare = { kind: 'workload' as const, identity: { namespace: 'x', labels: {} } };
-    const dst = { kind: 'workload' as const, identity: { namespace: 'x', labels: { app: 'b' } } };
-    const deny: NetworkPolicy = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'x' }, spec: { podSelector: {}, policyTypes: ['Egress'] } };
-    const { report } = buildBreakageReport(
-      { edges: [edge(bare, dst, 'TCP', 80, 2)], namespaces: [], existing: [], proposed: [deny], observation: { lostEvents: 0 } },
-      { defaultDeny: { kind: 'none' }, direction: 'ingress' },
-    );
+    const report = denyReport({}, { app: 'b' });
     const text = renderText(report, { allowed: 'list' });
     expect(text).toContain('\n  x/(no labels)\n    BREAKS        x/(no labels) -> x/app=b TCP/80');
     expect(text).not.toMatch(/^ {2}x\/$/m);
