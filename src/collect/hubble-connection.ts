@@ -101,7 +101,9 @@ export function grpcError(err: grpc.ServiceError, target: string, transport: Tra
   if (tlsHint || /certificate|SSL|TLS/i.test(detail)) {
     return new OperationalError('E_HUBBLE_TLS', `TLS with ${where} failed: ${detail}${tlsHint ? ` (${tlsHint[1]})` : ''}`);
   }
-  if (transport === 'mtls' && err.code === grpc.status.UNAVAILABLE && /ECONNRESET|socket hang up/.test(detail)) {
+  // A server that refuses the client certificate closes the connection mid-handshake; depending on
+  // timing gRPC reports that as a reset, a hang-up or a bare "Failed to connect".
+  if (transport === 'mtls' && err.code === grpc.status.UNAVAILABLE && /ECONNRESET|socket hang up|^Failed to connect$/.test(detail)) {
     return new OperationalError('E_HUBBLE_TLS', `TLS with ${where} failed: ${detail} (the server rejected the TLS handshake: most likely the client certificate, e.g. one not signed by a CA the server trusts)`);
   }
   switch (err.code) {
