@@ -114,7 +114,8 @@ async function runCollect(flags: CollectFlags): Promise<void> {
     process.stderr.write(formatSummary(result, loadIngestSummary(db, { runId: result.runId }), units));
   } catch (err) {
     stopProgress();
-    process.stderr.write(formatSummary(result, summaryAfterFailure(db, result.runId, err), units));
+    // Nothing started (an unreachable server, a file that cannot be opened): the error says it all.
+    if (result.units.length > 0) process.stderr.write(formatSummary(result, summaryAfterFailure(db, result.runId, err), units));
     throw err;
   } finally {
     process.off('SIGINT', abort).off('SIGTERM', abort);

@@ -76,6 +76,12 @@ describe('collect: usage errors come before the database', () => {
     expect(noPort.code).toBe(1);
     expect(noPort.stderr).toMatch(/Hubble at 127\.0\.0\.1:443/);
   });
+
+  it('a server that is not there: the one error line, no summary of nothing', async () => {
+    const r = await runCli(['collect', '--server', '127.0.0.1:1', '--db', freshDb()]);
+    expectOneLineError(r, undefined, 1, 'E_HUBBLE_UNAVAILABLE', /cannot reach Hubble at 127\.0\.0\.1:1/);
+    expect(r.stderr).not.toMatch(/collect summary/);
+  });
 });
 
 describe('TLS failure hints', () => {
