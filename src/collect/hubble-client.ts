@@ -46,7 +46,13 @@ export class HubbleClient {
     }
     // A 4 MiB HTTP/2 receive window: with the 64 KiB default a fast stream of small flow messages
     // waits on WINDOW_UPDATE round trips (measured ~1.5x throughput on loopback).
-    const channelOptions: grpc.ChannelOptions = { 'grpc.max_receive_message_length': 16 * 1024 * 1024, 'grpc-node.flow_control_window': 4 * 1024 * 1024 };
+    // grpc-js retries a lost connection on its own backoff (1 s growing to 2 min) and fails calls
+    // at once until it succeeds, so our reconnect (250 ms to 5 s) could come after the server was
+    // back and still fail: its own reconnects are kept within 1 s.
+    const channelOptions: grpc.ChannelOptions = {
+      'grpc.max_receive_message_length': 16 * 1024 * 1024, 'grpc-node.flow_control_window': 4 * 1024 * 1024,
+      'grpc.initial_reconnect_backoff_ms': 100, 'grpc.max_reconnect_backoff_ms': 1000,
+    };
     if (tls?.serverName) channelOptions['grpc.ssl_target_name_override'] = tls.serverName;
     this.client = new RawObserverClient(target, tls ? tlsCredentials(tls) : grpc.credentials.createInsecure(), channelOptions);
   }
@@ -144,7 +150,11 @@ export class HubbleClient {
           }
           const e = err as grpc.ServiceError;
           if (closed || self.closed) return;
-          if (!established || !RETRYABLE.has(e.code) || attempt >= maxReconnects) throw grpcError(e, self.target, self.transport);
+          // A first call that fails is an answer (wrong server, refused), except under --follow: a
+          // quiet stream gets no headers before its first flow, yet a server that goes away then
+          // must be waited for like any other (the channel connected before flows() was called).
+          const retry = (established || query.follow) && RETRYABLE.has(e.code) && attempt < maxReconnects;
+          if (!retry) throw grpcError(e, self.target, self.transport);
           attempt++;
           brokenAt ??= Date.now();
           const delayMs = Math.min(250 * 2 ** (attempt - 1), 5000);

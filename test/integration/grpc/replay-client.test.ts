@@ -269,4 +269,28 @@ describe('reconnect', () => {
     expect(resumed).toMatchObject({ kind: 'resumed' });
     expect(resumed?.kind === 'resumed' && resumed.downMs).toBeGreaterThan(0);
   });
+
+  it('a quiet --follow stream (no flow received yet, so no headers) waits for a server that goes away', async () => {
+    const first = await serve({ follow: true }); // no rate: a stream open with nothing new to send
+    const port = first.port;
+    const notices: HubbleNotice[] = [];
+    const c = client(first.address);
+    await c.connect();
+    let restarted: Promise<unknown> | undefined;
+    const onNotice = (n: HubbleNotice): void => {
+      notices.push(n);
+      restarted ??= serve({ listen: `127.0.0.1:${port}`, rate: 2000 }); // back, now with new flows
+    };
+    const stream = c.flows({ number: 0, follow: true, namespaces: [], onNotice });
+    const cut = setTimeout(() => void first.close(), 300); // the stream is open and quiet by then
+    const got: Flow[] = [];
+    for await (const e of stream) {
+      if (e.kind === 'flow') got.push(e.flow);
+      if (got.length === 10) break;
+    }
+    clearTimeout(cut);
+    await restarted;
+    expect(notices[0]).toMatchObject({ kind: 'reconnecting', attempt: 1 });
+    expect(got).toHaveLength(10);
+  }, 30_000);
 });
