@@ -72,9 +72,14 @@ function statusOf(body: unknown): StatusBody {
 }
 
 /** First line, tokens and JWT-like strings masked, at most 300 characters. */
+/** URLs in `text` with any `user:password@` masked (a kubeconfig's server URL may carry them). */
+export function withoutUserInfo(text: string): string {
+  return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, '$1***@');
+}
+
 export function redact(text: string): string {
   const line = (text.split(/\r?\n/).find((l) => l.trim() !== '') ?? '').trim();
-  const masked = line
+  const masked = withoutUserInfo(line)
     .replace(/(bearer|basic)\s+[^\s"',]+/gi, '$1 ***')
     .replace(/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, '***')
     .replace(/((?:token|password|secret)["']?\s*[:=]\s*["']?)[^\s"',]+/gi, '$1***');
@@ -93,7 +98,9 @@ function httpError(status: number, body: unknown, req: ApiRequest, target: Reque
     case 403:
       return new OperationalError(K8S_ERROR_CODES.forbidden, forbiddenMessage(req, st.message));
     case 404:
-      return new OperationalError(K8S_ERROR_CODES.notFound, `not found: ${what}${said ? `: ${said}` : ''} (does the server serve ${resourceName(req)}?)`);
+      // A missing namespace is the usual 404 of a namespaced write; else the resource type is unknown there.
+      return new OperationalError(K8S_ERROR_CODES.notFound, `not found: ${what}${said ? `: ${said}` : ''} ` +
+        (/namespaces "[^"]*" not found/.test(said) ? '(create the namespace first)' : `(does the server serve ${resourceName(req)}?)`));
     case 409:
       return new OperationalError(K8S_ERROR_CODES.conflict,
         `conflict: ${what}: ${said || 'fields are owned by another field manager'} — review, then re-run with --force-conflicts to take them over`);

@@ -8,7 +8,7 @@ import type { ConfigurationOptions, ObservableMiddleware, RequestContext, V1Netw
 import { InputError, UsageError } from '../errors.js';
 import type { InventorySource, Namespace, NetworkPolicy } from '../model.js';
 import type { LiveAccess } from './access.js';
-import { redact, toClusterError } from './api-errors.js';
+import { redact, toClusterError, withoutUserInfo } from './api-errors.js';
 import type { ApiRequest, RequestTarget } from './api-errors.js';
 import { FIELD_MANAGER } from './cluster.js';
 import type { ApplyOptions, Cluster, ClusterPod, ClusterWorkload } from './cluster.js';
@@ -68,7 +68,7 @@ class KubeCluster implements Cluster {
 
   constructor(kc: KubeConfig, private readonly access: LiveAccess) {
     const cluster = kc.getCurrentCluster();
-    const server = cluster?.server ?? '?';
+    const server = withoutUserInfo(cluster?.server ?? '?'); // described and named in errors: never its credentials
     const context = kc.getCurrentContext();
     this.source = access.config.kind === 'in-cluster'
       ? { kind: 'in-cluster' }

@@ -25,6 +25,14 @@ describe('toClusterError', () => {
     expect(e.message).toContain('cannot list pods at the cluster scope — grant verb "list" on "pods" in group "" (the core group)');
   });
 
+  it('on 404 says to create a missing namespace; else asks whether the server serves the resource', () => {
+    const patch: ApiRequest = { verb: 'patch', resource: 'networkpolicies', group: 'networking.k8s.io', namespace: 'nope', name: 'b' };
+    const missing = toClusterError({ code: 404, body: '{"kind":"Status","message":"namespaces \\"nope\\" not found"}' }, patch, target);
+    expect(missing.message).toMatch(/namespaces "nope" not found \(create the namespace first\)$/);
+    expect(toClusterError({ code: 404, body: '{"kind":"Status","message":"the server could not find the requested resource"}' }, listNetpol, target).message)
+      .toMatch(/\(does the server serve networkpolicies\.networking\.k8s\.io\?\)$/);
+  });
+
   it('reports 401 as rejected (expired or invalid) credentials of the context', () => {
     const e = toClusterError({ code: 401, body: undefined }, listNetpol, target);
     expect(e.code).toBe('E_K8S_UNAUTHORIZED');
@@ -68,5 +76,10 @@ describe('redact', () => {
     expect(out).not.toContain('s3cr3t');
     expect(out).not.toContain('eyJhbGciOi');
     expect(out).not.toContain('second line');
+  });
+
+  it('masks the user:password of URLs, and only that', () => {
+    expect(redact('request to https://admin:s3cr3t@10.0.0.1:6443/api failed')).toBe('request to https://***@10.0.0.1:6443/api failed');
+    expect(redact('GET https://10.0.0.1:6443/api/v1/pods?limit=5 a@b')).toBe('GET https://10.0.0.1:6443/api/v1/pods?limit=5 a@b');
   });
 });
