@@ -129,8 +129,17 @@ export function toClusterError(err: unknown, req: ApiRequest, target: RequestTar
     return new OperationalError(K8S_ERROR_CODES.unreachable,
       `unreachable: cannot connect to the API server ${target.server} of context "${target.context}" (${sysCode}) — is the cluster running and the kubeconfig current?`);
   }
-  if (sysCode !== undefined && /CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_VERIFY/.test(sysCode)) {
+  if (sysCode === 'EPROTO' && /wrong version number/.test(message)) {
+    return new OperationalError(K8S_ERROR_CODES.tls,
+      `TLS error talking to ${target.server} (${sysCode}): the server does not answer in TLS — is it a plain-HTTP port behind an https:// URL?`);
+  }
+  if (sysCode !== undefined && /CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_VERIFY|EPROTO/.test(sysCode)) {
     return new OperationalError(K8S_ERROR_CODES.tls, `TLS error talking to ${target.server} (${sysCode}): ${redact(message)}`);
+  }
+  if (/^spawn \S+/.test(message)) {
+    // client-node runs the kubeconfig's `user.exec` credential plugin before any request.
+    return new OperationalError(K8S_ERROR_CODES.client,
+      `cannot run the credential plugin of context "${target.context}" (user.exec in the kubeconfig): ${redact(message)} — is it installed and on PATH?`);
   }
   return new OperationalError(K8S_ERROR_CODES.client,
     `cannot ${req.verb} ${resourceName(req)} on ${target.server}: ${redact(message)}`);

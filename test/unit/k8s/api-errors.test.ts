@@ -33,6 +33,14 @@ describe('toClusterError', () => {
       .toMatch(/\(does the server serve networkpolicies\.networking\.k8s\.io\?\)$/);
   });
 
+  it('says what a plain-HTTP server behind https:// and a missing credential plugin are', () => {
+    const plain = Object.assign(new Error('request failed, reason: write EPROTO 804C:error:0A00010B:SSL routines:ssl3_get_record:wrong version number'), { code: 'EPROTO' });
+    expect(toClusterError(plain, listNetpol, target)).toMatchObject({ code: 'E_K8S_TLS', message: expect.stringContaining('plain-HTTP port behind an https:// URL') });
+    const plugin = Object.assign(new Error('spawn /opt/gke-gcloud-auth-plugin ENOENT'), { code: 'ENOENT', syscall: 'spawn /opt/gke-gcloud-auth-plugin' });
+    expect(toClusterError(plugin, listNetpol, target).message)
+      .toBe('cannot run the credential plugin of context "prod-admin" (user.exec in the kubeconfig): spawn /opt/gke-gcloud-auth-plugin ENOENT — is it installed and on PATH?');
+  });
+
   it('reports 401 as rejected (expired or invalid) credentials of the context', () => {
     const e = toClusterError({ code: 401, body: undefined }, listNetpol, target);
     expect(e.code).toBe('E_K8S_UNAUTHORIZED');
