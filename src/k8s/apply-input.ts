@@ -1,11 +1,13 @@
-// Reads the manifests `flowpol apply -f` is given, with the policy loader of src/policy/load.ts
-// (YAML multi-document or JSON, `List`s) and the engine's validator. Only networking.k8s.io/v1
-// NetworkPolicy objects with a namespace are accepted; anything else is an InputError naming the
-// file, the document number and the line.
+// Reads the manifests `flowpol apply -f` is given (files, directories, `-` for stdin; -f repeatable),
+// with the policy loader of src/policy/load.ts (YAML multi-document or JSON, `List`s, directory
+// listing) and the engine's validator. Only networking.k8s.io/v1 NetworkPolicy objects with a
+// namespace are accepted; anything else is an InputError naming the file, the document number and
+// the line. Every file is validated before anything is returned, and a namespace/name given twice
+// (in one file or across files) is an error naming both places.
 import { readFile } from 'node:fs/promises';
-import { InputError } from '../errors.js';
+import { formatLocation, InputError, UsageError } from '../errors.js';
 import type { NetworkPolicy } from '../model.js';
-import { parsePolicyText } from '../policy/load.js';
+import { listPolicyFiles, parsePolicyText } from '../policy/load.js';
 import { validateNetworkPolicy } from '../policy/validate.js';
 
 /** `document N` for the document that holds `line` (1-based, counting `---` separators). */
@@ -23,15 +25,17 @@ export function documentAt(text: string, line: number): string {
   return `document ${n}`;
 }
 
-/** Parse manifest text into validated NetworkPolicies, in document order. */
-export function parsePolicyManifests(text: string, file: string): NetworkPolicy[] {
+interface Place { file: string; line: number; field: string }
+interface LocatedPolicy { policy: NetworkPolicy; key: string; at: Place }
+
+/** Validates each NetworkPolicy document of one file, keeping where it came from. */
+function parseLocated(text: string, file: string): LocatedPolicy[] {
   const { policies, skipped } = parsePolicyText(text, file);
   const other = skipped[0];
   if (other !== undefined) {
     throw new InputError({ file, line: other.line, field: documentAt(text, other.line) },
       `${other.kind} is not a networking.k8s.io/v1 NetworkPolicy; flowpol apply only applies NetworkPolicies`);
   }
-  const seen = new Set<string>();
   return policies.map(({ policy, origin }) => {
     const line = origin.line ?? 1;
     const where = `${documentAt(text, line)}${origin.field === undefined ? '' : ` ${origin.field}`}`;
@@ -40,29 +44,56 @@ export function parsePolicyManifests(text: string, file: string): NetworkPolicy[
       throw new InputError({ file, line, field: `${where}: metadata.namespace` }, 'missing namespace (flowpol apply never guesses the namespace)');
     }
     const p = validateNetworkPolicy(policy, { file, line, field: where });
-    const key = `${namespace}/${p.metadata.name}`;
-    if (seen.has(key)) throw new InputError({ file, line, field: where }, `NetworkPolicy ${key} appears twice`);
-    seen.add(key);
-    return p;
+    return { policy: p, key: `${namespace}/${p.metadata.name}`, at: { file, line, field: where } };
   });
 }
 
-/** Read a manifest file (`-` = stdin). */
-export async function readPolicyManifests(file: string, stdin: NodeJS.ReadableStream = process.stdin): Promise<NetworkPolicy[]> {
-  let text: string;
+/** The policies in order; a namespace/name seen twice is an InputError at the second, naming the first. */
+function rejectDuplicates(located: LocatedPolicy[]): NetworkPolicy[] {
+  const seen = new Map<string, Place>();
+  for (const { key, at } of located) {
+    const first = seen.get(key);
+    if (first !== undefined) {
+      throw new InputError(at, `NetworkPolicy ${key} appears twice (also at ${formatLocation(first)})`);
+    }
+    seen.set(key, at);
+  }
+  return located.map((l) => l.policy);
+}
+
+/** Parse manifest text into validated NetworkPolicies, in document order. */
+export function parsePolicyManifests(text: string, file: string): NetworkPolicy[] {
+  return rejectDuplicates(parseLocated(text, file));
+}
+
+async function readText(file: string, stdin: NodeJS.ReadableStream): Promise<string> {
   if (file === '-') {
     const chunks: Buffer[] = [];
     for await (const c of stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : c);
-    text = Buffer.concat(chunks).toString('utf8');
-  } else {
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new InputError({ file }, code === 'ENOENT' ? 'file not found' : `cannot read (${code ?? 'error'})`);
-    }
+    return Buffer.concat(chunks).toString('utf8');
   }
-  const policies = parsePolicyManifests(text, file);
-  if (policies.length === 0) throw new InputError({ file }, 'no NetworkPolicy found');
-  return policies;
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError({ file }, code === 'ENOENT' ? 'file not found' : `cannot read (${code ?? 'error'})`);
+  }
+}
+
+/**
+ * Read the manifests of every path, in argument order: a file, a directory (its .yaml/.yml/.json
+ * files below it, sorted) or `-` (stdin, at most once). All are validated before returning; a path
+ * that yields no NetworkPolicy is an InputError.
+ */
+export async function readPolicyManifests(paths: readonly string[], stdin: NodeJS.ReadableStream = process.stdin): Promise<NetworkPolicy[]> {
+  if (paths.filter((p) => p === '-').length > 1) throw new UsageError('-f - (stdin) can be given only once');
+  const located: LocatedPolicy[] = [];
+  for (const path of paths) {
+    const before = located.length;
+    for (const file of path === '-' ? ['-'] : await listPolicyFiles(path)) {
+      located.push(...parseLocated(await readText(file, stdin), file));
+    }
+    if (located.length === before) throw new InputError({ file: path }, 'no NetworkPolicy found');
+  }
+  return rejectDuplicates(located);
 }

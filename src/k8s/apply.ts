@@ -49,13 +49,22 @@ export async function planApply(cluster: Cluster, policies: NetworkPolicy[], for
   return plan;
 }
 
-/** Apply the new and changed policies of a plan for real; returns the keys applied. */
-export async function executeApply(cluster: Cluster, plan: PlannedApply[], force: boolean): Promise<string[]> {
+export interface ExecuteOptions {
+  force: boolean;
+  /** Called after each policy is stored, before the next request: what is written stays known if a later one fails. */
+  onApplied?: (key: string) => void;
+}
+
+/** The entries of a plan a real apply writes: the new and changed ones, in plan order. */
+export const toWrite = (plan: PlannedApply[]): PlannedApply[] => plan.filter((e) => e.status !== 'unchanged');
+
+/** Apply the new and changed policies of a plan for real, one at a time; returns the keys applied. */
+export async function executeApply(cluster: Cluster, plan: PlannedApply[], options: ExecuteOptions): Promise<string[]> {
   const applied: string[] = [];
-  for (const entry of plan) {
-    if (entry.status === 'unchanged') continue;
-    await cluster.applyPolicy(entry.policy, { dryRun: 'none', force });
+  for (const entry of toWrite(plan)) {
+    await cluster.applyPolicy(entry.policy, { dryRun: 'none', force: options.force });
     applied.push(entry.key);
+    options.onApplied?.(entry.key);
   }
   return applied;
 }

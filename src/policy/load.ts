@@ -26,7 +26,7 @@ export async function loadPolicyFiles(paths: readonly string[]): Promise<LoadedP
   const out: LoadedPolicyFiles = { policies: [], skipped: [], empty: [] };
   for (const path of paths) {
     const before = out.policies.length;
-    for (const file of await expand(path)) {
+    for (const file of await listPolicyFiles(path)) {
       let text: string;
       try {
         text = await readFile(file, 'utf8');
@@ -42,7 +42,8 @@ export async function loadPolicyFiles(paths: readonly string[]): Promise<LoadedP
   return out;
 }
 
-async function expand(path: string): Promise<string[]> {
+/** A file as is; a directory as every .yaml/.yml/.json file below it, sorted. OperationalError if unreadable. */
+export async function listPolicyFiles(path: string): Promise<string[]> {
   let info;
   try {
     info = await stat(path);
@@ -54,7 +55,7 @@ async function expand(path: string): Promise<string[]> {
   const files: string[] = [];
   for (const entry of entries) {
     const full = join(path, entry.name);
-    if (entry.isDirectory()) files.push(...(await expand(full)));
+    if (entry.isDirectory()) files.push(...(await listPolicyFiles(full)));
     else if (POLICY_FILE.test(entry.name)) files.push(full);
   }
   return files;

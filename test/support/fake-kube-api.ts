@@ -36,6 +36,8 @@ export interface FakeOptions {
   delays?: Record<string, number>;
   /** The user named in 403 messages. */
   user?: string;
+  /** `namespace/name` of NetworkPolicies whose real (not dry-run) apply gets a 500, to fail an apply part way. */
+  failRealApply?: string[];
 }
 
 export interface RecordedRequest {
@@ -99,6 +101,9 @@ function serverSideApply(req: RecordedRequest, res: ServerResponse, opts: FakeOp
   const policies = (opts.data.networkpolicies ??= []);
   if (req.headers['content-type'] !== 'application/apply-patch+yaml') {
     return status(res, 415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/apply-patch+yaml`);
+  }
+  if (req.query.get('dryRun') !== 'All' && opts.failRealApply?.includes(`${namespace}/${name}`)) {
+    return status(res, 500, 'InternalError', `Internal error occurred: failRealApply: refusing to store ${namespace}/${name}`);
   }
   const manager = req.query.get('fieldManager');
   if (manager === null || manager === '') return status(res, 400, 'BadRequest', 'PATCH, fieldManager is required for apply requests');

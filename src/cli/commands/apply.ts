@@ -3,7 +3,7 @@
 import { Option } from 'commander';
 import { UsageError } from '../../errors.js';
 import { describeAccess } from '../../k8s/access.js';
-import { countStatuses, executeApply, planApply } from '../../k8s/apply.js';
+import { countStatuses, executeApply, planApply, toWrite } from '../../k8s/apply.js';
 import { readPolicyManifests } from '../../k8s/apply-input.js';
 import type { DryRun } from '../../k8s/cluster.js';
 import { connectCluster } from '../../k8s/open.js';
@@ -11,14 +11,17 @@ import { addKubeOptions, clusterAccessFrom, KUBE_HELP } from '../kube-options.js
 import type { KubeFlagValues } from '../kube-options.js';
 import type { Register } from './index.js';
 
-interface ApplyFlags extends KubeFlagValues { filename: string; dryRun: DryRun; forceConflicts?: boolean }
+interface ApplyFlags extends KubeFlagValues { filename: string[]; dryRun: DryRun; forceConflicts?: boolean }
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 export const registerApply: Register = (command) => {
   const cmd = command('apply')
     .description('Apply NetworkPolicies with server-side apply (field manager "flowpol"). Default is a server ' +
       'dry run that validates without persisting; a diff against the cluster is printed first. ' +
       'Only networking.k8s.io/v1 NetworkPolicy documents are accepted. Nothing is ever deleted.')
-    .requiredOption('-f, --filename <file>', 'manifests to apply: YAML (multi-document) or JSON, a List allowed; - for stdin')
+    .requiredOption('-f, --filename <path>', 'manifests to apply, repeatable: a YAML (multi-document) or JSON file, a List allowed; ' +
+      'a directory (every .yaml/.yml/.json file below it, sorted); - for stdin. All are validated before anything is sent', collect)
     .addOption(new Option('--dry-run <mode>', 'server: validate on the server, persist nothing (dryRun=All); none: apply for real')
       .choices(['server', 'none']).default('server'))
     .option('--force-conflicts', 'take over fields another field manager owns (server-side apply force=true)');
@@ -28,6 +31,8 @@ Examples:
   flowpol generate > policies.yaml && flowpol apply -f policies.yaml     # server dry run + diff
   flowpol apply -f policies.yaml --dry-run=none                          # apply for real
   flowpol apply -f policies.yaml --dry-run=none --force-conflicts        # take over conflicting fields
+  flowpol apply -f prod.yaml -f staging.yaml                             # several files, planned together
+  flowpol generate --out-dir policies/ && flowpol apply -f policies/     # a directory
   flowpol generate | flowpol apply -f - --context kind-dev
 ${KUBE_HELP}`)
     .action(async (flags: ApplyFlags) => {
@@ -49,8 +54,19 @@ ${KUBE_HELP}`)
         process.stderr.write(`flowpol: server dry run: ${counts}; nothing was persisted (use --dry-run=none to apply)\n`);
         return;
       }
-      const applied = await executeApply(cluster, plan, force);
-      for (const key of applied) process.stdout.write(`networkpolicy ${key}: serverside-applied\n`);
+      const written: string[] = [];
+      const onApplied = (key: string): void => {
+        written.push(key);
+        process.stdout.write(`networkpolicy ${key}: serverside-applied\n`);
+      };
+      let applied: string[];
+      try {
+        applied = await executeApply(cluster, plan, { force, onApplied });
+      } catch (err) {
+        const list = written.length > 0 ? `: ${written.join(', ')}` : '';
+        process.stderr.write(`flowpol: applied ${written.length} of ${toWrite(plan).length} before the error${list}\n`);
+        throw err;
+      }
       process.stderr.write(`flowpol: applied ${applied.length} NetworkPolicies (${counts}); nothing was deleted\n`);
     });
 };

@@ -197,6 +197,51 @@ describe('flowpol apply', () => {
     expect(api.requests).toHaveLength(0);
   });
 
+  it('takes -f several times and directories: validates all, then plans and applies them together', async () => {
+    const { api, dir, kubeconfig, env } = await setup();
+    const [first = '', second = ''] = MANIFEST.split('---\n');
+    mkdirSync(join(dir, 'd', 'sub'), { recursive: true });
+    writeFileSync(join(dir, 'a.yaml'), first);
+    writeFileSync(join(dir, 'd', 'sub', 'b.yml'), second);
+    writeFileSync(join(dir, 'd', 'notes.txt'), 'not a manifest');
+    const r = await runCli(['apply', '-f', join(dir, 'a.yaml'), '-f', join(dir, 'd'), '--kubeconfig', kubeconfig], { env });
+    expect(r.stderr).toContain('server dry run: 1 new, 1 changed, 0 unchanged; nothing was persisted');
+    expect(r.code).toBe(0);
+    expectGolden('apply-dry-run.txt', r.stdout);
+    // An invalid document in a later file stops everything before any request is made.
+    const requestsBefore = api.requests.length;
+    writeFileSync(join(dir, 'bad.yaml'), second.replace('podSelector:', 'podSelectr:'));
+    const bad = await runCli(['apply', '-f', join(dir, 'a.yaml'), '-f', join(dir, 'bad.yaml'), '--kubeconfig', kubeconfig, '--dry-run=none'], { env });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(join(dir, 'bad.yaml'));
+    expect(api.requests).toHaveLength(requestsBefore);
+  });
+
+  it('rejects a NetworkPolicy given in two files, naming both places', async () => {
+    const { api, dir, kubeconfig, env } = await setup();
+    writeFileSync(join(dir, 'a.yaml'), MANIFEST);
+    writeFileSync(join(dir, 'b.yaml'), `# again\n${MANIFEST.split('---\n')[1] ?? ''}`);
+    const r = await runCli(['apply', '-f', join(dir, 'a.yaml'), '-f', join(dir, 'b.yaml'), '--kubeconfig', kubeconfig], { env });
+    expect(r.code).toBe(1);
+    const firstLine = MANIFEST.split('\n').indexOf('---') + 2; // the second document's first line in a.yaml
+    expect(r.stderr).toContain(`flowpol: error [E_INPUT]: ${join(dir, 'b.yaml')}:2 (document 1): NetworkPolicy prod/web-flowpol appears twice ` +
+      `(also at ${join(dir, 'a.yaml')}:${firstLine} (document 2))`);
+    expect(api.requests).toHaveLength(0);
+  });
+
+  it('a real apply that fails part way reports what was already applied, then the error', async () => {
+    const { api, dir, kubeconfig, env } = await setup({ failRealApply: ['prod/web-flowpol'] });
+    writeFileSync(join(dir, 'p.yaml'), MANIFEST);
+    const r = await runCli(['apply', '-f', join(dir, 'p.yaml'), '--kubeconfig', kubeconfig, '--dry-run=none'], { env });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('networkpolicy prod/api-allow-web: serverside-applied\n');
+    expect(r.stdout).not.toContain('prod/web-flowpol: serverside-applied');
+    const lines = r.stderr.trim().split('\n');
+    expect(lines.at(-2)).toBe('flowpol: applied 1 of 2 before the error: prod/api-allow-web');
+    expect(lines.at(-1)).toContain('failRealApply: refusing to store prod/web-flowpol');
+    expect(api.data.networkpolicies?.map((p) => (p.metadata as { name: string }).name)).toEqual(['default-deny', 'api-allow-web']);
+  });
+
   it('names the RBAC verb when patch is forbidden, and needs a live cluster', async () => {
     const { dir, kubeconfig, env } = await setup({ forbidden: ['patch networkpolicies'] });
     writeFileSync(join(dir, 'p.yaml'), MANIFEST);

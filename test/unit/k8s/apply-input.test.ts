@@ -1,6 +1,10 @@
-import { describe, expect, it } from 'vitest';
-import { InputError } from '../../../src/errors.js';
-import { documentAt, parsePolicyManifests } from '../../../src/k8s/apply-input.js';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { InputError, UsageError } from '../../../src/errors.js';
+import { documentAt, parsePolicyManifests, readPolicyManifests } from '../../../src/k8s/apply-input.js';
 import { unifiedDiff } from '../../../src/k8s/diff.js';
 
 const np = (name: string) => `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: ${name}\n  namespace: prod\nspec:\n  podSelector: {}\n`;
@@ -27,7 +31,40 @@ describe('parsePolicyManifests', () => {
 
   it('requires a namespace and rejects duplicates', () => {
     expect(() => parsePolicyManifests(np('a').replace('  namespace: prod\n', ''), 'p.yaml')).toThrow('(document 1: metadata.namespace): missing namespace');
-    expect(() => parsePolicyManifests(`${np('a')}---\n${np('a')}`, 'p.yaml')).toThrow('NetworkPolicy prod/a appears twice');
+    expect(() => parsePolicyManifests(`${np('a')}---\n${np('a')}`, 'p.yaml'))
+      .toThrow('p.yaml:9 (document 2): NetworkPolicy prod/a appears twice (also at p.yaml:1 (document 1))');
+  });
+});
+
+describe('readPolicyManifests', () => {
+  const dirs: string[] = [];
+  afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+  const tempDir = (): string => {
+    const d = mkdtempSync(join(tmpdir(), 'flowpol-apply-input-'));
+    dirs.push(d);
+    return d;
+  };
+
+  it('reads files, directories (sorted, policy files only) and stdin, in argument order', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'd'));
+    writeFileSync(join(dir, 'one.yaml'), np('one'));
+    writeFileSync(join(dir, 'd', 'b.yml'), np('b'));
+    writeFileSync(join(dir, 'd', 'a.json'), JSON.stringify({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'a', namespace: 'prod' }, spec: { podSelector: {} } }));
+    writeFileSync(join(dir, 'd', 'README.md'), 'ignored');
+    const got = await readPolicyManifests([join(dir, 'one.yaml'), join(dir, 'd'), '-'], Readable.from([np('in')]));
+    expect(got.map((p) => p.metadata.name)).toEqual(['one', 'a', 'b', 'in']);
+  });
+
+  it('rejects a policy in two files naming both, an empty path, and stdin twice', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'a.yaml'), np('x'));
+    writeFileSync(join(dir, 'b.yaml'), `${np('y')}---\n${np('x')}`);
+    await expect(readPolicyManifests([join(dir, 'a.yaml'), join(dir, 'b.yaml')]))
+      .rejects.toThrow(`${join(dir, 'b.yaml')}:9 (document 2): NetworkPolicy prod/x appears twice (also at ${join(dir, 'a.yaml')}:1 (document 1))`);
+    mkdirSync(join(dir, 'empty'));
+    await expect(readPolicyManifests([join(dir, 'a.yaml'), join(dir, 'empty')])).rejects.toThrow(`${join(dir, 'empty')}: no NetworkPolicy found`);
+    await expect(readPolicyManifests(['-', '-'])).rejects.toThrow(UsageError);
   });
 });
 
