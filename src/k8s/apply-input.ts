@@ -2,10 +2,12 @@
 // with the policy loader of src/policy/load.ts (YAML multi-document or JSON, `List`s, directory
 // listing) and the engine's validator. Only networking.k8s.io/v1 NetworkPolicy objects with a
 // namespace are accepted; anything else is an InputError naming the file, the document number and
-// the line. Every file is validated before anything is returned, and a namespace/name given twice
+// the line (of the bad field itself when the YAML parser places it). Every file is validated before anything is returned, and a namespace/name given twice
 // (in one file or across files) is an error naming both places.
 import { readFile } from 'node:fs/promises';
+import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { formatLocation, InputError, UsageError } from '../errors.js';
+import type { InputLocation } from '../errors.js';
 import type { NetworkPolicy } from '../model.js';
 import { listPolicyFiles, parsePolicyText } from '../policy/load.js';
 import { validateNetworkPolicy } from '../policy/validate.js';
@@ -25,8 +27,46 @@ export function documentAt(text: string, line: number): string {
   return `document ${n}`;
 }
 
-interface Place { file: string; line: number; field: string }
-interface LocatedPolicy { policy: NetworkPolicy; key: string; at: Place }
+/** A policy read from a manifest, with where it came from (for error messages and per-policy reports). */
+export interface LocatedPolicy { policy: NetworkPolicy; key: string; at: InputLocation }
+
+/** `items[0].spec.ports[1].port` → ['items', 0, 'spec', 'ports', 1, 'port']. */
+function pathSegments(field: string): (string | number)[] {
+  return field.split('.').filter((s) => s !== '').flatMap((part) => {
+    const [head = '', ...indexes] = part.split('[');
+    return [...(head === '' ? [] : [head]), ...indexes.map((i) => Number(i.replace(']', '')))];
+  });
+}
+
+/**
+ * The line of the field at a JSON path in the document that starts at or before `line`, or of its
+ * nearest ancestor the parser placed; undefined when the text gives no position.
+ */
+export function lineOfField(text: string, line: number, field: string): number | undefined {
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter: lines }) as Document.Parsed[];
+  const startOf = (d: Document.Parsed): number => lines.linePos(d.contents?.range?.[0] ?? 0).line;
+  const doc = docs.filter((d) => d.contents !== null && startOf(d) <= line).at(-1);
+  if (doc === undefined) return undefined;
+  const path = pathSegments(field);
+  for (let n = path.length; n >= 0; n--) {
+    const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+    if (node?.range !== undefined) return lines.linePos(node.range[0]).line;
+  }
+  return undefined;
+}
+
+/** The engine's validation, with the error placed at the bad field's line as `document N: path`. */
+function validateAt(text: string, policy: unknown, file: string, line: number, items: string | undefined): NetworkPolicy {
+  try {
+    return validateNetworkPolicy(policy, { file, line, ...(items === undefined ? {} : { field: items }) });
+  } catch (err) {
+    if (!(err instanceof InputError) || err.location.field === undefined) throw err;
+    const field = err.location.field.replace(/^\./, '');
+    const at = lineOfField(text, line, field) ?? line;
+    throw new InputError({ file, line: at, field: `${documentAt(text, line)}: ${field}` }, err.reason, err.code);
+  }
+}
 
 /** Validates each NetworkPolicy document of one file, keeping where it came from. */
 function parseLocated(text: string, file: string): LocatedPolicy[] {
@@ -38,19 +78,20 @@ function parseLocated(text: string, file: string): LocatedPolicy[] {
   }
   return policies.map(({ policy, origin }) => {
     const line = origin.line ?? 1;
-    const where = `${documentAt(text, line)}${origin.field === undefined ? '' : ` ${origin.field}`}`;
+    const where = `${documentAt(text, line)}${origin.field === undefined ? '' : `: ${origin.field}`}`;
     const namespace = (policy as { metadata?: { namespace?: unknown } }).metadata?.namespace;
     if (typeof namespace !== 'string' || namespace === '') {
-      throw new InputError({ file, line, field: `${where}: metadata.namespace` }, 'missing namespace (flowpol apply never guesses the namespace)');
+      const field = [origin.field, 'metadata.namespace'].filter((f) => f !== undefined).join('.');
+      throw new InputError({ file, line, field: `${documentAt(text, line)}: ${field}` }, 'missing namespace (flowpol apply never guesses the namespace)');
     }
-    const p = validateNetworkPolicy(policy, { file, line, field: where });
+    const p = validateAt(text, policy, file, line, origin.field);
     return { policy: p, key: `${namespace}/${p.metadata.name}`, at: { file, line, field: where } };
   });
 }
 
 /** The policies in order; a namespace/name seen twice is an InputError at the second, naming the first. */
-function rejectDuplicates(located: LocatedPolicy[]): NetworkPolicy[] {
-  const seen = new Map<string, Place>();
+function rejectDuplicates(located: LocatedPolicy[]): LocatedPolicy[] {
+  const seen = new Map<string, InputLocation>();
   for (const { key, at } of located) {
     const first = seen.get(key);
     if (first !== undefined) {
@@ -58,12 +99,12 @@ function rejectDuplicates(located: LocatedPolicy[]): NetworkPolicy[] {
     }
     seen.set(key, at);
   }
-  return located.map((l) => l.policy);
+  return located;
 }
 
 /** Parse manifest text into validated NetworkPolicies, in document order. */
 export function parsePolicyManifests(text: string, file: string): NetworkPolicy[] {
-  return rejectDuplicates(parseLocated(text, file));
+  return rejectDuplicates(parseLocated(text, file)).map((l) => l.policy);
 }
 
 async function readText(file: string, stdin: NodeJS.ReadableStream): Promise<string> {
@@ -83,9 +124,9 @@ async function readText(file: string, stdin: NodeJS.ReadableStream): Promise<str
 /**
  * Read the manifests of every path, in argument order: a file, a directory (its .yaml/.yml/.json
  * files below it, sorted) or `-` (stdin, at most once). All are validated before returning; a path
- * that yields no NetworkPolicy is an InputError.
+ * that yields no NetworkPolicy is an InputError. Each policy keeps its file, line and document.
  */
-export async function readPolicyManifests(paths: readonly string[], stdin: NodeJS.ReadableStream = process.stdin): Promise<NetworkPolicy[]> {
+export async function readPolicyManifests(paths: readonly string[], stdin: NodeJS.ReadableStream = process.stdin): Promise<LocatedPolicy[]> {
   if (paths.filter((p) => p === '-').length > 1) throw new UsageError('-f - (stdin) can be given only once');
   const located: LocatedPolicy[] = [];
   for (const path of paths) {

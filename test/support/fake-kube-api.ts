@@ -38,6 +38,8 @@ export interface FakeOptions {
   user?: string;
   /** `namespace/name` of NetworkPolicies whose real (not dry-run) apply gets a 500, to fail an apply part way. */
   failRealApply?: string[];
+  /** Namespaces that do not exist: a PATCH into one gets the apiserver's 404 `namespaces "x" not found`. */
+  missingNamespaces?: string[];
 }
 
 export interface RecordedRequest {
@@ -149,6 +151,7 @@ function route(req: RecordedRequest, res: ServerResponse, opts: FakeOptions): vo
   }
   if (one !== null) {
     const [, namespace = '', name = ''] = one;
+    if (req.method === 'PATCH' && opts.missingNamespaces?.includes(namespace)) return status(res, 404, 'NotFound', `namespaces "${namespace}" not found`);
     if (req.method === 'PATCH') return serverSideApply(req, res, opts, namespace, name);
     const found = (opts.data.networkpolicies ?? []).find((p) => (p.metadata as Meta).namespace === namespace && (p.metadata as Meta).name === name);
     if (found === undefined) return status(res, 404, 'NotFound', `networkpolicies.networking.k8s.io "${name}" not found`);

@@ -1,9 +1,13 @@
 // `flowpol apply -f FILE`: server-side apply of NetworkPolicies (fieldManager=flowpol), a server
-// dry run by default. Prints a diff against the cluster first; never deletes anything.
+// dry run by default. Prints a diff against the cluster first; never deletes anything. Every
+// policy is planned; if the server refuses any, each refusal is one stderr line (policy, file:line,
+// reason) and nothing is applied.
 import { Option } from 'commander';
-import { UsageError } from '../../errors.js';
+import { formatLocation, OperationalError, UsageError } from '../../errors.js';
+import type { InputLocation } from '../../errors.js';
 import { describeAccess } from '../../k8s/access.js';
-import { countStatuses, executeApply, planApply, toWrite } from '../../k8s/apply.js';
+import { countStatuses, executeApply, failures, planApply, toWrite } from '../../k8s/apply.js';
+import type { FailedApply } from '../../k8s/apply.js';
 import { readPolicyManifests } from '../../k8s/apply-input.js';
 import type { DryRun } from '../../k8s/cluster.js';
 import { connectCluster } from '../../k8s/open.js';
@@ -14,6 +18,16 @@ import type { Register } from './index.js';
 interface ApplyFlags extends KubeFlagValues { filename: string[]; dryRun: DryRun; forceConflicts?: boolean }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** One line for a policy the server refused: where it is written and why. */
+function failureLine(f: FailedApply, at: InputLocation | undefined): string {
+  const where = at === undefined ? '' : ` (${formatLocation(at)})`;
+  const reason = f.conflict === undefined
+    ? `[${f.error.code}] ${f.error.message}`
+    : `[${f.error.code}] conflict with field manager "${f.conflict.manager}"${f.conflict.fields.length > 0 ? ` on ${f.conflict.fields.join(', ')}` : ''}` +
+      ` — review the diff above (what --force-conflicts would store), then re-run with --force-conflicts to take them over`;
+  return `flowpol: networkpolicy ${f.key}${where}: ${reason}\n`;
+}
 
 export const registerApply: Register = (command) => {
   const cmd = command('apply')
@@ -40,16 +54,23 @@ ${KUBE_HELP}`)
       if (access.mode !== 'live') {
         throw new UsageError(`apply needs a live cluster: ${access.mode === 'offline' ? access.reason : 'a snapshot cannot be applied to'}`);
       }
-      const policies = await readPolicyManifests(flags.filename);
+      const located = await readPolicyManifests(flags.filename);
+      const places = new Map(located.map((l) => [l.key, l.at]));
+      const policies = located.map((l) => l.policy);
       const cluster = await connectCluster(access);
       process.stderr.write(`flowpol: ${describeAccess(access, cluster.description)}\n`);
       const force = flags.forceConflicts === true;
       const plan = await planApply(cluster, policies, force);
       for (const entry of plan) {
-        process.stdout.write(`networkpolicy ${entry.key}: ${entry.status}\n${entry.diff}`);
+        process.stdout.write(`networkpolicy ${entry.key}: ${entry.status === 'failed' ? (entry.conflict === undefined ? 'failed' : 'conflict') : entry.status}\n${entry.diff}`);
       }
       const c = countStatuses(plan);
       const counts = `${c.new} new, ${c.changed} changed, ${c.unchanged} unchanged`;
+      const failed = failures(plan);
+      if (failed.length > 0) {
+        for (const f of failed) process.stderr.write(failureLine(f, places.get(f.key)));
+        throw new OperationalError('E_APPLY_PLAN', `${failed.length} of ${plan.length} NetworkPolicies could not be planned (${counts}); nothing was applied`);
+      }
       if (flags.dryRun === 'server') {
         process.stderr.write(`flowpol: server dry run: ${counts}; nothing was persisted (use --dry-run=none to apply)\n`);
         return;

@@ -242,6 +242,34 @@ describe('flowpol apply', () => {
     expect(api.data.networkpolicies?.map((p) => (p.metadata as { name: string }).name)).toEqual(['default-deny', 'api-allow-web']);
   });
 
+  it('plans every policy: a conflict and a missing namespace are one line each (file:line, reason), the rest is diffed, nothing is applied', async () => {
+    const { api, dir, kubeconfig, env } = await setup({ missingNamespaces: ['gone'] });
+    const live = api.data.networkpolicies?.find((p) => (p.metadata as { name: string }).name === 'api-allow-web') as { metadata: Record<string, unknown> };
+    live.metadata.managedFields = [{ manager: 'kubectl-client-side-apply', operation: 'Update' }];
+    const gone = MANIFEST.split('---\n')[1]?.replace('namespace: prod', 'namespace: gone') ?? '';
+    const file = join(dir, 'p.yaml');
+    writeFileSync(file, `${MANIFEST}---\n${gone}`);
+    const goneLine = MANIFEST.split('\n').length + 1;
+    const before = JSON.stringify(api.data.networkpolicies);
+    for (const dryRun of ['server', 'none']) {
+      const r = await runCli(['apply', '-f', file, '--kubeconfig', kubeconfig, `--dry-run=${dryRun}`], { env });
+      expect(r.code).toBe(1);
+      // The conflicting policy still shows what taking the fields over would store; the other policy its plan.
+      expectGolden('apply-dry-run.txt', r.stdout.replace('networkpolicy gone/web-flowpol: failed\n', '').replace('api-allow-web: conflict', 'api-allow-web: changed'));
+      expect(r.stdout).toContain('networkpolicy gone/web-flowpol: failed\nnetworkpolicy prod/api-allow-web: conflict\n');
+      const lines = r.stderr.trim().split('\n').slice(1);
+      expect(lines).toEqual([
+        `flowpol: networkpolicy gone/web-flowpol (${file}:${goneLine} (document 3)): [E_K8S_NOT_FOUND] not found: patch networkpolicies.networking.k8s.io "web-flowpol" ` +
+          'in the namespace "gone": namespaces "gone" not found (create the namespace first)',
+        `flowpol: networkpolicy prod/api-allow-web (${file}:2 (document 1)): [E_K8S_CONFLICT] conflict with field manager "kubectl-client-side-apply" on .spec ` +
+          '— review the diff above (what --force-conflicts would store), then re-run with --force-conflicts to take them over',
+        'flowpol: error [E_APPLY_PLAN]: 2 of 3 NetworkPolicies could not be planned (1 new, 0 changed, 0 unchanged); nothing was applied',
+      ]);
+    }
+    expect(api.requests.filter((q) => q.method === 'PATCH' && !q.query.has('dryRun'))).toHaveLength(0);
+    expect(JSON.stringify(api.data.networkpolicies)).toBe(before);
+  });
+
   it('names the RBAC verb when patch is forbidden, and needs a live cluster', async () => {
     const { dir, kubeconfig, env } = await setup({ forbidden: ['patch networkpolicies'] });
     writeFileSync(join(dir, 'p.yaml'), MANIFEST);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InputError, UsageError } from '../../../src/errors.js';
+import { formatLocation, InputError, UsageError } from '../../../src/errors.js';
 import { documentAt, parsePolicyManifests, readPolicyManifests } from '../../../src/k8s/apply-input.js';
 import { unifiedDiff } from '../../../src/k8s/diff.js';
 
@@ -27,6 +27,18 @@ describe('parsePolicyManifests', () => {
     expect(documentAt('# c\n---\na: 1\n', 3)).toBe('document 1');
     expect(() => parsePolicyManifests(np('a').replace('networking.k8s.io/v1', 'extensions/v1beta1'), 'p.yaml')).toThrow(/p\.yaml.*apiVersion/);
     expect(() => parsePolicyManifests(np('a').replace('podSelector: {}', 'podSelector: {}\n  policyTypes: [Sideways]'), 'p.yaml')).toThrow(InputError);
+  });
+
+  it('places a validation error at the bad field\'s own line, as `document N: path`', () => {
+    const bad = np('b').replace('podSelector: {}\n', 'podSelector: {}\n  ingress:\n    - ports:\n        - port: 70000\n');
+    const text = `# header\n${np('a')}---\n${bad}`;
+    expect(text.split('\n')[18]).toBe('        - port: 70000');
+    expect(() => parsePolicyManifests(text, 'p.yaml'))
+      .toThrow('p.yaml:19 (document 2: spec.ingress[0].ports[0].port): policy prod/b: ');
+    const list = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [JSON.parse(JSON.stringify({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy',
+      metadata: { name: 'c', namespace: 'x' }, spec: { podSelector: {}, policyTypes: ['Sideways'] } }))] }, null, 2);
+    const line = list.split('\n').findIndex((l) => l.includes('Sideways')) + 1;
+    expect(() => parsePolicyManifests(list, 'p.json')).toThrow(`p.json:${line} (document 1: items[0].spec.policyTypes[0]): policy x/c: `);
   });
 
   it('requires a namespace and rejects duplicates', () => {
@@ -53,7 +65,9 @@ describe('readPolicyManifests', () => {
     writeFileSync(join(dir, 'd', 'a.json'), JSON.stringify({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'a', namespace: 'prod' }, spec: { podSelector: {} } }));
     writeFileSync(join(dir, 'd', 'README.md'), 'ignored');
     const got = await readPolicyManifests([join(dir, 'one.yaml'), join(dir, 'd'), '-'], Readable.from([np('in')]));
-    expect(got.map((p) => p.metadata.name)).toEqual(['one', 'a', 'b', 'in']);
+    expect(got.map((p) => p.policy.metadata.name)).toEqual(['one', 'a', 'b', 'in']);
+    expect(got.map((p) => formatLocation(p.at))).toEqual([`${join(dir, 'one.yaml')}:1 (document 1)`, `${join(dir, 'd', 'a.json')}:1 (document 1)`,
+      `${join(dir, 'd', 'b.yml')}:1 (document 1)`, '-:1 (document 1)']);
   });
 
   it('rejects a policy in two files naming both, an empty path, and stdin twice', async () => {
