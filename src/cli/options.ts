@@ -38,6 +38,9 @@ export function addOutputOption(cmd: Command, formats: readonly string[], fallba
 }
 
 /** Comma-separated, repeatable list flags (`-n a -n b,c` → [a, b, c]). */
+/** A repeatable option's values, each kept whole (file names may hold commas). */
+export const appendValue = (value: string, previous: string[] = []): string[] => [...previous, value];
+
 export function collectList(value: string, previous: string[]): string[] {
   return [...previous, ...value.split(',').map((v) => v.trim()).filter((v) => v !== '')];
 }

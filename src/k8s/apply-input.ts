@@ -11,6 +11,7 @@ import type { InputLocation } from '../errors.js';
 import type { NetworkPolicy } from '../model.js';
 import { listPolicyFiles, parsePolicyText } from '../policy/load.js';
 import { validateNetworkPolicy } from '../policy/validate.js';
+import { lineOfPath } from './yaml-lines.js';
 
 /** `document N` for the document that holds `line` (1-based, counting `---` separators). */
 export function documentAt(text: string, line: number): string {
@@ -48,12 +49,7 @@ export function lineOfField(text: string, line: number, field: string): number |
   const startOf = (d: Document.Parsed): number => lines.linePos(d.contents?.range?.[0] ?? 0).line;
   const doc = docs.filter((d) => d.contents !== null && startOf(d) <= line).at(-1);
   if (doc === undefined) return undefined;
-  const path = pathSegments(field);
-  for (let n = path.length; n >= 0; n--) {
-    const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
-    if (node?.range !== undefined) return lines.linePos(node.range[0]).line;
-  }
-  return undefined;
+  return lineOfPath(doc, pathSegments(field), lines);
 }
 
 /** The engine's validation, with the error placed at the bad field's line as `document N: path`. */

@@ -4,6 +4,7 @@
 // World. Both YAML and JSON are parsed by the yaml package, which gives lines for errors.
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument, stringify } from 'yaml';
+import { lineOfPath } from './yaml-lines.js';
 import { InputError } from '../errors.js';
 import type { Inventory, InventoryPod, InventoryWorkload } from '../model.js';
 import { inventoryFromDocument } from './inventory-validate.js';
@@ -64,14 +65,7 @@ export function parseInventory(text: string, file: string): Inventory {
   if (first !== undefined) {
     throw new InputError({ file, line: first.linePos?.[0].line }, `not valid YAML/JSON: ${first.message.split('\n')[0] ?? ''}`);
   }
-  const lineOf = (path: FieldPath): number | undefined => {
-    for (let n = path.length; n >= 0; n--) {
-      const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
-      if (node?.range !== undefined) return lineCounter.linePos(node.range[0]).line;
-    }
-    return undefined;
-  };
-  return inventoryFromDocument(doc.toJS() as unknown, file, lineOf);
+  return inventoryFromDocument(doc.toJS() as unknown, file, (path: FieldPath) => lineOfPath(doc, path, lineCounter));
 }
 
 /** Read a snapshot file written by `flowpol inventory`. */

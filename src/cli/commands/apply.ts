@@ -11,13 +11,13 @@ import type { FailedApply } from '../../k8s/apply.js';
 import { readPolicyManifests } from '../../k8s/apply-input.js';
 import type { DryRun } from '../../k8s/cluster.js';
 import { connectCluster } from '../../k8s/open.js';
+import { appendValue } from '../options.js';
 import { addKubeOptions, clusterAccessFrom, KUBE_HELP } from '../kube-options.js';
 import type { KubeFlagValues } from '../kube-options.js';
 import type { Register } from './index.js';
 
 interface ApplyFlags extends KubeFlagValues { filename: string[]; dryRun: DryRun; forceConflicts?: boolean }
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** One line for a policy the server refused: where it is written and why. */
 function failureLine(f: FailedApply, at: InputLocation | undefined): string {
@@ -35,7 +35,7 @@ export const registerApply: Register = (command) => {
       'dry run that validates without persisting; a diff against the cluster is printed first. ' +
       'Only networking.k8s.io/v1 NetworkPolicy documents are accepted. Nothing is ever deleted.')
     .requiredOption('-f, --filename <path>', 'manifests to apply, repeatable: a YAML (multi-document) or JSON file, a List allowed; ' +
-      'a directory (every .yaml/.yml/.json file below it, sorted); - for stdin. All are validated before anything is sent', collect)
+      'a directory (every .yaml/.yml/.json file below it, sorted); - for stdin. All are validated before anything is sent', appendValue)
     .addOption(new Option('--dry-run <mode>', 'server: validate on the server, persist nothing (dryRun=All); none: apply for real')
       .choices(['server', 'none']).default('server'))
     .option('--force-conflicts', 'take over fields another field manager owns (server-side apply force=true)');
