@@ -51,7 +51,8 @@ export function forbiddenMessage(req: ApiRequest, serverMessage?: string): strin
   return `forbidden: cannot ${verb} ${resourceName(req)} ${scope(req)} — grant verb "${verb}" on "${req.resource}" in group ${group}`;
 }
 
-interface StatusBody { message?: string; reason?: string }
+/** A Status body; `fields`: its details.causes' fields (a server-side apply conflict lists them there). */
+interface StatusBody { message?: string; reason?: string; fields?: string[] }
 
 function statusOf(body: unknown): StatusBody {
   if (typeof body === 'string') {
@@ -63,9 +64,12 @@ function statusOf(body: unknown): StatusBody {
   }
   if (body !== null && typeof body === 'object') {
     const o = body as Record<string, unknown>;
+    const causes = (o.details as { causes?: unknown } | undefined)?.causes;
+    const fields = Array.isArray(causes) ? causes.flatMap((c) => (typeof c?.field === 'string' ? [c.field as string] : [])) : [];
     return {
       message: typeof o.message === 'string' ? o.message : undefined,
       reason: typeof o.reason === 'string' ? o.reason : undefined,
+      ...(fields.length > 0 ? { fields } : {}),
     };
   }
   return {};
@@ -101,9 +105,13 @@ function httpError(status: number, body: unknown, req: ApiRequest, target: Reque
       // A missing namespace is the usual 404 of a namespaced write; else the resource type is unknown there.
       return new OperationalError(K8S_ERROR_CODES.notFound, `not found: ${what}${said ? `: ${said}` : ''} ` +
         (/namespaces "[^"]*" not found/.test(said) ? '(create the namespace first)' : `(does the server serve ${resourceName(req)}?)`));
-    case 409:
+    case 409: {
+      // Several conflicts put their fields on the message's later lines, which redact drops.
+      const fields = (st.fields ?? []).filter((f) => !said.includes(f));
+      const text = fields.length === 0 ? said : `${said.replace(/:?$/, ':')} ${fields.join(', ')}`;
       return new OperationalError(K8S_ERROR_CODES.conflict,
-        `conflict: ${what}: ${said || 'fields are owned by another field manager'} — review, then re-run with --force-conflicts to take them over`);
+        `conflict: ${what}: ${text || 'fields are owned by another field manager'} — review, then re-run with --force-conflicts to take them over`);
+    }
     case 410:
       return new OperationalError(K8S_ERROR_CODES.expired, `expired: the list of ${resourceName(req)} changed while it was paged through; run again`);
     case 400:

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { OperationalError } from '../../../src/errors.js';
 import { forbiddenMessage, redact, toClusterError } from '../../../src/k8s/api-errors.js';
 import type { ApiRequest } from '../../../src/k8s/api-errors.js';
+import { parseConflict } from '../../../src/k8s/apply.js';
 
 const target = { server: 'https://10.0.0.1:6443', context: 'prod-admin', timeoutMs: 2500 };
 const listNetpol: ApiRequest = { verb: 'list', resource: 'networkpolicies', group: 'networking.k8s.io' };
@@ -39,6 +40,19 @@ describe('toClusterError', () => {
     const plugin = Object.assign(new Error('spawn /opt/gke-gcloud-auth-plugin ENOENT'), { code: 'ENOENT', syscall: 'spawn /opt/gke-gcloud-auth-plugin' });
     expect(toClusterError(plugin, listNetpol, target).message)
       .toBe('cannot run the credential plugin of context "prod-admin" (user.exec in the kubeconfig): spawn /opt/gke-gcloud-auth-plugin ENOENT — is it installed and on PATH?');
+  });
+
+  it('a server-side apply conflict names the fields the server lists on later lines and in details.causes', () => {
+    const body = JSON.stringify({
+      kind: 'Status', reason: 'Conflict',
+      message: 'Apply failed with 2 conflicts: conflicts with "kubectl-client-side-apply" using networking.k8s.io/v1:\n- .spec.ingress\n- .spec.egress',
+      details: { causes: [{ reason: 'FieldManagerConflict', field: '.spec.ingress' }, { reason: 'FieldManagerConflict', field: '.spec.egress' }] },
+    });
+    const patch: ApiRequest = { verb: 'patch', resource: 'networkpolicies', group: 'networking.k8s.io', namespace: 'shop', name: 'api' };
+    const e = toClusterError({ code: 409, body }, patch, target);
+    expect(e.code).toBe('E_K8S_CONFLICT');
+    expect(e.message).toContain('conflicts with "kubectl-client-side-apply" using networking.k8s.io/v1: .spec.ingress, .spec.egress — review');
+    expect(parseConflict(e.message)).toEqual({ manager: 'kubectl-client-side-apply', fields: ['.spec.ingress', '.spec.egress'] });
   });
 
   it('reports 401 as rejected (expired or invalid) credentials of the context', () => {
