@@ -436,6 +436,7 @@ export interface NamespaceSelection {
  */
 export const INVENTORY_NOTE_CODES = [
   'owner-selector', 'no-pod', 'no-owner', 'several-owners', 'owner-selector-unsuitable', 'owner-selector-too-broad', 'host-network',
+  'name-taken',
 ] as const;
 export type InventoryNoteCode = (typeof INVENTORY_NOTE_CODES)[number];
 

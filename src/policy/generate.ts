@@ -2,8 +2,9 @@
 // traffic (how each edge is read: learner.ts). Pure: no I/O, no clock; the same edges and
 // options give the same PolicySet, byte for byte once rendered, whatever the input order.
 import type {
-  Edge, EdgeNoteCode, GenerateDirection, GeneratedPolicy, Inventory, Namespace, NetworkPolicy, PolicySet, PolicyType,
+  Edge, EdgeNoteCode, GenerateDirection, GeneratedPolicy, Inventory, InventoryNote, Namespace, NetworkPolicy, PolicySet, PolicyType,
 } from '../model.js';
+import { DEFAULT_NAMESPACE } from './validate.js';
 import { InventoryWorkloads } from './inventory-workloads.js';
 import { EdgeLearner, type Target, Workloads } from './learner.js';
 import { policyNames } from './names.js';
@@ -45,7 +46,8 @@ export const DEFAULT_GENERATE_OPTIONS: GenerateOptions = {
   direction: 'both', minCount: 1, namespaces: [], portRanges: false, alwaysDns: false, cidrPrefix: { v4: 32, v6: 128 },
 };
 
-export const MANAGED_BY_LABEL = { 'app.kubernetes.io/managed-by': 'flowpol' } as const;
+const MANAGED_BY_KEY = 'app.kubernetes.io/managed-by';
+export const MANAGED_BY_LABEL = { [MANAGED_BY_KEY]: 'flowpol' } as const;
 export const IDENTITY_ANNOTATION = 'flowpol.io/identity';
 export const DESTINATION_NAMES_ANNOTATION = 'flowpol.io/destination-names';
 
@@ -90,9 +92,28 @@ export function generatePolicies(input: GenerateInput, options: GenerateOptions)
   const set: PolicySet = { policies, notes, namespaces: namespaceSelectors.used() };
   if (input.cluster !== undefined && cluster !== undefined) {
     const inScope = (ns: string): boolean => options.namespaces.length === 0 || options.namespaces.includes(ns);
-    set.inventory = { mode: input.cluster.mode, notes: cluster.notes.filter((n) => inScope(n.identity.namespace)) };
+    const notes = [...cluster.notes.filter((n) => inScope(n.identity.namespace)), ...namesTaken(policies, input.cluster.inventory.policies)];
+    set.inventory = { mode: input.cluster.mode, notes };
   }
   return set;
+}
+
+/**
+ * Generated policies whose namespace/name a cluster policy flowpol does not manage already has:
+ * `apply` would stop on its field manager's conflict, and --force-conflicts would take it over.
+ */
+function namesTaken(generated: readonly GeneratedPolicy[], existing: readonly NetworkPolicy[]): InventoryNote[] {
+  const foreign = new Set(existing
+    .filter((p) => p.metadata.labels?.[MANAGED_BY_KEY] !== MANAGED_BY_LABEL[MANAGED_BY_KEY])
+    .map((p) => `${p.metadata.namespace ?? DEFAULT_NAMESPACE}/${p.metadata.name}`));
+  return generated.flatMap(({ identity, policy }) => {
+    const ref = `${policy.metadata.namespace}/${policy.metadata.name}`;
+    return foreign.has(ref) ? [{
+      code: 'name-taken' as const, identity, pods: [],
+      message: `the cluster already has a NetworkPolicy ${ref} that flowpol does not manage (no ${MANAGED_BY_KEY}=flowpol label): ` +
+        'apply would stop on the conflict with its field manager, and --force-conflicts would take it over; rename one of them',
+    }] : [];
+  });
 }
 
 function buildPolicy(

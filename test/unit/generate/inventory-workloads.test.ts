@@ -230,3 +230,22 @@ describe('namespace labels', () => {
     ]);
   });
 });
+
+describe('names the cluster already uses', () => {
+  it('notes a generated policy whose namespace/name a policy flowpol does not manage has; one flowpol manages is its own', () => {
+    const api = id('shop', { app: 'api' });
+    const edges: Edge[] = [edge(WEB, api, 8080)];
+    const existing = (name: string, labels?: Record<string, string>) => ({
+      apiVersion: 'networking.k8s.io/v1' as const, kind: 'NetworkPolicy' as const,
+      metadata: { name, namespace: 'shop', ...(labels === undefined ? {} : { labels }) }, spec: { podSelector: {} },
+    });
+    const run = (policies: ReturnType<typeof existing>[]) => generatePolicies(
+      { edges, namespaces: [], cluster: { inventory: { ...inventory([], []), policies }, mode: 'm' } }, DEFAULT_GENERATE_OPTIONS,
+    ).inventory?.notes.filter((n) => n.code === 'name-taken') ?? [];
+    const taken = run([existing('api-flowpol'), existing('web-flowpol', { 'app.kubernetes.io/managed-by': 'flowpol' }), existing('other')]);
+    expect(taken.map((n) => [n.identity, n.message.split(':')[0]])).toEqual([
+      [api, 'the cluster already has a NetworkPolicy shop/api-flowpol that flowpol does not manage (no app.kubernetes.io/managed-by=flowpol label)'],
+    ]);
+    expect(run([])).toEqual([]);
+  });
+});
