@@ -154,7 +154,6 @@ export function policiesLine(r: BreakageReport): string {
   return `${count('existing')} existing, ${count('proposed')} proposed, ${count('default-deny')} simulated default-deny${where}`;
 }
 
-/** `3 edges, 50 flows`. */
 /**
  * A workload group's heading in the words its edges use: the identity key, `ns/(no labels)` for an
  * identity without labels (whose key is `ns/`), `(no pod)` for edges with no pod at either end.
@@ -168,6 +167,7 @@ export function workloadTitle(w: Pick<WorkloadReport, 'namespace' | 'workload'>)
 /** `1 edge`, `2 edges`: a count and its word, plural unless 1. */
 export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+/** `3 edges, 50 flows`. */
 export function countText(t: StatusTotals): string {
   return `${plural(t.edges, 'edge')}, ${plural(t.flows, 'flow')}`;
 }

@@ -9,7 +9,6 @@ import { clusterLine, silentMarkdown } from './silent-render.js';
 
 const ICON: Readonly<Record<EdgeStatus, string>> = { breaks: ':x:', dropped: ':no_entry_sign:', 'not-governed': ':grey_question:', allowed: ':white_check_mark:' };
 
-
 export function renderMarkdown(r: BreakageReport, options: RenderOptions): string {
   const out: string[] = ['## flowpol dry-run breakage report', ''];
   const breaks = r.totals.breaks;

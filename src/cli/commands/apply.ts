@@ -18,7 +18,6 @@ import type { Register } from './index.js';
 
 interface ApplyFlags extends KubeFlagValues { filename: string[]; dryRun: DryRun; forceConflicts?: boolean }
 
-
 /** One line for a policy the server refused: where it is written and why. */
 function failureLine(f: FailedApply, at: InputLocation | undefined): string {
   const where = at === undefined ? '' : ` (${formatLocation(at)})`;
@@ -80,14 +79,13 @@ ${KUBE_HELP}`)
         written.push(key);
         process.stdout.write(`networkpolicy ${key}: serverside-applied\n`);
       };
-      let applied: string[];
       try {
-        applied = await executeApply(cluster, plan, { force, onApplied });
+        await executeApply(cluster, plan, { force, onApplied });
       } catch (err) {
         const list = written.length > 0 ? `: ${written.join(', ')}` : '';
         process.stderr.write(`flowpol: applied ${written.length} of ${toWrite(plan).length} before the error${list}\n`);
         throw err;
       }
-      process.stderr.write(`flowpol: applied ${applied.length} NetworkPolicies (${counts}); nothing was deleted\n`);
+      process.stderr.write(`flowpol: applied ${written.length} NetworkPolicies (${counts}); nothing was deleted\n`);
     });
 };
