@@ -397,7 +397,7 @@ export const EDGE_NOTE_CODES = [
   'not-governed-health', 'not-governed-ingress', 'not-governed-unmanaged', 'not-governed-reserved',
   'not-governed-icmp', 'not-governed-no-pod', 'not-governed-host-network',
   'not-expressible-world-without-ip', 'not-expressible-fqdn', 'not-expressible-unlabelled',
-  'not-expressible-labels', 'not-expressible-namespace', 'not-expressible-port',
+  'not-expressible-labels', 'not-expressible-namespace-name', 'not-expressible-namespace', 'not-expressible-port',
   'allowed-despite-drops',
 ] as const;
 export type EdgeNoteCode = (typeof EDGE_NOTE_CODES)[number];
@@ -583,9 +583,11 @@ export interface BreakageReport {
   /**
    * Namespaces the simulated default-deny covers, and its direction. `unknown` (present when not
    * empty, sorted): named namespaces no evaluated flow, no flow's namespace labels and no cluster
-   * inventory show (a typo, most likely), whose default-deny simulates nothing.
+   * inventory show (a typo, most likely), whose default-deny simulates nothing. `unnamable`
+   * (likewise): namespaces of the world that `all` leaves out because Kubernetes refuses their
+   * names (only a recording can hold them).
    */
-  defaultDeny: { namespaces: string[]; direction: GenerateDirection; unknown?: string[] };
+  defaultDeny: { namespaces: string[]; direction: GenerateDirection; unknown?: string[]; unnamable?: string[] };
   totals: ReportTotals;
   coverage: CoverageWarning[];
   /** Namespaces with breaks first, by broken flows; edges with no pod end last. */

@@ -30,6 +30,8 @@ export const EDGE_NOTE_TEXT: Readonly<Record<EdgeNoteCode, string>> = {
     'not expressible: the workload has no stable labels, and selecting it would mean every pod of its namespace',
   'not-expressible-labels':
     'not expressible: the workload carries a label Kubernetes does not accept in a label selector, so no NetworkPolicy can select it by its labels',
+  'not-expressible-namespace-name':
+    'not expressible: the namespace name is not one Kubernetes accepts (a lowercase DNS label), so no NetworkPolicy can live in it or select it',
   'not-expressible-namespace':
     'not expressible: the namespace carries no kubernetes.io/metadata.name label and no label set that selects only it; label it (kubectl label namespace NS kubernetes.io/metadata.name=NS) and generate again',
   'not-expressible-port': 'not expressible: the port is outside 1-65535',

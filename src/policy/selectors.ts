@@ -56,6 +56,7 @@ export function compileSelector(selector: LabelSelector): CompiledSelector {
 // ----- label syntax (apimachinery util/validation: IsQualifiedName, IsValidLabelValue) -----
 
 const NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** Why `key` is not a valid label key (a qualified name), or undefined when it is. */
@@ -90,6 +91,11 @@ export function labelValueProblem(value: string): string | undefined {
 
 export function isDns1123Subdomain(text: string): boolean {
   return text.length <= 253 && DNS1123_SUBDOMAIN.test(text);
+}
+
+/** Why `name` cannot name a namespace (the API server wants a DNS-1123 label), or undefined when it can. */
+export function namespaceNameProblem(name: string): string | undefined {
+  return name.length <= 63 && DNS1123_LABEL.test(name) ? undefined : 'must be a lowercase DNS label (e.g. prod)';
 }
 
 /**

@@ -10,7 +10,7 @@ import {
 } from '../model.js';
 import { isStrictSubset, parseCidr } from './ip.js';
 import { portNameProblem, portNumberProblem } from './ports.js';
-import { isDns1123Subdomain, labelKeyProblem, labelValueProblem } from './selectors.js';
+import { isDns1123Subdomain, labelKeyProblem, labelValueProblem, namespaceNameProblem } from './selectors.js';
 
 /** Where a policy came from; `field` is the JSON path of the policy object in that file. */
 export type PolicyOrigin = InputLocation;
@@ -20,7 +20,6 @@ export const DEFAULT_NAMESPACE = 'default';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 class Checker {
   ref = '<unnamed>';
@@ -60,9 +59,9 @@ export function validateNetworkPolicy(raw: unknown, origin: PolicyOrigin): Netwo
   if (obj.apiVersion !== 'networking.k8s.io/v1') c.fail('apiVersion', `must be "networking.k8s.io/v1", not ${JSON.stringify(obj.apiVersion)}`);
   if (obj.kind !== 'NetworkPolicy') c.fail('kind', `must be "NetworkPolicy", not ${JSON.stringify(obj.kind)}`);
   if (typeof name !== 'string' || !isDns1123Subdomain(name)) c.fail('metadata.name', 'must be a lowercase DNS subdomain (e.g. allow-web)');
-  if (typeof namespace !== 'string' || !DNS1123_LABEL.test(namespace) || namespace.length > 63) {
-    c.fail('metadata.namespace', 'must be a lowercase DNS label (e.g. prod)');
-  }
+  if (typeof namespace !== 'string') c.fail('metadata.namespace', 'must be a string');
+  const badNamespace = namespaceNameProblem(namespace);
+  if (badNamespace !== undefined) c.fail('metadata.namespace', badNamespace);
   const spec = c.object(obj.spec ?? {}, 'spec', ['podSelector', 'policyTypes', 'ingress', 'egress']);
   const out: NetworkPolicy = {
     apiVersion: 'networking.k8s.io/v1',

@@ -4,8 +4,9 @@
 // the same namespace carries all those labels and more (app=web vs app=web,track=canary), the
 // extra keys are excluded with `DoesNotExist`, so the selector matches exactly one known
 // identity. An identity with no labels cannot be selected without selecting its whole namespace,
-// nor one carrying a label Kubernetes refuses in a selector (only recordings can hold such labels:
-// the API server never lets a pod carry them); both get a note instead of a selector.
+// nor one carrying a label Kubernetes refuses in a selector, nor one in a namespace whose name
+// Kubernetes refuses (only recordings can hold such names and labels: the API server never lets
+// a pod have them); each gets a note instead of a selector.
 // With a cluster inventory, an identity's workload owner's selector replaces this where it is safe
 // (see inventory-workloads.ts).
 //
@@ -15,15 +16,18 @@
 // namespace since Kubernetes 1.21; the output says so for each such namespace.
 import type { EdgeNoteCode, Identity, LabelSelector, LabelSelectorRequirement, Namespace, NamespaceSelection } from '../model.js';
 import { NAMESPACE_NAME_LABEL } from './evaluate.js';
-import { labelKeyProblem, labelValueProblem } from './selectors.js';
+import { labelKeyProblem, labelValueProblem, namespaceNameProblem } from './selectors.js';
 import { compareText, sortedRecord } from '../order.js';
 
 export { NAMESPACE_NAME_LABEL };
 
 const pairKey = (key: string, value: string): string => `${key}\u0000${value}`;
 
-/** Why no selector can name an identity: `detail` says which label Kubernetes refuses, and why. */
-export interface Unselectable { code: Extract<EdgeNoteCode, 'not-expressible-unlabelled' | 'not-expressible-labels'>; detail?: string }
+/** Why no selector can name an identity: `detail` says which label (and why) or namespace Kubernetes refuses. */
+export interface Unselectable {
+  code: Extract<EdgeNoteCode, 'not-expressible-unlabelled' | 'not-expressible-labels' | 'not-expressible-namespace-name'>;
+  detail?: string;
+}
 
 /** The first label (in key order) Kubernetes refuses in a selector, with the reason; undefined when all are valid. */
 export function labelsProblem(labels: Readonly<Record<string, string>>): string | undefined {
@@ -36,6 +40,7 @@ export function labelsProblem(labels: Readonly<Record<string, string>>): string 
 }
 
 function unselectable(identity: Identity): Unselectable | undefined {
+  if (namespaceNameProblem(identity.namespace) !== undefined) return { code: 'not-expressible-namespace-name', detail: `namespace ${identity.namespace}` };
   let any = false;
   for (const _ in identity.labels) {
     any = true;

@@ -6,7 +6,7 @@ import { POLICY_PROTOCOLS, type ContainerPort, type External, type Namespace, ty
 import { PolicyEngine, type SourcedPolicy } from './evaluate.js';
 import { parseIp } from './ip.js';
 import { portNameProblem, portNumberProblem } from './ports.js';
-import { labelKeyProblem, labelValueProblem } from './selectors.js';
+import { isDns1123Subdomain, labelKeyProblem, labelValueProblem, namespaceNameProblem } from './selectors.js';
 
 export type Expectation = 'allow' | 'deny';
 
@@ -66,6 +66,13 @@ class Reader {
     if (typeof v !== 'string' || v === '') this.fail(field, 'must be a non-empty string');
     return v;
   }
+  /** A namespace name (`namespace`) or pod name, as the API server would accept it. */
+  name(v: unknown, field: string, kind: 'namespace' | 'pod'): string {
+    const name = this.string(v, field);
+    const problem = kind === 'namespace' ? namespaceNameProblem(name) : isDns1123Subdomain(name) ? undefined : 'must be a lowercase DNS subdomain (e.g. web-0)';
+    if (problem !== undefined) this.fail(field, `"${name}" ${problem}`);
+    return name;
+  }
   labels(v: unknown, field: string): Record<string, string> {
     if (v === undefined) return {};
     if (!isObject(v)) this.fail(field, 'must be an object of label key: value');
@@ -106,7 +113,7 @@ export function parseWorld(text: string, file: string): WorldFile {
   const name = r.string(top.name, 'name');
   const namespaces = r.list(top.namespaces, 'namespaces').map((v, i): Namespace => {
     const o = r.object(v, `namespaces[${i}]`, ['name', 'labels'], ['name']);
-    return { name: r.string(o.name, `namespaces[${i}].name`), labels: r.labels(o.labels, `namespaces[${i}].labels`) };
+    return { name: r.name(o.name, `namespaces[${i}].name`, 'namespace'), labels: r.labels(o.labels, `namespaces[${i}].labels`) };
   });
   unique(r, namespaces.map((n) => n.name), 'namespaces', 'name', 'namespace');
   const pods = r.list(top.pods, 'pods').map((v, i) => readPod(r, v, `pods[${i}]`));
@@ -145,7 +152,7 @@ function readPod(r: Reader, v: unknown, f: string): Pod {
     }
     return port;
   });
-  const pod: Pod = { namespace: r.string(o.namespace, `${f}.namespace`), name: r.string(o.name, `${f}.name`), labels: r.labels(o.labels, `${f}.labels`), ports };
+  const pod: Pod = { namespace: r.name(o.namespace, `${f}.namespace`, 'namespace'), name: r.name(o.name, `${f}.name`, 'pod'), labels: r.labels(o.labels, `${f}.labels`), ports };
   if (o.ip !== undefined) {
     pod.ip = r.string(o.ip, `${f}.ip`);
     if (parseIp(pod.ip) === undefined) r.fail(`${f}.ip`, `"${pod.ip}" is not an IPv4 or IPv6 address`);

@@ -7,7 +7,7 @@ import type {
 } from '../model.js';
 import { PolicyEngine, type PolicyInput } from '../policy/evaluate.js';
 import { DEFAULT_NAMESPACE } from '../policy/validate.js';
-import { type DefaultDenyScope, defaultDenyNamespaces, defaultDenyPolicies } from './default-deny.js';
+import { type DefaultDenyScope, defaultDenyNamespaces, defaultDenyPolicies, unnamableNamespaces } from './default-deny.js';
 import { type AllowedEdges, Assessor, type Explain } from './assess.js';
 import { Grouper } from './group.js';
 import { type EdgeList, PositionGrouper, streamEdges } from './stream-edges.js';
@@ -81,10 +81,14 @@ export function buildBreakageReport(input: BreakageInput, options: BreakageOptio
   const window = input.observation.window ?? windowOf(input.edges);
   // Named namespaces the world does not know once every edge end was seen: their default-deny simulates nothing.
   const unknown = options.defaultDeny.kind === 'namespaces' ? denyNamespaces.filter((ns) => !world.hasNamespace(ns)) : [];
+  const unnamable = unnamableNamespaces(options.defaultDeny, () => namespaceNames(input));
   const report: BreakageReport = {
     ...(window === undefined ? {} : { window }),
     policies,
-    defaultDeny: { namespaces: denyNamespaces, direction: options.direction, ...(unknown.length === 0 ? {} : { unknown }) },
+    defaultDeny: {
+      namespaces: denyNamespaces, direction: options.direction,
+      ...(unknown.length === 0 ? {} : { unknown }), ...(unnamable.length === 0 ? {} : { unnamable }),
+    },
     totals: grouper.totals,
     coverage: coverage(window, input.observation.lostEvents),
     namespaces: grouper.namespaces(),

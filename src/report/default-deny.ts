@@ -4,6 +4,7 @@
 import { UsageError } from '../errors.js';
 import type { GenerateDirection, NetworkPolicy, PolicyType } from '../model.js';
 import { MANAGED_BY_LABEL } from '../policy/generate.js';
+import { namespaceNameProblem } from '../policy/selectors.js';
 
 /** The name of every synthesized policy (a prefix no generated or hand-written name is likely to use). */
 export const DEFAULT_DENY_NAME = 'flowpol-simulated-default-deny';
@@ -20,16 +21,24 @@ export function parseDefaultDenyScope(values: readonly string[]): DefaultDenySco
   }
   if (values[0] === 'all') return { kind: 'all' };
   if (values[0] === 'none') return { kind: 'none' };
+  for (const ns of values) {
+    const problem = namespaceNameProblem(ns);
+    if (problem !== undefined) throw new UsageError(`--default-deny: namespace name "${ns}" ${problem}`);
+  }
   return { kind: 'namespaces', namespaces: [...new Set(values)].sort() };
 }
 
-/** The namespaces a scope covers; `world` lists every namespace of the world (asked only for `all`). Sorted. */
+/**
+ * The namespaces a scope covers; `world` lists every namespace of the world (asked only for
+ * `all`, whose names Kubernetes refuses are left out: only a recording can hold them, and no
+ * policy can live there; see `unnamableNamespaces`). Sorted.
+ */
 export function defaultDenyNamespaces(scope: DefaultDenyScope, world: () => readonly string[]): string[] {
   switch (scope.kind) {
     case 'none':
       return [];
     case 'all':
-      return [...new Set(world())].sort();
+      return [...new Set(world())].filter((ns) => namespaceNameProblem(ns) === undefined).sort();
     case 'namespaces':
       return scope.namespaces;
   }
@@ -49,4 +58,9 @@ export function defaultDenyPolicies(namespaces: readonly string[], direction: Ge
     metadata: { name: DEFAULT_DENY_NAME, namespace, labels: { ...MANAGED_BY_LABEL } },
     spec: { podSelector: {}, policyTypes: [...POLICY_TYPES[direction]] },
   }));
+}
+
+/** The world's namespaces `all` leaves out: names Kubernetes refuses (sorted). */
+export function unnamableNamespaces(scope: DefaultDenyScope, world: () => readonly string[]): string[] {
+  return scope.kind === 'all' ? [...new Set(world())].filter((ns) => namespaceNameProblem(ns) !== undefined).sort() : [];
 }

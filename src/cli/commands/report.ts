@@ -157,10 +157,13 @@ function warnUnmatched(keys: readonly string[]): void {
   process.stderr.write(`flowpol: warning: ${what} no pod of the cluster (gone, relabelled, or another cluster's flows), evaluated with the flows' labels and no container ports: ${shown}\n`);
 }
 
-/** A --default-deny namespace nothing shows (a typo, most likely) simulates nothing: say so. */
+/** A --default-deny namespace nothing shows (a typo, most likely) simulates nothing, nor does `all` where no policy can live: say so. */
 function warnUnknownDefaultDeny(r: BreakageReport): void {
   const shows = r.cluster === undefined ? 'no observed flow shows' : 'no observed flow (nor the cluster) shows';
   for (const ns of r.defaultDeny.unknown ?? []) process.stderr.write(`flowpol: warning: --default-deny names namespace ${ns}, which ${shows}; it simulates nothing\n`);
+  for (const ns of r.defaultDeny.unnamable ?? []) {
+    process.stderr.write(`flowpol: warning: flows show namespace "${ns}", a name Kubernetes refuses (not a lowercase DNS label); --default-deny all leaves it out\n`);
+  }
 }
 
 /**

@@ -42,6 +42,19 @@ describe('generate with labels Kubernetes refuses', () => {
     expect(self).toMatchObject({ allowed: 1, denied: 3 });
   });
 
+  it.each(['y-é', 'Bad_NS', '-lead', 'n'.repeat(64)])('namespace %s (one Kubernetes refuses): no policy in it, no peer in it, a note naming it', (name) => {
+    const bad = pod({ app: 'src' }, name);
+    const edges = [edge(bad, dst), edge(dst, bad, 81), edge(other, bad, 82), edge(dst, other, 83)];
+    const set = generatePolicies({ edges, namespaces: [...NAMESPACES, { name, labels: {} }] }, DEFAULT_GENERATE_OPTIONS);
+    expect(set.policies.map((p) => p.policy.metadata.annotations?.['flowpol.io/identity']).sort()).toEqual(['x/app=dst', 'y/app=other']);
+    const notes = set.notes.filter((n) => n.code === 'not-expressible-namespace-name');
+    expect(notes).toHaveLength(3);
+    for (const n of notes) expect(n.message).toContain(`(namespace ${name})`);
+    const list = JSON.parse(renderManifests(set, DEFAULT_GENERATE_OPTIONS, 'json')) as { items: unknown[] };
+    list.items.forEach((item, i) => expect(() => validateNetworkPolicy(item, { file: 'generated', field: `items[${i}]` })).not.toThrow());
+    // (No proof world here: it simulates a default-deny in every namespace, and this one cannot hold a policy.)
+  });
+
   it('leaves valid unusual labels alone: empty values, prefixed keys, 63 characters', () => {
     const fine = pod({ app: 'src', 'example.com/team': '', 'k': 'A_b.C-1', [`${'n'.repeat(63)}`]: 'v'.repeat(63) });
     const set = generatePolicies({ edges: [edge(fine, dst)], namespaces: NAMESPACES }, DEFAULT_GENERATE_OPTIONS);

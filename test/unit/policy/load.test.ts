@@ -112,6 +112,9 @@ describe('world files', () => {
     ['a duplicate pod', { pods: [{ namespace: 'x', name: 'a' }, { namespace: 'x', name: 'a' }], probes: [] }, 'pods[1].name', /defined twice/],
     ['an unknown top-level field', { probe: [] }, 'probe', /unknown field/],
     ['an invalid pod label', { pods: [{ namespace: 'x', name: 'a', labels: { app: 'a b' } }], probes: [] }, 'pods[0].labels.app', /label value/],
+    ['a namespace name Kubernetes refuses', { namespaces: [{ name: 'Prod' }], probes: [] }, 'namespaces[0].name', /"Prod" must be a lowercase DNS label/],
+    ['a pod in such a namespace', { pods: [{ namespace: 'y-é', name: 'a' }], probes: [] }, 'pods[0].namespace', /"y-é" must be a lowercase DNS label/],
+    ['a pod name Kubernetes refuses', { pods: [{ namespace: 'x', name: 'a/b' }], probes: [] }, 'pods[0].name', /"a\/b" must be a lowercase DNS subdomain/],
   ])('rejects %s with file and JSON path', (_what, patch, field, message) => {
     const err = error(world(patch));
     expect(err.location).toEqual({ file: 'world.json', field });
