@@ -33,10 +33,11 @@
 //    FORWARDED and a later one the destination node's DROPPED (the ingress policy denied it):
 //    that connection was dropped, whichever node's events (or file) came first. So a duplicate
 //    that is more decisive `reclassifies` the count already made (IngestBatch.reclassify).
-import type { Endpoint, Flow, ObservedEdge, ObservedVerdict, EdgeProtocol, Peer } from '../model.js';
+import type { Endpoint, Flow, ObservedEdge, ObservedVerdict, EdgeProtocol } from '../model.js';
 import type { IdentityOptions } from './identity.js';
 import { MAX_ADDRESSES, RecentConnections } from './connections.js';
-import { normaliseName, peerKey, peerOf } from './peer.js';
+import { PeerCache } from './peer-cache.js';
+import { normaliseName, peerKey } from './peer.js';
 
 /** Why an event did not become an edge (rules in the header comment); for the ingest summary. */
 export const FOLD_REASONS = [
@@ -71,11 +72,6 @@ const POLICY_DROPS: ReadonlySet<string> = new Set(['POLICY_DENIED', 'POLICY_DENY
 const TRACE_SOCK = 7;
 /** ICMP: one echo seen at several observation points is microseconds to milliseconds apart. */
 const ICMP_WINDOW_MS = 1000;
-/** Workload peers remembered by namespace + labels (the label work is most of folding's cost). */
-const PEER_CACHE_SIZE = 10_000;
-
-/** A workload peer remembered under its Cilium identity number, with what it was computed from. */
-interface NumberedPeer { namespace: string | undefined; labels: readonly string[]; peer: Peer }
 const ECHO_REQUEST: Readonly<Record<string, number>> = { ICMPv4: 8, ICMPv6: 128 };
 const ECHO_REPLY: Readonly<Record<string, number>> = { ICMPv4: 0, ICMPv6: 129 };
 
@@ -87,12 +83,12 @@ interface Counted { edge: ObservedEdge; verdict: ObservedVerdict; rank: number }
 /** Stateful (bounded memory) folder: many events of one connection → one request edge. */
 export class EdgeFolder {
   private readonly recent: RecentConnections<Counted>;
-  private readonly workloads = new Map<string, Peer>();
-  private readonly numbered = new Map<number, NumberedPeer>();
+  private readonly peers: PeerCache;
   private readonly windowMs: number;
 
-  constructor(private readonly opts: FolderOptions) {
+  constructor(opts: FolderOptions) {
     this.windowMs = opts.windowMs ?? 60_000;
+    this.peers = new PeerCache(opts);
     this.recent = new RecentConnections({
       windowMs: this.windowMs, maxConnections: opts.maxConnections ?? 200_000, maxAddresses: opts.maxAddresses ?? MAX_ADDRESSES,
     });
@@ -129,8 +125,8 @@ export class EdgeFolder {
     if (this.recent.repeat(protocol, address(src), srcPort, address(dst), port, flow.time, window)) return this.duplicate(flow);
     const names = swap ? flow.sourceNames : flow.destinationNames;
     const edge: ObservedEdge = {
-      source: this.peer(src, swap ? flow.destinationNames : flow.sourceNames),
-      destination: this.peer(dst, names),
+      source: this.peers.peer(src, swap ? flow.destinationNames : flow.sourceNames),
+      destination: this.peers.peer(dst, names),
       protocol,
       port,
       observedVerdict: flow.observedVerdict,
@@ -150,33 +146,6 @@ export class EdgeFolder {
     counted.verdict = flow.observedVerdict;
     counted.rank = rank;
     return { kind: 'reclassified', edge: counted.edge, from, to: flow.observedVerdict };
-  }
-
-  /**
-   * peerOf, cached for workloads: whether and which workload depends on namespace + labels only.
-   * First by the Cilium identity number, which is only a hint: the entry is used when namespace
-   * and every label are equal too (no string to build), else by namespace and labels as JSON
-   * (exact whatever characters they hold, which a join with a separator is not).
-   */
-  private peer(ep: Endpoint, names: readonly string[]): Peer {
-    const num = ep.identity;
-    if (num !== undefined) {
-      const hit = this.numbered.get(num);
-      if (hit !== undefined && hit.namespace === ep.namespace && sameLabels(hit.labels, ep.labels)) return hit.peer;
-    }
-    const key = JSON.stringify([ep.namespace ?? null, ep.labels]);
-    let peer = this.workloads.get(key);
-    if (peer === undefined) {
-      peer = peerOf(ep, this.opts, names);
-      if (peer.kind !== 'workload') return peer;
-      if (this.workloads.size >= PEER_CACHE_SIZE) this.workloads.clear();
-      this.workloads.set(key, peer);
-    }
-    if (num !== undefined) {
-      if (this.numbered.size >= PEER_CACHE_SIZE) this.numbered.clear();
-      this.numbered.set(num, { namespace: ep.namespace, labels: ep.labels, peer });
-    }
-    return peer;
   }
 }
 
@@ -220,12 +189,6 @@ function rankOf(flow: Flow): number {
     default:
       return 0;
   }
-}
-
-function sameLabels(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** The address that identifies an endpoint in a connection key (the identity when no IP). */
