@@ -36,6 +36,14 @@ export type PolicyInput = NetworkPolicy | SourcedPolicy;
 /** The label the API server puts on every namespace (immutable, since Kubernetes 1.22). */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
+/**
+ * A namespace's labels as selectors see them: `kubernetes.io/metadata.name` is the namespace's
+ * name, whatever was written (the API server's namespace defaulting sets it on every write).
+ */
+export function namespaceLabels(name: string, labels: Labels): Labels {
+  return { ...labels, [NAMESPACE_NAME_LABEL]: name };
+}
+
 interface NamespaceInfo { name: string; labels: Labels; known: boolean; cache: Uint8Array }
 
 /**
@@ -122,7 +130,7 @@ export class PolicyEngine {
   }
 
   private namespaceInfo(name: string, labels: Labels, known: boolean): NamespaceInfo {
-    return { name, labels: { [NAMESPACE_NAME_LABEL]: name, ...labels }, known, cache: this.selectors.newCache() };
+    return { name, labels: namespaceLabels(name, labels), known, cache: this.selectors.newCache() };
   }
 
   private endpoint(s: Subject, role: string): Endpoint {

@@ -6,6 +6,7 @@ import type {
 } from '../model.js';
 import { identityKey } from '../identity/identity.js';
 import { EDGE_NOTE_TEXT, describePeer, describePort } from '../policy/edge-notes.js';
+import { namespaceLabels } from '../policy/evaluate.js';
 
 /** flowpol's reading where the API leaves it to the CNI; in `--help` and every report's footer. */
 export const IPBLOCK_CHOICE =
@@ -84,10 +85,11 @@ function gapText(g: WorldGap): string {
   }
 }
 
+/** The peer namespace's labels as the selectors saw them (the name label included). */
 function namespaceText(ns: Namespace | undefined): string {
   if (ns === undefined) return '';
-  const labels = Object.keys(ns.labels).sort().map((k) => `${k}=${ns.labels[k] ?? ''}`);
-  return ` (namespace ${ns.name} carries ${labels.length === 0 ? 'no labels' : labels.join(', ')})`;
+  const labels = namespaceLabels(ns.name, ns.labels);
+  return ` (namespace ${ns.name} carries ${Object.keys(labels).sort().map((k) => `${k}=${labels[k] ?? ''}`).join(', ')})`;
 }
 
 /** `ns/policy egress[0], …` for the rules allowing a side ('' for none), made once per side object (allowed sides are shared by many edges). */

@@ -155,12 +155,17 @@ function loadEdgeNames(db: Database): Map<number, string[]> {
   return names;
 }
 
-/** Every namespace seen with its latest labels (by flow time), sorted by name. */
+/**
+ * Every namespace flows showed labels for, with its latest labels (by flow time), sorted by name.
+ * A namespace whose pods' flows carry no namespace labels (older Cilium, or an identity label
+ * filter, leaves them out) is not listed: its labels are unknown, not empty.
+ */
 export function loadNamespaces(db: Database): Namespace[] {
   const rows = db
     .prepare(
       `SELECT n.name, n.labels_json AS labels, max(n.seen_at) AS seenAt FROM namespace_labels n
-         JOIN ingest_units u ON u.id = n.unit_id AND u.status = 'committed' GROUP BY n.name ORDER BY n.name`,
+         JOIN ingest_units u ON u.id = n.unit_id AND u.status = 'committed'
+         WHERE n.labels_json <> '{}' GROUP BY n.name ORDER BY n.name`,
     )
     .all() as { name: string; labels: string }[];
   return rows.map((r) => ({ name: r.name, labels: JSON.parse(r.labels) as Record<string, string> }));

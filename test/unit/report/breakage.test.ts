@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Edge, NetworkPolicy, ReportEdge } from '../../../src/model.js';
 import { buildBreakageReport, type BreakageInput, type BreakageOptions } from '../../../src/report/breakage.js';
 import { DEFAULT_DENY_NAME, type DefaultDenyScope } from '../../../src/report/default-deny.js';
+import { edgeReasons } from '../../../src/report/reasons.js';
 import { api, dns, edge, FORGETS_DNS, frontend, host, policy, postgres, prometheus, SEED_EDGES, SEED_NAMESPACES, T0 } from './seed-edges.js';
 
 const NONE: BreakageOptions = { defaultDeny: { kind: 'none' }, direction: 'both' };
@@ -95,6 +96,14 @@ describe('a namespaceSelector on a label the monitoring namespace lacks', () => 
       gaps: [],
     });
     expect(r.report.namespaces[0]?.workloads[0]?.workload).toBe('production/app=api-server');
+  });
+
+  it('shows the peer namespace\'s labels as selectors see them: kubernetes.io/metadata.name is its name, whatever was recorded', () => {
+    const recorded = SEED_NAMESPACES.map((n) => (n.name === 'monitoring' ? { name: 'monitoring', labels: { purpose: 'monitoring', 'kubernetes.io/metadata.name': 'mon' } } : n));
+    const e = find(run([narrow], NONE, { namespaces: recorded }), seed(4));
+    expect(edgeReasons(e)).toContain(
+      'ingress at the destination denied: isolated by production/api-scrape; closest: production/api-scrape ingress[1] admits the port but only for every pod in namespaces team=observability (namespace monitoring carries kubernetes.io/metadata.name=monitoring, purpose=monitoring)',
+    );
   });
 
   it('keeps exactly the traffic the policy admits working', () => {

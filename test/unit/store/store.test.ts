@@ -186,4 +186,16 @@ describe('namespaces and ingest summary', () => {
     expect(s.edges).toBe(1);
     expect(s.identities).toBe(2);
   });
+
+  it('leaves out a namespace whose flows carried no namespace labels, and keeps the latest labels that were seen', () => {
+    const bare = (namespace: string): Endpoint => ({ namespace, labels: [`k8s:io.kubernetes.pod.namespace=${namespace}`, 'k8s:app=x'], workloads: [] });
+    const w = new IngestWriter(db);
+    const { runId } = w.startRun(T0);
+    ingest(w, runId, 'a', [], (b) => {
+      b.addEndpoint(nsEndpoint('shop', 'seen'), T0);
+      b.addEndpoint(bare('legacy'), T0);
+    });
+    ingest(w, runId, 'b', [], (b) => b.addEndpoint(bare('shop'), T0 + H)); // later, from an older agent
+    expect(loadNamespaces(db)).toEqual([{ name: 'shop', labels: { team: 'seen' } }]);
+  });
 });
