@@ -10,7 +10,7 @@ import { formatLocation, InputError, UsageError } from '../errors.js';
 import type { InputLocation } from '../errors.js';
 import type { NetworkPolicy } from '../model.js';
 import { listPolicyFiles, parsePolicyText } from '../policy/load.js';
-import { validateNetworkPolicy } from '../policy/validate.js';
+import { type PolicyWarning, validateNetworkPolicy } from '../policy/validate.js';
 import { lineOfPath } from './yaml-lines.js';
 
 /** `document N` for the document that holds `line` (1-based, counting `---` separators). */
@@ -28,8 +28,8 @@ export function documentAt(text: string, line: number): string {
   return `document ${n}`;
 }
 
-/** A policy read from a manifest, with where it came from (for error messages and per-policy reports). */
-export interface LocatedPolicy { policy: NetworkPolicy; key: string; at: InputLocation }
+/** A policy read from a manifest, with where it came from (for error messages and per-policy reports) and what validation warned of. */
+export interface LocatedPolicy { policy: NetworkPolicy; key: string; at: InputLocation; warnings: PolicyWarning[] }
 
 /** `items[0].spec.ports[1].port` → ['items', 0, 'spec', 'ports', 1, 'port']. */
 function pathSegments(field: string): (string | number)[] {
@@ -52,15 +52,20 @@ export function lineOfField(text: string, line: number, field: string): number |
   return lineOfPath(doc, pathSegments(field), lines);
 }
 
-/** The engine's validation, with the error placed at the bad field's line as `document N: path`. */
-function validateAt(text: string, policy: unknown, file: string, line: number, items: string | undefined): NetworkPolicy {
+/** The engine's validation, with an error or warning placed at its field's line as `document N: path`. */
+function validateAt(text: string, policy: unknown, file: string, line: number, items: string | undefined): { policy: NetworkPolicy; warnings: PolicyWarning[] } {
+  const place = (location: InputLocation): InputLocation => {
+    if (location.field === undefined) return location;
+    const field = location.field.replace(/^\./, '');
+    return { file, line: lineOfField(text, line, field) ?? line, field: `${documentAt(text, line)}: ${field}` };
+  };
+  const warnings: PolicyWarning[] = [];
   try {
-    return validateNetworkPolicy(policy, { file, line, ...(items === undefined ? {} : { field: items }) });
+    const valid = validateNetworkPolicy(policy, { file, line, ...(items === undefined ? {} : { field: items }) }, warnings);
+    return { policy: valid, warnings: warnings.map((w) => ({ ...w, location: place(w.location) })) };
   } catch (err) {
     if (!(err instanceof InputError) || err.location.field === undefined) throw err;
-    const field = err.location.field.replace(/^\./, '');
-    const at = lineOfField(text, line, field) ?? line;
-    throw new InputError({ file, line: at, field: `${documentAt(text, line)}: ${field}` }, err.reason, err.code);
+    throw new InputError(place(err.location), err.reason, err.code);
   }
 }
 
@@ -80,8 +85,8 @@ function parseLocated(text: string, file: string): LocatedPolicy[] {
       const field = [origin.field, 'metadata.namespace'].filter((f) => f !== undefined).join('.');
       throw new InputError({ file, line, field: `${documentAt(text, line)}: ${field}` }, 'missing namespace (flowpol apply never guesses the namespace)');
     }
-    const p = validateAt(text, policy, file, line, origin.field);
-    return { policy: p, key: `${namespace}/${p.metadata.name}`, at: { file, line, field: where } };
+    const { policy: p, warnings } = validateAt(text, policy, file, line, origin.field);
+    return { policy: p, key: `${namespace}/${p.metadata.name}`, at: { file, line, field: where }, warnings };
   });
 }
 

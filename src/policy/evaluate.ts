@@ -27,7 +27,7 @@ import { type CompiledPeer, type CompiledPolicy, type CompiledRule, PolicyCompil
 import { cidrContains, parseIp, type IpAddress } from './ip.js';
 import { portsMatch } from './ports.js';
 import { SelectorTable, type Labels } from './selectors.js';
-import { validateNetworkPolicy, type PolicyOrigin } from './validate.js';
+import { validateNetworkPolicy, type PolicyOrigin, type PolicyWarning } from './validate.js';
 
 /** A policy with where it came from, so errors can name the file and line. */
 export interface SourcedPolicy { policy: unknown; origin: PolicyOrigin }
@@ -69,6 +69,8 @@ type Endpoint =
 export class PolicyEngine {
   /** The policies as validated (namespace filled in), sorted by `namespace/name`. */
   readonly policies: readonly NetworkPolicy[];
+  /** What validation accepted but found ambiguous, in input order. */
+  readonly warnings: PolicyWarning[] = [];
   private readonly selectors = new SelectorTable();
   private readonly byNamespace = new Map<string, CompiledPolicy[]>();
   private readonly namespaces = new Map<string, NamespaceInfo>();
@@ -81,7 +83,7 @@ export class PolicyEngine {
     inputs.forEach((input, i) => {
       const sourced = 'origin' in input && 'policy' in input;
       const origin: PolicyOrigin = sourced ? input.origin : { file: '<policies>', field: `[${i}]` };
-      const policy = validateNetworkPolicy(sourced ? input.policy : input, origin);
+      const policy = validateNetworkPolicy(sourced ? input.policy : input, origin, this.warnings);
       const ref = `${policy.metadata.namespace}/${policy.metadata.name}`;
       if (seen.has(ref)) throw new InputError(origin, `policy ${ref}: defined twice (a NetworkPolicy name is unique in its namespace)`, 'E_POLICY');
       seen.set(ref, policy);

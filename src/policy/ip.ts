@@ -118,11 +118,20 @@ export function formatCidr(cidr: Cidr): string {
   return `${formatIp({ family: cidr.family, value: cidr.network })}/${cidr.prefix}`;
 }
 
+/** Dotted IPv4; IPv6 as RFC 5952 text: lowercase, the longest run (at least 2) of zero groups as `::`. */
 export function formatIp(ip: IpAddress): string {
   if (ip.family === 4) {
     return [24n, 16n, 8n, 0n].map((s) => String((ip.value >> s) & 0xffn)).join('.');
   }
   const groups: string[] = [];
   for (let s = 112n; s >= 0n; s -= 16n) groups.push(((ip.value >> s) & 0xffffn).toString(16));
-  return groups.join(':');
+  let bestStart = -1;
+  let bestLength = 1;
+  for (let i = 0; i < groups.length; ) {
+    let j = i;
+    while (j < groups.length && groups[j] === '0') j++;
+    if (j - i > bestLength) [bestStart, bestLength] = [i, j - i];
+    i = j === i ? i + 1 : j;
+  }
+  return bestStart < 0 ? groups.join(':') : `${groups.slice(0, bestStart).join(':')}::${groups.slice(bestStart + bestLength).join(':')}`;
 }

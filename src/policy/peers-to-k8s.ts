@@ -6,7 +6,7 @@
 import { identityKey } from '../identity/identity.js';
 import type { EdgeNoteCode, Identity, LabelSelector, NetworkPolicyPeer, Peer } from '../model.js';
 import { reservedNoteCode } from './edge-notes.js';
-import { type Cidr, formatCidr, parseCidr } from './ip.js';
+import { formatCidr, parseCidr } from './ip.js';
 import type { NamespaceSelectors, PodSelectors, Unselectable } from './workload-selectors.js';
 
 /** `--cidr-prefix` / `--cidr-prefix-v6`: 32 and 128 keep one ipBlock per observed address. */
@@ -26,26 +26,6 @@ export interface HostNetwork {
 
 /** The cluster DNS pods `--always-dns` allows: kube-system, `k8s-app: kube-dns`. */
 export const CLUSTER_DNS: Identity = { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } };
-
-/** RFC 5952 text of an IPv6 network: lowercase, the longest run (≥ 2) of zero groups as `::`. */
-function formatCanonical(cidr: Cidr): string {
-  if (cidr.family === 4) return formatCidr(cidr);
-  const groups: string[] = [];
-  for (let shift = 112n; shift >= 0n; shift -= 16n) groups.push(((cidr.network >> shift) & 0xffffn).toString(16));
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let i = 0; i < groups.length; ) {
-    let j = i;
-    while (j < groups.length && groups[j] === '0') j++;
-    if (j - i > bestLength) [bestStart, bestLength] = [i, j - i];
-    i = j === i ? i + 1 : j;
-  }
-  const text =
-    bestStart < 0
-      ? groups.join(':')
-      : `${groups.slice(0, bestStart).join(':')}::${groups.slice(bestStart + bestLength).join(':')}`;
-  return `${text}/${cidr.prefix}`;
-}
 
 /**
  * Translations are cached: per workload Identity object (pass the same object for the same
@@ -119,7 +99,7 @@ export class PeerTranslator {
     const aggregated = parseCidr(`${text.slice(0, text.indexOf('/'))}/${prefix}`);
     if (!aggregated.ok) return { ok: false, code: 'not-expressible-world-without-ip' };
     const cidr = aggregated.value;
-    const formatted = formatCanonical(cidr);
+    const formatted = formatCidr(cidr);
     const sortKey = `2 ${cidr.family} ${cidr.network.toString(16).padStart(32, '0')} ${String(prefix).padStart(3, '0')}`;
     const peer: Peer = { kind: 'cidr', cidr: formatted };
     return { ok: true, peer: { key: `cidr:${formatted}`, sortKey, peer, selector: { ipBlock: { cidr: formatted } } } };

@@ -8,7 +8,7 @@ import {
   POLICY_PROTOCOLS, SELECTOR_OPERATORS,
   type LabelSelector, type NetworkPolicy, type NetworkPolicyPeer, type NetworkPolicyPort, type PolicyType,
 } from '../model.js';
-import { isStrictSubset, parseCidr } from './ip.js';
+import { type Cidr, formatCidr, formatIp, isStrictSubset, parseCidr, parseIp } from './ip.js';
 import { portNameProblem, portNumberProblem } from './ports.js';
 import { isDns1123Subdomain, labelKeyProblem, labelValueProblem, namespaceNameProblem } from './selectors.js';
 
@@ -21,14 +21,22 @@ export const DEFAULT_NAMESPACE = 'default';
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** What the API server accepts but a reader should look at twice, with where it is. */
+export interface PolicyWarning { location: InputLocation; message: string }
+
 class Checker {
   ref = '<unnamed>';
-  /** What is checked, for messages: `policy ns/name: ...`. */
-  constructor(private readonly origin: PolicyOrigin, private readonly what = 'policy') {}
+  /** What is checked, for messages: `policy ns/name: ...`; `warnings` collects warn(). */
+  constructor(private readonly origin: PolicyOrigin, private readonly what = 'policy', private readonly warnings?: PolicyWarning[]) {}
 
   fail(path: string, reason: string): never {
-    const field = [this.origin.field, path].filter((p) => p !== undefined && p !== '').join('.');
-    throw new InputError({ ...this.origin, field }, `${this.what} ${this.ref}: ${reason}`, 'E_POLICY');
+    throw new InputError(this.at(path), `${this.what} ${this.ref}: ${reason}`, 'E_POLICY');
+  }
+  warn(path: string, message: string): void {
+    this.warnings?.push({ location: this.at(path), message: `${this.what} ${this.ref}: ${message}` });
+  }
+  private at(path: string): InputLocation {
+    return { ...this.origin, field: [this.origin.field, path].filter((p) => p !== undefined && p !== '').join('.') };
   }
   object(v: unknown, path: string, allowed: readonly string[]): Json {
     if (!isObject(v)) this.fail(path, 'must be an object');
@@ -49,8 +57,9 @@ class Checker {
   }
 }
 
-export function validateNetworkPolicy(raw: unknown, origin: PolicyOrigin): NetworkPolicy {
-  const c: Checker = new Checker(origin);
+/** The policy as the API server would accept it, or an InputError; what it accepts but is ambiguous goes to `warnings`. */
+export function validateNetworkPolicy(raw: unknown, origin: PolicyOrigin, warnings?: PolicyWarning[]): NetworkPolicy {
+  const c: Checker = new Checker(origin, 'policy', warnings);
   const obj = c.object(raw, '', ['apiVersion', 'kind', 'metadata', 'spec', 'status']);
   const meta = isObject(obj.metadata) ? obj.metadata : c.fail('metadata', 'must be an object with a name');
   const name = meta.name;
@@ -155,18 +164,32 @@ function peers(c: Checker, raw: unknown, path: string): NetworkPolicyPeer[] | un
       const cidrText = c.string(b.cidr, `${p}.ipBlock.cidr`);
       const cidr = parseCidr(cidrText);
       if (!cidr.ok) c.fail(`${p}.ipBlock.cidr`, `"${cidrText}" ${cidr.reason}`);
+      warnHostBits(c, cidrText, cidr.value, `${p}.ipBlock.cidr`);
       const except = (c.list(b.except, `${p}.ipBlock.except`) ?? []).map((e, j) => {
         const ep = `${p}.ipBlock.except[${j}]`;
         const text = c.string(e, ep);
         const parsed = parseCidr(text);
         if (!parsed.ok) c.fail(ep, `"${text}" ${parsed.reason}`);
         if (!isStrictSubset(parsed.value, cidr.value)) c.fail(ep, `"${text}" must be a strict subset of cidr "${cidrText}"`);
+        warnHostBits(c, text, parsed.value, ep);
         return text;
       });
       out.ipBlock = except.length > 0 ? { cidr: cidrText, except } : { cidr: cidrText };
     }
     return out;
   });
+}
+
+/**
+ * `10.0.0.1/24`: the API server accepts it, but it is ambiguous (the /24 around the address, or
+ * meant as the one address?) and CNIs read it differently (kubernetes/kubernetes#94484). flowpol
+ * reads the network, as Cilium does; the warning says so and shows both unambiguous spellings.
+ */
+function warnHostBits(c: Checker, text: string, cidr: Cidr, path: string): void {
+  const address = parseIp(text.slice(0, text.indexOf('/')));
+  if (address === undefined || address.value === cidr.network) return;
+  const one = `${formatIp(address)}/${address.family === 4 ? 32 : 128}`;
+  c.warn(path, `"${text}" has host bits set: flowpol reads it as ${formatCidr(cidr)} (as Cilium does), other CNIs may not; write ${formatCidr(cidr)}, or ${one} for the one address`);
 }
 
 function ports(c: Checker, raw: unknown, path: string): NetworkPolicyPort[] | undefined {

@@ -4,6 +4,7 @@
 import { InputError } from '../errors.js';
 import { POLICY_PROTOCOLS, type ContainerPort, type External, type Namespace, type Pod, type PolicyProtocol, type Subject, type Verdict } from '../model.js';
 import { PolicyEngine, type SourcedPolicy } from './evaluate.js';
+import type { PolicyWarning } from './validate.js';
 import { parseIp } from './ip.js';
 import { portNameProblem, portNumberProblem } from './ports.js';
 import { isDns1123Subdomain, labelKeyProblem, labelValueProblem, namespaceNameProblem } from './selectors.js';
@@ -188,9 +189,10 @@ function unique(r: Reader, keys: string[], list: string, field: string, what: st
   });
 }
 
-/** Evaluates every probe of a world (its own policies plus `extra`) with one engine. */
-export function runProbes(world: WorldFile, extra: readonly SourcedPolicy[] = []): ProbeResult[] {
+/** Evaluates every probe of a world (its own policies plus `extra`) with one engine; validation warnings go to `warnings`. */
+export function runProbes(world: WorldFile, extra: readonly SourcedPolicy[] = [], warnings?: PolicyWarning[]): ProbeResult[] {
   const engine = new PolicyEngine([...world.policies, ...extra], world.namespaces);
+  warnings?.push(...engine.warnings);
   return world.probes.map((p) => ({
     case: world.name, from: p.from, to: p.to, port: p.port, protocol: p.protocol,
     ...(p.expected === undefined ? {} : { expected: p.expected }),

@@ -12,6 +12,7 @@ import { readPolicyManifests } from '../../k8s/apply-input.js';
 import type { DryRun } from '../../k8s/cluster.js';
 import { connectCluster } from '../../k8s/open.js';
 import { appendValue } from '../options.js';
+import { warnPolicies } from '../policy-file-notes.js';
 import { addKubeOptions, clusterAccessFrom, KUBE_HELP } from '../kube-options.js';
 import type { KubeFlagValues } from '../kube-options.js';
 import type { Register } from './index.js';
@@ -54,6 +55,7 @@ ${KUBE_HELP}`)
         throw new UsageError(`apply needs a live cluster: ${access.mode === 'offline' ? access.reason : 'a snapshot cannot be applied to'}`);
       }
       const located = await readPolicyManifests(flags.filename);
+      warnPolicies(located.flatMap((l) => l.warnings));
       const places = new Map(located.map((l) => [l.key, l.at]));
       const policies = located.map((l) => l.policy);
       const cluster = await connectCluster(access);

@@ -7,7 +7,8 @@ import { deniedSides } from '../../policy/evaluate.js';
 import { loadPolicyFiles } from '../../policy/load.js';
 import { parseWorld, runProbes, type ProbeResult, type WorldFile } from '../../policy/world-file.js';
 import { addOutputOption } from '../options.js';
-import { warnPolicyFiles } from '../policy-file-notes.js';
+import { warnPolicies, warnPolicyFiles } from '../policy-file-notes.js';
+import type { PolicyWarning } from '../../policy/validate.js';
 import type { Register } from './index.js';
 import { alignedTable } from '../table.js';
 
@@ -26,7 +27,9 @@ Semantics: exact Kubernetes NetworkPolicy rules (policyTypes and protocol defaul
 named ports on the destination pod, endPort ranges, ipBlock except, matchExpressions).
 flowpol's choices where the API leaves them to the CNI: an ipBlock matches only externals
 (addresses outside the cluster, as Cilium does), never pods; a policy without
-metadata.namespace belongs to "default"; every namespace carries kubernetes.io/metadata.name.
+metadata.namespace belongs to "default"; every namespace carries kubernetes.io/metadata.name
+(its name, whatever was written); an ipBlock CIDR with host bits set (10.0.0.1/8) is read as
+its network (10.0.0.0/8), with a warning.
 
 Output: -o table prints one row per probe and a closing "N passed, N failed" line when probes
 have expectations; -o json prints one JSON object per probe per line.
@@ -39,10 +42,12 @@ Examples:
       const extra = await loadPolicyFiles(flags.policies);
       warnPolicyFiles(extra);
       const results: { world: WorldFile; results: ProbeResult[] }[] = [];
+      const warnings: PolicyWarning[] = [];
       for (const file of worlds) {
         const world = parseWorld(await readWorld(file), file);
-        results.push({ world, results: runProbes(world, extra.policies) });
+        results.push({ world, results: runProbes(world, extra.policies, warnings) });
       }
+      warnPolicies(warnings);
       const all = results.flatMap((r) => r.results);
       const failed = all.filter((r) => r.expected !== undefined && r.expected !== r.verdict.decision).length;
       const expected = all.filter((r) => r.expected !== undefined).length;

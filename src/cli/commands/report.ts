@@ -18,7 +18,7 @@ import { reportWorld } from '../../report/world-out.js';
 import { openDatabase } from '../../store/database.js';
 import type { Register } from './index.js';
 import { checkNamedPorts, loadClusterInput, type ClusterInput } from '../cluster-input.js';
-import { warnPolicyFiles } from '../policy-file-notes.js';
+import { warnPolicies, warnPolicyFiles } from '../policy-file-notes.js';
 import { addKubeOptions, KUBE_HELP, type KubeFlagValues } from '../kube-options.js';
 import { addDbOption, addNamespaceOptions, addOutputOption, addTimeWindowOptions, collectList, resolveNamespaces, resolveTimeWindow } from '../options.js';
 import type { DbOptions, NamespaceOptions, TimeWindowOptions } from '../options.js';
@@ -108,6 +108,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 something would break (with --exit
         db.close();
       }
       warnPolicyFiles({ skipped: out.skipped, empty: out.emptyPolicyFiles });
+      warnPolicies(out.result.engine.warnings);
       warnUnmatched(out.unmatched ?? []);
       const { report: r } = out.result;
       warnUnknownDefaultDeny(r);

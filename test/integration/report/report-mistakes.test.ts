@@ -76,3 +76,31 @@ describe('policy files holding no NetworkPolicy', () => {
     expect(r.stderr).toBe(`flowpol: warning: ${f.empty} holds no NetworkPolicy\n`);
   });
 });
+
+describe('an ipBlock with host bits set (accepted by the API server, read differently by CNIs)', () => {
+  const ambiguous = (): string => {
+    const file = join(seed.dir, 'hostbits.yaml');
+    writeFileSync(file, [
+      'apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy', 'metadata:', '  name: egress-out', '  namespace: production', 'spec:',
+      '  podSelector: {}', '  egress:', '  - to:', '    - ipBlock:', '        cidr: 203.0.113.9/24', '',
+    ].join('\n'));
+    return file;
+  };
+  const warning = (file: string): string => `flowpol: warning: ${file}:1 (spec.egress[0].to[0].ipBlock.cidr): policy production/egress-out: "203.0.113.9/24" has host bits set: `
+    + 'flowpol reads it as 203.0.113.0/24 (as Cilium does), other CNIs may not; write 203.0.113.0/24, or 203.0.113.9/32 for the one address\n';
+
+  it('report warns once, naming the file, field and both unambiguous spellings', async () => {
+    const file = ambiguous();
+    const r = await report(['--proposed', file]);
+    expect(r.stderr.replace(OFFLINE, '')).toBe(warning(file));
+  });
+
+  it('check --policies warns once for all its worlds', async () => {
+    const file = ambiguous();
+    const world = join(seed.dir, 'w2.json');
+    writeFileSync(world, JSON.stringify({ name: 'w', pods: [{ namespace: 'x', name: 'a' }], probes: [] }));
+    const r = await runCli(['check', world, world, '--policies', file]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(warning(file));
+  });
+});

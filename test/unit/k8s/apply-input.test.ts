@@ -80,6 +80,19 @@ describe('readPolicyManifests', () => {
     await expect(readPolicyManifests([join(dir, 'a.yaml'), join(dir, 'empty')])).rejects.toThrow(`${join(dir, 'empty')}: no NetworkPolicy found`);
     await expect(readPolicyManifests(['-', '-'])).rejects.toThrow(UsageError);
   });
+
+  it('keeps validation warnings with the line of their field', async () => {
+    const text = `${np('a')}---
+${np('b')}  egress:
+  - to:
+    - ipBlock:
+        cidr: 192.0.2.7/24
+`;
+    const got = await readPolicyManifests(['-'], Readable.from([text]));
+    expect(got.map((p) => p.warnings.length)).toEqual([0, 1]);
+    expect(formatLocation(got[1]!.warnings[0]!.location)).toBe('-:19 (document 2: spec.egress[0].to[0].ipBlock.cidr)');
+    expect(got[1]!.warnings[0]!.message).toMatch(/^policy prod\/b: "192.0.2.7\/24" has host bits set: flowpol reads it as 192.0.2.0\/24/);
+  });
 });
 
 describe('unifiedDiff', () => {

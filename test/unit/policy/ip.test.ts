@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cidrContains, isStrictSubset, parseCidr, parseIp, type Cidr } from '../../../src/policy/ip.js';
+import { cidrContains, formatIp, isStrictSubset, parseCidr, parseIp, type Cidr } from '../../../src/policy/ip.js';
 
 const cidr = (text: string): Cidr => {
   const r = parseCidr(text);
@@ -20,6 +20,14 @@ describe('ip', () => {
     expect(parseIp('::ffff:10.1.2.3')).toEqual({ family: 4, value: 0x0a010203n });
     expect(parseIp('64:ff9b::10.1.2.3')).toEqual({ family: 6, value: (0x64n << 112n) | (0xff9bn << 96n) | 0x0a010203n });
     for (const bad of ['10.1.2', '10.1.2.256', '010.1.2.3', '1::2::3', '12345::', 'fe80::1%eth0', '1:2:3:4:5:6:7:8:9', '']) expect(parseIp(bad), bad).toBeUndefined();
+  });
+
+  it('writes IPv6 as RFC 5952 text: lowercase, the longest run of two or more zero groups as ::, the first of equal runs', () => {
+    const cases: [string, string][] = [
+      ['2001:DB8:0:0:0:0:0:1', '2001:db8::1'], ['::', '::'], ['::1', '::1'], ['1::', '1::'], ['2001:db8:0:1:0:0:0:1', '2001:db8:0:1::1'],
+      ['2001:db8:0:0:1:0:0:1', '2001:db8::1:0:0:1'], ['2001:db8:0:1:1:1:1:1', '2001:db8:0:1:1:1:1:1'], ['10.1.2.3', '10.1.2.3'],
+    ];
+    for (const [text, canonical] of cases) expect(formatIp(ip(text)), text).toBe(canonical);
   });
 
   it('matches CIDRs by family and prefix, masking host bits', () => {

@@ -109,3 +109,24 @@ describe('policy validation', () => {
     expect(engine.policies[0]?.metadata.namespace).toBe('default');
   });
 });
+
+describe('warnings: accepted, but ambiguous', () => {
+  const warningsOf = (policy: unknown) => new PolicyEngine([{ policy, origin: { file: 'w.json', field: 'policies[0]' } }], []).warnings;
+
+  it('names an ipBlock CIDR or except with host bits set, how flowpol reads it and both unambiguous spellings', () => {
+    const warnings = warningsOf(ingressFrom({ ipBlock: { cidr: '10.0.0.1/8', except: ['10.1.0.0/16', '10.2.3.4/24'] } }));
+    expect(warnings).toEqual([
+      { location: { file: 'w.json', field: 'policies[0].spec.ingress[0].from[0].ipBlock.cidr' },
+        message: 'policy prod/web: "10.0.0.1/8" has host bits set: flowpol reads it as 10.0.0.0/8 (as Cilium does), other CNIs may not; write 10.0.0.0/8, or 10.0.0.1/32 for the one address' },
+      { location: { file: 'w.json', field: 'policies[0].spec.ingress[0].from[0].ipBlock.except[1]' },
+        message: 'policy prod/web: "10.2.3.4/24" has host bits set: flowpol reads it as 10.2.3.0/24 (as Cilium does), other CNIs may not; write 10.2.3.0/24, or 10.2.3.4/32 for the one address' },
+    ]);
+    expect(warningsOf(ingressFrom({ ipBlock: { cidr: '2001:DB8:0:0:1::/64' } }))[0]?.message).toContain('reads it as 2001:db8::/64 (as Cilium does), other CNIs may not; write 2001:db8::/64, or 2001:db8:0:0:1::/128');
+  });
+
+  it('has nothing to say of canonical CIDRs, whatever their spelling', () => {
+    expect(warningsOf(ingressFrom({ ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] } }))).toEqual([]);
+    expect(warningsOf(ingressFrom({ ipBlock: { cidr: '2001:DB8::/32' } }))).toEqual([]);
+    expect(warningsOf(ingressFrom({ ipBlock: { cidr: '0.0.0.0/0' } }))).toEqual([]);
+  });
+});
