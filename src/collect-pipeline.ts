@@ -99,8 +99,11 @@ export async function collect(
 async function ingestUnit(writer: IngestWriter, result: CollectResult, unit: IngestUnit, folder: EdgeFolder, options: CollectOptions): Promise<UnitOutcome> {
   const previous = unit.fingerprint === undefined ? undefined : writer.findCommitted(unit.fingerprint);
   const counts = emptyCounts();
-  if (previous !== undefined && !options.force) {
-    return { name: unit.name, status: 'skipped', counts, reason: `already ingested as ${previous.name} (run ${previous.runId}); use --force to ingest it again` };
+  // --force replaces an earlier run's ingest; within one run the same content twice is skipped
+  // (its flows would fold into the first copy's connections and then replace them: nothing left).
+  if (previous !== undefined && (!options.force || previous.runId === result.runId)) {
+    const again = previous.runId === result.runId ? `the same content as ${previous.name}, ingested earlier in this run` : `already ingested as ${previous.name} (run ${previous.runId}); use --force to ingest it again`;
+    return { name: unit.name, status: 'skipped', counts, reason: again };
   }
   // A live exporter log that grew since: read whole again, it replaces its earlier ingest (reading
   // only the new bytes would be faster, but its first flows would then not fold with the rest).

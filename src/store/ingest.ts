@@ -9,6 +9,8 @@ import type { Bucket, IngestBatch } from './batch.js';
 import type { IngestCounts } from './counts.js';
 import type { Database } from './database.js';
 import { sortedRecord } from '../order.js';
+import { OperationalError } from '../errors.js';
+import { runProcessAlive } from './run-process.js';
 
 export type UnitKind = 'file' | 'stdin' | 'live';
 
@@ -38,8 +40,8 @@ export class IngestWriter {
     this.sql = {
       startRun: db.prepare("INSERT INTO ingest_runs (started_at, status, pid) VALUES (?, 'running', ?)"),
       finishRun: db.prepare('UPDATE ingest_runs SET finished_at = ?, status = ? WHERE id = ?'),
-      staged: db.prepare(`SELECT u.id, u.run_id AS runId, u.name, u.flows_read AS flowsRead, r.pid FROM ingest_units u
-        JOIN ingest_runs r ON r.id = u.run_id WHERE u.status = 'staged' ORDER BY u.id`),
+      running: db.prepare("SELECT id, pid, started_at AS startedAt FROM ingest_runs WHERE status = 'running' ORDER BY id"),
+      staged: db.prepare(`SELECT id, run_id AS runId, name, flows_read AS flowsRead FROM ingest_units WHERE status = 'staged' ORDER BY id`),
       interruptRun: db.prepare("UPDATE ingest_runs SET status = 'interrupted' WHERE id = ? AND status = 'running'"),
       committed: db.prepare(`SELECT id, run_id AS runId, name, committed_at AS committedAt FROM ingest_units
         WHERE fingerprint = ? AND status = 'committed' ORDER BY id LIMIT 1`),
@@ -72,21 +74,24 @@ export class IngestWriter {
   }
 
   /**
-   * Start a run. First deletes units left 'staged' by runs whose process is gone (killed or
-   * crashed mid-file) and marks those runs interrupted; returns what was discarded.
+   * Start a run, or refuse while another collect's run is in progress on this database (its
+   * process is alive): two writers would both count the same new files. Runs whose process is
+   * gone (killed, crashed) are marked interrupted, and the units they left 'staged' deleted;
+   * returns those. IMMEDIATE: the check and the new run are one step under the write lock.
    */
   startRun(now: number): { runId: number; discarded: DiscardedUnit[] } {
     return this.db.transaction(() => {
-      const discarded: DiscardedUnit[] = [];
-      for (const u of this.sql.staged.all() as (DiscardedUnit & { pid: number })[]) {
-        if (processAlive(u.pid)) continue; // another collect is writing this database right now
-        this.sql.deleteUnit.run(u.id);
-        this.sql.interruptRun.run(u.runId);
-        discarded.push({ id: u.id, runId: u.runId, name: u.name, flowsRead: u.flowsRead });
+      for (const r of this.sql.running.all() as { id: number; pid: number; startedAt: number }[]) {
+        if (runProcessAlive(r.pid, r.startedAt)) {
+          throw new OperationalError('E_DB_BUSY', `another flowpol collect (pid ${r.pid}, run ${r.id}) is writing to this database; wait for it to finish, or stop it`);
+        }
+        this.sql.interruptRun.run(r.id);
       }
+      const discarded = this.sql.staged.all() as DiscardedUnit[];
+      for (const u of discarded) this.sql.deleteUnit.run(u.id);
       const runId = Number(this.sql.startRun.run(now, process.pid).lastInsertRowid);
       return { runId, discarded };
-    })();
+    }).immediate();
   }
 
   finishRun(runId: number, status: 'completed' | 'failed', now: number): void {
@@ -198,16 +203,5 @@ export class IngestWriter {
       this.edgeIds.clear();
       throw err;
     }
-  }
-}
-
-
-function processAlive(pid: number): boolean {
-  if (pid === process.pid) return false; // a previous run in this very process cannot still be running
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -108,17 +108,18 @@ export function readSchemaVersion(db: Database): { current: number; latest: numb
 
 /** Apply every migration newer than the database, each in its own transaction. */
 export function migrate(db: Database): void {
-  const { current } = readSchemaVersion(db);
-  if (current > LATEST_SCHEMA_VERSION) return; // a newer flowpol wrote it; readers refuse, see database.ts
+  if (readSchemaVersion(db).current > LATEST_SCHEMA_VERSION) return; // a newer flowpol wrote it; readers refuse, see database.ts
+  // Two collects may create the same new file at once: each step takes the write lock first
+  // (IMMEDIATE) and reads the version again under it, so every migration is applied once.
   db.transaction(() => {
     db.pragma(`application_id = ${APPLICATION_ID}`);
     db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at REAL NOT NULL)');
-  })();
+  }).immediate();
   for (const m of MIGRATIONS) {
-    if (m.version <= current) continue;
     db.transaction(() => {
+      if (m.version <= readSchemaVersion(db).current) return;
       db.exec(m.sql);
       db.prepare('INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)').run(m.version, m.description, Date.now());
-    })();
+    }).immediate();
   }
 }

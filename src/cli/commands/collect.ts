@@ -51,6 +51,7 @@ Examples:
   flowpol collect --input-file flows.json                     # into ./flowpol.db
   flowpol collect --input-file recordings/ --db prod.db       # every recording below a directory
   hubble observe -o jsonpb --all | flowpol collect --input-file -
+  hubble observe -o jsonpb --follow | flowpol collect --input-file -   # until Ctrl-C
   flowpol collect --input-file exporter.log.gz --since 2024-05-01 --until 2024-05-02T06:00:00Z
   flowpol collect --input-file flows.json --since 2h          # only the last two hours
   flowpol collect --input-file flows.json -n shop -n payments # flows with an end in shop or payments
@@ -65,6 +66,8 @@ Examples:
 Each file is committed as a whole: a malformed record (without --skip-invalid) stops with
 file:line and rolls that file back; files before it stay committed. A killed collect leaves the
 database at its last commit; the next collect discards the unfinished file's staged rows.
+Stdin (like --server) is committed every 2 s instead, so Ctrl-C or a kill of
+\`hubble observe --follow -o jsonpb | flowpol collect --input-file -\` keeps what was read.
 Files are recognised by size and SHA-256 of their first and last MiB, not by name; stdin
 is never recognised, so piping the same flows twice counts them twice. A file that grew since it
 was ingested under the same name (a live exporter log) is read whole again and replaces that
@@ -135,12 +138,17 @@ function summaryAfterFailure(db: Database, runId: number, err: unknown): IngestS
   }
 }
 
-/** Recorded files (and '-') as ingest units; each is fingerprinted when its turn comes. */
+/**
+ * Recorded files (and '-') as ingest units; each file is fingerprinted when its turn comes.
+ * Stdin commits at every flush, like a live stream: it is how `hubble observe --follow` is piped
+ * in, where Ctrl-C or a kill must keep what was read. (It is never recognised, so a file piped
+ * twice counts twice either way.)
+ */
 async function* fileUnits(files: readonly string[], skipInvalid: boolean): AsyncGenerator<IngestUnit> {
   for (const file of files) {
     const open: IngestUnit['open'] = (hooks) => readFlowFile(file, { skipInvalid, ...hooks });
     if (file === '-') {
-      yield { kind: 'stdin', name: file, atomic: true, open };
+      yield { kind: 'stdin', name: file, atomic: false, open };
     } else {
       const fingerprintAt = (size: number): Promise<string | undefined> => fingerprintPrefix(file, size);
       yield { kind: 'file', name: file, atomic: true, ...(await fingerprintFile(file)), open, fingerprintAt };

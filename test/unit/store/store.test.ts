@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -146,6 +147,36 @@ describe('ingest writer and loadEdges', () => {
     expect(next.discarded).toEqual([{ id: unitId, runId, name: 'killed.json', flowsRead: 7 }]);
     expect(db.prepare('SELECT status FROM ingest_runs WHERE id = ?').get(runId)).toEqual({ status: 'interrupted' });
     expect(db.prepare('SELECT count(*) AS n FROM edge_hours').get()).toEqual({ n: 0 });
+  });
+
+  /** A live process that is not this one, and a 'running' run recorded with its pid, started at `startedAt`. */
+  async function otherRun(startedAt: number): Promise<{ runId: number; pid: number; stop(): Promise<unknown> }> {
+    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    await new Promise((r) => child.once('spawn', r));
+    const runId = Number(db.prepare("INSERT INTO ingest_runs (started_at, status, pid) VALUES (?, 'running', ?)").run(startedAt, child.pid).lastInsertRowid);
+    const exited = new Promise((r) => child.once('exit', r)); // reaped: a zombie would still take signal 0
+    return { runId, pid: child.pid as number, stop: () => (child.kill('SIGKILL'), exited) };
+  }
+
+  it('refuses to start while another collect\'s run is in progress, until its process is gone', async () => {
+    const other = await otherRun(Date.now());
+    try {
+      expect(() => new IngestWriter(db).startRun(T0)).toThrow(`another flowpol collect (pid ${other.pid}, run ${other.runId}) is writing to this database`);
+    } finally {
+      await other.stop();
+    }
+    expect(new IngestWriter(db).startRun(T0).runId).toBeGreaterThan(other.runId);
+    expect(db.prepare('SELECT status FROM ingest_runs WHERE id = ?').get(other.runId)).toEqual({ status: 'interrupted' });
+  });
+
+  it.runIf(process.platform === 'linux')('takes a live pid for a reused one when its process started after the run began (/proc)', async () => {
+    const other = await otherRun(Date.now() - 3_600_000);
+    try {
+      expect(new IngestWriter(db).startRun(T0).runId).toBeGreaterThan(other.runId);
+      expect(db.prepare('SELECT status FROM ingest_runs WHERE id = ?').get(other.runId)).toEqual({ status: 'interrupted' });
+    } finally {
+      await other.stop();
+    }
   });
 
   it('finds committed units by fingerprint and replaces them on request', () => {
