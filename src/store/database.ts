@@ -1,9 +1,11 @@
 // The only module that imports better-sqlite3. Opens a flowpol database, checks that it is one,
 // applies migrations, and hands the connection to the other store modules.
 import BetterSqlite3 from 'better-sqlite3';
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { OperationalError } from '../errors.js';
 import { APPLICATION_ID, migrate, readSchemaVersion } from './migrations.js';
+import { sqliteOperationalError } from './sqlite-errors.js';
 
 /** An open flowpol database. Store modules run SQL on it; other stages only pass it along. */
 export type Database = BetterSqlite3.Database;
@@ -18,21 +20,27 @@ export interface OpenOptions {
 /**
  * Open (and, for writers, create and migrate) a flowpol database.
  * WAL journal with synchronous=NORMAL: a crash loses at most the last transaction, never
- * corrupts. Throws OperationalError E_DB_MISSING / E_DB_NOT_FLOWPOL / E_DB_TOO_NEW / E_DB_OPEN.
+ * corrupts. Throws OperationalError E_DB_MISSING / E_DB_NOT_FLOWPOL / E_DB_VERSION / E_DB_OPEN /
+ * E_DB_READONLY, or any E_DB_* of sqliteOperationalError (a full disk while migrating …).
  */
 export function openDatabase(path: string, options: OpenOptions = {}): Database {
   const readonly = options.readonly ?? false;
   if (!existsSync(path) && (readonly || !options.create)) {
     throw new OperationalError('E_DB_MISSING', `database ${path} does not exist; run \`flowpol collect --db ${path} --input-file <flows>\` first`);
   }
-  let db: Database;
+  if (!readonly) requireWritable(path);
+  let db = connect(path, readonly, readonly || options.create !== true);
   try {
-    db = new BetterSqlite3(path, { readonly, fileMustExist: readonly || !options.create });
-  } catch (err) {
-    throw new OperationalError('E_DB_OPEN', `cannot open database ${path}: ${(err as Error).message}`, { cause: err });
-  }
-  try {
-    checkFlowpolFile(db, path);
+    let appId: number;
+    try {
+      appId = applicationId(db, path);
+    } catch (err) {
+      if (!readonly || !snapshotNeeded(err, path)) throw err;
+      db.close();
+      db = openSnapshot(path);
+      appId = applicationId(db, path);
+    }
+    checkFlowpolFile(db, path, appId);
     if (!readonly) {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
@@ -43,18 +51,110 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database 
     return db;
   } catch (err) {
     db.close();
-    throw err;
+    throw sqliteOperationalError(err, path) ?? err;
+  }
+}
+
+function connect(path: string, readonly: boolean, fileMustExist: boolean): Database {
+  try {
+    return new BetterSqlite3(path, { readonly, fileMustExist });
+  } catch (err) {
+    throw new OperationalError('E_DB_OPEN', `cannot open database ${path}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/**
+ * A writer needs the file writable (SQLite would otherwise open it read-only without a word and
+ * fail at the first write) and, to create it, the directory. A read-only directory with a
+ * writable file surfaces as SQLITE_READONLY_DIRECTORY when WAL starts, mapped like any other.
+ */
+function requireWritable(path: string): void {
+  const target = existsSync(path) ? path : dirname(path);
+  try {
+    accessSync(target, constants.W_OK);
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code === 'EROFS' ? 'the file system is mounted read-only; pick another --db'
+      : target === path ? 'the file is read-only; fix its permissions or pick another --db'
+      : `its directory ${target} is not writable; fix the directory's permissions or pick another --db`;
+    throw new OperationalError('E_DB_READONLY', `cannot write ${path}: ${why}`, { cause: err });
+  }
+}
+
+/** The header's application_id: the first read, where SQLite finds out whether it can read the file at all. */
+function applicationId(db: Database, path: string): number {
+  try {
+    return db.pragma('application_id', { simple: true }) as number;
+  } catch (err) {
+    // Only "file is not a database" means what it says; a read-only or unopenable file is not "not ours".
+    if ((err as { code?: unknown }).code !== 'SQLITE_NOTADB') throw err;
+    throw new OperationalError('E_DB_NOT_FLOWPOL', `${path} is not a flowpol database (not SQLite: ${(err as Error).message})`, { cause: err });
+  }
+}
+
+/**
+ * Reading a WAL database needs its -shm file; when the directory is not writable (or the file
+ * system read-only) and no -shm exists, SQLite cannot create one and refuses even to read
+ * (SQLITE_READONLY_DIRECTORY / _CANTINIT, or SQLITE_CANTOPEN). SQLite's own answer is the
+ * `immutable=1` URI parameter, but this better-sqlite3 is built with SQLITE_USE_URI=0 and never
+ * passes SQLITE_OPEN_URI, and `immutable` would also read without locks while a writer might
+ * checkpoint. So read a snapshot instead (openSnapshot) — only when no -wal file holds
+ * changes: those live outside the main file, and reading without them would be silently stale.
+ */
+function snapshotNeeded(err: unknown, path: string): boolean {
+  const code = (err as { code?: unknown }).code;
+  if (code !== 'SQLITE_READONLY_DIRECTORY' && code !== 'SQLITE_READONLY_CANTINIT' && code !== 'SQLITE_CANTOPEN') return false;
+  if (isWritable(dirname(path))) return false;
+  if (walHasChanges(path)) {
+    throw new OperationalError(
+      'E_DB_READONLY',
+      `cannot read ${path}: ${path}-wal holds changes not yet in the file, and SQLite cannot create ${path}-shm to read them because the directory is not writable; run \`flowpol collect\` on it once where it can write, or make the directory writable`,
+      { cause: err },
+    );
+  }
+  return true;
+}
+
+/**
+ * The whole file read into memory and opened read-only there. Consistent because nothing wrote
+ * it meanwhile: no -wal changes before, and size and times unchanged after the read (a writer
+ * only changes the main file when it checkpoints). The header says WAL (bytes 18–19 = 2), which
+ * an in-memory database cannot use; the copy says rollback journal (1), like journal_mode=DELETE.
+ */
+function openSnapshot(path: string): Database {
+  const before = statSync(path, { bigint: true });
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    throw new OperationalError('E_DB_READONLY', `cannot read ${path} without writing next to it (${(err as Error).message}); make its directory writable or copy the file somewhere writable`, { cause: err });
+  }
+  const after = statSync(path, { bigint: true });
+  if (before.size !== after.size || before.mtimeNs !== after.mtimeNs || before.ctimeNs !== after.ctimeNs || walHasChanges(path)) {
+    throw new OperationalError('E_DB_BUSY', `${path} changed while flowpol read it (is a collect writing it?); run the command again`);
+  }
+  if (bytes.length >= 20 && bytes[18] === 2 && bytes[19] === 2) bytes.fill(1, 18, 20);
+  return new BetterSqlite3(bytes, { readonly: true });
+}
+
+function isWritable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function walHasChanges(path: string): boolean {
+  try {
+    return statSync(`${path}-wal`).size > 0;
+  } catch {
+    return false;
   }
 }
 
 /** A file is ours when it is empty (new) or carries our application_id. */
-function checkFlowpolFile(db: Database, path: string): void {
-  let appId: number;
-  try {
-    appId = db.pragma('application_id', { simple: true }) as number;
-  } catch (err) {
-    throw new OperationalError('E_DB_NOT_FLOWPOL', `${path} is not a flowpol database (not SQLite: ${(err as Error).message})`, { cause: err });
-  }
+function checkFlowpolFile(db: Database, path: string, appId: number): void {
   if (appId === APPLICATION_ID) return;
   const tables = db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'").get() as { n: number };
   if (appId !== 0 || tables.n > 0) {
