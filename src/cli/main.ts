@@ -1,20 +1,41 @@
 // The only place that prints errors and decides the exit code.
-import { CommanderError } from 'commander';
+import { CommanderError, type Command } from 'commander';
 import { EXIT, FlowpolError } from '../errors.js';
+import { sqliteOperationalError } from '../store/sqlite-errors.js';
+import { printable } from './printable.js';
 import { buildProgram } from './program.js';
 
 export async function main(argv: string[]): Promise<number> {
   stopQuietlyWhenStdoutCloses();
   dropTlsIpServerNameWarning();
   const program = await buildProgram(argv);
+  escapeCommanderErrors(program);
+  let dbPath: string | undefined;
+  program.hook('preAction', (_program, action) => {
+    dbPath = databaseOption(action);
+  });
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (err) {
-    return report(err);
+    // A full disk or a read-only file shows up as a SQLite error wherever a write happened to run.
+    return report(sqliteOperationalError(err, dbPath) ?? err);
   }
 }
 
+/** commander echoes arguments in its own errors (`unknown option '--x…'`); each command has its own output configuration. */
+function escapeCommanderErrors(command: Command): void {
+  command.configureOutput({ outputError: (text, write) => write(printable(text)) });
+  command.commands.forEach(escapeCommanderErrors);
+}
+
+/** The running command's `--db` (every command that opens a database has it), to name the file in SQLite's errors. */
+function databaseOption(command: Command): string | undefined {
+  const db: unknown = command.opts()['db'];
+  return typeof db === 'string' ? db : undefined;
+}
+
+/** Every error text can carry input (a record, a label, a file name): control characters are escaped. */
 function report(err: unknown): number {
   if (err instanceof CommanderError) {
     // commander already printed the message (or the help text) to stderr/stdout.
@@ -24,11 +45,11 @@ function report(err: unknown): number {
     return EXIT.usage;
   }
   if (err instanceof FlowpolError) {
-    process.stderr.write(`flowpol: error [${err.code}]: ${err.message}\n`);
+    process.stderr.write(`flowpol: error [${err.code}]: ${printable(err.message)}\n`);
     return err.exitCode;
   }
   const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
-  process.stderr.write(`flowpol: internal error (please report it): ${text}\n`);
+  process.stderr.write(`flowpol: internal error (please report it): ${printable(text)}\n`);
   return EXIT.failure;
 }
 

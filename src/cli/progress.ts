@@ -5,6 +5,7 @@ import type { IngestCounts } from '../store/counts.js';
 import type { IngestSummary } from '../store/summary.js';
 import type { CollectResult } from '../collect-pipeline.js';
 import { compareText } from '../order.js';
+import { printable } from './printable.js';
 
 type Out = Pick<NodeJS.WriteStream, 'write'> & { isTTY?: boolean };
 
@@ -18,7 +19,7 @@ export function startProgress(result: CollectResult, totalUnits: number, out: Ou
     const file = result.current === undefined ? '' : ` ${result.current.name}`;
     const line = `reading ${result.units.length + 1}/${totalUnits}${file}: ${total.flowsRead} flows, ` +
       `${Math.round(total.flowsRead / seconds)} flows/s, ${mib(total.bytesRead)} MiB`;
-    out.write(`\r\x1b[K${line}`);
+    out.write(`\r\x1b[K${printable(line)}`);
   }, 250);
   timer.unref();
   return () => {
@@ -27,7 +28,7 @@ export function startProgress(result: CollectResult, totalUnits: number, out: Ou
   };
 }
 
-/** The end-of-collect summary: counts, warnings, and exactly what was committed. */
+/** The end-of-collect summary: counts, warnings, and exactly what was committed (file names and reasons escaped, see printable). */
 export function formatSummary(result: CollectResult, run: IngestSummary | undefined, units: 'files' | 'streams' = 'files'): string {
   const c: IngestCounts = result.committed;
   const lines = [`collect summary (run ${result.runId}, committed units only):`];
@@ -58,7 +59,7 @@ export function formatSummary(result: CollectResult, run: IngestSummary | undefi
     const where = run?.lost.map((l) => `${l.lost} ${l.source}${l.node === '' ? '' : ` on ${l.node}`}`).join(', ') ?? '';
     lines.push(`warning: Hubble lost ${c.lostEvents} events${where === '' ? '' : ` (${where})`}; the learned graph may be incomplete`);
   }
-  return `${lines.join('\n')}\n`;
+  return printable(`${lines.join('\n')}\n`);
 }
 
 function foldedDetail(c: IngestCounts): string {
