@@ -73,7 +73,9 @@ function requireWritable(path: string): void {
   try {
     accessSync(target, constants.W_OK);
   } catch (err) {
-    const why = (err as NodeJS.ErrnoException).code === 'EROFS' ? 'the file system is mounted read-only; pick another --db'
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'EACCES' && code !== 'EPERM' && code !== 'EROFS') return; // a missing directory: connect says so
+    const why = code === 'EROFS' ? 'the file system is mounted read-only; pick another --db'
       : target === path ? 'the file is read-only; fix its permissions or pick another --db'
       : `its directory ${target} is not writable; fix the directory's permissions or pick another --db`;
     throw new OperationalError('E_DB_READONLY', `cannot write ${path}: ${why}`, { cause: err });

@@ -42,7 +42,7 @@ beforeAll(async () => {
 });
 afterAll(() => {
   chmodSync(base, 0o755);
-  for (const d of ['ro', 'stale']) if (existsSync(join(base, d))) chmodSync(join(base, d), 0o755);
+  for (const d of ['ro', 'stale', 'ro-new']) if (existsSync(join(base, d))) chmodSync(join(base, d), 0o755);
   rmSync(base, { recursive: true, force: true });
 });
 
@@ -93,5 +93,14 @@ describe.skipIf(!canDropPermissions)('read-only databases (as root, needs setpri
     const r = await runUnprivileged(['collect', '--input-file', RECORDING, '--db', db]);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(`flowpol: error [E_DB_READONLY]: cannot write ${db}: the file is read-only; fix its permissions or pick another --db\n`);
+  });
+
+  it('collect creating a database in a read-only directory: E_DB_READONLY naming the directory', async () => {
+    const dir = userDir('ro-new');
+    chmodSync(dir, 0o555);
+    const db = join(dir, 'flowpol.db');
+    const r = await runUnprivileged(['collect', '--input-file', RECORDING, '--db', db]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`flowpol: error [E_DB_READONLY]: cannot write ${db}: its directory ${dir} is not writable; fix the directory's permissions or pick another --db\n`);
   });
 });

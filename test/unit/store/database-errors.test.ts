@@ -80,4 +80,9 @@ describe('openDatabase classifies what is wrong with a file', () => {
     writeFileSync(path, 'this is not a database, just text long enough to fill a header '.repeat(20));
     expect(() => openDatabase(path, { readonly: true })).toThrow(/not a flowpol database \(not SQLite: file is not a database\)/);
   });
+
+  it('a --db in a directory that does not exist is E_DB_OPEN saying so, not a permissions problem', () => {
+    const path = join(dir, 'no', 'such', 'f.db');
+    expect(() => openDatabase(path, { create: true })).toThrow(`cannot open database ${path}: Cannot open database because the directory does not exist`);
+  });
 });
