@@ -158,8 +158,14 @@ function walHasChanges(path: string): boolean {
 /** A file is ours when it is empty (new) or carries our application_id. */
 function checkFlowpolFile(db: Database, path: string, appId: number): void {
   if (appId === APPLICATION_ID) return;
-  const tables = db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'").get() as { n: number };
-  if (appId !== 0 || tables.n > 0) {
+  // Read both in one snapshot: another collect may be creating this very file, and its first
+  // step sets the id and creates a table together (between two reads it would look foreign).
+  const seen = db.transaction(() => ({
+    id: db.pragma('application_id', { simple: true }) as number,
+    tables: (db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'").get() as { n: number }).n,
+  }))();
+  if (seen.id === APPLICATION_ID) return;
+  if (seen.id !== 0 || seen.tables > 0) {
     throw new OperationalError('E_DB_NOT_FLOWPOL', `${path} is not a flowpol database (it is some other SQLite file); pick another --db path`);
   }
 }
