@@ -2,7 +2,7 @@
 import { CommanderError, type Command } from 'commander';
 import { EXIT, FlowpolError } from '../errors.js';
 import { sqliteOperationalError } from '../store/sqlite-errors.js';
-import { printable } from './printable.js';
+import { printable } from '../printable.js';
 import { buildProgram } from './program.js';
 
 export async function main(argv: string[]): Promise<number> {

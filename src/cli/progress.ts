@@ -5,7 +5,7 @@ import type { IngestCounts } from '../store/counts.js';
 import type { IngestSummary } from '../store/summary.js';
 import type { CollectResult } from '../collect-pipeline.js';
 import { compareText } from '../order.js';
-import { printable } from './printable.js';
+import { printable } from '../printable.js';
 
 type Out = Pick<NodeJS.WriteStream, 'write'> & { isTTY?: boolean };
 

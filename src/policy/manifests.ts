@@ -9,6 +9,7 @@ import { identityKey } from '../identity/identity.js';
 import type { GenerateOptions } from './generate.js';
 import { describeSelection, describeOptions, summarizeNotes } from './set-summary.js';
 import { YamlWriter } from './yaml-writer.js';
+import { printableLine } from '../printable.js';
 
 export const MANIFEST_FORMATS = ['yaml', 'json'] as const;
 export type ManifestFormat = (typeof MANIFEST_FORMATS)[number];
@@ -35,7 +36,8 @@ function iso(ms: number | undefined): string {
   return `${date}${pad(Math.floor(r / 3_600_000), 2)}:${pad(Math.floor(r / 60_000) % 60, 2)}:${pad(Math.floor(r / 1000) % 60, 2)}.${pad(r % 1000, 3)}Z`;
 }
 const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`;
-const comment = (lines: readonly string[]): string => lines.map((l) => (l === '' ? '#' : `# ${l}`)).join('\n');
+/** `#` lines; text from flows (names, labels, DNS names) is kept on its line and free of control characters. */
+const comment = (lines: readonly string[]): string => lines.map((l) => (l === '' ? '#' : `# ${printableLine(l)}`)).join('\n');
 
 export function describeTraffic(t: TrafficSummary): string {
   if (t.edges === 0) return 'no observed traffic';
@@ -70,7 +72,7 @@ interface PolicyNotes { edge: readonly EdgeNote[]; inventory: readonly Inventory
 /** The comment above a rule (after `#`). */
 export function ruleComment(rule: Rule): string {
   const added = rule.addedForDns ? ' (cluster DNS added by --always-dns)' : '';
-  return ` ${describeTraffic(rule.traffic)}${added}`;
+  return ` ${printableLine(describeTraffic(rule.traffic))}${added}`;
 }
 
 /** The comment lines above a policy document. */

@@ -5,6 +5,7 @@
 // re-implemented here; only the block layout (2-space maps, indented `- ` sequences) is.
 import { stringify } from 'yaml';
 import type { GeneratedPolicy, Rule } from '../model.js';
+import { printableLine } from '../printable.js';
 
 type Scalar = string | number | boolean | null | undefined;
 /** JSON-like data (what a NetworkPolicy is made of). */
@@ -53,7 +54,7 @@ export class YamlWriter {
           value.forEach((peer: Plain, j: number) => {
             this.out.push(this.cached(peer as object, () => this.item(peer, '        ')));
             const names = rule.peers[j]?.names ?? [];
-            if (names.length > 0 && 'ipBlock' in (peer as object)) this.out[this.out.length - 1] += ` # ${names.join(', ')}`;
+            if (names.length > 0 && 'ipBlock' in (peer as object)) this.out[this.out.length - 1] += ` # ${printableLine(names.join(', '))}`;
           });
         } else {
           this.out.push(`${first}${this.key(key)}:`);

@@ -16,6 +16,7 @@ import { warnPolicies } from '../policy-file-notes.js';
 import { addKubeOptions, clusterAccessFrom, KUBE_HELP } from '../kube-options.js';
 import type { KubeFlagValues } from '../kube-options.js';
 import type { Register } from './index.js';
+import { printable } from '../../printable.js';
 
 interface ApplyFlags extends KubeFlagValues { filename: string[]; dryRun: DryRun; forceConflicts?: boolean }
 
@@ -69,7 +70,7 @@ ${KUBE_HELP}`)
       const counts = `${c.new} new, ${c.changed} changed, ${c.unchanged} unchanged`;
       const failed = failures(plan);
       if (failed.length > 0) {
-        for (const f of failed) process.stderr.write(failureLine(f, places.get(f.key)));
+        for (const f of failed) process.stderr.write(printable(failureLine(f, places.get(f.key))));
         throw new OperationalError('E_APPLY_PLAN', `${failed.length} of ${plan.length} NetworkPolicies could not be planned (${counts}); nothing was applied`);
       }
       if (flags.dryRun === 'server') {

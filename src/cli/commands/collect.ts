@@ -11,6 +11,7 @@ import { openDatabase, type Database } from '../../store/database.js';
 import { fingerprintFile, fingerprintPrefix } from '../../store/fingerprint.js';
 import { loadIngestSummary, type IngestSummary } from '../../store/summary.js';
 import type { Register } from './index.js';
+import { printable } from '../../printable.js';
 import { addDbOption, addNamespaceOptions, addTimeWindowOptions, collectList, resolveNamespaces, resolveTimeWindow } from '../options.js';
 import type { DbOptions, NamespaceOptions, TimeWindowOptions } from '../options.js';
 import { formatSummary, startProgress } from '../progress.js';
@@ -107,7 +108,7 @@ async function runCollect(flags: CollectFlags): Promise<void> {
   const units = live === undefined ? 'files' : 'streams';
   let invalidShown = 0;
   const onInvalid = (error: InputError): void => {
-    if (++invalidShown <= MAX_INVALID_WARNINGS) process.stderr.write(`flowpol: warning: skipped invalid record: ${error.message}\n`);
+    if (++invalidShown <= MAX_INVALID_WARNINGS) process.stderr.write(`flowpol: warning: skipped invalid record: ${printable(error.message)}\n`);
     else if (invalidShown === MAX_INVALID_WARNINGS + 1) process.stderr.write('flowpol: warning: more invalid records skipped (see the count in the summary)\n');
   };
   try {

@@ -17,6 +17,7 @@ import { checkNamedPorts, loadClusterInput } from '../cluster-input.js';
 import { addKubeOptions, KUBE_HELP, type KubeFlagValues } from '../kube-options.js';
 import { addDbOption, addOutputOption, addTimeWindowOptions, collectList, resolveNamespaces, resolveTimeWindow } from '../options.js';
 import type { DbOptions, NamespaceOptions, TimeWindowOptions } from '../options.js';
+import { printable } from '../../printable.js';
 
 interface GenerateFlags extends DbOptions, NamespaceOptions, TimeWindowOptions, KubeFlagValues {
   output: ManifestFormat;
@@ -110,7 +111,7 @@ ${KUBE_HELP.trim()}`,
       } else {
         writeFiles(flags.outDir, renderNamespaceFiles(set, options, flags.output));
       }
-      process.stderr.write(summary(set, flags.output === 'json' ? Infinity : STDERR_NOTES));
+      process.stderr.write(printable(summary(set, flags.output === 'json' ? Infinity : STDERR_NOTES)));
     });
 };
 

@@ -22,6 +22,7 @@ import { warnPolicies, warnPolicyFiles } from '../policy-file-notes.js';
 import { addKubeOptions, KUBE_HELP, type KubeFlagValues } from '../kube-options.js';
 import { addDbOption, addNamespaceOptions, addOutputOption, addTimeWindowOptions, collectList, resolveNamespaces, resolveTimeWindow } from '../options.js';
 import type { DbOptions, NamespaceOptions, TimeWindowOptions } from '../options.js';
+import { printable } from '../../printable.js';
 
 const FORMATS = ['text', 'json', 'markdown', 'html'] as const;
 
@@ -155,15 +156,15 @@ function warnUnmatched(keys: readonly string[]): void {
   if (keys.length === 0) return;
   const shown = keys.slice(0, 5).join(', ') + (keys.length > 5 ? `, and ${keys.length - 5} more` : '');
   const what = keys.length === 1 ? '1 flow workload matches' : `${keys.length} flow workloads match`;
-  process.stderr.write(`flowpol: warning: ${what} no pod of the cluster (gone, relabelled, or another cluster's flows), evaluated with the flows' labels and no container ports: ${shown}\n`);
+  process.stderr.write(printable(`flowpol: warning: ${what} no pod of the cluster (gone, relabelled, or another cluster's flows), evaluated with the flows' labels and no container ports: ${shown}\n`));
 }
 
 /** A --default-deny namespace nothing shows (a typo, most likely) simulates nothing, nor does `all` where no policy can live: say so. */
 function warnUnknownDefaultDeny(r: BreakageReport): void {
   const shows = r.cluster === undefined ? 'no observed flow shows' : 'no observed flow (nor the cluster) shows';
-  for (const ns of r.defaultDeny.unknown ?? []) process.stderr.write(`flowpol: warning: --default-deny names namespace ${ns}, which ${shows}; it simulates nothing\n`);
+  for (const ns of r.defaultDeny.unknown ?? []) process.stderr.write(`flowpol: warning: --default-deny names namespace ${printable(ns)}, which ${shows}; it simulates nothing\n`);
   for (const ns of r.defaultDeny.unnamable ?? []) {
-    process.stderr.write(`flowpol: warning: flows show namespace "${ns}", a name Kubernetes refuses (not a lowercase DNS label); --default-deny all leaves it out\n`);
+    process.stderr.write(`flowpol: warning: flows show namespace "${printable(ns)}", a name Kubernetes refuses (not a lowercase DNS label); --default-deny all leaves it out\n`);
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { printable } from '../../../src/cli/printable.js';
+import { printable, printableLine } from '../../src/printable.js';
 
 describe('printable', () => {
   it('writes ESC, BEL and the OSC/CSI of a hostile record as visible escapes', () => {
@@ -20,5 +20,9 @@ describe('printable', () => {
   it('keeps tab, newline and printable text, including non-ASCII and the replacement character', () => {
     const text = 'file\tline 3\nnamespace "café" — 名前 \ufffd\u00a0end';
     expect(printable(text)).toBe(text);
+  });
+
+  it('printableLine also keeps text on one line: a newline becomes \\n', () => {
+    expect(printableLine('ns x\nkind: Secret\t\u001b')).toBe('ns x\\nkind: Secret\t\\x1b');
   });
 });
