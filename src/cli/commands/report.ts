@@ -22,7 +22,7 @@ import { warnPolicies, warnPolicyFiles } from '../policy-file-notes.js';
 import { addKubeOptions, KUBE_HELP, type KubeFlagValues } from '../kube-options.js';
 import { addDbOption, addNamespaceOptions, addOutputOption, addTimeWindowOptions, collectList, resolveNamespaces, resolveTimeWindow } from '../options.js';
 import type { DbOptions, NamespaceOptions, TimeWindowOptions } from '../options.js';
-import { printable } from '../../printable.js';
+import { printable, printableLine } from '../../printable.js';
 
 const FORMATS = ['text', 'json', 'markdown', 'html'] as const;
 
@@ -116,7 +116,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 something would break (with --exit
       const render = { allowed: flags.showAllowed === true ? 'list' : 'summary' } as const;
       if (flags.output === 'json') await write(renderJsonChunks(r, out.result.edgesOf));
       else if (flags.output === 'html') await write([await renderHtml(r, out.result.engine.policies)]);
-      else await write([flags.output === 'markdown' ? renderMarkdown(r, render) : renderText(r, render)]);
+      else await write([printable(flags.output === 'markdown' ? renderMarkdown(r, render) : renderText(r, render))]); // names from flows: no control characters
       if (flags.worldOut !== undefined) writeWorld(flags.worldOut, reportWorld(out.result, 'flowpol-report', out.silentPods));
       if (flags.exitCode === true && r.totals.breaks.edges > 0) process.exitCode = EXIT.breakage;
     });
@@ -162,9 +162,9 @@ function warnUnmatched(keys: readonly string[]): void {
 /** A --default-deny namespace nothing shows (a typo, most likely) simulates nothing, nor does `all` where no policy can live: say so. */
 function warnUnknownDefaultDeny(r: BreakageReport): void {
   const shows = r.cluster === undefined ? 'no observed flow shows' : 'no observed flow (nor the cluster) shows';
-  for (const ns of r.defaultDeny.unknown ?? []) process.stderr.write(`flowpol: warning: --default-deny names namespace ${printable(ns)}, which ${shows}; it simulates nothing\n`);
+  for (const ns of r.defaultDeny.unknown ?? []) process.stderr.write(`flowpol: warning: --default-deny names namespace ${printableLine(ns)}, which ${shows}; it simulates nothing\n`);
   for (const ns of r.defaultDeny.unnamable ?? []) {
-    process.stderr.write(`flowpol: warning: flows show namespace "${printable(ns)}", a name Kubernetes refuses (not a lowercase DNS label); --default-deny all leaves it out\n`);
+    process.stderr.write(`flowpol: warning: flows show namespace "${printableLine(ns)}", a name Kubernetes refuses (not a lowercase DNS label); --default-deny all leaves it out\n`);
   }
 }
 
