@@ -89,7 +89,7 @@ export async function collect(
       if (outcome.status === 'committed') addCounts(result.committed, outcome.counts);
     }
   } catch (err) {
-    writer.finishRun(run.runId, 'failed', Date.now());
+    writer.finishRun(run.runId, err instanceof OperationalError && err.code === 'E_INTERRUPTED' ? 'interrupted' : 'failed', Date.now());
     throw err;
   }
   writer.finishRun(run.runId, 'completed', Date.now());

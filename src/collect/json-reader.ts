@@ -38,6 +38,7 @@ export function readFlowFile(file: string, options: ReadOptions): ReadyFlowSourc
 export type ReadyFlowSource = FlowSource & Required<Pick<FlowSource, 'takeReady'>>;
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+const CLOSED = Symbol('closed');
 
 /**
  * Hand-written iterator (not an async generator): a chunk is read, then its lines are parsed and
@@ -51,6 +52,11 @@ class FileEvents implements AsyncIterator<FlowEvent, undefined> {
   /** No more chunks (end of input, or a read error). */
   private drained = false;
   private finished = false;
+  /** A read is waiting for bytes (a quiet stdin can wait forever). */
+  private reading = false;
+  private closing: () => void = () => {};
+  /** Settles when the reader is closed, ending a read that waits. */
+  private readonly closed = new Promise<typeof CLOSED>((resolve) => (this.closing = () => resolve(CLOSED)));
 
   constructor(private readonly file: string, private readonly options: ReadOptions) {
     this.chunks = readBytes(file, options);
@@ -66,9 +72,20 @@ class FileEvents implements AsyncIterator<FlowEvent, undefined> {
     return this.refill();
   }
 
+  /**
+   * Stop reading. A read that waits for bytes ends at once: `hubble observe --follow | flowpol
+   * collect -` stopped by a signal must not wait for the next flow, and stdin is destroyed so an
+   * open pipe keeps neither the read nor the process alive.
+   */
   async return(): Promise<IteratorReturnResult<undefined>> {
     this.finished = true;
-    await this.chunks.return(undefined);
+    this.closing();
+    if (!this.reading) {
+      await this.chunks.return(undefined);
+      return DONE;
+    }
+    if (this.file === '-') ((this.options.stdin ?? process.stdin) as { destroy?: () => void }).destroy?.();
+    void this.chunks.return(undefined).catch(() => {}); // runs once the waiting read ends
     return DONE;
   }
 
@@ -104,16 +121,21 @@ class FileEvents implements AsyncIterator<FlowEvent, undefined> {
 
   /** Load the next chunk into the splitter; at the end, flush it. */
   private async read(): Promise<void> {
-    let next: IteratorResult<Buffer>;
+    let next: IteratorResult<Buffer> | typeof CLOSED;
+    this.reading = true;
     try {
-      next = await this.chunks.next();
+      next = await Promise.race([this.chunks.next(), this.closed]);
     } catch (err) {
       this.drained = true;
       if (!(err instanceof InputError)) throw err;
       this.reject(err);
       return;
+    } finally {
+      this.reading = false;
     }
-    if (next.done === true) {
+    if (next === CLOSED) {
+      this.drained = true;
+    } else if (next.done === true) {
       this.drained = true;
       this.splitter.finish();
     } else {

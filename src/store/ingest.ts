@@ -94,7 +94,8 @@ export class IngestWriter {
     }).immediate();
   }
 
-  finishRun(runId: number, status: 'completed' | 'failed', now: number): void {
+  /** `interrupted`: stopped by a signal (SIGINT/SIGTERM); runs whose process died are marked so by startRun. */
+  finishRun(runId: number, status: 'completed' | 'failed' | 'interrupted', now: number): void {
     this.sql.finishRun.run(now, status, runId);
   }
 

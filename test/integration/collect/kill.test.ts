@@ -132,3 +132,42 @@ it('SIGKILL while reading a file leaves nothing of it visible; the next collect 
     after.close();
   }
 });
+
+/** The statuses of every run, oldest first. */
+function runStatuses(db: string): unknown[] {
+  const h = openDatabase(db, { readonly: true });
+  try {
+    return h.prepare('SELECT status FROM ingest_runs ORDER BY id').all();
+  } finally {
+    h.close();
+  }
+}
+
+it('SIGINT while reading a file rolls it back and says so (exit 1); while reading stdin it commits what was read (exit 0)', async () => {
+  const fileDb = join(dir, 'int-file.db');
+  const file = spawn(process.execPath, [BIN, 'collect', '--db', fileDb, '--input-file', flows], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let fileErr = '';
+  file.stderr.on('data', (b: Buffer) => (fileErr += b.toString()));
+  for (let i = 0; i < 600 && unitFlows(fileDb, 'staged') === undefined; i++) await new Promise((r) => setTimeout(r, 20));
+  file.kill('SIGINT');
+  const fileCode = await new Promise((r) => file.on('close', r));
+  expect(fileCode).toBe(1);
+  expect(fileErr).toMatch(/rolled-back\s+\S+big\.jsonl \(\d+ flows\): interrupted while reading \S+big\.jsonl; it was rolled back/);
+  expect(fileErr).toContain('flowpol: error [E_INTERRUPTED]');
+  expect(committedCounts(fileDb)).toEqual(new Map());
+  expect(runStatuses(fileDb)).toEqual([{ status: 'interrupted' }]);
+
+  const stdinDb = join(dir, 'int-stdin.db');
+  const piped = spawn(process.execPath, [BIN, 'collect', '--db', stdinDb, '--input-file', '-'], { stdio: ['pipe', 'ignore', 'pipe'] });
+  let pipedErr = '';
+  piped.stderr.on('data', (b: Buffer) => (pipedErr += b.toString()));
+  const firstPart = content.subarray(0, content.indexOf(10, Math.floor(content.length / 4)) + 1);
+  piped.stdin.write(firstPart);
+  const sent = firstPart.toString('utf8').split('\n').length - 1;
+  for (let i = 0; i < 600 && unitFlows(stdinDb, 'committed') !== sent; i++) await new Promise((r) => setTimeout(r, 100));
+  piped.kill('SIGINT');
+  expect(await new Promise((r) => piped.on('close', r))).toBe(0);
+  expect(pipedErr).toMatch(new RegExp(`committed {3}- \\(${sent} flows\\)`));
+  expect(committedCounts(stdinDb)).toEqual(await foldedPrefix(sent));
+  expect(runStatuses(stdinDb)).toEqual([{ status: 'completed' }]);
+});
