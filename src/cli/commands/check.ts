@@ -8,6 +8,7 @@ import { loadPolicyFiles } from '../../policy/load.js';
 import { parseWorld, runProbes, type ProbeResult, type WorldFile } from '../../policy/world-file.js';
 import { addOutputOption } from '../options.js';
 import { warnPolicies, warnPolicyFiles } from '../policy-file-notes.js';
+import { printable } from '../../printable.js';
 import type { PolicyWarning } from '../../policy/validate.js';
 import type { Register } from './index.js';
 import { alignedTable } from '../table.js';
@@ -48,6 +49,9 @@ Examples:
         results.push({ world, results: runProbes(world, extra.policies, warnings) });
       }
       warnPolicies(warnings);
+      for (const { world } of results) {
+        if (world.probes.length === 0) process.stderr.write(`flowpol: warning: ${printable(world.file)}: the world has no probes; nothing was checked\n`);
+      }
       const all = results.flatMap((r) => r.results);
       const failed = all.filter((r) => r.expected !== undefined && r.expected !== r.verdict.decision).length;
       const expected = all.filter((r) => r.expected !== undefined).length;

@@ -123,6 +123,15 @@ describe('flowpol check (built CLI)', () => {
     expect(r.stderr).toContain(`${file} ${message}`);
   });
 
+  it('warns about a world with no probes (nothing was checked), exit 0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowpol-check-'));
+    const file = join(dir, 'empty.json');
+    writeFileSync(file, JSON.stringify({ name: 'w', pods: [{ namespace: 'x', name: 'a' }] }));
+    const r = await runCli(['check', file, SEED]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(`flowpol: warning: ${file}: the world has no probes; nothing was checked\n`);
+  });
+
   it('documents itself with examples', async () => {
     const r = await runCli(['check', '--help']);
     expect(r.code).toBe(0);

@@ -98,7 +98,7 @@ describe('an ipBlock with host bits set (accepted by the API server, read differ
   it('check --policies warns once for all its worlds', async () => {
     const file = ambiguous();
     const world = join(seed.dir, 'w2.json');
-    writeFileSync(world, JSON.stringify({ name: 'w', pods: [{ namespace: 'x', name: 'a' }], probes: [] }));
+    writeFileSync(world, JSON.stringify({ name: 'w', pods: [{ namespace: 'x', name: 'a' }], probes: [{ from: 'x/a', to: 'x/a', port: 80 }] }));
     const r = await runCli(['check', world, world, '--policies', file]);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe(warning(file));
