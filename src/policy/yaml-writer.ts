@@ -12,6 +12,7 @@ type Scalar = string | number | boolean | null | undefined;
 type Plain = unknown;
 
 const YAML_OPTIONS = { lineWidth: 0 } as const;
+const YAML_1_1 = { lineWidth: 0, version: '1.1' } as const;
 const SAFE_BLOCK_LINE = /^[^\s#][^\t\r]*[^\s]$|^[^\s#]$/;
 
 export class YamlWriter {
@@ -137,7 +138,20 @@ export class YamlWriter {
     if (typeof value === 'number') return String(value);
     if (typeof value !== 'string') return stringify(value, YAML_OPTIONS).trimEnd();
     let text = this.scalars.get(value);
-    if (text === undefined) this.scalars.set(value, (text = stringify(value, YAML_OPTIONS).trimEnd()));
+    if (text === undefined) this.scalars.set(value, (text = stringText(value)));
     return text;
   }
+}
+
+/**
+ * A string as a YAML scalar that reads back as this string under YAML 1.2 (this package, flowpol's
+ * own loaders) and YAML 1.1 (kubectl: sigs.k8s.io/yaml), quoted when either would take the plain
+ * text for something else: `yes`, `on`, `y`, `off` are booleans and `1_000`, `1:20` numbers in
+ * 1.1, so a label value `on` written plain would reach the API server as `true`.
+ */
+function stringText(value: string): string {
+  const plain = stringify(value, YAML_OPTIONS).trimEnd();
+  if (plain.startsWith('"') || plain.startsWith("'")) return plain;
+  const v11 = stringify(value, YAML_1_1).trimEnd();
+  return v11.startsWith('"') || v11.startsWith("'") ? v11 : plain;
 }

@@ -49,7 +49,7 @@ describe('YamlWriter', () => {
   it('quotes awkward scalars and block-writes awkward multi-line strings as the yaml package does', () => {
     const [first] = generatePolicies({ edges: handBuiltEdges(), namespaces: NAMESPACES }, DEFAULT_GENERATE_OPTIONS).policies;
     const p = structuredClone(first!);
-    p.policy.metadata.labels = { a: 'true', b: '8080', c: '', d: 'yes', 'e.io/f': 'null', g: '0x1f', h: '~', i: '1e3' };
+    p.policy.metadata.labels = { a: 'true', b: '8080', c: '', d: 'maybe', 'e.io/f': 'null', g: '0x1f', h: '~', i: '1e3' };
     p.policy.metadata.annotations = {
       plain: 'x: y', hash: '#x', lines: 'one\ntwo three', indented: '  lead\nx', trailing: 'a \nb', empty: 'a\n\nb', end: 'a\nb\n',
     };
@@ -57,5 +57,19 @@ describe('YamlWriter', () => {
     const text = new YamlWriter().policy(p, ruleComment);
     expect(text).toBe(reference(p));
     expect(parseAllDocuments(text)[0]?.toJS()).toEqual(JSON.parse(JSON.stringify(p.policy)));
+  });
+
+  it('quotes what YAML 1.1 (kubectl) would read as a boolean or number, so both versions read the same strings', () => {
+    const [first] = generatePolicies({ edges: handBuiltEdges(), namespaces: NAMESPACES }, DEFAULT_GENERATE_OPTIONS).policies;
+    const p = structuredClone(first!);
+    const awkward = ['yes', 'no', 'on', 'off', 'y', 'N', 'Yes', 'OFF', '1_000', '1:20', '0b101', '012', '0o12', '.inf', '2024-01-01'];
+    p.policy.metadata.labels = Object.fromEntries(awkward.map((v, i) => [`k${i}`, v]));
+    p.policy.spec.podSelector = { matchLabels: { on: 'y' } };
+    const text = new YamlWriter().policy(p, ruleComment);
+    for (const version of ['1.1', '1.2'] as const) {
+      expect(parseAllDocuments(text, { version })[0]?.toJS(), version).toEqual(JSON.parse(JSON.stringify(p.policy)));
+    }
+    expect(text).toContain('k0: "yes"');
+    expect(text).toContain('"on": "y"');
   });
 });
