@@ -50,7 +50,7 @@ function timestamp(r: WireReader): number {
 
 function flow(r: WireReader, envelopeTime: number | undefined, envelopeNode: string): Flow {
   let time: number | undefined;
-  let uuid = '', verdict = 0, dropDesc = 0, flowType = 0, point = 0, direction = 0, policyMatchType = 0, nodeName = '';
+  let uuid = '', verdict = 0, dropDesc = 0, dropCode = 0, flowType = 0, point = 0, direction = 0, policyMatchType = 0, nodeName = '';
   let reply = false;
   let isReply: boolean | undefined;
   let srcIp = '', dstIp = '', ipVersion = 0;
@@ -104,6 +104,7 @@ function flow(r: WireReader, envelopeTime: number | undefined, envelopeNode: str
       case (23 << 3) | VARINT: policyMatchType = r.uint32(); break;
       case (24 << 3) | VARINT: point = r.int32(); break;
       case (25 << 3) | VARINT: dropDesc = r.int32(); break;
+      case (3 << 3) | VARINT: dropCode = r.uint32(); break;
       case (26 << 3) | LEN: {
         const outer = r.enter();
         isReply = false;
@@ -123,7 +124,7 @@ function flow(r: WireReader, envelopeTime: number | undefined, envelopeNode: str
     time: at ?? 0,
     uuid: uuid || undefined,
     observedVerdict: pe.VERDICTS.name(verdict) ?? 'VERDICT_UNKNOWN',
-    dropReason: dropDesc ? (pe.DROP_REASONS.name(dropDesc) ?? String(dropDesc)) : undefined,
+    dropReason: dropDesc || dropCode ? (pe.DROP_REASONS.name(dropDesc || dropCode) ?? String(dropDesc || dropCode)) : undefined, // old agents: the numeric drop_reason only
     eventType,
     flowType: flowType ? pe.FLOW_TYPES.name(flowType) : undefined,
     traceObservationPoint: point ? pe.POINTS.name(point) : undefined,

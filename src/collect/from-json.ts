@@ -16,6 +16,7 @@ import {
   type JsonObject, bool, enumOf, fieldError, int, isCount, isObject, isText, obj, objList, str, strList, typeName, uint, uint64,
 } from './json-fields.js';
 import { type FlowPaths, eventTypeFromJson, flowPaths, layer4FromJson, layer7FromJson } from './from-json-layers.js';
+import { DROP_REASONS } from './from-proto.js';
 import { parseRfc3339 } from './time.js';
 
 const FLOW_TYPES = ['UNKNOWN_TYPE', 'L3_L4', 'L7', 'SOCK'] as const;
@@ -75,7 +76,9 @@ export function flowFromJson(o: JsonObject, envelope: JsonObject, p: FlowPaths =
   const rawMatch = o.policy_match_type ?? o.policyMatchType;
   const policyMatchType = rawMatch === undefined ? undefined : nonZero(uint(rawMatch, path, 'policy_match_type'));
   const rawDrop = o.drop_reason_desc ?? o.dropReasonDesc;
-  const dropReason = rawDrop === undefined ? undefined : str(rawDrop, path, 'drop_reason_desc');
+  const dropReason = rawDrop === undefined || rawDrop === 'DROP_REASON_UNKNOWN'
+    ? (verdict === 'DROPPED' ? dropReasonOfCode(o.drop_reason ?? o.dropReason, path) : undefined)
+    : str(rawDrop, path, 'drop_reason_desc');
   const rawPoint = o.trace_observation_point ?? o.traceObservationPoint;
   const point = isText(rawPoint) ? rawPoint : str(rawPoint, path, 'trace_observation_point');
   const flowType = typeof type === 'string' && FLOW_TYPE_NAMES.has(type) ? type as FlowType : enumOf(type, path, 'Type', FLOW_TYPES, undefined);
@@ -88,7 +91,7 @@ export function flowFromJson(o: JsonObject, envelope: JsonObject, p: FlowPaths =
     uuid: isText(uuid) ? uuid : str(uuid, path, 'uuid'),
     observedVerdict: typeof verdict === 'string' && VERDICT_NAMES.has(verdict) ? verdict as ObservedVerdict
       : enumOf(verdict, path, 'verdict', OBSERVED_VERDICTS, 'VERDICT_UNKNOWN'),
-    dropReason: dropReason === 'DROP_REASON_UNKNOWN' ? undefined : dropReason,
+    dropReason,
     eventType: eventType === undefined ? undefined : eventTypeFromJson(eventType, p.eventType),
     flowType: flowType === 'UNKNOWN_TYPE' ? undefined : flowType,
     traceObservationPoint: point === 'UNKNOWN_POINT' ? undefined : point,
@@ -128,6 +131,12 @@ function endpointFromJson(o: JsonObject | undefined, ip: string | undefined, pat
 }
 
 const nonZero = (n: number | undefined): number | undefined => (n === 0 ? undefined : n);
+
+/** The deprecated numeric `drop_reason` (all old data has) as its DropReason name: 133 → POLICY_DENIED. */
+function dropReasonOfCode(raw: unknown, path: string): string | undefined {
+  const code = raw === undefined ? undefined : nonZero(uint(raw, path, 'drop_reason'));
+  return code === undefined ? undefined : (DROP_REASONS.name(code) ?? String(code));
+}
 
 function workloadsFromJson(list: JsonObject[], path: string): Workload[] {
   const out: Workload[] = [];

@@ -29,7 +29,8 @@
 //    bounded: at most `maxConnections` are remembered (least recently seen evicted) and entries
 //    older than the window are dropped.
 // 5. A connection counts under the most decisive verdict its events showed: a policy DROPPED
-//    over AUDIT over REDIRECTED over FORWARDED. Its first event may be the source node's
+//    over AUDIT over REDIRECTED over FORWARDED over a drop for a datapath reason (not a policy
+//    signal: a packet lost to a full CT map says nothing about policy). Its first event may be the source node's
 //    FORWARDED and a later one the destination node's DROPPED (the ingress policy denied it):
 //    that connection was dropped, whichever node's events (or file) came first. So a duplicate
 //    that is more decisive `reclassifies` the count already made (IngestBatch.reclassify).
@@ -175,19 +176,20 @@ function directionOf(flow: Flow): Direction {
 }
 
 /**
- * Rule 5's order: a drop by policy (or with no reason given) 3, AUDIT 2, REDIRECTED 1, the rest 0
- * (FORWARDED, and drops for datapath reasons: one lost packet does not make a connection denied).
+ * Rule 5's order: a drop by policy (or with no reason given) 4, AUDIT 3, REDIRECTED 2,
+ * FORWARDED 1, a drop for a datapath reason 0 (one lost packet does not make a connection
+ * denied, and a later FORWARDED event of it shows it went through: order must not matter).
  */
 function rankOf(flow: Flow): number {
   switch (flow.observedVerdict) {
     case 'DROPPED':
-      return flow.dropReason === undefined || POLICY_DROPS.has(flow.dropReason) ? 3 : 0;
+      return flow.dropReason === undefined || POLICY_DROPS.has(flow.dropReason) ? 4 : 0;
     case 'AUDIT':
-      return 2;
+      return 3;
     case 'REDIRECTED':
-      return 1;
+      return 2;
     default:
-      return 0;
+      return 1;
   }
 }
 

@@ -44,6 +44,10 @@ const TRICKY = [
   '{"flow":{"time":"2024-03-01T10:00:01.5Z","verdict":"FORWARDED","is_reply":false,"Type":"L7","l7":{"type":"REQUEST","latency_ns":"12","dns":{"query":"example.com.","ips":["1.2.3.4"],"rcode":3}},"destination_names":["example.com"],"policy_match_type":2,"source":{"namespace":"c"},"destination":{"namespace":"kube-system"}},"node_name":"n1"}',
   '{"lost_events":{"source":"HUBBLE_RING_BUFFER","num_events_lost":"42","cpu":3},"node_name":"n2","time":"2024-03-01T10:00:02Z"}',
   '{"node_status":{"state_change":"NODE_UNAVAILABLE","node_names":["n3"],"message":"dial timeout"}}',
+  // old agents: only the deprecated numeric drop_reason (155 CT_MAP_INSERTION_FAILED, 133 POLICY_DENIED, 250 unknown to us)
+  '{"flow":{"time":"2021-01-01T00:00:00Z","verdict":"DROPPED","drop_reason":155,"l4":{"TCP":{"source_port":40000,"destination_port":80,"flags":{"ACK":true}}},"source":{"namespace":"a"},"destination":{"namespace":"b"},"event_type":{"type":1,"sub_type":155}}}',
+  '{"flow":{"time":"2021-01-01T00:00:01Z","verdict":"DROPPED","drop_reason":133,"l4":{"TCP":{"source_port":40000,"destination_port":80,"flags":{"SYN":true}}},"source":{"namespace":"a"},"destination":{"namespace":"b"}}}',
+  '{"flow":{"time":"2021-01-01T00:00:02Z","verdict":"DROPPED","drop_reason":250,"drop_reason_desc":"DROP_REASON_UNKNOWN","source":{"namespace":"a"},"destination":{"namespace":"b"}}}',
   // fields flowpol skips (node_labels, services, latency), UTF-8 and long strings, a time before 1970, HTTP
   '{"flow":{"time":"1969-12-31T23:59:58.75Z","uuid":"u-1","verdict":"AUDIT","node_labels":["a=b"],"source_service":{"name":"s","namespace":"n"},"l4":{"UDP":{"source_port":53,"destination_port":5353}},"l7":{"type":"RESPONSE","latency_ns":"99","http":{"code":200,"method":"GET","url":"http://x/é"}},"source":{"namespace":"ü-ns","labels":["k8s:note=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"]},"destination":{"pod_name":"p-é"},"is_reply":true}}',
 ];
@@ -60,6 +64,14 @@ describe('from-proto vs the JSON reader', () => {
       expect(eventFromBytes(bytes), line).toStrictEqual(eventFromJson(JSON.parse(line)));
       expect(eventFromProto(decodeResponse(bytes)), line).toStrictEqual(eventFromJson(JSON.parse(line)));
     }
+  });
+
+  it('names a drop by its numeric drop_reason when drop_reason_desc is missing (old agents)', () => {
+    const reasons = TRICKY.slice(5, 8).map((line) => {
+      const event = eventFromJson(JSON.parse(line));
+      return event.kind === 'flow' ? event.flow.dropReason : event.kind;
+    });
+    expect(reasons).toEqual(['CT_MAP_INSERTION_FAILED', 'POLICY_DENIED', '250']);
   });
 
   it('round-trips every event of the bundled recordings through protobuf unchanged', async () => {

@@ -84,8 +84,11 @@ describe('EdgeFolder', () => {
         flow({ time: T0 + 3, observedVerdict: 'REDIRECTED' }), denied({ time: T0 + 4 }), flow({ time: T0 + 5, observedVerdict: 'AUDIT' }),
       ])).toEqual([EDGE, `${EDGE} FORWARDED->REDIRECTED`, `${EDGE} REDIRECTED->AUDIT`, 'folded:duplicate', `${EDGE} AUDIT->DROPPED`, 'folded:duplicate']);
     });
-    it('a drop for a datapath reason does not make a connection denied', () => {
-      expect(run([flow(), denied({ dropReason: 'CT_MAP_INSERTION_FAILED', isReply: false })])).toEqual([EDGE, 'folded:duplicate']);
+    it('a drop for a datapath reason does not make a connection denied, in either order', () => {
+      const lost = denied({ dropReason: 'CT_MAP_INSERTION_FAILED', isReply: false });
+      expect(run([flow(), lost])).toEqual([EDGE, 'folded:duplicate']);
+      expect(run([{ ...lost, time: T0 }, flow({ time: T0 + 0.5 })])).toEqual([EDGE, `${EDGE} DROPPED->FORWARDED`]);
+      expect(run([{ ...lost, time: T0 }, flow({ time: T0 + 0.5, observedVerdict: 'REDIRECTED' })])).toEqual([EDGE, `${EDGE} DROPPED->REDIRECTED`]);
     });
   });
 
