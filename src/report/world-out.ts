@@ -7,6 +7,8 @@ import { identityKey } from '../identity/identity.js';
 import type { Peer, Pod, PolicyProtocol } from '../model.js';
 import type { BreakageResult } from './breakage.js';
 import { compareText } from '../order.js';
+import { namespaceNameProblem } from '../policy/selectors.js';
+import { labelsProblem } from '../policy/workload-selectors.js';
 
 export interface WorldProbe { from: string; to: string; port: number; protocol: PolicyProtocol; expected: 'allow' | 'deny' }
 
@@ -18,12 +20,17 @@ export interface WorldProbe { from: string; to: string; port: number; protocol: 
 export function reportWorld(result: BreakageResult, name: string, silentPods: readonly Pod[] = []): Record<string, unknown> {
   const world = result.world.pods();
   const { nameOf } = world;
-  const pods = withSilentPods(world.pods, silentPods);
+  // Only a recording can hold a namespace name or pod label Kubernetes refuses, and `check` (like
+  // the API server) refuses a world with one: such pods are left out, with their probes.
+  const writable = (p: { namespace: string; labels: Readonly<Record<string, string>> }): boolean => namespaceNameProblem(p.namespace) === undefined && labelsProblem(p.labels) === undefined;
+  const pods = withSilentPods(world.pods.filter(writable), silentPods);
+  const left = new Set(world.pods.filter((p) => !writable(p)).map((p) => p.namespace));
   const probeName = (peer: Peer): string | undefined => {
     const found = result.world.of(peer);
     if (found.kind !== 'subject') return undefined;
     if (found.subject.kind === 'external') return `ext:${found.subject.name ?? found.subject.ip}`;
-    return peer.kind === 'workload' ? `${peer.identity.namespace}/${nameOf.get(identityKey(peer.identity)) ?? ''}` : undefined;
+    if (peer.kind !== 'workload' || !writable(found.subject)) return undefined;
+    return `${peer.identity.namespace}/${nameOf.get(identityKey(peer.identity)) ?? ''}`;
   };
   const probes: WorldProbe[] = [];
   for (const ns of result.report.namespaces) {
@@ -40,8 +47,8 @@ export function reportWorld(result: BreakageResult, name: string, silentPods: re
   return {
     name,
     source: 'flowpol report --world-out: the world built from observed flows, with the policies evaluated',
-    note: `One pod per workload identity (identity labels; ${result.report.cluster === undefined ? 'flows carry no container ports' : 'container ports and namespace labels from the cluster inventory'}), one external per observed address${silentPods.length === 0 ? '' : ', the silent workloads\' pods (no traffic, no probes)'}; expected = the report's verdict.`,
-    namespaces: result.world.namespaces(),
+    note: `One pod per workload identity (identity labels; ${result.report.cluster === undefined ? 'flows carry no container ports' : 'container ports and namespace labels from the cluster inventory'}), one external per observed address${silentPods.length === 0 ? '' : ', the silent workloads\' pods (no traffic, no probes)'}; expected = the report's verdict.${left.size === 0 ? '' : ` Left out: the workloads whose namespace name or labels Kubernetes refuses (in ${[...left].sort(compareText).join(', ')}), and their probes.`}`,
+    namespaces: result.world.namespaces().filter((n) => namespaceNameProblem(n.name) === undefined && labelsProblem(n.labels) === undefined),
     pods,
     externals: result.world.externalList(),
     policies: result.engine.policies,

@@ -2,7 +2,7 @@
 // a key with two slashes), or live in namespaces whose names it refuses (`y-é`, `Bad_NS`):
 // `generate` writes no selector for them and says so, and both `report --proposed <its output>`
 // and `report --proposed generated` then run, with `--default-deny all` too.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -92,5 +92,19 @@ describe('namespace names Kubernetes refuses, end to end', () => {
     const named = await runCli(['report', '--db', badNsDb, '--default-deny', 'x,Bad_NS']);
     expect(named.code).toBe(2);
     expect(named.stderr).toContain('--default-deny: namespace name "Bad_NS" must be a lowercase DNS label (e.g. prod)');
+  });
+
+  it('report --world-out leaves their workloads out, so flowpol check accepts the world and agrees', async () => {
+    for (const [database, left] of [[badNsDb, 'Bad_NS, y-é'], [db, 'x']] as const) {
+      const file = join(dir, `world-${left.length}.json`);
+      const r = await runCli(['report', '--db', database, '--proposed', 'generated', '--default-deny', 'all', '-o', 'json', '--world-out', file]);
+      expect(r.code, r.stderr).toBe(0);
+      const world = JSON.parse(readFileSync(file, 'utf8')) as { note: string; probes: unknown[] };
+      expect(world.note).toContain(`Left out: the workloads whose namespace name or labels Kubernetes refuses (in ${left}), and their probes.`);
+      expect(world.probes.length).toBeGreaterThan(0);
+      const check = await runCli(['check', file]);
+      expect(check.stderr).toBe('');
+      expect(check.code).toBe(0);
+    }
   });
 });
