@@ -3,7 +3,7 @@
 // two to byte equality), at a fraction of the cost — a 10k-policy set is ~100 MB of YAML.
 // Scalars are quoted by the `yaml` package itself (memoized), so quoting rules are never
 // re-implemented here; only the block layout (2-space maps, indented `- ` sequences) is.
-import { stringify } from 'yaml';
+import { Document, Scalar as YamlScalar, stringify, visit } from 'yaml';
 import type { GeneratedPolicy, Rule } from '../model.js';
 import { printableLine } from '../printable.js';
 
@@ -151,7 +151,20 @@ export class YamlWriter {
  */
 function stringText(value: string): string {
   const plain = stringify(value, YAML_OPTIONS).trimEnd();
-  if (plain.startsWith('"') || plain.startsWith("'")) return plain;
+  if (quoted(plain)) return plain;
   const v11 = stringify(value, YAML_1_1).trimEnd();
-  return v11.startsWith('"') || v11.startsWith("'") ? v11 : plain;
+  return quoted(v11) ? v11 : plain;
+}
+
+const quoted = (text: string): boolean => text.startsWith('"') || text.startsWith("'");
+
+/** Any JSON-like value as YAML that YAML 1.1 (kubectl) and 1.2 read alike: the rule of stringText, for whole documents. */
+export function portableYaml(value: unknown): string {
+  const doc = new Document(value, { aliasDuplicateObjects: false });
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'string' && quoted(stringify(node.value, YAML_1_1))) node.type = YamlScalar.QUOTE_DOUBLE;
+    },
+  });
+  return doc.toString(YAML_OPTIONS);
 }

@@ -1,7 +1,6 @@
 // BreakageReport → the page's view model. Workloads are grouped by namespace, externals by DNS
 // name when flows resolved one (else by address), reserved entities together. Sentences come
 // from reasons.ts, so the page says what the text and JSON reports say.
-import { stringify } from 'yaml';
 import { peerKey } from '../../identity/peer.js';
 import type { BreakageReport, Edge, NetworkPolicy, Peer, ReportEdge } from '../../model.js';
 import { EDGE_STATUSES } from '../../model.js';
@@ -11,6 +10,7 @@ import { coverageMessage, edgeReason, IPBLOCK_CHOICE, isoTime, policiesLine, STA
 import { clusterHtml } from '../silent-render.js';
 import type { HtmlEdge, HtmlGroup, HtmlNode, HtmlReport, HtmlSummaryRow } from './view-model.js';
 import { compareText } from '../../order.js';
+import { portableYaml } from '../../policy/yaml-writer.js';
 
 export interface HtmlReportInput {
   report: BreakageReport;
@@ -127,7 +127,7 @@ function policiesByNode(drafts: readonly NodeDraft[], proposed: readonly Network
     if (d.peer.kind !== 'workload') continue;
     const { namespace, labels } = d.peer.identity;
     const selecting = compiled.filter((c) => c.policy.metadata.namespace === namespace && c.selector.matches(labels));
-    if (selecting.length > 0) out[d.id] = selecting.map((c) => stringify(c.policy, { lineWidth: 0 })).join('---\n');
+    if (selecting.length > 0) out[d.id] = selecting.map((c) => portableYaml(c.policy)).join('---\n'); // copied into clusters: kubectl-safe
   }
   return out;
 }

@@ -6,7 +6,7 @@ import { Document, parseAllDocuments } from 'yaml';
 import type { GeneratedPolicy, PolicySet } from '../../../src/model.js';
 import { DEFAULT_GENERATE_OPTIONS, generatePolicies } from '../../../src/policy/generate.js';
 import { ruleComment } from '../../../src/policy/manifests.js';
-import { YamlWriter } from '../../../src/policy/yaml-writer.js';
+import { YamlWriter, portableYaml } from '../../../src/policy/yaml-writer.js';
 import { NAMESPACES, handBuiltEdges } from './hand-built.js';
 import { randomGraph } from './random-graph.js';
 
@@ -71,5 +71,13 @@ describe('YamlWriter', () => {
     }
     expect(text).toContain('k0: "yes"');
     expect(text).toContain('"on": "y"');
+  });
+
+  it('portableYaml (the HTML report\'s policies) follows the same rule for any document', () => {
+    const policy = { metadata: { name: 'p', labels: { on: 'yes', plain: 'web', n: '1:20' } }, spec: { podSelector: {}, ingress: [{ ports: [{ port: 80 }] }] } };
+    const text = portableYaml(policy);
+    for (const version of ['1.1', '1.2'] as const) expect(parseAllDocuments(text, { version })[0]?.toJS(), version).toEqual(policy);
+    expect(text).toContain('"on": "yes"');
+    expect(text).toContain('plain: web');
   });
 });
