@@ -52,11 +52,12 @@ class FileEvents implements AsyncIterator<FlowEvent, undefined> {
   /** No more chunks (end of input, or a read error). */
   private drained = false;
   private finished = false;
-  /** A read is waiting for bytes (a quiet stdin can wait forever). */
-  private reading = false;
-  private closing: () => void = () => {};
-  /** Settles when the reader is closed, ending a read that waits. */
-  private readonly closed = new Promise<typeof CLOSED>((resolve) => (this.closing = () => resolve(CLOSED)));
+  /**
+   * Ends the read that waits for bytes (a quiet stdin can wait forever), if one does. A fresh
+   * promise per read: racing every read against one long-lived promise would keep each read's
+   * result (a 1 MiB chunk) reachable from that promise's reactions until the end.
+   */
+  private interrupt: ((closed: typeof CLOSED) => void) | undefined;
 
   constructor(private readonly file: string, private readonly options: ReadOptions) {
     this.chunks = readBytes(file, options);
@@ -79,11 +80,12 @@ class FileEvents implements AsyncIterator<FlowEvent, undefined> {
    */
   async return(): Promise<IteratorReturnResult<undefined>> {
     this.finished = true;
-    this.closing();
-    if (!this.reading) {
+    const interrupt = this.interrupt;
+    if (interrupt === undefined) {
       await this.chunks.return(undefined);
       return DONE;
     }
+    interrupt(CLOSED);
     if (this.file === '-') ((this.options.stdin ?? process.stdin) as { destroy?: () => void }).destroy?.();
     void this.chunks.return(undefined).catch(() => {}); // runs once the waiting read ends
     return DONE;
@@ -122,16 +124,15 @@ class FileEvents implements AsyncIterator<FlowEvent, undefined> {
   /** Load the next chunk into the splitter; at the end, flush it. */
   private async read(): Promise<void> {
     let next: IteratorResult<Buffer> | typeof CLOSED;
-    this.reading = true;
     try {
-      next = await Promise.race([this.chunks.next(), this.closed]);
+      next = await Promise.race([this.chunks.next(), new Promise<typeof CLOSED>((resolve) => (this.interrupt = resolve))]);
     } catch (err) {
       this.drained = true;
       if (!(err instanceof InputError)) throw err;
       this.reject(err);
       return;
     } finally {
-      this.reading = false;
+      this.interrupt = undefined;
     }
     if (next === CLOSED) {
       this.drained = true;
