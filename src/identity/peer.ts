@@ -24,14 +24,16 @@ const KNOWN: ReadonlySet<string> = new Set(RESERVED_ENTITIES);
  * The peer an endpoint stands for (`names`: the DNS names Hubble reported for its address,
  * i.e. `destination_names` for the destination):
  * 1. a known namespace → workload (even if labelled `reserved:world`/`unmanaged`: Hubble knew the
- *    pod from the ipcache but not its identity; it is still a pod in that namespace);
+ *    pod from the ipcache but not its identity; it is still a pod in that namespace) — unless the
+ *    identity is a node's (`reserved:host`, `remote-node`, `kube-apiserver`): a host-network pod
+ *    shares its node's identity, and no podSelector selects it;
  * 2. `reserved:` labels other than world → that entity (priority above);
  * 3. world, `cidr:` or `fqdn:` labels: the longest `cidr:` label prefix (IPv6 `-` → `:`), else
  *    the address as /32 or /128, else the first DNS name (fqdn), else reserved world;
  * 4. nothing known → reserved `unknown`.
  */
 export function peerOf(ep: Endpoint, opts: IdentityOptions, names: readonly string[] = []): Peer {
-  const workload = workloadIdentity(ep, opts);
+  const workload = nodeIdentity(ep) ? undefined : workloadIdentity(ep, opts);
   if (workload !== undefined) return { kind: 'workload', identity: workload.identity };
   let entity: ReservedEntity | undefined;
   let world: ReservedEntity | undefined;
@@ -60,6 +62,18 @@ export function peerOf(ep: Endpoint, opts: IdentityOptions, names: readonly stri
   const name = names[0] ?? fqdn;
   if (name !== undefined) return { kind: 'fqdn', name: normaliseName(name) };
   return { kind: 'reserved', entity: world ?? 'world' };
+}
+
+const NODE_ENTITIES: readonly string[] = ['reserved:host', 'reserved:remote-node', 'reserved:kube-apiserver'];
+
+/** A node's identity (a host-network pod carries it too): a node label and no `k8s:` pod label. */
+function nodeIdentity(ep: Endpoint): boolean {
+  let node = false;
+  for (const raw of ep.labels) {
+    if (raw.startsWith('k8s:')) return false;
+    if (NODE_ENTITIES.includes(raw)) node = true;
+  }
+  return node;
 }
 
 /** Stable, sortable, unique text for a peer: `workload:ns/app=web`, `reserved:world`, `cidr:1.2.3.4/32`, `fqdn:github.com`. */

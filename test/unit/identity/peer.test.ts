@@ -53,6 +53,12 @@ describe('peerOf', () => {
       .toEqual({ kind: 'workload', identity: { namespace: 'bookinfo', labels: {} } });
   });
 
+  it('a host-network pod (the node\'s identity, with the pod\'s namespace and name) is its node\'s entity, not a workload', () => {
+    expect(peer(ep(['reserved:host'], { namespace: 'kube-system', podName: 'kube-proxy-x', ip: '10.0.0.2' }))).toEqual({ kind: 'reserved', entity: 'host' });
+    expect(peer(ep(['reserved:remote-node'], { namespace: 'monitoring', podName: 'node-exporter-y' }))).toEqual({ kind: 'reserved', entity: 'remote-node' });
+    expect(peer(ep(['k8s:app=x', 'reserved:host'], { namespace: 'a' }))).toEqual({ kind: 'workload', identity: { namespace: 'a', labels: { app: 'x' } } });
+  });
+
   it('a pod is a workload of its stable labels', () => {
     expect(peer(ep(['k8s:app=web', 'k8s:io.kubernetes.pod.namespace=shop', 'k8s:pod-template-hash=1'])))
       .toEqual({ kind: 'workload', identity: { namespace: 'shop', labels: { app: 'web' } } });
