@@ -2,13 +2,13 @@
 // traffic (how each edge is read: learner.ts). Pure: no I/O, no clock; the same edges and
 // options give the same PolicySet, byte for byte once rendered, whatever the input order.
 import type {
-  Edge, EdgeNoteCode, GenerateDirection, GeneratedPolicy, Inventory, InventoryNote, Namespace, NetworkPolicy, PolicySet, PolicyType,
+  Edge, EdgeNoteCode, GenerateDirection, GeneratedPolicy, Identity, Inventory, InventoryNote, Namespace, NetworkPolicy, PolicySet, PolicyType,
 } from '../model.js';
 import { DEFAULT_NAMESPACE } from './validate.js';
 import { InventoryWorkloads } from './inventory-workloads.js';
 import { EdgeLearner, type Target, Workloads } from './learner.js';
 import { policyNames } from './names.js';
-import { type CidrPrefixes, PeerTranslator } from './peers-to-k8s.js';
+import { CLUSTER_DNS, type CidrPrefixes, PeerTranslator } from './peers-to-k8s.js';
 import { PortCatalog, decodePort } from './port-sets.js';
 import { type PortNamer, RuleContext } from './rule-builder.js';
 import { NamespaceSelectors, PodSelectors } from './workload-selectors.js';
@@ -73,12 +73,7 @@ export function generatePolicies(input: GenerateInput, options: GenerateOptions)
     learner.learn(edge, sources[i], destinations[i], leftOut);
   });
 
-  if (options.alwaysDns && options.direction !== 'ingress') {
-    for (const target of learner.targets.values()) {
-      const dns = translator.clusterDns(target.identity.namespace);
-      if (dns.ok) target.egress.add(dns.peer, DNS_PORTS);
-    }
-  }
+  if (options.alwaysDns && options.direction !== 'ingress') addClusterDns(learner, translator, options.direction === 'both');
 
   const context = new RuleContext(new PortCatalog(options.portRanges));
   const namer: PortNamer | undefined = cluster === undefined || options.namedPorts !== true ? undefined : (peer, code) => {
@@ -97,6 +92,30 @@ export function generatePolicies(input: GenerateInput, options: GenerateOptions)
   }
   return set;
 }
+
+/**
+ * `--always-dns`: UDP/TCP 53 to the cluster DNS in every egress policy. When the cluster DNS pods
+ * get a policy with ingress rules too (`ingress`), it admits every one of those workloads on both
+ * ports: else it would deny what the egress rules now allow (TCP 53, and workloads never seen
+ * asking). A workload in a namespace no selector can name cannot be admitted (its traffic to DNS
+ * has notes when it was observed).
+ */
+function addClusterDns(learner: EdgeLearner, translator: PeerTranslator, ingress: boolean): void {
+  const targets = [...learner.targets.values()];
+  const servers = ingress ? targets.filter((t) => isClusterDns(t.identity)) : [];
+  for (const target of targets) {
+    const dns = translator.clusterDns(target.identity.namespace);
+    if (!dns.ok) continue;
+    target.egress.add(dns.peer, DNS_PORTS);
+    for (const server of servers) {
+      const client = translator.translate({ kind: 'workload', identity: target.identity }, server.identity.namespace);
+      if (client.ok) server.ingress.add(client.peer, DNS_PORTS);
+    }
+  }
+}
+
+const isClusterDns = (id: Identity): boolean =>
+  id.namespace === CLUSTER_DNS.namespace && Object.entries(CLUSTER_DNS.labels).every(([k, v]) => id.labels[k] === v);
 
 /**
  * Generated policies whose namespace/name a cluster policy flowpol does not manage already has:

@@ -5,7 +5,7 @@ import type { PolicySet } from '../../../src/model.js';
 import { DEFAULT_GENERATE_OPTIONS, type GenerateOptions, generatePolicies } from '../../../src/policy/generate.js';
 import { renderManifests, renderNamespaceFiles } from '../../../src/policy/manifests.js';
 import { expectGolden } from './golden.js';
-import { NAMESPACES, T0, handBuiltEdges } from './hand-built.js';
+import { NAMESPACES, T0, handBuiltEdges, kubeDns } from './hand-built.js';
 import { ProofWorld, leastPrivilege, selfConsistency } from './proof.js';
 
 const generate = (options: Partial<GenerateOptions> = {}, edges = handBuiltEdges()): PolicySet =>
@@ -136,6 +136,28 @@ describe('generate on the hand-built graph', () => {
     const cidrs = web.policy.spec.egress?.flatMap((r) => r.to ?? []).flatMap((t) => t.ipBlock?.cidr ?? []);
     expect(cidrs).toEqual(['203.0.113.0/24', '2001:db8::/64']);
     expect(web.policy.spec.egress?.flatMap((r) => r.ports ?? [])).toContainEqual({ protocol: 'TCP', port: 8080, endPort: 8082 });
+  });
+
+  it('--always-dns: every workload with a policy reaches the cluster DNS on UDP and TCP 53, through kube-dns\'s own policy too', () => {
+    const edges = handBuiltEdges();
+    const wide = generate({ alwaysDns: true }, edges);
+    const world = new ProofWorld(wide, edges, NAMESPACES);
+    const server = world.subject(kubeDns)!;
+    // A namespace no selector can name (twin-a and twin-b carry the same labels) cannot be admitted by kube-dns's policy.
+    const unselectable = new Set(wide.namespaces.filter((n) => n.basis === 'unselectable').map((n) => n.namespace));
+    expect(unselectable.has('twin-a')).toBe(true);
+    const clients = wide.policies.filter((p) => !unselectable.has(p.identity.namespace)).map((p) => world.subject({ kind: 'workload', identity: p.identity })!);
+    expect(clients.length).toBeGreaterThan(3);
+    for (const source of clients) {
+      for (const protocol of ['UDP', 'TCP'] as const) {
+        const v = world.engine.evaluate({ source, destination: server, protocol, port: 53 });
+        expect(v.decision, `${JSON.stringify(source)} ${protocol}`).toBe('allow');
+      }
+    }
+    // Without the option, kube-dns admits only the clients and protocol observed.
+    const plain = new ProofWorld(generate({}, edges), edges, NAMESPACES);
+    const denied = clients.filter((source) => plain.engine.evaluate({ source, destination: server, protocol: 'TCP', port: 53 }).decision === 'deny');
+    expect(denied.length).toBeGreaterThan(0);
   });
 
   it('is deterministic: shuffled input gives the same bytes', () => {
