@@ -122,9 +122,14 @@ export class IngestWriter {
     return Number(this.sql.startUnit.run(runId, unit.kind, unit.name, unit.size ?? null, unit.fingerprint ?? null, status, now, committedAt).lastInsertRowid);
   }
 
-  /** Write the batch and the unit's counts so far in one transaction, then clear the batch. */
+  /**
+   * Write the batch and the unit's counts so far in one transaction, then clear the batch. Every
+   * writing transaction is IMMEDIATE: one that began by reading could not write after another
+   * process's commit (SQLITE_BUSY at once, with no wait), and a reader of the database may be
+   * collecting the same file right then (it is refused, but writes its checks).
+   */
   flush(unitId: number, batch: IngestBatch, counts: IngestCounts): void {
-    this.guarded(() => this.db.transaction(() => this.write(unitId, batch, counts))());
+    this.guarded(() => this.db.transaction(() => this.write(unitId, batch, counts)).immediate());
     batch.clear();
   }
 
@@ -135,7 +140,7 @@ export class IngestWriter {
         this.write(unitId, batch, counts);
         for (const old of replaces) this.sql.deleteUnit.run(old);
         this.sql.commitUnit.run(now, unitId);
-      })(),
+      }).immediate(),
     );
     batch.clear();
   }

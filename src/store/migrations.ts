@@ -108,7 +108,9 @@ export function readSchemaVersion(db: Database): { current: number; latest: numb
 
 /** Apply every migration newer than the database, each in its own transaction. */
 export function migrate(db: Database): void {
-  if (readSchemaVersion(db).current > LATEST_SCHEMA_VERSION) return; // a newer flowpol wrote it; readers refuse, see database.ts
+  // Current: nothing to write (another collect may be writing; see IngestWriter.flush). Newer: a
+  // newer flowpol wrote it; readers refuse, see database.ts.
+  if (readSchemaVersion(db).current >= LATEST_SCHEMA_VERSION) return;
   // Two collects may create the same new file at once: each step takes the write lock first
   // (IMMEDIATE) and reads the version again under it, so every migration is applied once.
   db.transaction(() => {
