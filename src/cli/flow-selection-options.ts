@@ -50,17 +50,24 @@ Flow selection (hubble observe flags; sent to the server with --server, applied 
   flowpol collect --input-file flows.json --verdict DROPPED --verdict AUDIT
   flowpol collect --server localhost:4245 --label app=web --verdict FORWARDED
   flowpol collect --server localhost:4245 --from-label 'k8s:app in (web,api)' --to-label '!team'
-Values of one flag are alternatives; different flags must all hold. --pod/--label cannot be
-combined with --from-/--to- ones of the same kind, nor -n with --from-pod/--to-pod (as in hubble).`,
+As in hubble: values of one flag are alternatives; --pod, --label and -n hold for the same end (a
+flow is kept when its source, or its destination, matches all of them); --from-*/--to-* and
+--verdict must hold as well. --pod/--label cannot be combined with --from-/--to- ones of the same
+kind, nor -n with --from-pod/--to-pod, nor -n with a --pod of another namespace. With
+--all-namespaces a pod name without a namespace means that pod in any namespace.`,
     );
 }
 
 /** The FlowFilter of a window, namespaces and the selection flags; UsageError on a bad selector or combination. */
-export function flowFilterFrom(window: { since?: number; until?: number }, namespaces: string[], flags: FlowSelectionFlags): FlowFilter {
+export function flowFilterFrom(
+  window: { since?: number; until?: number }, namespaces: string[], flags: FlowSelectionFlags & { allNamespaces?: boolean },
+): FlowFilter {
   const some = <K extends string, V>(key: K, values: V[]) => (values.length === 0 ? {} : ({ [key]: values } as Record<K, V[]>));
+  // As in hubble observe: with -A, a pod name without a namespace is that pod in any namespace.
+  const pods = (values: string[]): string[] => (flags.allNamespaces === true ? values.map((p) => (p.includes('/') ? p : `/${p}`)) : values);
   const filter: FlowFilter = {
     ...window, namespaces,
-    ...some('pods', flags.pod), ...some('fromPods', flags.fromPod), ...some('toPods', flags.toPod),
+    ...some('pods', pods(flags.pod)), ...some('fromPods', pods(flags.fromPod)), ...some('toPods', pods(flags.toPod)),
     ...some('verdicts', flags.verdict),
     ...some('labels', flags.label), ...some('fromLabels', flags.fromLabel), ...some('toLabels', flags.toLabel),
   };

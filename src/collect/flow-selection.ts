@@ -38,6 +38,12 @@ export function selectorsOf(f: FlowFilter): FlowSelector[] {
   conflict('--label', labels, '--from-label', f.fromLabels ?? []);
   conflict('--label', labels, '--to-label', f.toLabels ?? []);
   for (const p of [...pods, ...fromPods, ...toPods]) podPattern(p);
+  for (const p of pods) {
+    const ns = p.includes('/') ? podPattern(p).ns : '';
+    if (ns !== '' && f.namespaces.length > 0 && !f.namespaces.includes(ns)) {
+      throw new UsageError(`namespace conflict: --namespace ${f.namespaces.join(',')} does not contain --pod ${p} (as in hubble observe)`);
+    }
+  }
   const left = emptySelector();
   const right = emptySelector();
   for (const s of [left, right]) {

@@ -1,12 +1,16 @@
 // Kubernetes label selectors over Cilium label strings, as Hubble's `source_label` /
 // `destination_label` filters read them: `app=web`, `k8s:app=web` (a `source:` prefix limits the
 // label source; without one any source matches), `key`, `!key`, `key!=v`, `key in (a,b)`,
-// `key notin (a,b)`; comma-separated requirements must all hold.
+// `key notin (a,b)`; comma-separated requirements must all hold. As in Cilium's label matching,
+// the source `any:` is the same as none, and a `cidr:` key selects every `cidr:` label inside it
+// (`cidr:10.0.0.0/8` matches `cidr:10.1.2.3/32`; IPv6 as Cilium writes it, `-` for `:`).
+import { BlockList, isIP } from 'node:net';
 import { UsageError } from '../errors.js';
 import { parseLabel } from '../identity/labels.js';
 
 type Op = 'exists' | 'absent' | 'in' | 'notin';
-interface Requirement { source: string | undefined; key: string; op: Op; values: readonly string[] }
+interface Requirement { source: string | undefined; key: string; op: Op; values: readonly string[]; cidr?: CidrKey }
+interface CidrKey { block: BlockList; bits: number }
 
 /** A compiled selector: true when the labels (Cilium `source:key=value` strings) satisfy it. */
 export type LabelMatcher = (labels: readonly string[]) => boolean;
@@ -39,13 +43,43 @@ function requirement(part: string, text: string, flag: string): Requirement {
   throw bad(text, flag);
 }
 
-function key(raw: string): { source: string | undefined; key: string } {
+function key(raw: string): { source: string | undefined; key: string; cidr?: CidrKey } {
   const colon = raw.indexOf(':');
-  return colon < 0 ? { source: undefined, key: raw } : { source: raw.slice(0, colon), key: raw.slice(colon + 1) };
+  if (colon < 0) return { source: undefined, key: raw };
+  const source = raw.slice(0, colon);
+  const k = raw.slice(colon + 1);
+  const cidr = source === 'cidr' ? cidrKey(k) : undefined;
+  return { source: source === 'any' ? undefined : source, key: k, ...(cidr === undefined ? {} : { cidr }) };
+}
+
+/** A `cidr:` label key (`10.0.0.0/8`, `2001-db8--/32`) as a block; undefined when it is not one. */
+function cidrKey(k: string): CidrKey | undefined {
+  const slash = k.indexOf('/');
+  const address = k.slice(0, slash).replaceAll('-', ':');
+  const bits = Number(k.slice(slash + 1));
+  const family = isIP(address);
+  if (slash < 0 || family === 0 || !Number.isInteger(bits) || bits < 0 || bits > (family === 4 ? 32 : 128)) return undefined;
+  const block = new BlockList();
+  block.addSubnet(address, bits, family === 4 ? 'ipv4' : 'ipv6');
+  return { block, bits };
+}
+
+/** Whether a `cidr:` label lies inside the requirement's block (prefix at least as long, address inside). */
+function insideCidr(c: CidrKey, labels: readonly string[]): boolean {
+  for (const raw of labels) {
+    if (!raw.startsWith('cidr:')) continue;
+    const k = raw.slice(5);
+    const slash = k.indexOf('/');
+    const address = k.slice(0, slash).replaceAll('-', ':');
+    const family = isIP(address);
+    if (slash > 0 && family !== 0 && Number(k.slice(slash + 1)) >= c.bits && c.block.check(address, family === 4 ? 'ipv4' : 'ipv6')) return true;
+  }
+  return false;
 }
 
 /** Kubernetes semantics: `!=` and `notin` also hold when the key is absent. */
 function satisfies(r: Requirement, labels: readonly string[]): boolean {
+  if (r.cidr !== undefined && (r.op === 'exists' || r.op === 'absent')) return insideCidr(r.cidr, labels) === (r.op === 'exists');
   let value: string | undefined;
   let found = false;
   for (const raw of labels) {

@@ -16,6 +16,18 @@ const DB = ['k8s:app=db', 'container:app=sidecar'];
 describe('label selectors (Kubernetes syntax over Cilium labels)', () => {
   const m = (s: string, labels: string[]) => parseLabelSelector(s, '--label')(labels);
 
+  it('the source any: is the same as none; a cidr: key selects the cidr: labels inside it', () => {
+    expect(m('any:app=web', WEB)).toBe(true);
+    const world = ['cidr:8.8.8.8/32', 'reserved:world'];
+    expect(m('cidr:8.0.0.0/8', world)).toBe(true);
+    expect(m('cidr:8.8.8.8/32', world)).toBe(true);
+    expect(m('cidr:9.0.0.0/8', world)).toBe(false);
+    expect(m('!cidr:8.0.0.0/8', world)).toBe(false);
+    expect(m('cidr:8.8.8.0/24', ['cidr:8.8.0.0/16'])).toBe(false); // a wider label is not inside
+    expect(m('cidr:2001-db8--/32', ['cidr:2001-db8--1/128'])).toBe(true);
+    expect(m('cidr:8.0.0.0/8', ['k8s:app=x'])).toBe(false);
+  });
+
   it('equality, with or without a label source', () => {
     expect(m('app=web', WEB)).toBe(true);
     expect(m('app==web', WEB)).toBe(true);
@@ -73,10 +85,16 @@ describe('selectorsOf: the whitelist hubble observe sends for the flags', () => 
 
   it('-n qualifies bare pod names and alone is the ns/ pair', () => {
     expect(selectorsOf(filter({ namespaces: ['a', 'b'] }))).toEqual([sel({ sourcePod: ['a/', 'b/'] }), sel({ destinationPod: ['a/', 'b/'] })]);
-    expect(selectorsOf(filter({ namespaces: ['shop'], pods: ['web', 'pay/api'] }))).toEqual([
-      sel({ sourcePod: ['shop/web', 'pay/api'] }),
-      sel({ destinationPod: ['shop/web', 'pay/api'] }),
+    expect(selectorsOf(filter({ namespaces: ['shop', 'pay'], pods: ['web', 'pay/api', '/db'] }))).toEqual([
+      sel({ sourcePod: ['shop/web', 'pay/web', 'pay/api', '/db'] }),
+      sel({ destinationPod: ['shop/web', 'pay/web', 'pay/api', '/db'] }),
     ]);
+  });
+
+  it('refuses a --pod of a namespace -n does not list, as hubble does (it would widen -n)', () => {
+    expect(() => selectorsOf(filter({ namespaces: ['shop'], pods: ['payments/web'] })))
+      .toThrow('namespace conflict: --namespace shop does not contain --pod payments/web (as in hubble observe)');
+    expect(() => selectorsOf(filter({ namespaces: ['shop'], pods: ['payments/'] }))).toThrow('namespace conflict');
   });
 
   it('refuses the combinations hubble refuses, and an empty pod', () => {
@@ -160,5 +178,10 @@ describe('collect flags → FlowFilter', () => {
     });
     expect(() => flowFilterFrom({}, [], flags({ fromLabel: ['app in web'] }))).toThrow('--from-label "app in web": not a label selector');
     expect(() => flowFilterFrom({}, ['a'], flags({ fromPod: ['b/'] }))).toThrow('--namespace and --from-pod cannot be combined');
+  });
+
+  it('with --all-namespaces a pod name without a namespace is that pod in any namespace (hubble observe -A)', () => {
+    expect(flowFilterFrom({}, [], { ...flags({ pod: ['web', 'shop/api'], toPod: [] }), allNamespaces: true }).pods).toEqual(['/web', 'shop/api']);
+    expect(flowFilterFrom({}, [], flags({ pod: ['web'] })).pods).toEqual(['web']);
   });
 });
