@@ -13,6 +13,7 @@ import { PortCatalog, decodePort } from './port-sets.js';
 import { type PortNamer, RuleContext } from './rule-builder.js';
 import { NamespaceSelectors, PodSelectors } from './workload-selectors.js';
 import { compareText } from '../order.js';
+import { printableLine } from '../printable.js';
 
 /** What generate learns from. */
 export interface GenerateInput {
@@ -149,7 +150,7 @@ function buildPolicy(
   const destinationNames: string[] = [];
   for (const rule of egress) {
     for (const { peer, names: dnsNames } of rule.peers) {
-      if (peer.kind === 'cidr' && dnsNames.length > 0) destinationNames.push(`${peer.cidr} ${dnsNames.join(',')}`);
+      if (peer.kind === 'cidr' && dnsNames.length > 0) destinationNames.push(`${peer.cidr} ${dnsNames.map(printableLine).join(',')}`); // one line per address
     }
   }
   if (destinationNames.length > 0) annotations[DESTINATION_NAMES_ANNOTATION] = destinationNames.join('\n');

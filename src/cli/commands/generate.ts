@@ -17,7 +17,7 @@ import { checkNamedPorts, loadClusterInput } from '../cluster-input.js';
 import { addKubeOptions, KUBE_HELP, type KubeFlagValues } from '../kube-options.js';
 import { addDbOption, addOutputOption, addTimeWindowOptions, collectList, resolveNamespaces, resolveTimeWindow } from '../options.js';
 import type { DbOptions, NamespaceOptions, TimeWindowOptions } from '../options.js';
-import { printable } from '../../printable.js';
+import { printable, printableLine } from '../../printable.js';
 
 interface GenerateFlags extends DbOptions, NamespaceOptions, TimeWindowOptions, KubeFlagValues {
   output: ManifestFormat;
@@ -112,6 +112,11 @@ ${KUBE_HELP.trim()}`,
         writeFiles(flags.outDir, renderNamespaceFiles(set, options, flags.output));
       }
       process.stderr.write(printable(summary(set, flags.output === 'json' ? Infinity : STDERR_NOTES)));
+      for (const ns of options.namespaces) {
+        if (!set.policies.some((p) => p.policy.metadata.namespace === ns)) {
+          process.stderr.write(`flowpol: warning: -n ${printableLine(ns)}: no policy for it (no learned workload there, or a typo)\n`);
+        }
+      }
     });
 };
 

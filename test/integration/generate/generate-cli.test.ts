@@ -95,6 +95,11 @@ describe('flowpol generate on the bundled recordings', () => {
     const docs = parseAllDocuments(bookinfo.stdout).map((d) => d.toJS());
     expect(docs).toEqual(all.filter((p) => p.metadata.namespace === 'bookinfo'));
     expect(docs.length).toBeGreaterThan(0);
+    expect(bookinfo.stderr).not.toContain('no policy for it');
+    const typo = await runCli(['generate', '--db', db, '-n', 'bookinfo', '-n', 'bookinf']);
+    expect(typo.code).toBe(0);
+    expect(typo.stderr).toContain('flowpol: warning: -n bookinf: no policy for it (no learned workload there, or a typo)\n');
+    expect(parseAllDocuments(typo.stdout).map((d) => d.toJS())).toEqual(docs);
   });
 
   it('--out-dir writes one file per namespace', async () => {

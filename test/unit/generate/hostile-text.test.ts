@@ -29,5 +29,8 @@ describe('generated YAML with hostile text from flows', () => {
     expect(yaml).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
     expect(yaml).toContain('evil.example\\nkind: Secret\\nmetadata: {name: stolen}\\n---\\n');
     expect(yaml).toContain('\\x1b[31m');
+    // The annotation lists one address per line: a name cannot add a line of its own.
+    const annotation = set.policies.flatMap((p) => p.policy.metadata.annotations?.['flowpol.io/destination-names'] ?? []);
+    expect(annotation).toEqual(['203.0.113.7/32 evil.example\\nkind: Secret\\nmetadata: {name: stolen}\\n---\\n']);
   });
 });
