@@ -42,7 +42,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database 
     }
     checkFlowpolFile(db, path, appId);
     if (!readonly) {
-      db.pragma('journal_mode = WAL');
+      useWal(db);
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
       migrate(db);
@@ -152,6 +152,24 @@ function walHasChanges(path: string): boolean {
     return statSync(`${path}-wal`).size > 0;
   } catch {
     return false;
+  }
+}
+
+/**
+ * WAL, set once per file. Switching needs the file to itself: while another collect creates the
+ * same new file, SQLite answers SQLITE_BUSY at once (a journal-mode change does not wait like a
+ * write does), so wait a little and try again, 5 s in all like a write's busy timeout.
+ */
+function useWal(db: Database): void {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    try {
+      if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
+      return;
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20); // sleep 20 ms (this runs before any async work)
+    }
   }
 }
 

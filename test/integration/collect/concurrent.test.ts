@@ -30,7 +30,7 @@ it('two collects of one file at once: one ingests it, the other is refused or sk
     const runs = await Promise.all([0, 1].map(() => runCli(['collect', '--db', db, '--input-file', flows])));
     for (const r of runs) {
       expect(r.stderr).not.toContain('internal error');
-      if (r.code !== 0) expect(r.stderr).toMatch(/error \[E_DB_BUSY\]: another flowpol collect \(pid \d+, run \d+\) is writing to this database/);
+      if (r.code !== 0) expect(r.stderr, r.stderr).toMatch(/error \[E_DB_BUSY\]: another flowpol collect \(pid \d+, run \d+\) is writing to this database/);
       else expect(r.stderr).toMatch(/committed\s+\S+flows\.jsonl|skipped\s+\S+flows\.jsonl: already ingested/);
     }
     expect(runs.some((r) => r.code === 0)).toBe(true);

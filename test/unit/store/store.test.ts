@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { loadEdges, loadNamespaces } from '../../../src/store/edges.js';
 import { IngestWriter } from '../../../src/store/ingest.js';
 import { loadIngestSummary } from '../../../src/store/summary.js';
 
+const require = createRequire(import.meta.url);
 const H = 3_600_000;
 const T0 = Date.UTC(2026, 0, 5, 8, 0, 0);
 const web: Peer = { kind: 'workload', identity: { namespace: 'shop', labels: { app: 'web' } } };
@@ -58,6 +60,20 @@ describe('openDatabase', () => {
     db.close();
     db = openDatabase(join(dir, 'f.db'), { readonly: true });
     expect(loadEdges(db)).toEqual([]);
+  });
+
+  it('waits for another process that has the new file open before switching it to WAL', async () => {
+    const file = join(dir, 'shared.db');
+    // Another process is writing the new (still rollback-journal) file for a moment, as a second collect creating it does.
+    const script = `const D = require(${JSON.stringify(require.resolve('better-sqlite3'))}); const db = new D(process.argv[1]);
+      db.exec('BEGIN IMMEDIATE'); db.pragma('application_id = 0'); console.log('locked');
+      setTimeout(() => { db.exec('COMMIT'); db.close(); }, 300);`;
+    const child = spawn(process.execPath, ['-e', script, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise((r) => child.stdout.once('data', r));
+    const opened = openDatabase(file, { create: true });
+    expect(opened.pragma('journal_mode', { simple: true })).toBe('wal');
+    opened.close();
+    await new Promise((r) => child.once('exit', r));
   });
 
   it('refuses a missing file in read mode and without create', () => {
