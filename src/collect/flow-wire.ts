@@ -124,7 +124,7 @@ function flow(r: WireReader, envelopeTime: number | undefined, envelopeNode: str
     time: at ?? 0,
     uuid: uuid || undefined,
     observedVerdict: pe.VERDICTS.name(verdict) ?? 'VERDICT_UNKNOWN',
-    dropReason: dropDesc || dropCode ? (pe.DROP_REASONS.name(dropDesc || dropCode) ?? String(dropDesc || dropCode)) : undefined, // old agents: the numeric drop_reason only
+    dropReason: pe.dropReasonName(dropDesc || dropCode), // old agents: the numeric drop_reason only
     eventType,
     flowType: flowType ? pe.FLOW_TYPES.name(flowType) : undefined,
     traceObservationPoint: point ? pe.POINTS.name(point) : undefined,

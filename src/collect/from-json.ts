@@ -16,7 +16,7 @@ import {
   type JsonObject, bool, enumOf, fieldError, int, isCount, isObject, isText, obj, objList, str, strList, typeName, uint, uint64,
 } from './json-fields.js';
 import { type FlowPaths, eventTypeFromJson, flowPaths, layer4FromJson, layer7FromJson } from './from-json-layers.js';
-import { DROP_REASONS } from './from-proto.js';
+import { dropReasonName } from './from-proto.js';
 import { parseRfc3339 } from './time.js';
 
 const FLOW_TYPES = ['UNKNOWN_TYPE', 'L3_L4', 'L7', 'SOCK'] as const;
@@ -134,8 +134,7 @@ const nonZero = (n: number | undefined): number | undefined => (n === 0 ? undefi
 
 /** The deprecated numeric `drop_reason` (all old data has) as its DropReason name: 133 → POLICY_DENIED. */
 function dropReasonOfCode(raw: unknown, path: string): string | undefined {
-  const code = raw === undefined ? undefined : nonZero(uint(raw, path, 'drop_reason'));
-  return code === undefined ? undefined : (DROP_REASONS.name(code) ?? String(code));
+  return raw === undefined ? undefined : dropReasonName(uint(raw, path, 'drop_reason') ?? 0);
 }
 
 function workloadsFromJson(list: JsonObject[], path: string): Workload[] {

@@ -36,6 +36,9 @@ export const DIRECTIONS = enumTable<Flow['trafficDirection']>(pb.TrafficDirectio
 export const FLOW_TYPES = enumTable<NonNullable<Flow['flowType']>>(pb.FlowType);
 export const POINTS = enumTable<string>(pb.TraceObservationPoint);
 export const DROP_REASONS = enumTable<string>(pb.DropReason);
+
+/** A DropReason number as Flow.dropReason: its name, or the number for one newer than our table; 0 is none. */
+export const dropReasonName = (code: number): string | undefined => (code === 0 ? undefined : (DROP_REASONS.name(code) ?? String(code)));
 export const IP_VERSIONS = enumTable<NonNullable<Flow['ipVersion']>>(pb.IPVersion);
 export const L7_TYPES = enumTable<Layer7['type']>(pb.L7FlowType);
 export const LOST_SOURCES = enumTable<LostEvent['source']>(pb.LostEventSource);

@@ -52,27 +52,30 @@ function key(raw: string): { source: string | undefined; key: string; cidr?: Cid
   return { source: source === 'any' ? undefined : source, key: k, ...(cidr === undefined ? {} : { cidr }) };
 }
 
-/** A `cidr:` label key (`10.0.0.0/8`, `2001-db8--/32`) as a block; undefined when it is not one. */
-function cidrKey(k: string): CidrKey | undefined {
+/** A `cidr:` label key (`10.0.0.0/8`, `2001-db8--/32`: Cilium writes `-` for `:`); undefined when it is not one. */
+function cidrParts(k: string): { address: string; type: 'ipv4' | 'ipv6'; bits: number } | undefined {
   const slash = k.indexOf('/');
   const address = k.slice(0, slash).replaceAll('-', ':');
   const bits = Number(k.slice(slash + 1));
   const family = isIP(address);
   if (slash < 0 || family === 0 || !Number.isInteger(bits) || bits < 0 || bits > (family === 4 ? 32 : 128)) return undefined;
+  return { address, type: family === 4 ? 'ipv4' : 'ipv6', bits };
+}
+
+/** A `cidr:` selector key as a block; undefined when it is not one. */
+function cidrKey(k: string): CidrKey | undefined {
+  const parts = cidrParts(k);
+  if (parts === undefined) return undefined;
   const block = new BlockList();
-  block.addSubnet(address, bits, family === 4 ? 'ipv4' : 'ipv6');
-  return { block, bits };
+  block.addSubnet(parts.address, parts.bits, parts.type);
+  return { block, bits: parts.bits };
 }
 
 /** Whether a `cidr:` label lies inside the requirement's block (prefix at least as long, address inside). */
 function insideCidr(c: CidrKey, labels: readonly string[]): boolean {
   for (const raw of labels) {
-    if (!raw.startsWith('cidr:')) continue;
-    const k = raw.slice(5);
-    const slash = k.indexOf('/');
-    const address = k.slice(0, slash).replaceAll('-', ':');
-    const family = isIP(address);
-    if (slash > 0 && family !== 0 && Number(k.slice(slash + 1)) >= c.bits && c.block.check(address, family === 4 ? 'ipv4' : 'ipv6')) return true;
+    const label = raw.startsWith('cidr:') ? cidrParts(raw.slice(5)) : undefined;
+    if (label !== undefined && label.bits >= c.bits && c.block.check(label.address, label.type)) return true;
   }
   return false;
 }

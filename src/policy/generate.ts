@@ -12,6 +12,7 @@ import { CLUSTER_DNS, type CidrPrefixes, PeerTranslator } from './peers-to-k8s.j
 import { PortCatalog, decodePort } from './port-sets.js';
 import { type PortNamer, RuleContext } from './rule-builder.js';
 import { NamespaceSelectors, PodSelectors } from './workload-selectors.js';
+import { containsLabels } from '../identity/labels.js';
 import { compareText } from '../order.js';
 import { printableLine } from '../printable.js';
 
@@ -115,8 +116,7 @@ function addClusterDns(learner: EdgeLearner, translator: PeerTranslator, ingress
   }
 }
 
-const isClusterDns = (id: Identity): boolean =>
-  id.namespace === CLUSTER_DNS.namespace && Object.entries(CLUSTER_DNS.labels).every(([k, v]) => id.labels[k] === v);
+const isClusterDns = (id: Identity): boolean => id.namespace === CLUSTER_DNS.namespace && containsLabels(id.labels, CLUSTER_DNS.labels);
 
 /**
  * Generated policies whose namespace/name a cluster policy flowpol does not manage already has:

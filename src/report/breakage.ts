@@ -61,7 +61,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function buildBreakageReport(input: BreakageInput, options: BreakageOptions): BreakageResult {
   const world = new EdgeWorld(input.namespaces, input.podsOf, input.isNodeAddress);
-  const denyNamespaces = defaultDenyNamespaces(options.defaultDeny, () => namespaceNames(input));
+  let names: string[] | undefined; // every edge is read for them: once, and only when `all` asks
+  const worldNamespaces = (): string[] => (names ??= namespaceNames(input));
+  const denyNamespaces = defaultDenyNamespaces(options.defaultDeny, worldNamespaces);
   const simulated = defaultDenyPolicies(denyNamespaces, options.direction);
   const proposedRefs = new Set(input.proposed.map(refOf).filter((r) => r !== undefined));
   const existing = input.existing.filter((p) => !proposedRefs.has(refOf(p) ?? '\u0000'));
@@ -81,7 +83,7 @@ export function buildBreakageReport(input: BreakageInput, options: BreakageOptio
   const window = input.observation.window ?? windowOf(input.edges);
   // Named namespaces the world does not know once every edge end was seen: their default-deny simulates nothing.
   const unknown = options.defaultDeny.kind === 'namespaces' ? denyNamespaces.filter((ns) => !world.hasNamespace(ns)) : [];
-  const unnamable = unnamableNamespaces(options.defaultDeny, () => namespaceNames(input));
+  const unnamable = unnamableNamespaces(options.defaultDeny, worldNamespaces);
   const report: BreakageReport = {
     ...(window === undefined ? {} : { window }),
     policies,

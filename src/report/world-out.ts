@@ -48,7 +48,7 @@ export function reportWorld(result: BreakageResult, name: string, silentPods: re
     name,
     source: 'flowpol report --world-out: the world built from observed flows, with the policies evaluated',
     note: `One pod per workload identity (identity labels; ${result.report.cluster === undefined ? 'flows carry no container ports' : 'container ports and namespace labels from the cluster inventory'}), one external per observed address${silentPods.length === 0 ? '' : ', the silent workloads\' pods (no traffic, no probes)'}; expected = the report's verdict.${left.size === 0 ? '' : ` Left out: the workloads whose namespace name or labels Kubernetes refuses (in ${[...left].sort(compareText).join(', ')}), and their probes.`}`,
-    namespaces: result.world.namespaces().filter((n) => namespaceNameProblem(n.name) === undefined && labelsProblem(n.labels) === undefined),
+    namespaces: result.world.namespaces().filter((n) => writable({ namespace: n.name, labels: n.labels })),
     pods,
     externals: result.world.externalList(),
     policies: result.engine.policies,
