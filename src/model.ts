@@ -398,7 +398,7 @@ export const EDGE_NOTE_CODES = [
   'not-governed-icmp', 'not-governed-no-pod', 'not-governed-host-network',
   'not-expressible-world-without-ip', 'not-expressible-fqdn', 'not-expressible-unlabelled',
   'not-expressible-labels', 'not-expressible-namespace-name', 'not-expressible-namespace', 'not-expressible-port',
-  'allowed-despite-drops',
+  'allowed-despite-drops', 'always-dns-other-server',
 ] as const;
 export type EdgeNoteCode = (typeof EDGE_NOTE_CODES)[number];
 

@@ -37,6 +37,8 @@ export const EDGE_NOTE_TEXT: Readonly<Record<EdgeNoteCode, string>> = {
   'not-expressible-port': 'not expressible: the port is outside 1-65535',
   'allowed-despite-drops':
     'allowed, but Hubble only ever saw it DROPPED: an existing policy denies it today; check it is wanted',
+  'always-dns-other-server':
+    'DNS went to this server, and no observed DNS went to pods labelled k8s-app=kube-dns in kube-system, which --always-dns allows: if this server is the cluster DNS, the added rule matches no pod (this edge has a rule of its own)',
 };
 
 /** The note code for a reserved peer (a Cilium entity with no pod or address behind it). */

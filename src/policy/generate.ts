@@ -2,10 +2,11 @@
 // traffic (how each edge is read: learner.ts). Pure: no I/O, no clock; the same edges and
 // options give the same PolicySet, byte for byte once rendered, whatever the input order.
 import type {
-  Edge, EdgeNoteCode, GenerateDirection, GeneratedPolicy, Identity, Inventory, InventoryNote, Namespace, NetworkPolicy, PolicySet, PolicyType,
+  Edge, EdgeNote, EdgeNoteCode, GenerateDirection, GeneratedPolicy, Identity, Inventory, InventoryNote, Namespace, NetworkPolicy, PolicySet, PolicyType,
 } from '../model.js';
 import { DEFAULT_NAMESPACE } from './validate.js';
 import { InventoryWorkloads } from './inventory-workloads.js';
+import { makeNote } from './edge-notes.js';
 import { EdgeLearner, type Target, Workloads } from './learner.js';
 import { policyNames } from './names.js';
 import { CLUSTER_DNS, type CidrPrefixes, PeerTranslator } from './peers-to-k8s.js';
@@ -75,7 +76,10 @@ export function generatePolicies(input: GenerateInput, options: GenerateOptions)
     learner.learn(edge, sources[i], destinations[i], leftOut);
   });
 
-  if (options.alwaysDns && options.direction !== 'ingress') addClusterDns(learner, translator, options.direction === 'both');
+  if (options.alwaysDns && options.direction !== 'ingress') {
+    addClusterDns(learner, translator, options.direction === 'both');
+    learner.notes.push(...otherDnsServers(input.edges, options.namespaces));
+  }
 
   const context = new RuleContext(new PortCatalog(options.portRanges));
   const namer: PortNamer | undefined = cluster === undefined || options.namedPorts !== true ? undefined : (peer, code) => {
@@ -114,6 +118,21 @@ function addClusterDns(learner: EdgeLearner, translator: PeerTranslator, ingress
       if (client.ok) server.ingress.add(client.peer, DNS_PORTS);
     }
   }
+}
+
+/**
+ * `--always-dns` names the cluster DNS by kube-dns's labels. When DNS traffic was observed, but
+ * none of it to pods with those labels, the cluster DNS likely carries others (OpenShift's
+ * openshift-dns, a renamed CoreDNS): each client's DNS edge gets a note, since the added rule
+ * may match no pod. Port 53 to a node or an address is not a pod, so it does not count.
+ */
+function otherDnsServers(edges: readonly Edge[], namespaces: readonly string[]): EdgeNote[] {
+  const dns = edges.filter((e) => e.port === 53 && (e.protocol === 'UDP' || e.protocol === 'TCP') && e.destination.kind === 'workload');
+  if (dns.some((e) => e.destination.kind === 'workload' && isClusterDns(e.destination.identity))) return [];
+  return dns.flatMap(({ source, ...rest }) => {
+    const inScope = source.kind === 'workload' && (namespaces.length === 0 || namespaces.includes(source.identity.namespace));
+    return inScope ? [makeNote('always-dns-other-server', { source, ...rest }, [source.identity])] : [];
+  });
 }
 
 const isClusterDns = (id: Identity): boolean => id.namespace === CLUSTER_DNS.namespace && containsLabels(id.labels, CLUSTER_DNS.labels);

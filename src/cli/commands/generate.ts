@@ -56,7 +56,7 @@ export const registerGenerate: Register = (command) => {
     .addOption(new Option('--direction <direction>', 'which sides to restrict: policyTypes Ingress, Egress or both').choices(GENERATE_DIRECTIONS).default('both'))
     .option('--min-count <n>', 'leave out edges seen fewer than N times (the output lists them)', integer(1, Number.MAX_SAFE_INTEGER), 1)
     .option('--port-ranges', 'write runs of consecutive observed ports as port..endPort (the same ports, written shorter); off: one entry per port')
-    .option('--always-dns', 'add UDP and TCP 53 to kube-dns (namespace kube-system, k8s-app=kube-dns) to every egress policy, observed or not, and admit them all in kube-dns\'s own policy when one is generated')
+    .option('--always-dns', 'add UDP and TCP 53 to kube-dns (namespace kube-system, k8s-app=kube-dns) to every egress policy, observed or not, and admit them all in kube-dns\'s own policy when one is generated; when DNS was seen going only to other pods, each such edge gets an always-dns-other-server note')
     .option('--cidr-prefix <bits>', 'aggregate IPv4 addresses outside the cluster into /bits ipBlocks (32 = one per observed address)', integer(0, 32), 32)
     .option('--cidr-prefix-v6 <bits>', 'the same for IPv6 addresses (128 = one per observed address)', integer(0, 128), 128)
     .option('--out-dir <dir>', 'write one file per namespace (<ns>.yaml or <ns>.json) into this directory instead of stdout')

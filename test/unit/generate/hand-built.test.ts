@@ -1,7 +1,7 @@
 import { NetworkPolicy as K8sNetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import type { PolicySet } from '../../../src/model.js';
+import type { Peer, PolicySet } from '../../../src/model.js';
 import { DEFAULT_GENERATE_OPTIONS, type GenerateOptions, generatePolicies } from '../../../src/policy/generate.js';
 import { renderManifests, renderNamespaceFiles } from '../../../src/policy/manifests.js';
 import { expectGolden } from './golden.js';
@@ -158,6 +158,22 @@ describe('generate on the hand-built graph', () => {
     const plain = new ProofWorld(generate({}, edges), edges, NAMESPACES);
     const denied = clients.filter((source) => plain.engine.evaluate({ source, destination: server, protocol: 'TCP', port: 53 }).decision === 'deny');
     expect(denied.length).toBeGreaterThan(0);
+  });
+
+  it('--always-dns notes each DNS edge to another server when none went to kube-dns (a differently labelled cluster DNS)', () => {
+    const openshiftDns: Peer = { kind: 'workload', identity: { namespace: 'openshift-dns', labels: { 'dns.operator.openshift.io/daemonset-dns': 'default' } } };
+    const elsewhere = handBuiltEdges().map((e) => (e.destination === kubeDns ? { ...e, destination: openshiftDns } : e));
+    const notes = (set: PolicySet) => set.notes.filter((n) => n.code === 'always-dns-other-server');
+    const noted = notes(generate({ alwaysDns: true }, elsewhere));
+    expect(noted.map((n) => n.message.split(':')[0])).toEqual([
+      'shop/app=web -> openshift-dns/dns.operator.openshift.io/daemonset-dns=default TCP/53 (4 flows)',
+      'shop/app=web -> openshift-dns/dns.operator.openshift.io/daemonset-dns=default UDP/53 (900 flows)',
+    ]);
+    expect(noted.map((n) => n.workloads)).toEqual([[{ namespace: 'shop', labels: { app: 'web' } }], [{ namespace: 'shop', labels: { app: 'web' } }]]);
+    // Only with --always-dns, only for policies -n makes, and not when some DNS went to kube-dns.
+    expect(notes(generate({}, elsewhere))).toEqual([]);
+    expect(notes(generate({ alwaysDns: true, namespaces: ['payments'] }, elsewhere))).toEqual([]);
+    expect(notes(generate({ alwaysDns: true }))).toEqual([]);
   });
 
   it('is deterministic: shuffled input gives the same bytes', () => {
