@@ -31,7 +31,9 @@ export interface HubbleFlags {
 }
 
 /** Live-source flags that make no sense without --server. */
-const LIVE_ONLY = ['follow', 'last', 'first', 'all', 'tls', 'tlsServerName', 'tlsAllowInsecure', 'tlsClientCertFile', 'basicAuthUsername'] as const;
+const LIVE_ONLY = [
+  'follow', 'last', 'first', 'all', 'tls', 'tlsServerName', 'tlsAllowInsecure', 'tlsClientCertFile', 'tlsClientKeyFile', 'basicAuthUsername', 'basicAuthPassword',
+] as const;
 
 const count = (flag: string) => (value: string): number => {
   const n = Number(value);
@@ -77,12 +79,13 @@ server keeps the follow waiting until a later flow arrives or Ctrl-C. A host wit
 /** Client options from the flags; undefined when --server was not given. */
 export function hubbleConnectOptions(flags: HubbleFlags): HubbleConnectOptions | undefined {
   if (flags.server === undefined) {
-    const stray = LIVE_ONLY.filter((k) => flags[k] !== undefined);
-    if (stray.length > 0) throw new UsageError(`--${kebab(stray[0] as string)} needs --server (live collection)`);
+    const stray: string[] = LIVE_ONLY.filter((k) => flags[k] !== undefined);
+    if (flags.tlsCaCertFiles.length > 0) stray.push('tlsCaCertFiles');
+    if (stray[0] !== undefined) throw new UsageError(`--${kebab(stray[0])} needs --server (live collection)`);
     return undefined;
   }
   const tlsWanted = flags.tls === true || flags.tlsCaCertFiles.length > 0 || flags.tlsClientCertFile !== undefined ||
-    flags.tlsServerName !== undefined || flags.tlsAllowInsecure === true;
+    flags.tlsClientKeyFile !== undefined || flags.tlsServerName !== undefined || flags.tlsAllowInsecure === true;
   const tls = tlsWanted
     ? {
         caCertFiles: flags.tlsCaCertFiles, allowInsecure: flags.tlsAllowInsecure === true,
@@ -107,8 +110,7 @@ export function hubbleQuery(flags: HubbleFlags, filter: FlowFilter): Omit<Hubble
   if (chosen > 1) throw new UsageError('--last, --first and --all exclude each other; pick one');
   if (flags.first !== undefined && flags.follow) throw new UsageError('--first cannot be combined with --follow');
   const follow = flags.follow === true;
-  let number = flags.last ?? flags.first ?? (flags.all || (filter.since === undefined && !follow) ? ALL_FLOWS : 0);
-  if (filter.since !== undefined && flags.all !== true && flags.last === undefined && flags.first === undefined) number = 0;
+  const number = flags.last ?? flags.first ?? (flags.all || (filter.since === undefined && !follow) ? ALL_FLOWS : 0);
   return { ...filter, number, follow, ...(flags.first !== undefined ? { first: true } : {}) };
 }
 

@@ -22,6 +22,10 @@ describe('hubble selection (hubble observe §C)', () => {
     expect(() => hubbleQuery(flags({ first: 1, follow: true }), { namespaces: [] })).toThrow(/--first cannot be combined with --follow/);
     expect(() => hubbleConnectOptions(flags({ follow: true }))).toThrow(/--follow needs --server/);
     expect(() => hubbleConnectOptions(flags({ tlsServerName: 'n' }))).toThrow(/--tls-server-name needs --server/);
+    // Each half of a pair is refused alone too, not silently ignored.
+    expect(() => hubbleConnectOptions(flags({ tlsClientKeyFile: 'k' }))).toThrow(/--tls-client-key-file needs --server/);
+    expect(() => hubbleConnectOptions(flags({ basicAuthPassword: 'p' }))).toThrow(/--basic-auth-password needs --server/);
+    expect(() => hubbleConnectOptions(flags({ tlsCaCertFiles: ['ca.pem'] }))).toThrow(/--tls-ca-cert-files needs --server/);
     expect(hubbleConnectOptions(flags({}))).toBeUndefined();
     expect(() => hubbleConnectOptions(flags({ server: 'x', basicAuthUsername: 'u' }))).toThrow(/go together/);
     expect(() => hubbleConnectOptions(flags({ server: 'x', basicAuthUsername: 'u', basicAuthPassword: 'p' }))).toThrow(/need TLS/);
@@ -39,6 +43,10 @@ describe('hubble selection (hubble observe §C)', () => {
       server: 'h:1', tls: { caCertFiles: ['ca.pem'], allowInsecure: false, serverName: 'n' },
     });
     expect(hubbleConnectOptions(flags({ server: 'tls://h:1' }))).toEqual({ server: 'tls://h:1' });
+    // A client key alone asks for TLS (and then for its certificate), never a silent plaintext dial.
+    expect(hubbleConnectOptions(flags({ server: 'h:1', tlsClientKeyFile: 'k.pem' }))).toEqual({
+      server: 'h:1', tls: { caCertFiles: [], allowInsecure: false, clientKeyFile: 'k.pem' },
+    });
   });
 });
 
