@@ -56,7 +56,7 @@ export const registerReport: Register = (command) => {
     .option('--proposed <file|dir|generated>', 'NetworkPolicies to roll out (repeatable); "generated" = what `flowpol generate` would write with the same --db, -n, --since/--until and --direction; a proposed policy replaces an existing one of the same namespace/name', repeatable, [] as string[])
     .option('--default-deny <ns,...|all|none>', 'simulate the standard `podSelector: {}` default-deny in these namespaces (comma list, repeatable), in every namespace seen ("all"), or nowhere ("none", the default); a listed namespace no flow (nor the cluster) shows is warned about on stderr', collectList, [] as string[])
     .addOption(new Option('--direction <direction>', 'the direction of the simulated default-deny (and of generated policies)').choices(GENERATE_DIRECTIONS).default('both'))
-    .option('--named-ports', 'with --proposed generated: write a port by its container port name where every destination pod declares one for it, as `flowpol generate --named-ports` (needs a cluster: live or --inventory); no effect with --proposed files')
+    .option('--named-ports', 'with --proposed generated: write a port by its container port name where every destination pod declares one for it, as `flowpol generate --named-ports` (needs a cluster: live or --inventory); a usage error without --proposed generated')
     .option('--show-allowed', 'with -o text|markdown, list every edge that keeps working (default: a count per workload); -o json always lists all')
     .option('--exit-code', 'exit 3 when any edge would break (for CI)')
     .option('--world-out <file>', 'also write the evaluated world in probe format (namespaces, pods, externals, every policy, one probe per edge with expected = the verdict; connected, the silent workloads\' pods too, without probes); `flowpol check <file>` re-decides it')
@@ -126,6 +126,9 @@ function toOptions(flags: ReportFlags): ReportOptions {
   const generated = flags.proposed.includes('generated');
   if (generated && flags.proposed.length > 1) {
     throw new UsageError('--proposed generated cannot be combined with --proposed files; pass one or the other');
+  }
+  if (flags.namedPorts === true && !generated) {
+    throw new UsageError('--named-ports applies to --proposed generated only: --proposed files keep the ports they were written with');
   }
   // Text and markdown list allowed edges only on request: without it, full verdicts for denials only.
   const deniedOnly = (flags.output === 'text' || flags.output === 'markdown') && flags.showAllowed !== true;

@@ -1,7 +1,7 @@
 // `flowpol report --named-ports` through the built CLI (run `npm run build` first): with
 // `--proposed generated` the report evaluates what `flowpol generate --named-ports` writes for the
 // same cluster (the seed recording with the snapshot fixtures/seed-inventory.yaml), `flowpol check`
-// agrees with its --world-out, it has no effect with --proposed files, and it needs a cluster.
+// agrees with its --world-out, it is a usage error with --proposed files, and it needs a cluster.
 // UPDATE_GOLDEN=1 rewrites the goldens.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -68,13 +68,17 @@ describe('report --proposed generated --named-ports', () => {
     expect(portsOf(policies).every((p) => typeof p === 'number')).toBe(true);
   });
 
-  it('has no effect with --proposed files', async () => {
+  it('is a usage error with --proposed files (they keep their ports), connected or not', async () => {
     const file = join(seed.dir, 'proposed.yaml');
     const generated = await runCli(['generate', '--db', seed.db, '--inventory', SNAPSHOT]);
     expect(generated.code, generated.stderr).toBe(0);
     writeFileSync(file, generated.stdout);
-    const args = ['-o', 'json', '--inventory', SNAPSHOT, '--default-deny', 'all', '--proposed', file];
-    expect((await report([...args, '--named-ports'])).stdout).toBe((await report(args)).stdout);
+    for (const cluster of [['--inventory', SNAPSHOT], []]) {
+      const r = await runCli(['report', '--db', seed.db, ...cluster, '--proposed', file, '--named-ports']);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe('flowpol: error [E_USAGE]: --named-ports applies to --proposed generated only: --proposed files keep the ports they were written with\n');
+    }
   });
 
   it('needs a cluster: a usage error offline, worded as generate\'s, before any report', async () => {
