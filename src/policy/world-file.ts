@@ -1,4 +1,4 @@
-// The probe-format world file (shared/probe-format.md): namespaces, pods, externals, policies as
+// The probe-format world file (docs/world-format.md): namespaces, pods, externals, policies as
 // written, and probes `from → to : port/protocol` with optional expectations. Every problem is an
 // InputError naming the file and the JSON path (e.g. `world.json (probes[3].from)`).
 import { InputError } from '../errors.js';

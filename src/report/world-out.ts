@@ -1,4 +1,4 @@
-// `--world-out`: the world a report evaluated, in probe format (shared/probe-format.md), so
+// `--world-out`: the world a report evaluated, in probe format (docs/world-format.md), so
 // `flowpol check` can re-decide every edge independently of the report: namespaces, one pod per
 // workload identity, one external per address, every policy (synthesized default-deny included)
 // and one probe per evaluated edge whose `expected` is the report's verdict. Connected, the

@@ -1,4 +1,4 @@
-// `flowpol check <world.json>...`: evaluate probes on described worlds (shared/probe-format.md)
+// `flowpol check <world.json>...`: evaluate probes on described worlds (docs/world-format.md)
 // with the same engine the breakage report uses; compare with expectations; exit 1 on mismatch.
 import { readFile } from 'node:fs/promises';
 import { OperationalError } from '../../errors.js';
@@ -75,7 +75,7 @@ async function readWorld(file: string): Promise<string> {
   }
 }
 
-/** The fixed JSON shape of probe-format.md. */
+/** The fixed JSON shape of docs/world-format.md. */
 export function probeJson(r: ProbeResult): Record<string, unknown> {
   return {
     case: r.case, from: r.from, to: r.to, port: r.port, protocol: r.protocol, verdict: r.verdict.decision,

@@ -34,7 +34,7 @@ Examples:
   flowpol edges --since 24h                       # the last day
 
 --since/--until select whole clock hours: counts are kept per edge per hour, so an hour that
-overlaps the window counts in full. Peers are workload identities (namespace/labels), reserved
+overlaps the window counts in full. Peers are workload identities (workload:namespace/labels), reserved
 entities (reserved:world, reserved:host, ...), cidr:<prefix> or fqdn:<name>.`,
     )
     .action((flags: EdgesFlags) => {

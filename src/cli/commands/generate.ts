@@ -59,7 +59,7 @@ export const registerGenerate: Register = (command) => {
     .option('--always-dns', 'add UDP and TCP 53 to kube-dns (namespace kube-system, k8s-app=kube-dns) to every egress policy, observed or not, and admit them all in kube-dns\'s own policy when one is generated; when DNS was seen going only to other pods, each such edge gets an always-dns-other-server note')
     .option('--cidr-prefix <bits>', 'aggregate IPv4 addresses outside the cluster into /bits ipBlocks (32 = one per observed address)', integer(0, 32), 32)
     .option('--cidr-prefix-v6 <bits>', 'the same for IPv6 addresses (128 = one per observed address)', integer(0, 128), 128)
-    .option('--out-dir <dir>', 'write one file per namespace (<ns>.yaml or <ns>.json) into this directory instead of stdout')
+    .option('--out-dir <dir>', 'write one file per namespace (<ns>.yaml or <ns>.json) into this directory instead of stdout, and flowpol-notes.txt with the notes no policy carries')
     .option('--named-ports', 'write a port by its container port name where every destination pod declares one for it (needs a cluster: live or --inventory)')
     .addHelpText(
       'after',
