@@ -1,8 +1,8 @@
 // The collect half of flowpol, top to bottom:
 //
 //   IngestUnit ─open─▶ FlowSource ─Flow─▶ flowMatcher ─▶ EdgeFolder ─ObservedEdge─▶ IngestBatch ─flush─▶ SQLite
-//   (file | stdin | live)                 (since/until, ns)  (identity, replies,       (Map by edge key,    (one transaction per
-//                                                             dedupe)                   hour, verdict)       flush; a file commits
+//   (file | stdin | live)                 (window, ns, pod,  (identity, replies,       (Map by edge key,    (one transaction per
+//                                          label, verdict)    dedupe)                   hour, verdict)       flush; a file commits
 //                                                                                                            as one unit)
 import { flowMatcher } from './collect/filter.js';
 import type { InputError } from './errors.js';

@@ -226,7 +226,7 @@ export interface World {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Inventory: what a cluster (or a snapshot of one) says exists (task E, src/k8s/)
+// Inventory: what a cluster (or a snapshot of one) says exists (src/k8s/)
 // ---------------------------------------------------------------------------------------------
 
 /** Workload kinds whose selectors flowpol reads; the owner chain is resolved through these. */
@@ -349,7 +349,7 @@ export interface Verdict {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Generated policies: PolicySet, Rule (task F, src/policy/generate.ts → manifests.ts)
+// Generated policies: PolicySet, Rule (src/policy/generate.ts → manifests.ts)
 // ---------------------------------------------------------------------------------------------
 
 /** Which sides `flowpol generate` writes rules for (`--direction`). */
@@ -432,7 +432,9 @@ export interface NamespaceSelection {
  * `owner-selector` its policy and its peers select it by its owner's selector; `no-pod`,
  * `no-owner`, `several-owners`, `owner-selector-unsuitable` (empty, or naming a label that changes
  * per rollout or run) and `owner-selector-too-broad` say why the flows-derived selector was kept;
- * `host-network` its pods use the node's network (no policy is generated for it).
+ * `host-network` its pods use the node's network (no policy is generated for it); `name-taken`
+ * the cluster already has a policy of the generated policy's namespace/name that flowpol does
+ * not manage.
  */
 export const INVENTORY_NOTE_CODES = [
   'owner-selector', 'no-pod', 'no-owner', 'several-owners', 'owner-selector-unsuitable', 'owner-selector-too-broad', 'host-network',
@@ -468,7 +470,7 @@ export interface PolicySet {
 }
 
 // ---------------------------------------------------------------------------------------------
-// BreakageReport: what a set of policies would do to the observed traffic (task G, src/report/)
+// BreakageReport: what a set of policies would do to the observed traffic (src/report/)
 // ---------------------------------------------------------------------------------------------
 
 /**

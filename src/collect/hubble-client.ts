@@ -8,6 +8,7 @@ import type { ReadyFlowSource } from './json-reader.js';
 import { eventFromBytes } from './flow-wire.js';
 import { RawObserverClient } from './from-proto.js';
 import { cause, grpcError, parseServer, tlsCredentials, transportOf, type HubbleConnectOptions, type Transport } from './hubble-connection.js';
+import { RELAY_REORDER_MS } from './hubble-limits.js';
 import { flowsRequest, type HubbleFlowQuery, type HubbleServerStatus } from './hubble-query.js';
 import { ResumeDedupe } from './resume-dedupe.js';
 import { flattenBatches, streamBatches } from './stream-batches.js';
@@ -17,8 +18,6 @@ export type { HubbleConnectOptions, HubbleTlsOptions } from './hubble-connection
 export { flowsRequest, type HubbleFlowQuery, type HubbleNotice, type HubbleServerStatus } from './hubble-query.js';
 
 export { ALL_FLOWS } from './hubble-limits.js';
-/** How far Relay's time-sort buffer may deliver flows out of order (hubble-format.md §C: drain timeout 1 s). */
-export const RELAY_REORDER_MS = 1000;
 // CANCELLED that we did not ask for is the server cutting the stream (e.g. shutting down).
 const RETRYABLE = new Set<number>([grpc.status.UNAVAILABLE, grpc.status.INTERNAL, grpc.status.UNKNOWN, grpc.status.ABORTED, grpc.status.CANCELLED]);
 

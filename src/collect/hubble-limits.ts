@@ -2,3 +2,6 @@
 
 /** `--all`: the whole ring (2^53−1 is more than any ring, and safe as a JS number). */
 export const ALL_FLOWS = Number.MAX_SAFE_INTEGER;
+
+/** How far Relay's time-sort buffer may deliver flows out of order (hubble-format.md §C: drain timeout 1 s). */
+export const RELAY_REORDER_MS = 1000;

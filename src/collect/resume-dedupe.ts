@@ -1,14 +1,15 @@
 // Resuming a broken GetFlows stream without counting a flow twice.
 import type { Flow } from '../model.js';
+import { RELAY_REORDER_MS } from './hubble-limits.js';
 
-/** Relay's reordering window: a resumed stream asks from the last flow time minus this. */
-const RESUME_WINDOW_MS = 2000;
+/** A resumed stream asks from the last flow time minus this: twice Relay's reordering, for margin. */
+const RESUME_WINDOW_MS = 2 * RELAY_REORDER_MS;
 
 /**
  * Drops the flows a resumed stream sends again: after a reconnect we ask from (last flow time −
- * 2 s, Relay's reordering window) and skip flows already yielded in that window (by uuid, or a
- * content key for flows without one). The hot path only appends the flow to a window of the
- * last 2 s; keys are computed once, when a stream resumes.
+ * RESUME_WINDOW_MS, 2 s) and skip flows already yielded in that window (by uuid, or a content
+ * key for flows without one). The hot path only appends the flow to a window of the last 2 s;
+ * keys are computed once, when a stream resumes.
  */
 export class ResumeDedupe {
   private maxTime: number | undefined;

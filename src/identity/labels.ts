@@ -28,7 +28,7 @@ export const NAMESPACE_LABEL_PREFIX = 'io.cilium.k8s.namespace.labels.';
 export const POD_NAMESPACE_LABEL = 'io.kubernetes.pod.namespace';
 
 /**
- * `k8s:` label keys that are not part of a workload identity (issue 3). Volatile ones change per
+ * `k8s:` label keys that are not part of a workload identity. Volatile ones change per
  * pod, revision or run; the Cilium-derived ones are not pod labels a podSelector can match.
  * `--drop-labels/--keep-labels` adjust this list (see withLabelOverrides).
  */
