@@ -37,10 +37,10 @@ export function addOutputOption(cmd: Command, formats: readonly string[], fallba
   return cmd.addOption(new Option('-o, --output <format>', 'output format').choices(formats).default(fallback));
 }
 
-/** Comma-separated, repeatable list flags (`-n a -n b,c` → [a, b, c]). */
 /** A repeatable option's values, each kept whole (file names may hold commas). */
 export const appendValue = (value: string, previous: string[] = []): string[] => [...previous, value];
 
+/** Comma-separated, repeatable list flags (`-n a -n b,c` → [a, b, c]). */
 export function collectList(value: string, previous: string[]): string[] {
   return [...previous, ...value.split(',').map((v) => v.trim()).filter((v) => v !== '')];
 }

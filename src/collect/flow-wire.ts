@@ -8,6 +8,7 @@ import { cachedEndpoint, layer4, layer7, withIp } from './flow-wire-parts.js';
 import * as pe from './from-proto.js';
 import { timestampToMs as secondsNanosToMs } from './time.js';
 import { LEN, VARINT, WireReader } from './wire-reader.js';
+import { InternalError } from '../errors.js';
 
 /** One encoded GetFlowsResponse as the FlowEvent the JSON reader yields for the same `-o json` line. */
 export function eventFromBytes(bytes: Uint8Array): FlowEvent {
@@ -187,6 +188,6 @@ export function eventFromProto(response: pe.GetFlowsResponse): FlowEvent {
 /** A generated Flow object in model shape; the envelope supplies time / node name when the flow lacks them. */
 export function flowFromProto(f: pe.ProtoFlow, envelope?: { time: pe.Timestamp | undefined; nodeName: string }): Flow {
   const event = eventFromProto({ responseTypes: { $case: 'flow', value: f }, nodeName: envelope?.nodeName ?? '', time: envelope?.time });
-  if (event.kind !== 'flow') throw new Error('unreachable: a flow response decoded as something else');
+  if (event.kind !== 'flow') throw new InternalError('unreachable: a flow response decoded as something else');
   return event.flow;
 }

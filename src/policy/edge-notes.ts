@@ -41,6 +41,22 @@ export const EDGE_NOTE_TEXT: Readonly<Record<EdgeNoteCode, string>> = {
     'DNS went to this server, and no observed DNS went to pods labelled k8s-app=kube-dns in kube-system, which --always-dns allows: if this server is the cluster DNS, the added rule matches no pod (this edge has a rule of its own)',
 };
 
+/**
+ * Hubble only ever saw this edge DROPPED: it does not work today (generate's
+ * `allowed-despite-drops`, the report's `dropped` status). An edge's verdicts are the decisions
+ * FORWARDED, DROPPED, AUDIT and REDIRECTED (identity/edge.ts); any other than DROPPED means
+ * the connection got through at least once.
+ */
+export function droppedToday(edge: Edge): boolean {
+  let dropped = false;
+  for (const [verdict, count] of Object.entries(edge.verdicts)) {
+    if (count === undefined || count <= 0) continue;
+    if (verdict !== 'DROPPED') return false;
+    dropped = true;
+  }
+  return dropped;
+}
+
 /** The note code for a reserved peer (a Cilium entity with no pod or address behind it). */
 export function reservedNoteCode(entity: ReservedEntity): EdgeNoteCode {
   switch (entity) {

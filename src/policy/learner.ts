@@ -5,7 +5,7 @@
 // (from the inventory) is never a target: NetworkPolicy does not apply to it.
 import { identityKey } from '../identity/identity.js';
 import type { Edge, EdgeNote, EdgeNoteCode, GenerateDirection, Identity, Peer, PolicyProtocol } from '../model.js';
-import { makeNote } from './edge-notes.js';
+import { droppedToday, makeNote } from './edge-notes.js';
 import type { HostNetwork, PeerTranslator } from './peers-to-k8s.js';
 import { RuleBuilder, Traffic } from './rule-builder.js';
 
@@ -45,9 +45,6 @@ export class Workloads {
 /** A workload that gets a policy. */
 export interface Target { identity: Identity; ingress: RuleBuilder; egress: RuleBuilder; traffic: Traffic }
 
-const PASSING = ['FORWARDED', 'AUDIT', 'REDIRECTED', 'TRACED', 'TRANSLATED'] as const;
-const onlyDropped = (edge: Edge): boolean =>
-  (edge.verdicts.DROPPED ?? 0) > 0 && PASSING.every((v) => (edge.verdicts[v] ?? 0) === 0);
 
 function protocolNoteCode(edge: Edge): EdgeNoteCode | undefined {
   if (edge.protocol === 'ICMPv4' || edge.protocol === 'ICMPv6') return 'not-governed-icmp';
@@ -78,15 +75,15 @@ export class EdgeLearner {
     const hs = src !== undefined && this.hostNetwork?.isHostNetwork(src.identity) === true;
     const hd = dst !== undefined && this.hostNetwork?.isHostNetwork(dst.identity) === true;
     // A host-network end in scope, on a side the policies would restrict: said, never dropped.
-    if ((hs && this.egress && this.inScope(src)) || (hd && this.ingress && this.inScope(dst))) this.note('not-governed-host-network', edge, []);
+    if ((hs && this.egress && this.inScope(src)) || (hd && this.ingress && this.inScope(dst))) this.note('not-governed-host-network', []);
     const s = src !== undefined && !hs && this.inScope(src) ? src : undefined;
     const d = dst !== undefined && !hd && this.inScope(dst) ? dst : undefined;
     if (s === undefined && d === undefined) {
-      if (src === undefined && dst === undefined && this.scope === undefined) this.note('not-governed-no-pod', edge, []);
+      if (src === undefined && dst === undefined && this.scope === undefined) this.note('not-governed-no-pod', []);
       return this.flush(edge); // otherwise outside the requested scope: not ours to report
     }
     if (leftOut !== undefined) {
-      this.note(leftOut, edge, [s, d]);
+      this.note(leftOut, [s, d]);
       return this.flush(edge);
     }
     // An end no selector can name (no labels, or one Kubernetes refuses) gets no rule, and is no peer.
@@ -94,12 +91,12 @@ export class EdgeLearner {
     const du = dst === undefined ? undefined : this.translator.unselectable(dst.identity);
     const sl = su === undefined ? s : undefined;
     const dl = du === undefined ? d : undefined;
-    for (const u of [su, du]) if (u !== undefined) this.note(u.code, edge, [sl, dl], u.detail);
+    for (const u of [su, du]) if (u !== undefined) this.note(u.code, [sl, dl], u.detail);
     if (sl !== undefined) this.target(sl).traffic.add(edge);
     if (dl !== undefined) this.target(dl).traffic.add(edge);
     const code = protocolNoteCode(edge);
     if (code !== undefined) {
-      this.note(code, edge, [sl, dl]);
+      this.note(code, [sl, dl]);
       return this.flush(edge);
     }
     const ruled: WorkloadPeer[] = [];
@@ -109,7 +106,7 @@ export class EdgeLearner {
     if (dl !== undefined && this.ingress && su === undefined) {
       if (this.side(edge, dl, src ?? edge.source, 'ingress')) ruled.push(dl);
     }
-    if (ruled.length > 0 && onlyDropped(edge)) this.note('allowed-despite-drops', edge, ruled);
+    if (ruled.length > 0 && droppedToday(edge)) this.note('allowed-despite-drops', ruled);
     this.flush(edge);
   }
 
@@ -125,7 +122,7 @@ export class EdgeLearner {
   private side(edge: Edge, self: WorkloadPeer, other: Peer, direction: 'ingress' | 'egress'): boolean {
     const t = this.translator.translate(other, self.identity.namespace);
     if (!t.ok) {
-      this.note(t.code, edge, [self]);
+      this.note(t.code, [self]);
       return false;
     }
     const names = direction === 'egress' && other.kind === 'cidr' ? edge.destinationNames : [];
@@ -137,7 +134,7 @@ export class EdgeLearner {
     return p !== undefined && (this.scope === undefined || this.scope.has(p.identity.namespace));
   }
 
-  private note(code: EdgeNoteCode, _edge: Edge, ends: readonly (WorkloadPeer | undefined)[], detail?: string): void {
+  private note(code: EdgeNoteCode, ends: readonly (WorkloadPeer | undefined)[], detail?: string): void {
     let entry = this.pending.find((n) => n.code === code);
     if (entry === undefined) this.pending.push((entry = { code, workloads: [], details: [] }));
     for (const end of ends) if (end !== undefined && !entry.workloads.includes(end.identity)) entry.workloads.push(end.identity);

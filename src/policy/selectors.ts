@@ -4,6 +4,7 @@
 // string is a value like any other; a selector with no requirements selects everything.
 import type { LabelSelector, SelectorOperator } from '../model.js';
 import { compareText } from '../order.js';
+import { InternalError } from '../errors.js';
 
 export type Labels = Readonly<Record<string, string>>;
 
@@ -129,7 +130,7 @@ export class SelectorTable {
     if (hit === 1) return true;
     if (hit === 2) return false;
     const selector = this.list[id];
-    if (selector === undefined) throw new RangeError(`selector ${id} was never interned`);
+    if (selector === undefined) throw new InternalError(`selector ${id} was never interned`);
     const result = selector.matches(labels);
     cache[id] = result ? 1 : 2;
     return result;

@@ -6,6 +6,7 @@
 import { Document, Scalar as YamlScalar, stringify, visit } from 'yaml';
 import type { GeneratedPolicy, Rule } from '../model.js';
 import { printableLine } from '../printable.js';
+import { InternalError } from '../errors.js';
 
 type Scalar = string | number | boolean | null | undefined;
 /** JSON-like data (what a NetworkPolicy is made of). */
@@ -110,7 +111,7 @@ export class YamlWriter {
   }
 
   private item(item: Plain, pad: string): void {
-    if (Array.isArray(item)) throw new TypeError('nested sequences are not written by flowpol');
+    if (Array.isArray(item)) throw new InternalError('nested sequences are not written by flowpol');
     if (typeof item === 'object' && item !== null) {
       if (Object.keys(item).length === 0) return void this.out.push(`${pad}- {}`);
       this.map(item, `${pad}- `, `${pad}  `);

@@ -9,13 +9,13 @@ import type {
   ClosestRule, Connection, DenialDetail, Edge, EdgeNoteCode, EdgeStatus, NearMiss, NetworkPolicy, Peer, PolicyDirection, PolicyRef,
   ReportEdge, RuleRef, SideVerdict, Subject, Verdict, WorldGap,
 } from '../model.js';
+import { droppedToday } from '../policy/edge-notes.js';
 import { deniedSides, type PolicyEngine } from '../policy/evaluate.js';
 import { describeNearMiss, selectsNamespaces, usesNamedPorts } from './describe-rule.js';
 import type { EdgeWorld, Owner, PeerSubject } from './world-from-edges.js';
 
 export type Explain = 'all' | 'denied';
 
-const PASSING = ['FORWARDED', 'AUDIT', 'REDIRECTED', 'TRACED', 'TRANSLATED'] as const;
 const EMPTY: never[] = Object.freeze([]) as unknown as never[];
 
 type AllowedSide = Extract<SideVerdict, { kind: 'allowed' }>;
@@ -40,9 +40,6 @@ function sameStrings(a: readonly string[], b: readonly string[]): boolean {
 /** A pod subject's owner (a host-network workload end has one too, but no subject). */
 const ownerOf = (end: PeerSubject): Owner | undefined => (end.kind === 'subject' ? end.owner : undefined);
 
-/** Hubble only ever saw this edge DROPPED: it does not work today. */
-export const droppedToday = (edge: Edge): boolean =>
-  (edge.verdicts.DROPPED ?? 0) > 0 && PASSING.every((v) => (edge.verdicts[v] ?? 0) === 0);
 
 /** Where assessed edges go, with the workload each is listed under (undefined: no pod end). */
 export interface EdgeSink {

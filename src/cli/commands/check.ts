@@ -6,7 +6,7 @@ import type { SideVerdict, Verdict } from '../../model.js';
 import { deniedSides } from '../../policy/evaluate.js';
 import { loadPolicyFiles } from '../../policy/load.js';
 import { parseWorld, runProbes, type ProbeResult, type WorldFile } from '../../policy/world-file.js';
-import { addOutputOption } from '../options.js';
+import { addOutputOption, appendValue } from '../options.js';
 import { warnPolicies, warnPolicyFiles } from '../policy-file-notes.js';
 import { printable } from '../../printable.js';
 import type { PolicyWarning } from '../../policy/validate.js';
@@ -21,7 +21,7 @@ export const registerCheck: Register = (command) => {
       'externals, policies and probes (from → to : port/protocol, optional expected allow|deny); prints the ' +
       'verdict of every probe with its reason and exits 1 if any probe differs from its expectation.')
     .option('--policies <file|dir>', 'more NetworkPolicies for every world: YAML or JSON, multi-document, ' +
-      'a List, or a directory of such files (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[]);
+      'a List, or a directory of such files (repeatable)', appendValue, [] as string[]);
   addOutputOption(cmd, ['table', 'json'], 'table')
     .addHelpText('after', `
 Semantics: exact Kubernetes NetworkPolicy rules (policyTypes and protocol defaulting, peers,

@@ -20,7 +20,7 @@ import type { Register } from './index.js';
 import { checkNamedPorts, loadClusterInput, type ClusterInput } from '../cluster-input.js';
 import { warnPolicies, warnPolicyFiles } from '../policy-file-notes.js';
 import { addKubeOptions, KUBE_HELP, type KubeFlagValues } from '../kube-options.js';
-import { addDbOption, addNamespaceOptions, addOutputOption, addTimeWindowOptions, collectList, resolveNamespaces, resolveTimeWindow } from '../options.js';
+import { addDbOption, appendValue, addNamespaceOptions, addOutputOption, addTimeWindowOptions, collectList, resolveNamespaces, resolveTimeWindow } from '../options.js';
 import type { DbOptions, NamespaceOptions, TimeWindowOptions } from '../options.js';
 import { printable, printableLine } from '../../printable.js';
 
@@ -38,7 +38,6 @@ interface ReportFlags extends DbOptions, NamespaceOptions, TimeWindowOptions, Ku
   namedPorts?: boolean;
 }
 
-const repeatable = (v: string, prev: string[]): string[] => [...prev, v];
 
 export const registerReport: Register = (command) => {
   const cmd = command('report').description(
@@ -52,8 +51,8 @@ export const registerReport: Register = (command) => {
   addTimeWindowOptions(cmd, 'evaluate edges seen');
   addKubeOptions(cmd, { snapshot: true, offline: true });
   cmd
-    .option('--existing <file|dir>', 'NetworkPolicies in force today: YAML or JSON, multi-document, a List, or a directory (repeatable); connected to a cluster (live or --inventory) the default is the cluster\'s NetworkPolicies, and --existing replaces them; a file or directory holding no NetworkPolicy is warned about', repeatable, [] as string[])
-    .option('--proposed <file|dir|generated>', 'NetworkPolicies to roll out (repeatable); "generated" = what `flowpol generate` would write with the same --db, -n, --since/--until and --direction; a proposed policy replaces an existing one of the same namespace/name', repeatable, [] as string[])
+    .option('--existing <file|dir>', 'NetworkPolicies in force today: YAML or JSON, multi-document, a List, or a directory (repeatable); connected to a cluster (live or --inventory) the default is the cluster\'s NetworkPolicies, and --existing replaces them; a file or directory holding no NetworkPolicy is warned about', appendValue, [] as string[])
+    .option('--proposed <file|dir|generated>', 'NetworkPolicies to roll out (repeatable); "generated" = what `flowpol generate` would write with the same --db, -n, --since/--until and --direction; a proposed policy replaces an existing one of the same namespace/name', appendValue, [] as string[])
     .option('--default-deny <ns,...|all|none>', 'simulate the standard `podSelector: {}` default-deny in these namespaces (comma list, repeatable), in every namespace seen ("all"), or nowhere ("none", the default); a listed namespace no flow (nor the cluster) shows is warned about on stderr', collectList, [] as string[])
     .addOption(new Option('--direction <direction>', 'the direction of the simulated default-deny (and of generated policies)').choices(GENERATE_DIRECTIONS).default('both'))
     .option('--named-ports', 'with --proposed generated: write a port by its container port name where every destination pod declares one for it, as `flowpol generate --named-ports` (needs a cluster: live or --inventory); a usage error without --proposed generated')
