@@ -158,7 +158,7 @@ export async function hubbleClient(connect: HubbleConnectOptions): Promise<Hubbl
 }
 
 /** Connects, reports ServerStatus, and returns the live FlowSource (its notices go to stderr). */
-export async function openHubbleSource(client: HubbleClient, query: Omit<HubbleFlowQuery, 'onNotice'>, out: Pick<NodeJS.WriteStream, 'write'> = process.stderr): Promise<{ source: ReadyFlowSource; name: string }> {
+async function openHubbleSource(client: HubbleClient, query: Omit<HubbleFlowQuery, 'onNotice'>, out: Pick<NodeJS.WriteStream, 'write'> = process.stderr): Promise<{ source: ReadyFlowSource; name: string }> {
   try {
     await client.connect();
     for (const line of describeStatus(client.target, await client.serverStatus(), query, Date.now())) out.write(`flowpol: ${line}\n`);

@@ -16,8 +16,8 @@ export interface KubeFlagValues {
   chunkSize: string;
 }
 
-export const DEFAULT_REQUEST_TIMEOUT = '30s';
-export const DEFAULT_CHUNK_SIZE = '500';
+const DEFAULT_REQUEST_TIMEOUT = '30s';
+const DEFAULT_CHUNK_SIZE = '500';
 
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
 

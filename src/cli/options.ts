@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { parseTimeArg } from '../collect/filter.js';
 import { UsageError } from '../errors.js';
 
-export const DEFAULT_DB = 'flowpol.db';
+const DEFAULT_DB = 'flowpol.db';
 
 export interface DbOptions { db: string }
 export interface NamespaceOptions { namespace: string[]; allNamespaces?: boolean }

@@ -37,4 +37,4 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 breakage found (with --exit-code).
   return program;
 }
 
-export const VERSION = '0.1.0';
+const VERSION = '0.1.0';

@@ -35,7 +35,7 @@ export const VERDICTS = enumTable<Flow['observedVerdict']>(pb.Verdict);
 export const DIRECTIONS = enumTable<Flow['trafficDirection']>(pb.TrafficDirection);
 export const FLOW_TYPES = enumTable<NonNullable<Flow['flowType']>>(pb.FlowType);
 export const POINTS = enumTable<string>(pb.TraceObservationPoint);
-export const DROP_REASONS = enumTable<string>(pb.DropReason);
+const DROP_REASONS = enumTable<string>(pb.DropReason);
 
 /** A DropReason number as Flow.dropReason: its name, or the number for one newer than our table; 0 is none. */
 export const dropReasonName = (code: number): string | undefined => (code === 0 ? undefined : (DROP_REASONS.name(code) ?? String(code)));

@@ -27,7 +27,7 @@ export interface HubbleConnectOptions {
 }
 
 /** gRPC's port for a host given without one (the hubble CLI dials the same). */
-export const DEFAULT_GRPC_PORT = 443;
+const DEFAULT_GRPC_PORT = 443;
 
 export function parseServer(server: string, tls: HubbleTlsOptions | undefined): { target: string; tls: HubbleTlsOptions | undefined } {
   if (server.startsWith('tls://')) return { target: hostPort(server, server.slice(6)), tls: tls ?? { caCertFiles: [], allowInsecure: false } };

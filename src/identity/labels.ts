@@ -74,7 +74,7 @@ export function containsLabels(labels: Readonly<Record<string, string>>, subset:
 }
 
 /** A rule pattern matches a key exactly, or as a prefix when it ends in '*'. */
-export function patternMatches(pattern: string, key: string): boolean {
+function patternMatches(pattern: string, key: string): boolean {
   return pattern.endsWith('*') ? key.startsWith(pattern.slice(0, -1)) : key === pattern;
 }
 

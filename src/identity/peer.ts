@@ -91,7 +91,7 @@ export function peerKey(p: Peer): string {
  * writes them), so a `cidr:` label and a flow's IP of the same host give the same peer.
  * IPv4 and unparsable text are returned unchanged.
  */
-export function canonicalIp(ip: string): string {
+function canonicalIp(ip: string): string {
   if (!ip.includes(':')) return ip;
   try {
     return new URL(`http://[${ip}]/`).hostname.slice(1, -1);

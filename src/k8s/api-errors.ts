@@ -34,7 +34,7 @@ export const K8S_ERROR_CODES = {
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN', 'EPIPE']);
 
 /** `networkpolicies.networking.k8s.io`, or `pods` for the core group (as kubectl names them). */
-export function resourceName(req: ApiRequest): string {
+function resourceName(req: ApiRequest): string {
   return req.group === '' ? req.resource : `${req.resource}.${req.group}`;
 }
 

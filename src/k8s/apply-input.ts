@@ -43,7 +43,7 @@ function pathSegments(field: string): (string | number)[] {
  * The line of the field at a JSON path in the document that starts at or before `line`, or of its
  * nearest ancestor the parser placed; undefined when the text gives no position.
  */
-export function lineOfField(text: string, line: number, field: string): number | undefined {
+function lineOfField(text: string, line: number, field: string): number | undefined {
   const lines = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter: lines }) as Document.Parsed[];
   const startOf = (d: Document.Parsed): number => lines.linePos(d.contents?.range?.[0] ?? 0).line;

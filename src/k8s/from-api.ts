@@ -19,7 +19,7 @@ function protocolOf(p: string | undefined): PolicyProtocol | undefined {
 }
 
 /** The controller owner reference (the one with `controller: true`). */
-export function controllerOf(refs: V1OwnerReference[] | undefined): ObjectRef | undefined {
+function controllerOf(refs: V1OwnerReference[] | undefined): ObjectRef | undefined {
   const ref = refs?.find((r) => r.controller === true);
   return ref === undefined ? undefined : { kind: ref.kind, name: ref.name };
 }
@@ -57,7 +57,7 @@ export function podFromApi(pod: V1Pod): ClusterPod {
   return out;
 }
 
-export function selectorFromApi(sel: V1LabelSelector | undefined): LabelSelector | undefined {
+function selectorFromApi(sel: V1LabelSelector | undefined): LabelSelector | undefined {
   if (sel === undefined) return undefined;
   const out: LabelSelector = {};
   if (sel.matchLabels !== undefined) out.matchLabels = { ...sel.matchLabels };

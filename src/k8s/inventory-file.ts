@@ -10,8 +10,8 @@ import type { Inventory, InventoryPod, InventoryWorkload } from '../model.js';
 import { inventoryFromDocument } from './inventory-validate.js';
 import type { FieldPath } from './inventory-validate.js';
 
-export const INVENTORY_API_VERSION = 'flowpol.io/v1alpha1';
-export const INVENTORY_KIND = 'FlowpolInventory';
+const INVENTORY_API_VERSION = 'flowpol.io/v1alpha1';
+const INVENTORY_KIND = 'FlowpolInventory';
 
 export const INVENTORY_FORMATS = ['yaml', 'json'] as const;
 export type InventoryFormat = (typeof INVENTORY_FORMATS)[number];
@@ -37,7 +37,7 @@ function workloadDocument(w: InventoryWorkload): Record<string, unknown> {
 }
 
 /** The snapshot as a plain object, keys in a fixed order. */
-export function inventoryDocument(inv: Inventory): Record<string, unknown> {
+function inventoryDocument(inv: Inventory): Record<string, unknown> {
   return {
     apiVersion: INVENTORY_API_VERSION,
     kind: INVENTORY_KIND,

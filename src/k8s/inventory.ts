@@ -34,7 +34,7 @@ export async function readInventory(cluster: Cluster): Promise<Inventory> {
  * Labels the Job controller stamps on each run's pods; they change every run, so a policy
  * selecting on them would match one run only.
  */
-export const GENERATED_JOB_LABELS: readonly string[] = [
+const GENERATED_JOB_LABELS: readonly string[] = [
   'controller-uid', 'job-name', 'batch.kubernetes.io/controller-uid', 'batch.kubernetes.io/job-name',
   'batch.kubernetes.io/job-completion-index', 'batch.kubernetes.io/job-index', 'job-completion-index',
 ];

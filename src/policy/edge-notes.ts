@@ -101,7 +101,7 @@ export function describePort(protocol: EdgeProtocol, port: number): string {
 }
 
 /** One-line description of an edge: `prod/app=web -> 203.0.113.10/32 TCP/443 (12 flows)`. */
-export function describeEdge(edge: Edge): string {
+function describeEdge(edge: Edge): string {
   const flows = `${edge.count} flow${edge.count === 1 ? '' : 's'}`;
   return `${describePeer(edge.source)} -> ${describePeer(edge.destination)} ${describePort(edge.protocol, edge.port)} (${flows})`;
 }

@@ -60,7 +60,7 @@ function byPolicy<T>(set: PolicySet, items: readonly T[], workloads: (item: T) =
 }
 
 /** Notes keyed by the policy (`ns/name`) they belong to; '' = no policy carries them. */
-export const notesByPolicy = (set: PolicySet): Map<string, EdgeNote[]> => byPolicy(set, set.notes, (n) => n.workloads);
+const notesByPolicy = (set: PolicySet): Map<string, EdgeNote[]> => byPolicy(set, set.notes, (n) => n.workloads);
 
 /** Inventory notes keyed the same way (empty without an inventory). */
 const inventoryNotesByPolicy = (set: PolicySet): Map<string, InventoryNote[]> =>
@@ -76,7 +76,7 @@ export function ruleComment(rule: Rule): string {
 }
 
 /** The comment lines above a policy document. */
-export function policyHeader(generated: GeneratedPolicy, notes: readonly EdgeNote[], inventory: readonly InventoryNote[] = []): string[] {
+function policyHeader(generated: GeneratedPolicy, notes: readonly EdgeNote[], inventory: readonly InventoryNote[] = []): string[] {
   const { metadata } = generated.policy;
   const side = (rules: Rule[], type: PolicyType): string => {
     const word = type.toLowerCase();

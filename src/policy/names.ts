@@ -8,11 +8,11 @@ import { identityKey } from '../identity/identity.js';
 import type { Identity } from '../model.js';
 
 /** Label keys that name a workload, the most telling first. */
-export const NAME_LABELS = [
+const NAME_LABELS = [
   'app.kubernetes.io/name', 'app', 'k8s-app', 'name', 'app.kubernetes.io/instance', 'app.kubernetes.io/component', 'component',
 ] as const;
 
-export const POLICY_NAME_SUFFIX = '-flowpol';
+const POLICY_NAME_SUFFIX = '-flowpol';
 const MAX_BASE = 40;
 
 /** Lowercase DNS-1123 label text: [a-z0-9-], no leading/trailing '-', at most `max` characters. */

@@ -30,7 +30,7 @@ export function compilePorts(ports: readonly PortInput[] | undefined): CompiledP
  * Does one entry admit `protocol`/`port` to a destination with these container ports?
  * `destinationPorts` is undefined for an external destination.
  */
-export function portMatches(
+function portMatches(
   entry: CompiledPort,
   protocol: PolicyProtocol,
   port: number,

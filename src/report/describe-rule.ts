@@ -4,7 +4,7 @@
 import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, NearMiss } from '../model.js';
 
 /** `app=web, tier in (fe,be), !canary`; `all` for an empty selector. */
-export function describeSelector(s: LabelSelector): string {
+function describeSelector(s: LabelSelector): string {
   const parts = Object.keys(s.matchLabels ?? {}).sort().map((k) => `${k}=${s.matchLabels?.[k] ?? ''}`);
   for (const e of s.matchExpressions ?? []) {
     const values = `(${[...(e.values ?? [])].sort().join(',')})`;

@@ -6,7 +6,7 @@ import type { EdgeSink } from './assess.js';
 import type { Owner } from './world-from-edges.js';
 import { compareText } from '../order.js';
 
-export function emptyTotals(): ReportTotals {
+function emptyTotals(): ReportTotals {
   return { breaks: { edges: 0, flows: 0 }, dropped: { edges: 0, flows: 0 }, 'not-governed': { edges: 0, flows: 0 }, allowed: { edges: 0, flows: 0 } };
 }
 

@@ -13,17 +13,17 @@ export function clusterLine(r: BreakageReport): string | undefined {
 }
 
 /** The section's lead sentence. */
-export function silentSummary(silent: readonly SilentWorkload[]): string {
+function silentSummary(silent: readonly SilentWorkload[]): string {
   if (silent.length === 0) return 'every pod of the cluster had observed traffic in the window or is not isolated by these policies';
   const what = silent.length === 1 ? '1 workload of the cluster had no observed traffic in the window and is' : `${silent.length} workloads of the cluster had no observed traffic in the window and are`;
   return `${what} isolated: nothing was seen to break, but whatever ${silent.length === 1 ? 'it does' : 'they do'} at runtime (cron jobs, failover) is denied on the isolated sides unless a policy admits it`;
 }
 
 /** `production/CronJob/nightly-report`. */
-export const silentTitle = (w: SilentWorkload): string => `${w.namespace}/${w.owner.kind}/${w.owner.name}`;
+const silentTitle = (w: SilentWorkload): string => `${w.namespace}/${w.owner.kind}/${w.owner.name}`;
 
 /** `ingress isolated by a, b` per isolated side. */
-export const isolationText = (w: SilentWorkload): string[] => w.isolation.map((i) => `${i.direction} isolated by ${i.isolatedBy.join(', ')}`);
+const isolationText = (w: SilentWorkload): string[] => w.isolation.map((i) => `${i.direction} isolated by ${i.isolatedBy.join(', ')}`);
 
 const podsText = (w: SilentWorkload): string => `${plural(w.pods.length, 'pod')}: ${w.pods.join(', ')}`;
 

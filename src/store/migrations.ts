@@ -97,7 +97,7 @@ const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
-export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 
 /** Current and latest schema version; current is 0 for a database without flowpol tables. */
 export function readSchemaVersion(db: Database): { current: number; latest: number } {

@@ -60,7 +60,7 @@ export function renderJson(edges: readonly Edge[]): string {
 }
 
 /** Aligned text table, one edge per line under a header; empty for no edges. */
-export function renderTable(edges: readonly Edge[]): string {
+function renderTable(edges: readonly Edge[]): string {
   if (edges.length === 0) return '';
   const header = ['SOURCE', 'DESTINATION', 'PORT', 'COUNT', 'VERDICTS', 'FIRST SEEN', 'LAST SEEN', 'DNS NAMES'];
   const rows = edges.map((e) => [

@@ -29,7 +29,7 @@ const LAYERED_GROUP_LINK_LIMIT = 150;
 const DENSE_LINKS_PER_MEMBER = 2;
 
 /** Text width estimate for a 12px sans-serif label (the page truncates longer labels). */
-export function labelWidth(text: string, min: number, max: number): number {
+function labelWidth(text: string, min: number, max: number): number {
   return Math.min(max, Math.max(min, Math.round(text.length * 7 + 24)));
 }
 

@@ -90,7 +90,7 @@ function loop(b: Box, lane: number): string {
 }
 
 /** Width by traffic: 1.5 px for one flow, growing with the order of magnitude, at most 9 px. */
-export function strokeWidth(count: number): number {
+function strokeWidth(count: number): number {
   return r(Math.min(9, 1.5 + 1.5 * Math.log10(Math.max(1, count))));
 }
 
