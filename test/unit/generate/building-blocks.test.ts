@@ -87,6 +87,20 @@ describe('selectors for known workloads and namespaces', () => {
     expect(pods.selector(id('a', {}))).toBeUndefined();
   });
 
+  it('never excludes keys of an identity that is not a superset, even one sharing the label pair it was found by', () => {
+    // app=web,tier=a shares app=web with app=web,tier=b,track=c (no superset: another tier) and tier=a with tier=a,zone=z.
+    const pods = new PodSelectors([
+      id('a', { app: 'web', tier: 'a' }), id('a', { app: 'web', tier: 'b', track: 'c' }), id('a', { tier: 'a', zone: 'z' }),
+    ]);
+    expect(pods.selector(id('a', { app: 'web', tier: 'a' }))).toEqual({ matchLabels: { app: 'web', tier: 'a' } });
+    const withSuperset = new PodSelectors([
+      id('a', { app: 'web', tier: 'a' }), id('a', { app: 'web', tier: 'b', track: 'c' }), id('a', { tier: 'a', zone: 'z' }), id('a', { app: 'web', tier: 'a', canary: 'yes' }),
+    ]);
+    expect(withSuperset.selector(id('a', { app: 'web', tier: 'a' }))).toEqual({
+      matchLabels: { app: 'web', tier: 'a' }, matchExpressions: [{ key: 'canary', operator: 'DoesNotExist' }],
+    });
+  });
+
   it('selects namespaces by name label when seen or never seen, by own labels when unique, else not at all', () => {
     const ns = new NamespaceSelectors([
       { name: 'seen', labels: { 'kubernetes.io/metadata.name': 'seen' } },

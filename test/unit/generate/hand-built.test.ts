@@ -1,7 +1,7 @@
 import { NetworkPolicy as K8sNetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import type { Peer, PolicySet } from '../../../src/model.js';
+import type { Edge, Peer, PolicySet } from '../../../src/model.js';
 import { DEFAULT_GENERATE_OPTIONS, type GenerateOptions, generatePolicies } from '../../../src/policy/generate.js';
 import { renderManifests, renderNamespaceFiles } from '../../../src/policy/manifests.js';
 import { expectGolden } from './golden.js';
@@ -233,5 +233,47 @@ describe('generate on the hand-built graph', () => {
     delete webToo.policy.spec.ingress![0]!.ports;
     const failures = leastPrivilege(new ProofWorld(wide, edges, NAMESPACES)).failures;
     expect(failures).toContain('198.51.100.7 -> shop/app=web TCP/8080: expected deny');
+  });
+});
+
+describe('generate: what each edge is read as', () => {
+  const web: Peer = { kind: 'workload', identity: { namespace: 'shop', labels: { app: 'web' } } };
+  const dnsCanary: Peer = { kind: 'workload', identity: { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns', track: 'canary' } } };
+  const outside: Peer = { kind: 'cidr', cidr: '198.51.100.7/32' };
+  const edge = (source: Peer, destination: Peer, protocol: 'TCP' | 'UDP', port: number, extra: Partial<Edge> = {}): Edge => ({
+    source, destination, protocol, port, count: 5, firstSeen: T0, lastSeen: T0 + 60_000, verdicts: { FORWARDED: 5 }, destinationNames: [], ...extra,
+  });
+  const policyOf = (set: PolicySet, identity: string) => set.policies.find((p) => p.policy.metadata.annotations?.['flowpol.io/identity'] === identity)!;
+
+  it('--always-dns writes the cluster DNS peer as plain matchLabels even where an observed DNS pod has a label superset', () => {
+    const set = generate({ alwaysDns: true }, [edge(web, kubeDns, 'UDP', 53), edge(web, dnsCanary, 'UDP', 53)]);
+    const dns = policyOf(set, 'shop/app=web').policy.spec.egress?.find((r) => r.ports?.some((p) => p.protocol === 'TCP' && p.port === 53));
+    expect(dns).toEqual({
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+      ports: [{ protocol: 'TCP', port: 53 }, { protocol: 'UDP', port: 53 }],
+    });
+  });
+
+  it('--always-dns with --direction egress gives no policy ingress rules, kube-dns\'s included', () => {
+    const set = generate({ alwaysDns: true, direction: 'egress' });
+    expect(set.policies.some((p) => p.identity.namespace === 'kube-system')).toBe(true);
+    for (const p of set.policies) {
+      expect(p.policy.spec.policyTypes).toEqual(['Egress']);
+      expect(p.policy.spec.ingress, p.policy.metadata.name).toBeUndefined();
+    }
+  });
+
+  it('notes allowed-despite-drops only for edges Hubble never saw pass', () => {
+    const codes = (verdicts: Edge['verdicts']) => generate({}, [edge(web, kubeDns, 'UDP', 53, { verdicts })]).notes.map((n) => n.code);
+    expect(codes({ DROPPED: 5 })).toEqual(['allowed-despite-drops']);
+    expect(codes({ DROPPED: 4, FORWARDED: 1 })).toEqual([]);
+    expect(codes({ DROPPED: 4, AUDIT: 1 })).toEqual([]);
+  });
+
+  it('keeps DNS names for the addresses a workload reaches, never for one it is reached from', () => {
+    const set = generate({}, [edge(outside, web, 'TCP', 80, { destinationNames: ['web.shop.example'] })]);
+    const generated = policyOf(set, 'shop/app=web');
+    expect(generated.ingress.flatMap((r) => r.peers.map((p) => p.names))).toEqual([[]]);
+    expect(renderManifests(set, DEFAULT_GENERATE_OPTIONS, 'yaml')).not.toContain('web.shop.example');
   });
 });

@@ -89,4 +89,71 @@ describe('PolicyEngine subjects', () => {
     expect(to(pod({ 'a\u0002x': '' }))).toBe('allow');
     expect(to(pod({ a: '', x: '' }))).toBe('deny');
   });
+
+  it('resolves named ports against each pod\'s own container ports, also for pods with equal labels', () => {
+    const engine = new PolicyEngine([
+      np('http-in', { podSelector: { matchLabels: { app: 'api' } }, ingress: [{ ports: [{ port: 'http' }] }] }),
+    ], [{ name: 'prod', labels: {} }]);
+    const apiOn = (port: number): Subject => ({ kind: 'pod', namespace: 'prod', labels: { app: 'api' }, ports: [{ name: 'http', port, protocol: 'TCP' }] });
+    const to = (destination: Subject, port: number) => {
+      const c = { source: web, destination, protocol: 'TCP', port } as const;
+      expect(engine.allows(c)).toBe(engine.evaluate(c).decision === 'allow');
+      return engine.evaluate(c).decision;
+    };
+    expect(to(apiOn(9000), 9000)).toBe('allow');
+    expect(to(apiOn(9100), 9100)).toBe('allow');
+    expect(to(apiOn(9100), 9000)).toBe('deny');
+    expect(to(apiOn(9000), 9100)).toBe('deny');
+  });
+});
+
+describe('PolicyEngine empty lists and defaulted policyTypes', () => {
+  const pod = (app: string): Subject => ({ kind: 'pod', namespace: 'prod', labels: { app }, ports: [] });
+
+  it('reads an empty ports list as every port and protocol, like an absent one', () => {
+    // NetworkPolicyIngressRule.ports: "If this field is empty or missing, this rule matches all ports".
+    const engine = new PolicyEngine([np('db-in', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [] }] })], [{ name: 'prod', labels: {} }]);
+    for (const [protocol, port] of [['TCP', 5432], ['UDP', 53], ['SCTP', 9]] as const) {
+      const c = { source: pod('api'), destination: pod('db'), protocol, port };
+      expect(engine.evaluate(c).decision, `${protocol}/${port}`).toBe('allow');
+      expect(engine.allows(c), `${protocol}/${port}`).toBe(true);
+    }
+    expect(engine.evaluate({ source: pod('web'), destination: pod('db'), protocol: 'TCP', port: 5432 }).decision).toBe('deny');
+  });
+
+  it('defaults policyTypes to Ingress alone when egress is an empty list, as the API server does', () => {
+    // SetDefaults_NetworkPolicySpec adds Egress only when len(spec.egress) != 0.
+    const engine = new PolicyEngine([np('web', { podSelector: { matchLabels: { app: 'web' } }, ingress: [], egress: [] })], [{ name: 'prod', labels: {} }]);
+    expect(engine.isolatedBy(pod('web'), 'ingress')).toEqual(['prod/web']);
+    expect(engine.isolatedBy(pod('web'), 'egress')).toEqual([]);
+    const out = { source: pod('web'), destination: internet, protocol: 'TCP', port: 443 } as const;
+    expect(engine.evaluate(out)).toEqual({ decision: 'allow', egress: { kind: 'not-isolated' }, ingress: { kind: 'not-governed', reason: 'external' } });
+    expect(engine.allows(out)).toBe(true);
+  });
+});
+
+describe('PolicyEngine namespace labels it had to assume', () => {
+  const other: Subject = { kind: 'pod', namespace: 'unlisted', labels: { app: 'other' }, ports: [] };
+
+  it('does not report a namespace whose labels no selector looked at: namespaceSelector {} selects every namespace', () => {
+    const engine = new PolicyEngine([
+      np('any-ns', { podSelector: { matchLabels: { app: 'api' } }, ingress: [{ from: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: 'web' } } }] }] }),
+    ], [{ name: 'prod', labels: {} }]);
+    expect(engine.evaluate({ source: stranger, destination: api, protocol: 'TCP', port: 9000 }).ingress).toEqual({
+      kind: 'allowed', isolatedBy: ['prod/any-ns'], allowedBy: [{ policy: 'prod/any-ns', direction: 'ingress', rule: 0 }], namespaceLabelsUnknown: [],
+    });
+    // Denied by the podSelector: the namespace's labels did not decide it either.
+    expect(engine.evaluate({ source: other, destination: api, protocol: 'TCP', port: 9000 }).ingress).toMatchObject({ kind: 'denied', namespaceLabelsUnknown: [] });
+  });
+
+  it('does not report a namespace for a rule whose ports did not match anyway', () => {
+    const engine = new PolicyEngine([
+      np('ops-in', { podSelector: { matchLabels: { app: 'api' } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'ops' } } }], ports: [{ port: 9999 }] }] }),
+    ], [{ name: 'prod', labels: {} }]);
+    expect(engine.evaluate({ source: other, destination: api, protocol: 'TCP', port: 9000 }).ingress).toEqual({
+      kind: 'denied', isolatedBy: ['prod/ops-in'], nearMisses: [], namespaceLabelsUnknown: [],
+    });
+    // On the rule's port the unknown labels did decide the denial: reported.
+    expect(engine.evaluate({ source: other, destination: api, protocol: 'TCP', port: 9999 }).ingress).toMatchObject({ kind: 'denied', namespaceLabelsUnknown: ['unlisted'] });
+  });
 });

@@ -22,6 +22,12 @@ describe('ip', () => {
     for (const bad of ['10.1.2', '10.1.2.256', '010.1.2.3', '1::2::3', '12345::', 'fe80::1%eth0', '1:2:3:4:5:6:7:8:9', '']) expect(parseIp(bad), bad).toBeUndefined();
   });
 
+  it('rejects a :: that stands for no zero group (eight groups already written), as Go\'s netip does', () => {
+    expect(parseIp('1:2:3:4:5:6:7::')).toEqual({ family: 6, value: 0x0001000200030004000500060007n << 16n });
+    for (const bad of ['1:2:3:4:5:6:7::8', '::1:2:3:4:5:6:7:8', '1:2:3:4::5:6:7:8', '1:2:3:4:5:6::1.2.3.4']) expect(parseIp(bad), bad).toBeUndefined();
+    expect(parseCidr('1:2:3:4::5:6:7:8/128').ok).toBe(false);
+  });
+
   it('writes IPv6 as RFC 5952 text: lowercase, the longest run of two or more zero groups as ::, the first of equal runs', () => {
     const cases: [string, string][] = [
       ['2001:DB8:0:0:0:0:0:1', '2001:db8::1'], ['::', '::'], ['::1', '::1'], ['1::', '1::'], ['2001:db8:0:1:0:0:0:1', '2001:db8:0:1::1'],

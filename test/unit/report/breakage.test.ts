@@ -181,7 +181,55 @@ describe('world gaps and peers without a subject', () => {
   });
 });
 
+describe('the world built from edges', () => {
+  it('keeps an unlabelled workload and a labelled one of its namespace apart, whatever order they come in', () => {
+    const unlabelled: Edge['source'] = { kind: 'workload', identity: { namespace: 'production', labels: {} } };
+    const frontendIn = policy('production', 'frontend-in', {
+      podSelector: { matchLabels: { app: 'frontend' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'api-server' } } }] }],
+    });
+    const probe = edge(unlabelled, frontend, 'TCP', 8080, 1);
+    const r = run([frontendIn], NONE, { edges: [probe, edge(frontend, unlabelled, 'TCP', 80, 1)] });
+    expect(find(r, probe)).toMatchObject({ status: 'breaks', verdict: { ingress: { kind: 'denied', isolatedBy: ['production/frontend-in'] } } });
+    expect(r.world.pods().pods.map((p) => p.labels)).toEqual([{ app: 'frontend' }, {}]);
+  });
+});
+
+describe('verdicts and closest rules', () => {
+  it('keeps each allowed side\'s own unknown namespaces, also where the same rule allows another edge', () => {
+    // NotIn matches a namespace without the label: staging's labels were never seen, so its allow rests on an assumption.
+    const scrape = policy('production', 'scrape', {
+      podSelector: { matchLabels: { app: 'api-server' } },
+      ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: 'purpose', operator: 'NotIn', values: ['blocked'] }] } }], ports: [{ port: 9090 }] }],
+    });
+    const r = run([scrape], NONE, { edges: [seed(4), seed(5)] });
+    const allowedBy = [{ policy: 'production/scrape', direction: 'ingress', rule: 0 }];
+    expect(find(r, seed(4))).toMatchObject({ status: 'allowed', verdict: { ingress: { kind: 'allowed', allowedBy, namespaceLabelsUnknown: [] } } });
+    expect(find(r, seed(5))).toMatchObject({ status: 'allowed', verdict: { ingress: { kind: 'allowed', allowedBy, namespaceLabelsUnknown: ['staging'] } } });
+  });
+
+  it('names as closest the rule that matched the peer but not the port, before one that matched only the port', () => {
+    const apiIn = policy('production', 'api-in', {
+      podSelector: { matchLabels: { app: 'api-server' } },
+      ingress: [
+        { from: [{ namespaceSelector: { matchLabels: { purpose: 'monitoring' } } }], ports: [{ port: 8080 }] },
+        { from: [{ podSelector: { matchLabels: { app: 'frontend' } } }], ports: [{ port: 9999 }] },
+      ],
+    });
+    const e = find(run([apiIn], NONE, { edges: [seed(2)] }), seed(2));
+    expect(e).toMatchObject({ status: 'breaks', verdict: { ingress: { kind: 'denied' } } });
+    if (e.status === 'not-governed') throw new Error('unreachable');
+    expect(e.detail?.closest.ingress?.miss).toEqual({ policy: 'production/api-in', direction: 'ingress', rule: 1, mismatch: 'port' });
+  });
+});
+
 describe('coverage warnings', () => {
+  it('calls a window short only when it is shorter than a day', () => {
+    const day = { first: T0, last: T0 + 24 * 3_600_000 };
+    expect(run([], NONE, { observation: { window: day, lostEvents: 0 } }).report.coverage).toEqual([]);
+    const short = { first: T0, last: day.last - 1 };
+    expect(run([], NONE, { observation: { window: short, lostEvents: 0 } }).report.coverage).toEqual([{ kind: 'short-window', ...short }]);
+  });
+
   it('warns about a window shorter than a day and about lost events', () => {
     const window = { first: T0, last: T0 + 5 * 3_600_000 };
     expect(run([], NONE, { observation: { window, lostEvents: 12 } }).report.coverage).toEqual([
