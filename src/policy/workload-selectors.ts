@@ -168,7 +168,9 @@ export class NamespaceSelectors {
     // The cluster says it has no labels at all: nothing can select it.
     if (labels === undefined && this.fromCluster.has(namespace)) return { namespace, basis: 'unselectable' };
     if (labels === undefined) return { namespace, basis: 'name-label-assumed', selector: byName };
-    if (labels[NAMESPACE_NAME_LABEL] === namespace) return { namespace, basis: 'name-label', selector: byName };
+    // Seen at all, the name label is the namespace's name: the API server sets it on every write
+    // (a recording that says otherwise was edited; the engine reads it the same way).
+    if (labels[NAMESPACE_NAME_LABEL] !== undefined) return { namespace, basis: 'name-label', selector: byName };
     if (labelsProblem(labels) !== undefined) return { namespace, basis: 'unselectable' };
     const entries = Object.entries(labels);
     const shared = [...this.known].some(

@@ -117,6 +117,13 @@ describe('selectors for known workloads and namespaces', () => {
     expect(ns.selection('b').basis).toBe('observed-labels');
     expect(ns.used().map((s) => s.namespace)).toEqual(['a', 'b', 'empty', 'never', 'old', 'seen']);
   });
+
+  it('selects by name a namespace recorded with another kubernetes.io/metadata.name (the API server sets it to the name)', () => {
+    const ns = new NamespaceSelectors([{ name: 'monitoring', labels: { 'kubernetes.io/metadata.name': 'mon', purpose: 'monitoring' } }]);
+    expect(ns.selection('monitoring')).toEqual({
+      namespace: 'monitoring', basis: 'name-label', selector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+    });
+  });
 });
 
 describe('peers to NetworkPolicy peers', () => {
