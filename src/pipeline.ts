@@ -13,7 +13,7 @@ import { loadPolicyFiles, type SkippedObject } from './policy/load.js';
 import type { PolicyInput } from './policy/evaluate.js';
 import { loadEdges, loadNamespaces, selectEdges } from './store/edges.js';
 import { loadIngestTotals } from './store/summary.js';
-import { HOUR_MS, hourOf } from './store/batch.js';
+import { hourSpan } from './store/batch.js';
 
 export * from './collect-pipeline.js';
 
@@ -97,9 +97,10 @@ export async function report(db: Database, options: ReportOptions): Promise<Repo
     emptyPolicyFiles.push(...loaded.empty);
   }
   // The window evaluated: the whole clock hours --since/--until select (as the edges read), within the flows ingested.
+  const span = hourSpan(options.since, options.until);
   const observed = summary.window === undefined ? undefined : {
-    first: Math.max(summary.window.first, options.since === undefined ? -Infinity : hourOf(options.since) * HOUR_MS),
-    last: Math.min(summary.window.last, options.until === undefined ? Infinity : (hourOf(options.until) + 1) * HOUR_MS),
+    first: Math.max(summary.window.first, span.first),
+    last: Math.min(summary.window.last, span.last),
   };
   const observation = {
     ...(observed === undefined || observed.first > observed.last ? {} : { window: observed }),

@@ -7,7 +7,7 @@
 import type { EdgeNote, GeneratedPolicy, Identity, InventoryNote, PolicySet, PolicyType, Rule, TrafficSummary } from '../model.js';
 import { identityKey } from '../identity/identity.js';
 import type { GenerateOptions } from './generate.js';
-import { describeSelection, describeOptions, summarizeNotes } from './set-summary.js';
+import { describeSelection, describeOptions, describeWindow, summarizeNotes } from './set-summary.js';
 import { YamlWriter } from './yaml-writer.js';
 import { printableLine } from '../printable.js';
 
@@ -114,6 +114,7 @@ function setHeader(set: PolicySet, options: GenerateOptions, unowned: PolicyNote
   const lines = [
     'NetworkPolicies learned by `flowpol generate` from observed Hubble flows. Review before applying.',
     `options: ${describeOptions(options)}`,
+    ...[describeWindow(options)].filter((l) => l !== undefined),
     `${plural(set.policies.length, 'policy', 'policies')} in ${plural(namespaces.size, 'namespace')}`,
     'ipBlock peers are meant to match only addresses outside the cluster (as Cilium enforces them).',
     ...clusterLines(set, unowned.inventory),

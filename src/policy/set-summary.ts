@@ -2,9 +2,18 @@
 import { EDGE_NOTE_CODES, type EdgeNote, type EdgeNoteCode, type NamespaceSelection, type PolicySet } from '../model.js';
 import { EDGE_NOTE_TEXT } from './edge-notes.js';
 import type { GenerateOptions } from './generate.js';
+import { hourSpan } from '../store/batch.js';
 import { NAMESPACE_NAME_LABEL } from './workload-selectors.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** With --since/--until: the whole clock hours the edges were read for (the store counts per hour). */
+export function describeWindow(o: GenerateOptions): string | undefined {
+  if (o.since === undefined && o.until === undefined) return undefined;
+  const { first, last } = hourSpan(o.since, o.until);
+  const end = (ms: number): string => (Number.isFinite(ms) ? iso(ms) : 'the last flow');
+  return `window: ${Number.isFinite(first) ? iso(first) : 'the first flow'} .. ${end(last)} (whole clock hours: the database counts edges per hour)`;
+}
 
 /** The options that shaped the set, as the flags that would reproduce it. */
 export function describeOptions(o: GenerateOptions): string {

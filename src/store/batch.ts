@@ -13,6 +13,14 @@ export function hourOf(time: number): number {
   return Math.floor(time / HOUR_MS);
 }
 
+/** What a `--since/--until` read covers: from the start of since's hour to the end of until's (ms). */
+export function hourSpan(since: number | undefined, until: number | undefined): { first: number; last: number } {
+  return {
+    first: since === undefined ? -Infinity : hourOf(since) * HOUR_MS,
+    last: until === undefined ? Infinity : (hourOf(until) + 1) * HOUR_MS,
+  };
+}
+
 const VERDICT_SLOTS = OBSERVED_VERDICTS.length;
 const VERDICT_INDEX = new Map<ObservedVerdict, number>(OBSERVED_VERDICTS.map((v, i) => [v, i]));
 

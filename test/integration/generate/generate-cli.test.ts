@@ -137,6 +137,16 @@ describe('flowpol generate on the bundled recordings', () => {
     expect(parseAllDocuments(r.stdout)).toHaveLength(0);
   });
 
+  it('states the whole clock hours a --since/--until window reads, beside the options as given', async () => {
+    const r = await runCli(['generate', '--db', db, '--since', '2030-01-01T03:30:00Z', '--until', '2030-01-01T10:00:00Z']);
+    expect(r.code, r.stderr).toBe(0);
+    const header = r.stdout.split('\n').slice(1, 3);
+    expect(header[0]).toContain('--since 2030-01-01T03:30:00.000Z --until 2030-01-01T10:00:00.000Z');
+    expect(header[1]).toBe('# window: 2030-01-01T03:00:00.000Z .. 2030-01-01T11:00:00.000Z (whole clock hours: the database counts edges per hour)');
+    const open = await runCli(['generate', '--db', db, '--until', '2030-01-01T10:00:00Z']);
+    expect(open.stdout.split('\n')[2]).toBe('# window: the first flow .. 2030-01-01T11:00:00.000Z (whole clock hours: the database counts edges per hour)');
+  });
+
   it('reports bad flags and a missing database with the right exit codes', { timeout: 180_000 }, async () => {
     const missing = await runCli(['generate', '--db', join(dir, 'nope.db')]);
     expect(missing.code).toBe(1);
