@@ -567,7 +567,7 @@ export interface SilentWorkload {
 /** Where the report's cluster knowledge came from (absent offline: flows only). */
 export interface ReportCluster {
   mode: 'live' | 'snapshot';
-  /** The mode line without `cluster mode: `, e.g. `snapshot, inventory read from world.yaml`. */
+  /** The mode line without `cluster mode: `, e.g. `snapshot, inventory read from snapshot.yaml`. */
   description: string;
   /** Where the cluster's NetworkPolicies went: the existing policies, or replaced by `--existing`. */
   policies: 'existing' | 'replaced-by-existing-flag';

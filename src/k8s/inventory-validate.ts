@@ -1,5 +1,5 @@
 // Checks a parsed snapshot field by field and builds the Inventory; the first bad value is an
-// InputError naming file, line and JSON path (e.g. `world.yaml:12 (pods[3].ports[0].port)`).
+// InputError naming file, line and JSON path (e.g. `snapshot.yaml:12 (pods[3].ports[0].port)`).
 // Policies and workload selectors are checked as the API server would (policy/validate.ts), pod
 // addresses as IP addresses.
 import { InputError } from '../errors.js';

@@ -5,7 +5,7 @@ import type { BreakageReport, SilentWorkload } from '../model.js';
 import { cell, code } from './markdown-cells.js';
 import { plural } from './reasons.js';
 
-/** `snapshot, inventory read from world.yaml; its 3 NetworkPolicies are the existing policies`. */
+/** `snapshot, inventory read from snapshot.yaml; its 3 NetworkPolicies are the existing policies`. */
 export function clusterLine(r: BreakageReport): string | undefined {
   if (r.cluster === undefined) return undefined;
   const use = r.cluster.policies === 'existing' ? 'its NetworkPolicies are the existing policies' : 'its NetworkPolicies are replaced by --existing';

@@ -74,7 +74,7 @@ Examples:
   flowpol generate --cidr-prefix 24 --cidr-prefix-v6 64   # aggregate external addresses
   flowpol generate -o json --out-dir policies/     # policies/<namespace>.json, one List each
   flowpol generate --context prod                  # select workloads by their owners' selectors (live cluster)
-  flowpol generate --inventory world.yaml --named-ports   # the same from a snapshot; ports by name
+  flowpol generate --inventory snapshot.yaml --named-ports   # the same from a snapshot; ports by name
   flowpol generate --offline                       # flows only, even with a kubeconfig
 
 Peers in the policy's namespace are selected by podSelector; peers in another namespace by

@@ -27,11 +27,11 @@ export const registerInventory: Register = (command) => {
   addKubeOptions(cmd, { snapshot: true, offline: false })
     .addHelpText('after', `
 Examples:
-  flowpol inventory > world.yaml                        # snapshot the current context
+  flowpol inventory > snapshot.yaml                        # snapshot the current context
   flowpol inventory --context kind-dev -o json > world.json
-  flowpol inventory --kubeconfig ./ci.kubeconfig --request-timeout 10s --chunk-size 200 > world.yaml
-  flowpol inventory --inventory world.yaml -o json      # convert a snapshot (no cluster contacted)
-  flowpol generate --inventory world.yaml ...           # later: use the snapshot instead of a cluster
+  flowpol inventory --kubeconfig ./ci.kubeconfig --request-timeout 10s --chunk-size 200 > snapshot.yaml
+  flowpol inventory --inventory snapshot.yaml -o json      # convert a snapshot (no cluster contacted)
+  flowpol generate --inventory snapshot.yaml ...           # later: use the snapshot instead of a cluster
 ${KUBE_HELP}`)
     .action(async (flags: InventoryFlags) => {
       const access = clusterAccessFrom(flags);

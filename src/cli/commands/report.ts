@@ -72,8 +72,8 @@ Examples:
   flowpol report --existing prod/ --exit-code -o json > report.json   # exit 3 if anything breaks
   flowpol report --default-deny all --world-out world.json && flowpol check world.json
   flowpol report --context prod --proposed generated        # the live cluster's policies are --existing
-  flowpol report --inventory world.yaml --default-deny all  # a snapshot from \`flowpol inventory\` instead
-  flowpol report --inventory world.yaml --proposed generated --named-ports --default-deny all   # generated ports by name
+  flowpol report --inventory snapshot.yaml --default-deny all  # a snapshot from \`flowpol inventory\` instead
+  flowpol report --inventory snapshot.yaml --proposed generated --named-ports --default-deny all   # generated ports by name
   flowpol report --offline --default-deny all               # flows only, even with a kubeconfig
 
 Per edge: keeps working / would break (which side: egress at the source or ingress at the
