@@ -17,11 +17,12 @@ describe('parseRfc3339', () => {
     ['2024-01-02T14:30:00+02:30', NOON],
     ['2024-01-02T07:00:00.25-05:00', NOON + 250],
     ['2024-02-29T00:00:00Z', Date.UTC(2024, 1, 29)],
+    ['2000-02-29T00:00:00Z', Date.UTC(2000, 1, 29)],
   ])('%s', (text, ms) => {
     expect(parseRfc3339(text)).toBe(ms);
   });
 
-  it.each(['2024-01-02', '2024-13-02T00:00:00Z', '2023-02-29T00:00:00Z', '2024-01-02T24:00:00Z', '2024-01-02T12:00:00', '2024-01-02T12:00:00.1234567890Z', 'x'])(
+  it.each(['2024-01-02', '2024-13-02T00:00:00Z', '2023-02-29T00:00:00Z', '1900-02-29T00:00:00Z', '2024-01-02T24:00:00Z', '2024-01-02T12:00:00', '2024-01-02T12:00:00.1234567890Z', 'x'])(
     'rejects %s', (text) => {
       expect(parseRfc3339(text)).toBeUndefined();
     },
@@ -65,6 +66,11 @@ describe('matchesFilter', () => {
   it('keeps since and until inclusive', () => {
     const f = { since: NOON, until: NOON + 1000, namespaces: [] };
     expect([NOON - 0.001, NOON, NOON + 1000, NOON + 1000.001].map((t) => matchesFilter(flow(t), f))).toEqual([false, true, true, false]);
+  });
+
+  it('applies until alone and since alone', () => {
+    expect([NOON, NOON + 1].map((t) => matchesFilter(flow(t), { until: NOON, namespaces: [] }))).toEqual([true, false]);
+    expect([NOON - 1, NOON].map((t) => matchesFilter(flow(t), { since: NOON, namespaces: [] }))).toEqual([false, true]);
   });
 
   it('keeps a flow with either end in one of the namespaces', () => {

@@ -60,6 +60,8 @@ describe('reader errors', () => {
     ['a wrong-typed port', `${withField(['flow', 'l4', 'TCP', 'destination_port'], 'x')}\n`, 1, 'flow.l4.TCP.destination_port', /integer from 0 to 65535.*"x"/],
     ['a port out of range', `${withField(['flow', 'l4', 'TCP', 'source_port'], 70000)}\n`, 1, 'flow.l4.TCP.source_port', /65535/],
     ['a TCP flag that is not a boolean', `${withField(['flow', 'l4', 'TCP', 'flags', 'ACK'], 'yes')}\n`, 1, 'flow.l4.TCP.flags.ACK', /true or false/],
+    ['a FIN flag that is not a boolean', `${withField(['flow', 'l4', 'TCP', 'flags', 'FIN'], 1)}\n`, 1, 'flow.l4.TCP.flags.FIN', /true or false/],
+    ['an ICMP type over 255', `${withField(['flow', 'l4'], { ICMPv4: { type: 256 } })}\n`, 1, 'flow.l4.ICMPv4.type', /integer from 0 to 255/],
     ['labels that are not strings', `${withField(['flow', 'source', 'labels'], [1])}\n`, 1, 'flow.source.labels', /list of strings/],
     ['a wrong-typed is_reply', `${withField(['flow', 'is_reply'], 'no')}\n`, 1, 'flow.is_reply', /true or false/],
     // The fields converted in the hot-path idiom (json-fields.ts) still name the field when wrong.

@@ -61,6 +61,11 @@ describe('JsonValueSplitter', () => {
     ]);
   });
 
+  it('an object at column 0 inside an open array value is part of it, not a new record', () => {
+    // Only an open object is taken for truncated when the next line starts with `{`.
+    expect(split(['[\n[\n{"a":1}\n]\n]\n'])).toEqual([{ ok: true, value: [{ a: 1 }], line: 2 }]);
+  });
+
   it('skips a UTF-8 byte order mark', () => {
     expect(split(['\uFEFF{"a":1}\n'])).toEqual([{ ok: true, value: { a: 1 }, line: 1 }]);
   });

@@ -50,6 +50,8 @@ const TRICKY = [
   '{"flow":{"time":"2021-01-01T00:00:02Z","verdict":"DROPPED","drop_reason":250,"drop_reason_desc":"DROP_REASON_UNKNOWN","source":{"namespace":"a"},"destination":{"namespace":"b"}}}',
   // fields flowpol skips (node_labels, services, latency), UTF-8 and long strings, a time before 1970, HTTP
   '{"flow":{"time":"1969-12-31T23:59:58.75Z","uuid":"u-1","verdict":"AUDIT","node_labels":["a=b"],"source_service":{"name":"s","namespace":"n"},"l4":{"UDP":{"source_port":53,"destination_port":5353}},"l7":{"type":"RESPONSE","latency_ns":"99","http":{"code":200,"method":"GET","url":"http://x/é"}},"source":{"namespace":"ü-ns","labels":["k8s:note=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"]},"destination":{"pod_name":"p-é"},"is_reply":true}}',
+  // the deprecated reply written out as false and zero ID/identity (protojson with defaults) say no more than absent fields
+  '{"flow":{"time":"2021-01-01T00:00:03Z","verdict":"FORWARDED","reply":false,"l4":{"UDP":{"source_port":40000,"destination_port":53}},"source":{"ID":0,"identity":0,"namespace":"a"},"destination":{"namespace":"b"}}}',
 ];
 
 describe('from-proto vs the JSON reader', () => {
@@ -72,6 +74,13 @@ describe('from-proto vs the JSON reader', () => {
       return event.kind === 'flow' ? event.flow.dropReason : event.kind;
     });
     expect(reasons).toEqual(['CT_MAP_INSERTION_FAILED', 'POLICY_DENIED', '250']);
+  });
+
+  it('a deprecated reply of false leaves the direction unknown and a zero identity is none, as protobuf reads them', () => {
+    const event = eventFromJson(JSON.parse(TRICKY.at(-1) as string));
+    expect(event.kind).toBe('flow');
+    expect(event.kind === 'flow' ? event.flow.isReply : 'not a flow').toBeUndefined();
+    expect(event.kind === 'flow' ? [event.flow.source.id, event.flow.source.identity] : 'not a flow').toEqual([undefined, undefined]);
   });
 
   it('round-trips every event of the bundled recordings through protobuf unchanged', async () => {

@@ -84,6 +84,9 @@ describe('EdgeFolder', () => {
         flow({ time: T0 + 3, observedVerdict: 'REDIRECTED' }), denied({ time: T0 + 4 }), flow({ time: T0 + 5, observedVerdict: 'AUDIT' }),
       ])).toEqual([EDGE, `${EDGE} FORWARDED->REDIRECTED`, `${EDGE} REDIRECTED->AUDIT`, 'folded:duplicate', `${EDGE} AUDIT->DROPPED`, 'folded:duplicate']);
     });
+    it('a drop without a reason counts as a policy drop (as Hubble assumes)', () => {
+      expect(run([flow(), denied({ dropReason: undefined })])).toEqual([EDGE, `${EDGE} FORWARDED->DROPPED`]);
+    });
     it('a drop for a datapath reason does not make a connection denied, in either order', () => {
       const lost = denied({ dropReason: 'CT_MAP_INSERTION_FAILED', isReply: false });
       expect(run([flow(), lost])).toEqual([EDGE, 'folded:duplicate']);
@@ -94,6 +97,32 @@ describe('EdgeFolder', () => {
 
   it('the same 5-tuple long after its last event is a new connection', () => {
     expect(run([flow(), flow({ time: T0 + 61_000 })])).toEqual([EDGE, EDGE]);
+  });
+
+  it('the window is inclusive and measured either way in time', () => {
+    expect(run([flow(), flow({ time: T0 + 60_000 })])).toEqual([EDGE, 'folded:duplicate']);
+    expect(run([flow(), flow({ time: T0 + 5000 }), flow({ time: T0 + 10_001 })], { windowMs: 5000 })).toEqual([EDGE, 'folded:duplicate', EDGE]);
+    // An earlier event (another node's file) long before the last one is another connection, not a repeat.
+    expect(run([flow({ time: T0 + 100_000 }), flow()])).toEqual([EDGE, EDGE]);
+    expect(run([flow({ time: T0 + 30_000 }), flow()])).toEqual([EDGE, 'folded:duplicate']);
+  });
+
+  it('the periodic sweep forgets only connections older than the window', () => {
+    // Every 1024th event sweeps the memory: a connection seen 1 s before the sweep must survive it.
+    const other = Array.from({ length: 1023 }, (_, i) => flow({ time: T0 + 1 + i, l4: tcp(1, 8080, { SYN: true }) }));
+    expect(run([flow(), ...other, flow({ time: T0 + 2000 })]).at(-1)).toBe('folded:duplicate');
+  });
+
+  it('ICMP: only events within 1 s are one echo, whatever the window', () => {
+    const ping = (time: number): Flow => flow({ time, isReply: undefined, l4: { protocol: 'ICMPv4', type: 8, code: 0 } });
+    const PING = 'workload:shop/app=web > workload:shop/app=api ICMPv4/8';
+    expect(run([ping(T0), ping(T0 + 1000), ping(T0 + 2001)])).toEqual([PING, 'folded:duplicate', PING]);
+  });
+
+  it('endpoints without an address are told apart by identity and pod', () => {
+    const pod = (podName: string) => ({ ...WEB, ip: undefined, identity: 4242, podName });
+    expect(run([flow({ source: pod('web-1') }), flow({ source: pod('web-2') }), flow({ source: pod('web-1') })]))
+      .toEqual([EDGE, EDGE, 'folded:duplicate']);
   });
 
   it('memory is bounded: the least recently seen connection is forgotten first', () => {
@@ -131,6 +160,20 @@ describe('EdgeFolder', () => {
     expect(run([flow({ flowType: 'L7', l7: { type: 'REQUEST' }, l4: tcp(40000, 8080) }), response])).toEqual([EDGE, 'folded:duplicate']);
   });
 
+  it('an L7 response takes the DNS names of each end from its own side', () => {
+    // The client (the response's destination) is known by name only: its names are destination_names.
+    const client = { labels: ['reserved:world'], workloads: [] };
+    const l7 = { type: 'RESPONSE' as const, http: { method: 'GET', url: '/', code: 200 } };
+    const response = flow({
+      source: API, destination: client, isReply: true, flowType: 'L7', l7, l4: tcp(8080, 40000),
+      sourceNames: ['api.shop.example'], destinationNames: ['client.example.com'],
+    });
+    const folder = new EdgeFolder(DEFAULT_IDENTITY_OPTIONS);
+    const result = folder.fold(response);
+    expect(keyOf(result)).toBe('fqdn:client.example.com > workload:shop/app=api TCP/8080');
+    expect(result.kind === 'edge' && result.edge.destinationNames).toEqual(['api.shop.example']);
+  });
+
   it('unknown direction: a SYN is still a request, other packets are folded', () => {
     const unknown = { isReply: undefined, trafficDirection: 'TRAFFIC_DIRECTION_UNKNOWN' as const, traceObservationPoint: 'TO_OVERLAY' };
     expect(run([flow({ ...unknown, l4: tcp(40000, 8080, { ACK: true }) })])).toEqual(['folded:unknown-direction']);
@@ -144,6 +187,7 @@ describe('EdgeFolder', () => {
   it('drops without is_reply are requests only when policy dropped them', () => {
     const drop = (dropReason: string | undefined) => flow({ observedVerdict: 'DROPPED', dropReason, isReply: undefined, l4: tcp(40000, 8080, { ACK: true }) });
     expect(run([drop('POLICY_DENY')])).toEqual([EDGE]);
+    expect(run([drop('AUTH_REQUIRED')])).toEqual([EDGE]);
     expect(run([drop(undefined)])).toEqual([EDGE]);
     expect(run([drop('CT_MAP_INSERTION_FAILED')])).toEqual(['folded:unknown-direction']);
   });
@@ -151,6 +195,8 @@ describe('EdgeFolder', () => {
   it('ICMP uses the type as the port; echo replies are folded', () => {
     const icmp = (type: number): Flow => flow({ isReply: undefined, trafficDirection: 'TRAFFIC_DIRECTION_UNKNOWN', l4: { protocol: 'ICMPv4', type, code: 0 } });
     expect(run([icmp(8), icmp(0)])).toEqual(['workload:shop/app=web > workload:shop/app=api ICMPv4/8', 'folded:reply']);
+    const icmp6 = (type: number): Flow => flow({ isReply: undefined, trafficDirection: 'TRAFFIC_DIRECTION_UNKNOWN', l4: { protocol: 'ICMPv6', type, code: 0 } });
+    expect(run([icmp6(128), icmp6(129)])).toEqual(['workload:shop/app=web > workload:shop/app=api ICMPv6/128', 'folded:reply']);
   });
 
   it('events that are no policy decision, or lack ports, are folded with their reason', () => {
@@ -189,6 +235,18 @@ describe('EdgeFolder', () => {
       'workload:shop2/app=web > workload:shop/app=api TCP/8080',
       EDGE,
       EDGE,
+    ]);
+  });
+
+  it('peers outside the cluster are not cached by labels: each address and name is its own peer', () => {
+    const world = (ip: string | undefined) => ({ labels: ['reserved:world'], workloads: [], ip });
+    const to = (i: number, destination: ReturnType<typeof world>, names: string[] = []) =>
+      flow({ time: T0 + i * 120_000, destination, destinationNames: names, l4: tcp(40000 + i, 443, { SYN: true }) });
+    expect(run([
+      to(0, world('140.82.121.4')), to(1, world('140.82.121.5')),
+      to(2, world(undefined), ['github.com']), to(3, world(undefined), ['gitlab.com']),
+    ]).map((key) => key.split(' > ')[1])).toEqual([
+      'cidr:140.82.121.4/32 TCP/443', 'cidr:140.82.121.5/32 TCP/443', 'fqdn:github.com TCP/443', 'fqdn:gitlab.com TCP/443',
     ]);
   });
 

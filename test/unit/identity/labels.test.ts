@@ -80,6 +80,19 @@ describe('workloadIdentity', () => {
     expect(workloadIdentity(ep, DEFAULT_IDENTITY_OPTIONS)?.identity).toEqual({ namespace: 'jobs', labels: { app: 'backup' } });
   });
 
+  it('an empty pod-namespace label is no namespace: the endpoint is not a workload', () => {
+    const ep = { labels: ['k8s:io.kubernetes.pod.namespace=', 'k8s:app=x'], workloads: [] };
+    expect(workloadIdentity(ep, DEFAULT_IDENTITY_OPTIONS)).toBeUndefined();
+    expect(namespaceOf(ep)).toBeUndefined();
+  });
+
+  it('--keep-labels keeps a key in the identity that a volatile rule would drop', () => {
+    const rules = withLabelOverrides(VOLATILE_LABEL_RULES, { keep: ['topology.kubernetes.io/zone'] });
+    const result = workloadIdentity(POD, { dropRules: rules });
+    expect(result?.identity.labels).toEqual({ app: 'web', tier: '', 'topology.kubernetes.io/zone': 'a' });
+    expect(result?.dropped.map((d) => d.key)).not.toContain('topology.kubernetes.io/zone');
+  });
+
   it('a pod without k8s labels is a workload with an empty label set; non-pods have none', () => {
     const bare = { namespace: 'lab', podName: 'client', labels: [], workloads: [] };
     expect(workloadIdentity(bare, DEFAULT_IDENTITY_OPTIONS)).toEqual({ identity: { namespace: 'lab', labels: {} }, dropped: [] });

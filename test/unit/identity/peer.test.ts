@@ -21,6 +21,7 @@ describe('peerOf', () => {
     [['reserved:init'], 'init'],
     [['reserved:world'], 'world'],
     [['reserved:world-ipv6'], 'world-ipv6'],
+    [['reserved:world-ipv4', 'reserved:world'], 'world-ipv4'],
     [[], 'unknown'],
   ])('%j without address → reserved %s', (labels, entity) => {
     expect(peer(ep(labels, { identity: 2 }))).toEqual({ kind: 'reserved', entity });
@@ -46,6 +47,10 @@ describe('peerOf', () => {
   it('world without an address but with DNS names is an fqdn peer', () => {
     expect(peer(ep(['reserved:world']), ['GitHub.com.'])).toEqual({ kind: 'fqdn', name: 'github.com' });
     expect(peer(ep(['fqdn:api.example.com', 'reserved:world']))).toEqual({ kind: 'fqdn', name: 'api.example.com' });
+  });
+
+  it('the DNS name Hubble reported wins over an fqdn: label (which may be a toFQDNs pattern)', () => {
+    expect(peer(ep(['fqdn:*.github.com', 'reserved:world']), ['api.github.com'])).toEqual({ kind: 'fqdn', name: 'api.github.com' });
   });
 
   it('a pod Hubble knew by namespace is a workload even when its identity resolved to world', () => {

@@ -57,6 +57,8 @@ describe('fingerprintPrefix (a file that grew) and empty files', () => {
 
   it('a file shorter than the size asked has no prefix fingerprint; an empty file none at all', async () => {
     expect(await fingerprintPrefix(file('short.json', Buffer.from('{}\n')), 10)).toBeUndefined();
+    const whole = file('whole.json', Buffer.from('{}\n'));
+    expect(await fingerprintPrefix(whole, 3)).toBe((await fingerprintFile(whole)).fingerprint); // as long as asked: all of it
     expect(await fingerprintFile(file('empty.json', Buffer.alloc(0)))).toEqual({ size: 0 });
   });
 });

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OperationalError } from '../../../src/errors.js';
 import type { Endpoint, ObservedEdge, ObservedVerdict, Peer } from '../../../src/model.js';
 import { IngestBatch } from '../../../src/store/batch.js';
-import { emptyCounts } from '../../../src/store/counts.js';
+import { addCounts, emptyCounts } from '../../../src/store/counts.js';
 import { openDatabase } from '../../../src/store/database.js';
 import type { Database } from '../../../src/store/database.js';
 import { loadEdges, loadNamespaces } from '../../../src/store/edges.js';
@@ -105,6 +105,13 @@ describe('ingest writer and loadEdges', () => {
       [world, 443, 2, { FORWARDED: 2 }, T0 + 3, T0 + 7, ['api.github.com', 'github.com']],
       [api, 8080, 3, { DROPPED: 1, FORWARDED: 2 }, T0 + 5, T0 + 2 * H + 1, []],
     ]);
+  });
+
+  it('first/last seen are exact when one batch sees an edge out of time order', () => {
+    const w = new IngestWriter(db);
+    const { runId } = w.startRun(T0);
+    ingest(w, runId, 'a', [edge(web, api, 8080, T0 + 10), edge(web, api, 8080, T0 + 5), edge(web, api, 8080, T0 + 20), edge(web, api, 8080, T0 + 7)]);
+    expect(loadEdges(db).map((e) => [e.count, e.firstSeen, e.lastSeen])).toEqual([[4, T0 + 5, T0 + 20]]);
   });
 
   it('one edge per peer content, whichever objects carry it (peers are numbered by object, then by key)', () => {
@@ -234,6 +241,38 @@ describe('namespaces and ingest summary', () => {
     expect(s.identities).toBe(2);
   });
 
+  it('a later endpoint without any labels does not replace the labels seen', () => {
+    const w = new IngestWriter(db);
+    const { runId } = w.startRun(T0);
+    ingest(w, runId, 'a', [], (b) => {
+      b.addEndpoint(nsEndpoint('shop', 'seen'), T0);
+      b.addEndpoint({ namespace: 'shop', labels: [], workloads: [] }, T0 + 1);
+    });
+    expect(loadNamespaces(db)).toEqual([{ name: 'shop', labels: { team: 'seen' } }]);
+  });
+
+  it('of two sightings at the same time, the one read last gives the labels', () => {
+    const w = new IngestWriter(db);
+    const { runId } = w.startRun(T0);
+    ingest(w, runId, 'a', [], (b) => {
+      b.addEndpoint(nsEndpoint('shop', 'first'), T0);
+      b.addEndpoint(nsEndpoint('shop', 'second'), T0);
+    });
+    expect(loadNamespaces(db)).toEqual([{ name: 'shop', labels: { team: 'second' } }]);
+  });
+
+  it('an older sighting in a later flush of the same unit does not replace the newer labels', () => {
+    const w = new IngestWriter(db);
+    const { runId } = w.startRun(T0);
+    const unitId = w.startUnit(runId, { kind: 'file', name: 'two-flushes', atomic: true }, T0);
+    const batch = new IngestBatch();
+    batch.addEndpoint(nsEndpoint('shop', 'new'), T0 + 100);
+    w.flush(unitId, batch, emptyCounts());
+    batch.addEndpoint(nsEndpoint('shop', 'old'), T0 + 50); // the next file of another node, earlier in time
+    w.commitUnit(unitId, batch, emptyCounts(), T0);
+    expect(loadNamespaces(db)).toEqual([{ name: 'shop', labels: { team: 'new' } }]);
+  });
+
   it('leaves out a namespace whose flows carried no namespace labels, and keeps the latest labels that were seen', () => {
     const bare = (namespace: string): Endpoint => ({ namespace, labels: [`k8s:io.kubernetes.pod.namespace=${namespace}`, 'k8s:app=x'], workloads: [] });
     const w = new IngestWriter(db);
@@ -244,5 +283,16 @@ describe('namespaces and ingest summary', () => {
     });
     ingest(w, runId, 'b', [], (b) => b.addEndpoint(bare('shop'), T0 + H)); // later, from an older agent
     expect(loadNamespaces(db)).toEqual([{ name: 'shop', labels: { team: 'seen' } }]);
+  });
+});
+
+describe('addCounts', () => {
+  it('sums every count, folded reasons one by one, and widens the flow time window', () => {
+    const a = { ...emptyCounts(), flowsRead: 3, folded: { reply: 2 }, firstFlow: T0 + 10, lastFlow: T0 + 20 };
+    const b = { ...emptyCounts(), flowsRead: 4, lostEvents: 5, folded: { reply: 1, duplicate: 7 }, firstFlow: T0 + 5, lastFlow: T0 + 15 };
+    expect(addCounts(a, b)).toEqual({
+      ...emptyCounts(), flowsRead: 7, lostEvents: 5, folded: { reply: 3, duplicate: 7 }, firstFlow: T0 + 5, lastFlow: T0 + 20,
+    });
+    expect(addCounts(emptyCounts(), { ...emptyCounts(), firstFlow: T0, lastFlow: T0 + 1 })).toMatchObject({ firstFlow: T0, lastFlow: T0 + 1 });
   });
 });
