@@ -44,7 +44,7 @@ export function peerOf(ep: Endpoint, opts: IdentityOptions, names: readonly stri
     const { source, key } = parseLabel(raw);
     if (source === 'reserved' && KNOWN.has(key)) {
       const e = key as ReservedEntity;
-      if (WORLD.has(e)) world ??= e;
+      if (WORLD.has(e)) world = world === undefined || RESERVED_PRIORITY.indexOf(e) < RESERVED_PRIORITY.indexOf(world) ? e : world;
       else if (entity === undefined || RESERVED_PRIORITY.indexOf(e) < RESERVED_PRIORITY.indexOf(entity)) entity = e;
     } else if (source === 'cidr') {
       const slash = key.indexOf('/');

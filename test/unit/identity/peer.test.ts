@@ -22,6 +22,7 @@ describe('peerOf', () => {
     [['reserved:world'], 'world'],
     [['reserved:world-ipv6'], 'world-ipv6'],
     [['reserved:world-ipv4', 'reserved:world'], 'world-ipv4'],
+    [['reserved:world', 'reserved:world-ipv4'], 'world-ipv4'], // whatever the label order
     [[], 'unknown'],
   ])('%j without address → reserved %s', (labels, entity) => {
     expect(peer(ep(labels, { identity: 2 }))).toEqual({ kind: 'reserved', entity });
