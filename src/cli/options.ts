@@ -11,7 +11,7 @@ export interface DbOptions { db: string }
 export interface NamespaceOptions { namespace: string[]; allNamespaces?: boolean }
 export interface TimeWindowOptions { since?: string; until?: string }
 
-const TIME_FORMATS = 'RFC 3339 (2024-05-01T12:00:00Z), a date (2024-05-01) or a duration before now (90s, 2h, 1h30m, 3d)';
+const TIME_FORMATS = 'RFC 3339 (2024-05-01T12:00:00Z), a date (2024-05-01) or a duration before now (90s, 1.5h, 1h30m, 3d)';
 
 /** `--db <file>` (default flowpol.db). */
 export function addDbOption(cmd: Command, what: string): Command {

@@ -36,12 +36,16 @@ export function flowMatcher(filter: FlowFilter): (flow: Flow) => boolean {
 }
 
 const DATE_ONLY = /^(\d{4})-(\d\d)-(\d\d)$/;
-const RELATIVE = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
-const UNIT_MS = [86_400_000, 3_600_000, 60_000, 1000] as const;
+/** A duration as Go's time.ParseDuration reads it (what hubble takes: `1.5h`, `2h45m`, `300ms`), plus days. */
+const DURATION_PART = '(\\d+(?:\\.\\d*)?|\\.\\d+)(d|h|ms|m|s|us|µs|ns)'; // `ms` before `m`
+const DURATION = new RegExp(`^(?:${DURATION_PART})+$`);
+const DURATION_PARTS = new RegExp(DURATION_PART, 'g');
+const UNIT_MS: Readonly<Record<string, number>> = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 1e-3, µs: 1e-3, ns: 1e-6 };
 
 /**
  * Parse `--since/--until`: RFC 3339 (any fraction digits, Z or offset), `2006-01-02` (midnight
- * UTC), or relative like `90s`, `5m`, `2h`, `1h30m`, `3d` (that long before `now`, epoch ms).
+ * UTC), or a duration before `now` as hubble takes them (`90s`, `5m`, `1.5h`, `1h30m`, `300ms`)
+ * or in days (`3d`); epoch ms.
  * UsageError on garbage, naming `flag`.
  */
 export function parseTimeArg(value: string, now: number, flag: string): number {
@@ -53,14 +57,13 @@ export function parseTimeArg(value: string, now: number, flag: string): number {
     const ms = parseRfc3339(`${text}T00:00:00Z`);
     if (ms !== undefined) return ms;
   }
-  const rel = RELATIVE.exec(text);
-  if (text !== '' && rel !== null) {
+  if (DURATION.test(text)) {
     let ms = 0;
-    for (let i = 0; i < UNIT_MS.length; i++) ms += Number(rel[i + 1] ?? 0) * (UNIT_MS[i] ?? 0);
+    for (const [, amount, unit] of text.matchAll(DURATION_PARTS)) ms += Number(amount) * (UNIT_MS[unit as string] ?? 0);
     return now - ms;
   }
   throw new UsageError(
     `${flag}: cannot read "${value}" as a time; use RFC 3339 (2024-01-02T15:04:05Z, 2024-01-02T17:04:05.123+02:00), ` +
-      'a date (2024-01-02) or a duration before now (90s, 5m, 2h, 1h30m, 3d)',
+      'a date (2024-01-02) or a duration before now (90s, 5m, 1.5h, 1h30m, 3d)',
   );
 }

@@ -44,11 +44,18 @@ describe('parseTimeArg', () => {
     ['2h', NOON - 7_200_000],
     ['1h30m', NOON - 5_400_000],
     ['3d', NOON - 3 * 86_400_000],
+    // Go durations, as hubble takes them: fractions, any unit order, sub-second units.
+    ['1.5h', NOON - 5_400_000],
+    ['2h45m', NOON - 9_900_000],
+    ['30m2h', NOON - 9_000_000],
+    ['300ms', NOON - 300],
+    ['.5s', NOON - 500],
+    ['1d12h', NOON - 129_600_000],
   ])('%s', (value, expected) => {
     expect(parseTimeArg(value, NOON, '--since')).toBe(expected);
   });
 
-  it.each(['', 'yesterday', '5', '5x', '2024-01-32', 'm5'])('rejects %j with a UsageError naming the flag', (value) => {
+  it.each(['', 'yesterday', '5', '5x', '2024-01-32', 'm5', '1h 30m', '-1h', '.h', '1.5'])('rejects %j with a UsageError naming the flag', (value) => {
     expect(() => parseTimeArg(value, NOON, '--until')).toThrow(UsageError);
     expect(() => parseTimeArg(value, NOON, '--until')).toThrow(/^--until: cannot read/);
   });
