@@ -11,6 +11,7 @@ import { silentAmong, silentPods } from './report/silent.js';
 import { DEFAULT_GENERATE_OPTIONS, type GenerateInput, type GenerateOptions, generatePolicies } from './policy/generate.js';
 import { loadPolicyFiles, type SkippedObject } from './policy/load.js';
 import type { PolicyInput } from './policy/evaluate.js';
+import type { PolicyWarning } from './policy/validate.js';
 import { loadEdges, loadNamespaces, selectEdges } from './store/edges.js';
 import { loadIngestTotals } from './store/summary.js';
 import { hourSpan } from './store/batch.js';
@@ -55,6 +56,8 @@ export interface ReportOptions extends BreakageOptions {
 export interface ReportOutcome {
   result: BreakageResult;
   skipped: SkippedObject[];
+  /** What loading the --existing/--proposed files noticed (see LoadedPolicies.warnings). */
+  fileWarnings: PolicyWarning[];
   /** The --existing/--proposed files and directories that hold no NetworkPolicy, in argument order. */
   emptyPolicyFiles: string[];
   /** Connected: the flow workloads (identity keys) no pod of the cluster matches, sorted. */
@@ -73,8 +76,9 @@ export async function report(db: Database, options: ReportOptions): Promise<Repo
   const namespaces = inventory === undefined ? flowNamespaces : mergeNamespaces(flowNamespaces, inventory.namespaces);
   const summary = loadIngestTotals(db);
   const fromCluster = inventory !== undefined && options.existing.length === 0;
-  const existing = fromCluster ? { policies: inventory.policies, skipped: [], empty: [] } : await loadPolicyFiles(options.existing);
+  const existing = fromCluster ? { policies: inventory.policies, skipped: [], warnings: [], empty: [] } : await loadPolicyFiles(options.existing);
   const skipped = [...existing.skipped];
+  const fileWarnings = [...existing.warnings];
   const emptyPolicyFiles = [...existing.empty];
   let proposed: PolicyInput[];
   if (options.proposed === 'generated') {
@@ -94,6 +98,7 @@ export async function report(db: Database, options: ReportOptions): Promise<Repo
     const loaded = await loadPolicyFiles(options.proposed);
     proposed = loaded.policies;
     skipped.push(...loaded.skipped);
+    fileWarnings.push(...loaded.warnings);
     emptyPolicyFiles.push(...loaded.empty);
   }
   // The window evaluated: the whole clock hours --since/--until select (as the edges read), within the flows ingested.
@@ -114,9 +119,9 @@ export async function report(db: Database, options: ReportOptions): Promise<Repo
     result.report.cluster = { mode, description, policies: fromCluster ? 'existing' : 'replaced-by-existing-flag' };
     // The world asked `pods` for every edge end's identity: its matches are the observed pods.
     result.report.silent = silentAmong(cluster.inventory, pods.matchedPods(), result.engine, options.namespaces);
-    return { result, skipped, emptyPolicyFiles, unmatched: pods.unmatched(), silentPods: silentPods(cluster.inventory, result.report.silent) };
+    return { result, skipped, fileWarnings, emptyPolicyFiles, unmatched: pods.unmatched(), silentPods: silentPods(cluster.inventory, result.report.silent) };
   }
-  return { result, skipped, emptyPolicyFiles };
+  return { result, skipped, fileWarnings, emptyPolicyFiles };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,25 +5,29 @@
 // its file and line for error messages.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isMap, LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { isMap, isScalar, LineCounter, parseAllDocuments, visit, type Document } from 'yaml';
 import { InputError, OperationalError } from '../errors.js';
 import type { SourcedPolicy } from './evaluate.js';
 import { parseJsonDocument } from './json-document.js';
+import type { PolicyWarning } from './validate.js';
 
 export interface SkippedObject { file: string; line: number; kind: string }
-export interface LoadedPolicies { policies: SourcedPolicy[]; skipped: SkippedObject[] }
+/** `warnings`: text kubectl would read otherwise (see yaml11Warnings). */
+export interface LoadedPolicies { policies: SourcedPolicy[]; skipped: SkippedObject[]; warnings: PolicyWarning[] }
 /** `empty`: the paths given (files or directories, in argument order) that yielded no NetworkPolicy at all. */
 export interface LoadedPolicyFiles extends LoadedPolicies { empty: string[] }
 
 const POLICY_FILE = /\.(ya?ml|json)$/i;
 const LIST_KINDS = new Set(['List', 'NetworkPolicyList']);
+/** Plain scalars YAML 1.2 reads as strings and YAML 1.1 (kubectl's sigs.k8s.io/yaml) as booleans. */
+const YAML11_BOOLEAN = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/;
 
 /**
  * Loads every policy from the given files and directories, in argument order, and says which of
  * them hold none (an empty file, only comments or `---`: what a failed `generate > file` leaves).
  */
 export async function loadPolicyFiles(paths: readonly string[]): Promise<LoadedPolicyFiles> {
-  const out: LoadedPolicyFiles = { policies: [], skipped: [], empty: [] };
+  const out: LoadedPolicyFiles = { policies: [], skipped: [], warnings: [], empty: [] };
   for (const path of paths) {
     const before = out.policies.length;
     for (const file of await listPolicyFiles(path)) {
@@ -36,6 +40,7 @@ export async function loadPolicyFiles(paths: readonly string[]): Promise<LoadedP
       const loaded = parsePolicyText(text, file);
       out.policies.push(...loaded.policies);
       out.skipped.push(...loaded.skipped);
+      out.warnings.push(...loaded.warnings);
     }
     if (out.policies.length === before) out.empty.push(path);
   }
@@ -63,7 +68,7 @@ export async function listPolicyFiles(path: string): Promise<string[]> {
 
 /** Parses one file's text (YAML or JSON, multi-document). Policies are validated later, by the engine. */
 export function parsePolicyText(text: string, file: string): LoadedPolicies {
-  const out: LoadedPolicies = { policies: [], skipped: [] };
+  const out: LoadedPolicies = { policies: [], skipped: [], warnings: [] };
   const json = parseJsonDocument(text);
   if (json !== undefined) {
     addDocument(out, file, json.value, json.line, (i) => json.itemLines[i] ?? json.line);
@@ -77,6 +82,7 @@ export function parsePolicyText(text: string, file: string): LoadedPolicies {
       throw new InputError({ file, line: lines.linePos(error.pos[0]).line }, `not valid YAML/JSON: ${error.message.split('\n')[0] ?? ''}`, 'E_POLICY_FILE');
     }
     if (doc.contents === null) continue;
+    out.warnings.push(...yaml11Warnings(doc, file, lines));
     const line = lines.linePos(doc.contents.range?.[0] ?? 0).line;
     const itemsNode = isMap(doc.contents) ? doc.contents.get('items', true) : undefined;
     addDocument(out, file, doc.toJS(), line, (i) => {
@@ -84,6 +90,23 @@ export function parsePolicyText(text: string, file: string): LoadedPolicies {
       return node?.range === undefined ? line : lines.linePos(node.range[0]).line;
     });
   }
+  return out;
+}
+
+/**
+ * flowpol reads YAML 1.2, where an unquoted `on` or `yes` is a string; kubectl reads YAML 1.1,
+ * where it is a boolean, so `app: on` here is an error (or `true`) there. Said, not refused:
+ * the file means what flowpol evaluates, and quoting it makes both agree.
+ */
+function yaml11Warnings(doc: Document.Parsed, file: string, lines: LineCounter): PolicyWarning[] {
+  const out: PolicyWarning[] = [];
+  visit(doc, (_key, node) => {
+    if (!isScalar(node) || node.type !== 'PLAIN' || typeof node.value !== 'string' || !YAML11_BOOLEAN.test(node.value)) return;
+    out.push({
+      location: { file, line: lines.linePos(node.range?.[0] ?? 0).line },
+      message: `unquoted ${node.value} is the string "${node.value}" to flowpol (YAML 1.2) but a boolean to kubectl (YAML 1.1), which would reject or change it; quote it`,
+    });
+  });
   return out;
 }
 

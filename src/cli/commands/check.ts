@@ -43,7 +43,7 @@ Examples:
       const extra = await loadPolicyFiles(flags.policies);
       warnPolicyFiles(extra);
       const results: { world: WorldFile; results: ProbeResult[] }[] = [];
-      const warnings: PolicyWarning[] = [];
+      const warnings: PolicyWarning[] = [...extra.warnings];
       for (const file of worlds) {
         const world = parseWorld(await readWorld(file), file);
         results.push({ world, results: runProbes(world, extra.policies, warnings) });

@@ -108,7 +108,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 something would break (with --exit
         db.close();
       }
       warnPolicyFiles({ skipped: out.skipped, empty: out.emptyPolicyFiles });
-      warnPolicies(out.result.engine.warnings);
+      warnPolicies([...out.fileWarnings, ...out.result.engine.warnings]);
       warnUnmatched(out.unmatched ?? []);
       const { report: r } = out.result;
       warnUnknownDefaultDeny(r);

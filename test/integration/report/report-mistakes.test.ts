@@ -104,3 +104,32 @@ describe('an ipBlock with host bits set (accepted by the API server, read differ
     expect(r.stderr).toBe(warning(file));
   });
 });
+
+describe('an unquoted yes/no/on/off (a string to flowpol, a boolean to kubectl)', () => {
+  const file = (): string => {
+    const path = join(seed.dir, 'yaml11.yaml');
+    writeFileSync(path, [
+      'apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy', 'metadata:', '  name: web', '  namespace: production', 'spec:',
+      '  podSelector:', '    matchLabels:', '      app: frontend', '      tls: on', '',
+    ].join('\n'));
+    return path;
+  };
+  const warning = (path: string): string => `flowpol: warning: ${path}:10: unquoted on is the string "on" to flowpol (YAML 1.2) `
+    + 'but a boolean to kubectl (YAML 1.1), which would reject or change it; quote it\n';
+
+  it('report and check --policies say so, naming the file and line, and evaluate the string', async () => {
+    const path = file();
+    for (const flag of ['--existing', '--proposed']) {
+      const r = await report(['-o', 'json', flag, path]);
+      expect(r.stderr.replace(OFFLINE, '')).toBe(warning(path));
+    }
+    const world = join(seed.dir, 'w3.json');
+    writeFileSync(world, JSON.stringify({
+      name: 'w', pods: [{ namespace: 'production', name: 'a', labels: { app: 'frontend', tls: 'on' } }, { namespace: 'production', name: 'b' }],
+      probes: [{ from: 'production/b', to: 'production/a', port: 80, expected: 'deny' }],
+    }));
+    const r = await runCli(['check', world, '--policies', path]);
+    expect(r.code, r.stdout).toBe(0); // the policy selects the pod labelled tls=on: it is isolated
+    expect(r.stderr).toBe(warning(path));
+  });
+});

@@ -39,6 +39,26 @@ describe('policy files', () => {
     expect(r.skipped).toEqual([{ file: 'p.yaml', line: 10, kind: 'Service' }]);
   });
 
+  it('warns where kubectl (YAML 1.1) would read an unquoted yes/no/on/off as a boolean; flowpol reads a string', () => {
+    const text = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: a, namespace: x}
+spec:
+  podSelector:
+    matchLabels: {feature: on, quoted: "off", word: only}
+  ingress:
+  - from:
+    - podSelector:
+        matchExpressions: [{key: canary, operator: In, values: [yes, No, 'n', nope]}]
+`;
+    const r = parsePolicyText(text, 'p.yaml');
+    expect((r.policies[0]?.policy as { spec: { podSelector: { matchLabels: object } } }).spec.podSelector.matchLabels).toEqual({ feature: 'on', quoted: 'off', word: 'only' });
+    expect(r.warnings.map((w) => [w.location.line, w.message.split(' is ')[0]])).toEqual([[6, 'unquoted on'], [10, 'unquoted yes'], [10, 'unquoted No']]);
+    expect(r.warnings[0]?.message).toContain('a boolean to kubectl (YAML 1.1)');
+    // JSON has no such ambiguity, and neither has YAML that quotes.
+    expect(parsePolicyText(YAML, 'p.yaml').warnings).toEqual([]);
+  });
+
   it('names file, line and field when a policy from a file is invalid', () => {
     const r = parsePolicyText(YAML, 'p.yaml');
     expect(() => new PolicyEngine(r.policies, [])).toThrow('p.yaml:13 (items[1].spec.ingress[0].ports[0].port): policy x/b: port name "HTTP" is not a valid IANA_SVC_NAME');
