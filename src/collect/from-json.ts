@@ -16,7 +16,7 @@ import {
   type JsonObject, bool, enumOf, fieldError, int, isCount, isObject, isText, obj, objList, str, strList, typeName, uint, uint64,
 } from './json-fields.js';
 import { type FlowPaths, eventTypeFromJson, flowPaths, layer4FromJson, layer7FromJson } from './from-json-layers.js';
-import { dropReasonName } from './from-proto.js';
+import { dropReasonName } from './proto-enums.js';
 import { parseRfc3339 } from './time.js';
 
 const FLOW_TYPES = ['UNKNOWN_TYPE', 'L3_L4', 'L7', 'SOCK'] as const;

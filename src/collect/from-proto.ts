@@ -1,17 +1,17 @@
-// The protobuf boundary: the ONLY module that imports the generated code in ./gen (re-exporting
-// what others need). It maps model.ts objects to Hubble's protobuf messages (for `flowpol
-// replay`) and holds the enum tables; flow-wire.ts maps received bytes back to the `Flow` /
+// The protobuf boundary: with proto-enums.ts, the ONLY module that imports the generated code in
+// ./gen (re-exporting what others need). It maps model.ts objects to Hubble's protobuf messages
+// (for `flowpol replay`); flow-wire.ts maps received bytes back to the `Flow` /
 // `FlowEvent` objects the JSON reader yields for the same event.
 //
 // Proto3 leaves zero values implicit, and JSON omits them; both readers therefore agree on:
 // "" / 0 / enum 0 → field absent (undefined) unless model.ts says otherwise (trafficDirection and
 // observedVerdict always carry a name, arrays are [] never undefined), `is_reply` absent →
 // undefined, deprecated `reply: true` without `is_reply` → true.
-import type { Endpoint, Flow, FlowEvent, Layer4, Layer7, LostEvent, NodeStatus } from '../model.js';
+import type { Endpoint, Flow, FlowEvent, Layer4, Layer7 } from '../model.js';
 import * as pb from './gen/flow/flow.js';
 import { makeGenericClientConstructor, type CallOptions, type ChannelCredentials, type ClientOptions, type ClientReadableStream, type Metadata } from '@grpc/grpc-js';
 import { GetFlowsRequest, GetFlowsResponse, ObserverClient, ObserverService } from './gen/observer/observer.js';
-import { NodeState } from './gen/relay/relay.js';
+import type { NodeState } from './gen/relay/relay.js';
 import type { Timestamp } from './gen/google/protobuf/timestamp.js';
 import { timestampToMs as secondsNanosToMs } from './time.js';
 
@@ -20,29 +20,11 @@ export type { ObserverServer } from './gen/observer/observer.js';
 export type { FlowFilter as ProtoFlowFilter, Flow as ProtoFlow } from './gen/flow/flow.js';
 export type { Timestamp } from './gen/google/protobuf/timestamp.js';
 
-/** Name ↔ number for one generated `as const` enum table (without ts-proto's UNRECOGNIZED). */
-function enumTable<N extends string>(table: Readonly<Record<string, number>>) {
-  const byNumber = new Map<number, N>();
-  for (const [name, value] of Object.entries(table)) if (value >= 0) byNumber.set(value, name as N);
-  return {
-    name: (value: number): N | undefined => byNumber.get(value),
-    number: (name: string | undefined): number => (name === undefined ? 0 : (table[name] ?? 0)),
-  };
-}
+import {
+  DIRECTIONS, DROP_REASONS, FLOW_TYPES, IP_VERSIONS, L7_TYPES, LOST_SOURCES, NODE_STATES, POINTS, VERDICTS,
+} from './proto-enums.js';
 
-// Hubble's enums by number, for both directions (flow-wire.ts reads, the encoders below write).
-export const VERDICTS = enumTable<Flow['observedVerdict']>(pb.Verdict);
-export const DIRECTIONS = enumTable<Flow['trafficDirection']>(pb.TrafficDirection);
-export const FLOW_TYPES = enumTable<NonNullable<Flow['flowType']>>(pb.FlowType);
-export const POINTS = enumTable<string>(pb.TraceObservationPoint);
-const DROP_REASONS = enumTable<string>(pb.DropReason);
-
-/** A DropReason number as Flow.dropReason: its name, or the number for one newer than our table; 0 is none. */
-export const dropReasonName = (code: number): string | undefined => (code === 0 ? undefined : (DROP_REASONS.name(code) ?? String(code)));
-export const IP_VERSIONS = enumTable<NonNullable<Flow['ipVersion']>>(pb.IPVersion);
-export const L7_TYPES = enumTable<Layer7['type']>(pb.L7FlowType);
-export const LOST_SOURCES = enumTable<LostEvent['source']>(pb.LostEventSource);
-export const NODE_STATES = enumTable<NodeStatus['state']>(NodeState);
+export { DIRECTIONS, FLOW_TYPES, IP_VERSIONS, L7_TYPES, LOST_SOURCES, NODE_STATES, POINTS, VERDICTS, dropReasonName } from './proto-enums.js';
 
 /** Epoch milliseconds of a Timestamp, computed exactly as the JSON reader does. */
 export function timestampToMs(ts: Timestamp): number {
