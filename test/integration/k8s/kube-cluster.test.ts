@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OperationalError } from '../../../src/errors.js';
+import { executeApply, planApply } from '../../../src/k8s/apply.js';
 import { readInventory } from '../../../src/k8s/inventory.js';
 import { openKubeCluster } from '../../../src/k8s/kube-cluster.js';
 import type { NetworkPolicy } from '../../../src/model.js';
@@ -121,6 +122,17 @@ describe('KubeCluster (real client-node, fake API server)', () => {
     expect(JSON.parse(patch?.body ?? '')).toEqual(newPolicy);
     expect(result.spec.policyTypes).toEqual(['Ingress']); // defaulted by the server
     expect(await cluster.getNetworkPolicy('prod', 'web-flowpol')).toBeUndefined(); // nothing persisted
+  });
+
+  it('refuses to execute a plan with one failed entry, before writing anything', async () => {
+    const { api, cluster } = await setup({ missingNamespaces: ['gone'] });
+    const gone: NetworkPolicy = { ...newPolicy, metadata: { name: 'web-flowpol', namespace: 'gone' } }; // no such namespace
+    const plan = await planApply(cluster, [newPolicy, gone], false);
+    expect(plan.map((e) => `${e.key}: ${e.status}`)).toEqual(['gone/web-flowpol: failed', 'prod/web-flowpol: new']);
+    const e = await failure(executeApply(cluster, plan, { force: false }));
+    expect(e.code).toBe('E_APPLY_PLAN');
+    expect(api.requests.filter((r) => r.method === 'PATCH' && !r.query.has('dryRun'))).toEqual([]);
+    expect(await cluster.getNetworkPolicy('prod', 'web-flowpol')).toBeUndefined();
   });
 
   it('persists without dry run, and needs force to take over fields of another manager', async () => {

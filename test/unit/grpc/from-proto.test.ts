@@ -52,6 +52,11 @@ const TRICKY = [
   '{"flow":{"time":"1969-12-31T23:59:58.75Z","uuid":"u-1","verdict":"AUDIT","node_labels":["a=b"],"source_service":{"name":"s","namespace":"n"},"l4":{"UDP":{"source_port":53,"destination_port":5353}},"l7":{"type":"RESPONSE","latency_ns":"99","http":{"code":200,"method":"GET","url":"http://x/é"}},"source":{"namespace":"ü-ns","labels":["k8s:note=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"]},"destination":{"pod_name":"p-é"},"is_reply":true}}',
   // the deprecated reply written out as false and zero ID/identity (protojson with defaults) say no more than absent fields
   '{"flow":{"time":"2021-01-01T00:00:03Z","verdict":"FORWARDED","reply":false,"l4":{"UDP":{"source_port":40000,"destination_port":53}},"source":{"ID":0,"identity":0,"namespace":"a"},"destination":{"namespace":"b"}}}',
+  // precedence: the flow's own time and node_name over the envelope's, the is_reply wrapper over the
+  // deprecated reply, drop_reason_desc over drop_reason; cluster names kept
+  '{"flow":{"time":"2024-03-01T10:00:03Z","node_name":"flow-node","verdict":"DROPPED","drop_reason":155,"drop_reason_desc":"POLICY_DENIED","reply":true,"is_reply":false,"source":{"namespace":"a","cluster_name":"east"},"destination":{"namespace":"b","cluster_name":"west"}},"node_name":"envelope-node","time":"2024-03-01T10:00:09Z"}',
+  // cpu 0 is a wrapper that is present (not "no cpu"); a count of 2^33 + 2^31 + 5 (bits on both sides of 32)
+  '{"lost_events":{"source":"HUBBLE_RING_BUFFER","num_events_lost":"10737418245","cpu":0},"node_name":"n2","time":"2024-03-01T10:00:02Z"}',
 ];
 
 describe('from-proto vs the JSON reader', () => {
@@ -102,9 +107,11 @@ describe('from-proto vs the JSON reader', () => {
     const bytes = (f: Flow) => encodeResponse(eventToResponse({ kind: 'flow', flow: f }) as NonNullable<ReturnType<typeof eventToResponse>>);
     const a = eventFromBytes(bytes(flow('10.0.0.1')));
     const b = eventFromBytes(bytes(flow('10.0.0.2')));
-    if (a.kind !== 'flow' || b.kind !== 'flow') throw new Error('expected flows');
-    expect([a.flow.source.ip, b.flow.source.ip]).toEqual(['10.0.0.1', '10.0.0.2']);
+    const c = eventFromBytes(bytes(flow('10.0.0.3'))); // a second cache hit must not share the first hit's object
+    if (a.kind !== 'flow' || b.kind !== 'flow' || c.kind !== 'flow') throw new Error('expected flows');
+    expect([a.flow.source.ip, b.flow.source.ip, c.flow.source.ip]).toEqual(['10.0.0.1', '10.0.0.2', '10.0.0.3']);
     expect(a.flow.source).not.toBe(b.flow.source);
+    expect(b.flow.source).not.toBe(c.flow.source);
     expect(b.flow).toStrictEqual(flow('10.0.0.2'));
   });
 
@@ -125,6 +132,38 @@ describe('from-proto vs the JSON reader', () => {
     expect(() => eventFromBytes(Buffer.from([0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]))).toThrow(/varint longer than 10 bytes/);
   });
 
+  it('skips unknown fixed64 / fixed32 fields by their width, and refuses one cut short', () => {
+    // Unknown fields (field 99 fixed64, 98 fixed32) at the top level, in the Flow and in its source Endpoint.
+    const unknown = [...tag(99, 1), 1, 2, 3, 4, 5, 6, 7, 8, ...tag(98, 5), 9, 10, 11, 12];
+    const source = [...unknown, ...text(3, 'shop'), ...unknown, ...text(5, 'web-1')];
+    const flow = [...unknown, ...len(8, source), ...unknown, ...text(11, 'n1'), ...unknown];
+    const event = eventFromBytes(Buffer.from([...unknown, ...len(1, flow), ...unknown, ...text(1000, 'envelope')]));
+    expect(event).toMatchObject({ kind: 'flow', flow: { nodeName: 'n1', source: { namespace: 'shop', podName: 'web-1' } } });
+    // A fixed64 with 3 of its 8 bytes, the last field of the Flow: the Flow ends before it does.
+    const short = [...text(11, 'n1'), ...tag(99, 1), 1, 2, 3];
+    expect(() => eventFromBytes(Buffer.from(len(1, short)))).toThrow(/malformed protobuf: a field runs past the end of its message/);
+    const short32 = [...text(11, 'n1'), ...tag(98, 5), 1, 2];
+    expect(() => eventFromBytes(Buffer.from(len(1, short32)))).toThrow(/malformed protobuf: a field runs past the end of its message/);
+  });
+
+  it('refuses a Flow field that runs into the next field of the response', () => {
+    // uuid (34) claims 20 bytes, the Flow holds 3 more: the rest would be read from node_name (1000).
+    const flow = [...tag(34, 2), 20, ...Buffer.from('abc')];
+    const bytes = Buffer.from([...len(1, flow), ...text(1000, 'node-with-a-long-name')]);
+    expect(() => eventFromBytes(bytes)).toThrow(/malformed protobuf: a field runs past the end of its message/);
+  });
+
+  it('keeps the last of Layer7 dns / http (a oneof), as protobuf does', () => {
+    const dns = len(100, text(1, 'a.example.'));
+    const http = len(101, [...tag(1, 0), ...varint(200), ...text(2, 'GET')]);
+    const l7Of = (body: number[]): unknown => {
+      const event = eventFromBytes(Buffer.from(len(1, len(15, body))));
+      return event.kind === 'flow' ? event.flow.l7 : event.kind;
+    };
+    expect(l7Of([...dns, ...http])).toStrictEqual({ type: 'UNKNOWN_L7_TYPE', http: { method: 'GET', url: '', code: 200 } });
+    expect(l7Of([...http, ...dns])).toStrictEqual({ type: 'UNKNOWN_L7_TYPE', dns: { query: 'a.example.', ips: [], rcode: 0 } });
+  });
+
   it('keeps microseconds through Timestamp and back', () => {
     for (const ms of [0, 1709287200123.456, 1709287200000.001, 1624862533136.834, -1500.25]) {
       expect(timestampToMs(msToTimestamp(ms))).toBe(ms);
@@ -132,3 +171,14 @@ describe('from-proto vs the JSON reader', () => {
     expect(msToTimestamp(1709287200123.456)).toEqual({ seconds: 1709287200n, nanos: 123456000 });
   });
 });
+
+/** Hand-built protobuf, for what an encoder would not write: a varint, a tag, a length-delimited field. */
+function varint(n: number): number[] {
+  const out: number[] = [];
+  for (; n > 0x7f; n = Math.floor(n / 128)) out.push((n % 128) | 0x80);
+  out.push(n);
+  return out;
+}
+const tag = (field: number, wireType: number): number[] => varint(field * 8 + wireType);
+const len = (field: number, body: number[]): number[] => [...tag(field, 2), ...varint(body.length), ...body];
+const text = (field: number, s: string): number[] => len(field, [...Buffer.from(s)]);

@@ -18,6 +18,9 @@ describe('resolveClusterAccess', () => {
   it('uses the in-cluster service account when nothing else is found', () => {
     const inCluster = world([SERVICE_ACCOUNT_TOKEN], { KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443' });
     expect(resolveClusterAccess(base, inCluster)).toMatchObject({ mode: 'live', config: { kind: 'in-cluster' } });
+    // Both variables are needed (as client-go's InClusterConfig): either alone is no cluster.
+    expect(resolveClusterAccess(base, world([SERVICE_ACCOUNT_TOKEN], { KUBERNETES_SERVICE_HOST: '10.96.0.1' }))).toMatchObject({ mode: 'offline' });
+    expect(resolveClusterAccess(base, world([SERVICE_ACCOUNT_TOKEN], { KUBERNETES_SERVICE_PORT: '443' }))).toMatchObject({ mode: 'offline' });
   });
 
   it('is offline by default when no kubeconfig exists, and says why', () => {

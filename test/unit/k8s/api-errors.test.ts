@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { OperationalError } from '../../../src/errors.js';
 import { forbiddenMessage, redact, toClusterError } from '../../../src/k8s/api-errors.js';
 import type { ApiRequest } from '../../../src/k8s/api-errors.js';
-import { parseConflict } from '../../../src/k8s/apply.js';
+import { parseConflict, policyYaml } from '../../../src/k8s/apply.js';
+import { unifiedDiff } from '../../../src/k8s/diff.js';
+import type { NetworkPolicy } from '../../../src/model.js';
 
 const target = { server: 'https://10.0.0.1:6443', context: 'prod-admin', timeoutMs: 2500 };
 const listNetpol: ApiRequest = { verb: 'list', resource: 'networkpolicies', group: 'networking.k8s.io' };
@@ -103,5 +105,25 @@ describe('redact', () => {
   it('masks the user:password of URLs, and only that', () => {
     expect(redact('request to https://admin:s3cr3t@10.0.0.1:6443/api failed')).toBe('request to https://***@10.0.0.1:6443/api failed');
     expect(redact('GET https://10.0.0.1:6443/api/v1/pods?limit=5 a@b')).toBe('GET https://10.0.0.1:6443/api/v1/pods?limit=5 a@b');
+  });
+});
+
+describe('the diff apply shows', () => {
+  const labels = { before: 'a (live)', after: 'a (applied)' };
+  const lines = (n: number, changed: Record<number, string> = {}): string => Array.from({ length: n }, (_, i) => `${changed[i] ?? `line ${i}`}\n`).join('');
+
+  it('joins changes whose context windows meet into one hunk, as diff -u does', () => {
+    // Changes at lines 1 and 8: the 6 lines between are exactly two contexts of 3.
+    expect(unifiedDiff(lines(8), lines(8, { 0: 'first', 7: 'last' }), labels)).toBe(
+      ['--- a (live)', '+++ a (applied)', '@@ -1,8 +1,8 @@', '-line 0', '+first', ...[1, 2, 3, 4, 5, 6].map((i) => ` line ${i}`), '-line 7', '+last', ''].join('\n'),
+    );
+    // One line more between them: two hunks.
+    expect(unifiedDiff(lines(9), lines(9, { 0: 'first', 8: 'last' }), labels).match(/^@@ /gm)).toHaveLength(2);
+  });
+
+  it('shows no metadata for empty labels or annotations (an empty map is no change)', () => {
+    const p: NetworkPolicy = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'n', namespace: 'ns' }, spec: { podSelector: {} } };
+    expect(policyYaml({ ...p, metadata: { ...p.metadata, labels: {}, annotations: {} } })).toBe(policyYaml(p));
+    expect(policyYaml(p)).toBe('spec:\n  podSelector: {}\n');
   });
 });

@@ -76,4 +76,27 @@ describe('inventory snapshot', () => {
     expect(ip.location.field).toBe('pods[0].ips[0]');
     expect(ip.message).toContain('expected an IP address, found "999.1.1.1"');
   });
+
+  it('refuses ports outside 1-65535, a hostNetwork that is not a boolean and a label value that is not a string', () => {
+    type Doc = { pods: { ports: { port: unknown }[]; hostNetwork: unknown; labels: Record<string, unknown> }[] };
+    const field = (change: (doc: Doc) => void): string | undefined => {
+      const doc = JSON.parse(renderInventory(inv, 'json')) as Doc;
+      change(doc);
+      return inputError(() => parseInventory(JSON.stringify(doc, null, 2), 'inv.json')).location.field;
+    };
+    expect(field((d) => { d.pods[0]!.ports[0]!.port = 0; })).toBe('pods[0].ports[0].port');
+    expect(field((d) => { d.pods[0]!.ports[0]!.port = 65536; })).toBe('pods[0].ports[0].port');
+    expect(field((d) => { d.pods[0]!.hostNetwork = 'yes'; })).toBe('pods[0].hostNetwork');
+    expect(field((d) => { d.pods[0]!.labels.app = 7; })).toBe('pods[0].labels.app');
+    const edges = JSON.parse(renderInventory(inv, 'json')) as Doc;
+    edges.pods[0]!.ports[0]!.port = 1;
+    edges.pods[1]!.ports = [{ port: 65535 }];
+    expect(parseInventory(JSON.stringify(edges), 'inv.json').pods.map((p) => p.ports.map((c) => c.port))).toEqual([[1], [65535]]);
+  });
+
+  it('takes a pod\'s ip as its only address when ips is not given', () => {
+    const doc = JSON.parse(renderInventory(inv, 'json')) as { pods: { ip?: string; ips?: string[] }[] };
+    delete doc.pods[0]!.ips;
+    expect(parseInventory(JSON.stringify(doc), 'inv.json').pods[0]).toMatchObject({ ip: '10.0.0.2', ips: ['10.0.0.2'] });
+  });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assembleInventory, workloadSelector } from '../../../src/k8s/inventory.js';
+import { podFromApi } from '../../../src/k8s/from-api.js';
 import type { ClusterPod, ClusterWorkload } from '../../../src/k8s/cluster.js';
 
 const pod = (name: string, controller?: { kind: string; name: string }, extra: Partial<ClusterPod> = {}): ClusterPod => ({
@@ -56,6 +57,12 @@ describe('assembleInventory', () => {
     expect(byName('web-1')?.ip).toBe('10.0.0.1');
     expect(Object.keys(byName('web-1')?.labels ?? {})).toEqual(['a', 'b']);
   });
+
+  it('keeps one port under each of its names (a policy\'s named port resolves by name)', () => {
+    const ports = [{ port: 8080, protocol: 'TCP' as const, name: 'web' }, { port: 8080, protocol: 'TCP' as const, name: 'http' }, { port: 8080, protocol: 'TCP' as const }];
+    const one = assembleInventory({ source: { kind: 'in-cluster' }, namespaces: [], pods: [pod('p', undefined, { ports })], owners: [], policies: [] });
+    expect(one.pods[0]?.ports).toEqual([{ port: 8080, protocol: 'TCP' }, { port: 8080, protocol: 'TCP', name: 'http' }, { port: 8080, protocol: 'TCP', name: 'web' }]);
+  });
 });
 
 describe('workloadSelector', () => {
@@ -83,5 +90,19 @@ describe('readInventory', () => {
     };
     await expect(readInventory(cluster)).rejects.toBe(boom);
     expect(closed).toBe(1);
+  });
+});
+
+describe('podFromApi', () => {
+  it('takes the owner reference marked controller, not the first one', () => {
+    const pod = podFromApi({
+      metadata: { namespace: 'prod', name: 'web-1', ownerReferences: [
+        { apiVersion: 'v1', kind: 'ConfigMap', name: 'settings', uid: 'u1' },
+        { apiVersion: 'v1', kind: 'Service', name: 'web', uid: 'u2', controller: false },
+        { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-rs', uid: 'u3', controller: true },
+      ] },
+    });
+    expect(pod.controller).toEqual({ kind: 'ReplicaSet', name: 'web-rs' });
+    expect(podFromApi({ metadata: { namespace: 'prod', name: 'p', ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 's', uid: 'u' }] } }).controller).toBeUndefined();
   });
 });

@@ -257,3 +257,25 @@ describe("explain: 'denied' (the engine's fast path for allowed edges)", () => {
     }
   });
 });
+
+describe('grouping and order', () => {
+  const workload = (namespace: string): Edge['source'] => ({ kind: 'workload', identity: { namespace, labels: { app: 'x' } } });
+  const cidr = (n: number): Edge['destination'] => ({ kind: 'cidr', cidr: `192.0.2.${n}/32` });
+  const order = (edges: Edge[], options: BreakageOptions) =>
+    buildBreakageReport({ edges, namespaces: [], existing: [], proposed: [], observation: { lostEvents: 0 } }, options).report.namespaces.map((n) => n.namespace);
+
+  it('with nothing breaking: by all traffic, then name; the edges with no pod last, however many flows they have', () => {
+    const edges = [edge(workload('aaa'), cidr(1), 'TCP', 80, 10), edge(workload('bbb'), cidr(2), 'TCP', 80, 100), edge(cidr(3), cidr(4), 'TCP', 80, 1000), edge(workload('ccc'), cidr(5), 'TCP', 80, 10)];
+    expect(order(edges, NONE)).toEqual(['bbb', 'aaa', 'ccc', '']);
+  });
+
+  it('breaks by flows first, then by breaking edges, before all traffic and name', () => {
+    const edges = [
+      edge(workload('big'), cidr(1), 'TCP', 80, 10), // 1 breaking edge, 10 flows
+      edge(workload('many'), cidr(2), 'TCP', 80, 5), edge(workload('many'), cidr(2), 'TCP', 81, 5), // 2 breaking edges, 10 flows
+      edge(workload('most'), cidr(3), 'TCP', 80, 11),
+      edge(cidr(3), cidr(4), 'TCP', 80, 1000), // not governed: no pod
+    ];
+    expect(order(edges, { defaultDeny: { kind: 'all' }, direction: 'both' })).toEqual(['most', 'many', 'big', '']);
+  });
+});

@@ -84,6 +84,16 @@ describe('a workload without labels', () => {
   });
 });
 
+describe('edges that keep working (allowed: summary)', () => {
+  it('are counted only under a workload that has some', () => {
+    const report = denyReport({ app: 'a' }, { app: 'b' }); // its one edge breaks: nothing keeps working
+    expect(report.totals.allowed.edges).toBe(0);
+    expect(renderText(report, { allowed: 'summary' })).not.toContain('keeps working:'); // the totals table still has its row
+    expect(renderMarkdown(report, { allowed: 'summary' })).not.toContain('keeps working:');
+    expect(renderText(seedReport().report, { allowed: 'summary' })).toContain('    keeps working: ');
+  });
+});
+
 describe('--world-out', () => {
   it('is a probe-format world whose every probe `check` decides as the report did', () => {
     const result = seedReport();

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { BreakageReport, Edge, NetworkPolicy } from '../../../src/model.js';
 import { PolicyEngine } from '../../../src/policy/evaluate.js';
 import { clusterJson, clusterLine, silentMarkdown, silentText } from '../../../src/report/silent-render.js';
-import { silentWorkloads } from '../../../src/report/silent.js';
+import { silentPods, silentWorkloads } from '../../../src/report/silent.js';
 import { inventory, inventoryPod } from './inventory-fixture.js';
 import { api, edge, frontend, policy } from './seed-edges.js';
 
@@ -29,6 +29,15 @@ describe('silentWorkloads', () => {
       { direction: 'ingress', isolatedBy: ['production/default-deny-all'] },
       { direction: 'egress', isolatedBy: ['production/default-deny-all'] },
     ]);
+  });
+
+  it('gives the silent pods as world pods sorted by namespace and name, whatever order the inventory lists them in', () => {
+    const inv = inventory();
+    const out = silentWorkloads(inv, EDGES, new PolicyEngine([DENY_ALL], inv.namespaces), []);
+    const sorted = silentPods(inv, out).map((p) => `${p.namespace}/${p.name}`);
+    expect(sorted.length).toBeGreaterThan(1);
+    expect(sorted).toEqual([...sorted].sort());
+    expect(silentPods({ ...inv, pods: [...inv.pods].reverse() }, out).map((p) => `${p.namespace}/${p.name}`)).toEqual(sorted);
   });
 
   it('gives each side only when isolated, with every isolating policy sorted', () => {

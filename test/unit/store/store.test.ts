@@ -76,6 +76,19 @@ describe('openDatabase', () => {
     await new Promise((r) => child.once('exit', r));
   });
 
+  it('opens a current database for writing while another collect holds the write lock (nothing to migrate, nothing written)', () => {
+    const other = new BetterSqlite3(join(dir, 'f.db'));
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      const second = openDatabase(join(dir, 'f.db'), { create: true });
+      expect(second.prepare('SELECT max(version) AS v FROM schema_version').get()).toEqual({ v: 1 });
+      second.close();
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+  });
+
   it('refuses a missing file in read mode and without create', () => {
     const missing = join(dir, 'none.db');
     expect(() => openDatabase(missing, { readonly: true })).toThrow(/does not exist; run `flowpol collect/);
@@ -192,6 +205,21 @@ describe('ingest writer and loadEdges', () => {
     expect(db.prepare('SELECT status FROM ingest_runs WHERE id = ?').get(other.runId)).toEqual({ status: 'interrupted' });
   });
 
+  it.runIf(process.platform === 'linux')('still takes a process started a little after the run began for the run\'s own (clock steps, boot-time rounding)', async () => {
+    const other = await otherRun(Date.now() - 10_000);
+    try {
+      expect(() => new IngestWriter(db).startRun(T0)).toThrow(`another flowpol collect (pid ${other.pid}, run ${other.runId}) is writing to this database`);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it('takes a run left running by this very process as over (a library caller that did not finish it)', () => {
+    const runId = Number(db.prepare("INSERT INTO ingest_runs (started_at, status, pid) VALUES (?, 'running', ?)").run(Date.now(), process.pid).lastInsertRowid);
+    expect(new IngestWriter(db).startRun(T0).runId).toBeGreaterThan(runId);
+    expect(db.prepare('SELECT status FROM ingest_runs WHERE id = ?').get(runId)).toEqual({ status: 'interrupted' });
+  });
+
   it.runIf(process.platform === 'linux')('takes a live pid for a reused one when its process started after the run began (/proc)', async () => {
     const other = await otherRun(Date.now() - 3_600_000);
     try {
@@ -271,6 +299,25 @@ describe('namespaces and ingest summary', () => {
     batch.addEndpoint(nsEndpoint('shop', 'old'), T0 + 50); // the next file of another node, earlier in time
     w.commitUnit(unitId, batch, emptyCounts(), T0);
     expect(loadNamespaces(db)).toEqual([{ name: 'shop', labels: { team: 'new' } }]);
+  });
+
+  it('sums lost events over committed units only, and gives one run\'s units and lost events with runId', () => {
+    const lost = (n: number) => (b: IngestBatch) => b.addLost({ source: 'PERF_EVENT_RING_BUFFER', numEventsLost: n, nodeName: 'n1' });
+    const first = new IngestWriter(db);
+    const run1 = first.startRun(T0).runId;
+    ingest(first, run1, 'a', [edge(web, api, 80, T0)], lost(5));
+    const w = new IngestWriter(db);
+    const run2 = w.startRun(T0 + H).runId;
+    ingest(w, run2, 'b', [edge(web, api, 80, T0 + H)], lost(7));
+    const staged = w.startUnit(run2, { kind: 'file', name: 'half', atomic: true }, T0 + H);
+    const batch = new IngestBatch();
+    lost(100)(batch);
+    w.flush(staged, batch, { ...emptyCounts(), flowsRead: 1 });
+    expect(loadIngestSummary(db).lost).toEqual([{ source: 'PERF_EVENT_RING_BUFFER', node: 'n1', records: 2, lost: 12 }]);
+    const second = loadIngestSummary(db, { runId: run2 });
+    expect(second.units.map((u) => u.name)).toEqual(['b']);
+    expect(second.lost).toEqual([{ source: 'PERF_EVENT_RING_BUFFER', node: 'n1', records: 1, lost: 7 }]);
+    expect(second.runs.map((r) => r.id)).toEqual([run2]);
   });
 
   it('leaves out a namespace whose flows carried no namespace labels, and keeps the latest labels that were seen', () => {
