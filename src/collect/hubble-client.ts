@@ -109,10 +109,14 @@ export class HubbleClient {
       let yielded = 0;
       // hubble sends no until with follow; the stream ends here once flows are past it (plus Relay's reordering slack).
       const stopAfter = query.follow && query.until !== undefined ? query.until + RELAY_REORDER_MS : undefined;
+      // --first N: a resumed request starts at the overlap, whose flows count against the server's N
+      // but are dropped here as already yielded; the stream stops at N whatever the server sends.
+      const limit = query.first ? query.number : Infinity;
       for (;;) {
+        if (yielded >= limit) return;
         const resumeAt = dedupe.resumeAt();
         const request = flowsRequest(
-          resumeAt === undefined ? query : { ...query, since: resumeAt, number: query.first ? Math.max(query.number - yielded, 0) : 0 },
+          resumeAt === undefined ? query : { ...query, since: resumeAt, number: query.first ? limit - yielded + dedupe.resent : 0 },
         );
         const call = self.client.getFlows(request, self.metadata);
         self.calls.add(call);
@@ -137,10 +141,12 @@ export class HubbleClient {
                 brokenAt = undefined;
                 attempt = 0;
               }
+              if (event.kind === 'flow' && yielded === limit) break;
               if (event.kind === 'flow') yielded++;
               out.push(event);
             }
             if (out.length > 0) yield out;
+            if (yielded >= limit) return;
           }
           return;
         } catch (err) {

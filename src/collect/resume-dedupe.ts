@@ -19,10 +19,15 @@ export class ResumeDedupe {
   /** While resuming: the newest time seen before the break (reordering allowed up to +2 s). */
   private resumedFrom = 0;
 
+  /** How many flows already accepted the last resumeAt() asks for again (they are dropped when resent). */
+  resent = 0;
+
   resumeAt(): number | undefined {
     if (this.maxTime === undefined) return undefined;
     const since = this.maxTime - RESUME_WINDOW_MS;
-    this.seen = new Set(this.window.slice(this.head).filter((f) => f.time >= since).map(flowKey));
+    const again = this.window.slice(this.head).filter((f) => f.time >= since);
+    this.seen = new Set(again.map(flowKey));
+    this.resent = again.length;
     this.resumedFrom = this.maxTime;
     return since;
   }
