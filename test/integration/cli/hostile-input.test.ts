@@ -31,6 +31,14 @@ describe('terminal escape sequences in input', () => {
     expect(r.stderr).not.toMatch(RAW_CONTROL);
   });
 
+  it('a policy file object whose kind holds an escape sequence: the skipped-object warning shows it escaped', async () => {
+    const file = join(dir, 'not-a-policy.json');
+    writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'Evil\u001b]0;pwned\u0007', metadata: { name: 'x' } }));
+    const r = await runCli(['check', 'test/worlds/seed-three-tier.json', '--policies', file]);
+    expect(r.stderr).toContain(`flowpol: ${file}:1: skipped a Evil\\x1b]0;pwned\\x07 (not a NetworkPolicy)`);
+    expect(r.stderr).not.toMatch(RAW_CONTROL);
+  });
+
   it("commander's own errors escape the argument they echo", async () => {
     const r = await runCli(['collect', '--bad\u001b[31m']);
     expect(r.code).toBe(2);

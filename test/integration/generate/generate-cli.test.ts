@@ -100,6 +100,14 @@ describe('flowpol generate on the bundled recordings', () => {
     expect(typo.code).toBe(0);
     expect(typo.stderr).toContain('flowpol: warning: -n bookinf: no policy for it (no learned workload there, or a typo)\n');
     expect(parseAllDocuments(typo.stdout).map((d) => d.toJS())).toEqual(docs);
+    // Comma lists and repeats: each namespace once, sorted, empty items dropped.
+    const lists = await runCli(['generate', '--db', db, '-n', 'zz-typo,bookinfo,', '-n', 'bookinf,zz-typo']);
+    expect(lists.code).toBe(0);
+    expect(lists.stderr.split('\n').filter((l) => l.startsWith('flowpol: warning: -n'))).toEqual([
+      'flowpol: warning: -n bookinf: no policy for it (no learned workload there, or a typo)',
+      'flowpol: warning: -n zz-typo: no policy for it (no learned workload there, or a typo)',
+    ]);
+    expect(parseAllDocuments(lists.stdout).map((d) => d.toJS())).toEqual(docs);
   });
 
   it('--out-dir writes one file per namespace', async () => {

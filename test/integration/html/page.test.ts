@@ -9,6 +9,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { renderHtml, renderHtmlPage } from '../../../src/report/render-html.js';
 import type { HtmlReport } from '../../../src/report/html/view-model.js';
 import { shortLabels, toHtmlReport } from '../../../src/report/html/from-breakage.js';
+import { buildLinks } from '../../../src/report/html/links.js';
+import type { Edge, NetworkPolicy, Peer } from '../../../src/model.js';
+import { buildBreakageReport } from '../../../src/report/breakage.js';
 import { runCli } from '../../support/cli.js';
 import { matchesGolden } from '../../unit/report/golden.js';
 import { HOSTILE_ANNOTATION, HOSTILE_LABEL, HOSTILE_NAME, hostileReport } from './hostile.js';
@@ -105,6 +108,38 @@ describe('view model', () => {
     ]);
     // Only the workload the proposed policy selects has YAML.
     expect(Object.keys(view.policies ?? {})).toEqual([`workload:shop/app=web,note=${HOSTILE_LABEL}`]);
+  });
+
+  it('names an external by the DNS names flows gave it only where it is the destination', () => {
+    const client: Peer = { kind: 'cidr', cidr: '192.0.2.9/32' };
+    const server: Peer = { kind: 'cidr', cidr: '198.51.100.7/32' };
+    const edge: Edge = {
+      source: client, destination: server, protocol: 'TCP', port: 443, count: 2, firstSeen: 0, lastSeen: 0, verdicts: { FORWARDED: 2 }, destinationNames: ['api.example'],
+    };
+    const result = buildBreakageReport({ edges: [edge], namespaces: [], existing: [], proposed: [], observation: { lostEvents: 0 } }, { defaultDeny: { kind: 'none' }, direction: 'both' });
+    const view = toHtmlReport({ report: result.report, policies: result.engine.policies });
+    expect(view.nodes.map((n) => [n.label, n.title])).toEqual([['192.0.2.9/32', '192.0.2.9/32'], ['api.example', 'api.example (198.51.100.7/32)']]);
+  });
+
+  it('shows a proposed policy only on the workloads of its own namespace', () => {
+    const web: Peer = { kind: 'workload', identity: { namespace: 'shop', labels: { app: 'web' } } };
+    const other: Peer = { kind: 'workload', identity: { namespace: 'blog', labels: { app: 'web' } } };
+    const edge: Edge = { source: other, destination: web, protocol: 'TCP', port: 80, count: 1, firstSeen: 0, lastSeen: 0, verdicts: { FORWARDED: 1 }, destinationNames: [] };
+    const everyPod: NetworkPolicy = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'all', namespace: 'shop' }, spec: { podSelector: {}, ingress: [{}] } };
+    const result = buildBreakageReport({ edges: [edge], namespaces: [], existing: [], proposed: [everyPod], observation: { lostEvents: 0 } }, { defaultDeny: { kind: 'none' }, direction: 'both' });
+    const view = toHtmlReport({ report: result.report, policies: result.engine.policies });
+    expect(Object.keys(view.policies ?? {})).toEqual(['workload:shop/app=web']);
+  });
+
+  it('draws one link per source, target and verdict, carrying the flows of all its edges', async () => {
+    const node = (id: string) => ({ id, kind: 'workload' as const, group: 'ns:x', label: id, title: id });
+    const link = (source: string, target: string, count: number) => ({ source, target, port: 'TCP/80', count, firstSeen: 0, lastSeen: 0, verdict: 'allowed' as const, reason: 'r' });
+    const view: HtmlReport = {
+      title: 't', subtitle: [], summary: [], warnings: [], notes: [], groups: [{ id: 'ns:x', kind: 'namespace', label: 'x' }],
+      nodes: [node('a'), node('b')], edges: [link('a', 'b', 3), link('a', 'b', 4)],
+    };
+    expect(buildLinks(view).nodes).toEqual([{ source: 'a', target: 'b', verdict: 'allowed', count: 7, edges: [0, 1] }]);
+    expect(await renderHtmlPage(view)).toContain('<title>keeps working: 2 edges, 7 flows</title>');
   });
 
   it('names a node by its naming labels and counts the rest', () => {

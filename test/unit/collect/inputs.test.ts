@@ -11,7 +11,8 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'flowpol-inputs-'));
   await mkdir(join(dir, 'rec', 'node-b'), { recursive: true });
   await mkdir(join(dir, 'empty'));
-  for (const f of ['rec/b.jsonl', 'rec/a.json', 'rec/events.log.gz', 'rec/node-b/x.ndjson', 'rec/notes.txt', 'rec/c.JSONL', 'other.txt']) {
+  await mkdir(join(dir, 'rec', 'archive.json'));
+  for (const f of ['rec/archive.json/z.jsonl', 'rec/b.jsonl', 'rec/a.json', 'rec/events.log.gz', 'rec/node-b/x.ndjson', 'rec/notes.txt', 'rec/c.JSONL', 'other.txt']) {
     await writeFile(join(dir, f), '');
   }
 });
@@ -24,6 +25,8 @@ describe('expandInputs', () => {
       '-',
       join(dir, 'other.txt'),
       join(dir, 'rec', 'a.json'),
+      // A directory whose name looks like a recording is walked into, not read as a file.
+      join(dir, 'rec', 'archive.json', 'z.jsonl'),
       join(dir, 'rec', 'b.jsonl'),
       join(dir, 'rec', 'c.JSONL'),
       join(dir, 'rec', 'events.log.gz'),

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import type { FlowEvent } from '../../../src/model.js';
@@ -96,6 +96,18 @@ describe('reader errors', () => {
       for await (const ev of readFlowFile(file, { skipInvalid: false })) seen.push(ev);
     }).rejects.toThrow(/strict\.jsonl:3: expected a JSON object/);
     expect(seen).toHaveLength(2);
+    // The read stops at the error: asked again, it ends instead of going on past the bad record.
+    const it = readFlowFile(file, { skipInvalid: false })[Symbol.asyncIterator]();
+    await it.next();
+    await it.next();
+    await expect(it.next()).rejects.toThrow(InputError);
+    await expect(it.next()).resolves.toEqual({ done: true, value: undefined });
+  });
+
+  it('a one-byte file is read, not taken for empty', async () => {
+    const err = await firstError(await write('one-byte.jsonl', '7'));
+    expect(err.location.line).toBe(1);
+    expect(err.message).toMatch(/expected a JSON object, found '7'/);
   });
 
   it('with skipInvalid reports every bad record and loses no good one', async () => {
@@ -158,6 +170,14 @@ describe('gzip and stdin', () => {
     expect(errors.map((e) => e.code)).toEqual(['E_GZIP']);
   });
 
+  it('a plain file is gzip only with both magic bytes: after a leading 0x1f alone the record is read as text', async () => {
+    const file = await write('unit-separator.jsonl', Buffer.concat([Buffer.from([0x1f]), Buffer.from(`${good}\n`)]));
+    const errors: InputError[] = [];
+    const events = await collect(file, { skipInvalid: true, onInvalid: (e) => errors.push(e) });
+    expect(errors.map((e) => e.code)).not.toContain('E_GZIP');
+    expect(events.map((e) => e.kind)).toEqual(['flow']);
+  });
+
   it("reads '-' from the stdin option, plain or gzipped", async () => {
     for (const payload of [Buffer.from(`${good}\n`), gzipSync(Buffer.from(`${good}\n`))]) {
       const stdin = new PassThrough();
@@ -165,6 +185,13 @@ describe('gzip and stdin', () => {
       const events = await collect('-', { stdin });
       expect(events.map((e) => e.kind)).toEqual(['flow']);
     }
+  });
+
+  it("recognises gzip on '-' when the magic bytes arrive in separate chunks", async () => {
+    const gz = gzipSync(Buffer.from(`${good}\n${good}\n`));
+    const stdin = Readable.from([gz.subarray(0, 1), gz.subarray(1)]);
+    const events = await collect('-', { stdin });
+    expect(events.map((e) => e.kind)).toEqual(['flow', 'flow']);
   });
 
   it('a missing file is an InputError naming it', async () => {

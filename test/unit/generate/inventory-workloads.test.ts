@@ -65,6 +65,27 @@ describe('owner selectors', () => {
     expect(message('no-pod')).toContain('no inventory pod carries its labels');
   });
 
+  it('matches a pod without an identity of its exact labels to the one most specific identity it carries, and to none when two tie', () => {
+    const big = id('shop', { app: 'web', tier: 'fe' });
+    const small = id('shop', { app: 'web' });
+    const web = workload('shop', 'Deployment', 'web', { matchLabels: { app: 'web', tier: 'fe' } });
+    const w = decide([pod('shop', 'web-1', { app: 'web', tier: 'fe', zone: 'a' }, { owner: ['Deployment', 'web'] })], [web], [big, small]);
+    expect(w.ownerSelector(big)).toEqual({ matchLabels: { app: 'web', tier: 'fe' } });
+    expect(w.notes.map((n) => [n.code, n.identity, n.pods])).toEqual([['no-pod', small, []], ['owner-selector', big, ['shop/web-1']]]);
+    const zoned = id('shop', { app: 'web', zone: 'a' });
+    const tie = decide([pod('shop', 'web-1', { app: 'web', tier: 'fe', zone: 'a' }, { owner: ['Deployment', 'web'] })], [web], [big, zoned]);
+    expect(tie.notes.map((n) => [n.code, n.identity])).toEqual([['no-pod', big], ['no-pod', zoned]]);
+  });
+
+  it('keeps the observed labels for pods of two owners, and lists at most three pods in a note', () => {
+    const two = decide([webPod('web-1'), webPod('web-2', { owner: ['Deployment', 'web-next'] })], [WEB_DEPLOYMENT], [WEB]);
+    expect(two.ownerSelector(WEB)).toBeUndefined();
+    expect(two.notes[0]?.message).toContain('several owners (Deployment web, Deployment web-next)');
+    const four = decide(['web-1', 'web-2', 'web-3', 'web-4'].map((n) => webPod(n)), [WEB_DEPLOYMENT], [WEB]);
+    expect(four.notes[0]?.pods).toHaveLength(4);
+    expect(four.notes[0]?.message).toMatch(/\[pods: shop\/web-1, shop\/web-2, shop\/web-3 and 1 more\]$/);
+  });
+
   it('refuses an owner selector that also selects other pods, misses some, or selects another learned workload', () => {
     const canary = id('shop', { app: 'web', version: 'v1', track: 'canary' });
     const tooBroad = decide([webPod('web-1'), pod('shop', 'web-canary-1', { app: 'web', version: 'v1', track: 'canary' }, { owner: ['Deployment', 'web-canary'] })],
@@ -138,6 +159,15 @@ describe('host network', () => {
     expect(w.isNodeAddress('10.9.9.9')).toBe(false);
     expect(codes(w)).toEqual(['host-network kube-system/k8s-app', 'host-network monitoring/app', 'owner-selector monitoring/app']);
     expect(w.notes[0]?.message).toContain('host-network pods no flow showed as a workload');
+  });
+
+  it('treats a workload as host-network only when every one of its pods is', () => {
+    const mixed = new InventoryWorkloads(inventory([
+      pod('monitoring', 'exporter-a', { app: 'node-exporter' }, { owner: ['DaemonSet', 'node-exporter'], hostNetwork: true, ip: '172.18.0.3' }),
+      pod('monitoring', 'exporter-b', { app: 'node-exporter' }, { owner: ['DaemonSet', 'node-exporter'] }),
+    ], [workload('monitoring', 'DaemonSet', 'node-exporter', { matchLabels: { app: 'node-exporter' } })]), [exporter]);
+    expect(mixed.isHostNetwork(exporter)).toBe(false);
+    expect(codes(mixed)).toEqual(['owner-selector monitoring/app']);
   });
 
   it('writes no policy for them and no rule to them, only notes', () => {

@@ -64,6 +64,13 @@ spec:
     expect(() => new PolicyEngine(r.policies, [])).toThrow('p.yaml:13 (items[1].spec.ingress[0].ports[0].port): policy x/b: port name "HTTP" is not a valid IANA_SVC_NAME');
   });
 
+  it('a List without an items list is an InputError naming file, line and field', () => {
+    const text = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: a, namespace: x}\nspec: {podSelector: {}}\n---\napiVersion: v1\nkind: NetworkPolicyList\nitems: {}\n';
+    expect(() => parsePolicyText(text, 'l.yaml')).toThrow(InputError);
+    expect(() => parsePolicyText(text, 'l.yaml')).toThrow(/^l\.yaml:6 \(items\): a NetworkPolicyList needs an items list/);
+    expect(() => parsePolicyText('{"kind": "List"}', 'l.json')).toThrow(/^l\.json:1 \(items\): a List needs an items list/);
+  });
+
   it('reports YAML syntax errors with the line', () => {
     expect(() => parsePolicyText('kind: NetworkPolicy\nspec: [\n', 'bad.yaml')).toThrow(/^bad\.yaml:\d+: not valid YAML/);
   });
@@ -75,9 +82,10 @@ spec:
     writeFileSync(join(dir, 'b.json'), policy('from-json'));
     writeFileSync(join(dir, 'a.yml'), `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: from-yml}\nspec: {podSelector: {}}\n`);
     writeFileSync(join(dir, 'sub', 'c.yaml'), `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicyList\nitems:\n- ${policy('from-list')}\n`);
+    writeFileSync(join(dir, 'c.YAML'), policy('from-upper-case-name'));
     writeFileSync(join(dir, 'README.md'), '# not a policy');
     const r = await loadPolicyFiles([dir]);
-    expect(r.policies.map((p) => (p.policy as { metadata: { name: string } }).metadata.name)).toEqual(['from-yml', 'from-json', 'from-list']);
+    expect(r.policies.map((p) => (p.policy as { metadata: { name: string } }).metadata.name)).toEqual(['from-yml', 'from-json', 'from-upper-case-name', 'from-list']);
     await expect(loadPolicyFiles([join(dir, 'missing.yaml')])).rejects.toThrow(/cannot read/);
   });
 
@@ -131,6 +139,11 @@ describe('world files', () => {
     ['a bad external IP', { externals: [{ name: 'n', ip: '300.1.1.1' }], probes: [] }, 'externals[0].ip', /not an IPv4 or IPv6 address/],
     ['a duplicate pod', { pods: [{ namespace: 'x', name: 'a' }, { namespace: 'x', name: 'a' }], probes: [] }, 'pods[1].name', /defined twice/],
     ['an unknown top-level field', { probe: [] }, 'probe', /unknown field/],
+    ['an empty world name', { name: '' }, 'name', /must be a non-empty string/],
+    ['a duplicate namespace', { namespaces: [{ name: 'x' }, { name: 'x' }], probes: [] }, 'namespaces[1].name', /namespace "x" is defined twice/],
+    ['a duplicate external', { externals: [{ name: 'n', ip: '192.0.2.1' }, { name: 'n', ip: '192.0.2.2' }], probes: [] }, 'externals[1].name', /external "n" is defined twice/],
+    ['a bad pod IP', { pods: [{ namespace: 'x', name: 'a', ip: '10.0.0.300' }], probes: [] }, 'pods[0].ip', /"10\.0\.0\.300" is not an IPv4 or IPv6 address/],
+    ['an empty external name', { externals: [{ name: '', ip: '192.0.2.1' }], probes: [] }, 'externals[0].name', /must be a non-empty string/],
     ['an invalid pod label', { pods: [{ namespace: 'x', name: 'a', labels: { app: 'a b' } }], probes: [] }, 'pods[0].labels.app', /label value/],
     ['a namespace name Kubernetes refuses', { namespaces: [{ name: 'Prod' }], probes: [] }, 'namespaces[0].name', /"Prod" must be a lowercase DNS label/],
     ['a pod in such a namespace', { pods: [{ namespace: 'y-é', name: 'a' }], probes: [] }, 'pods[0].namespace', /"y-é" must be a lowercase DNS label/],

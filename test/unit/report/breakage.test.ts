@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Edge, NetworkPolicy, ReportEdge } from '../../../src/model.js';
 import { buildBreakageReport, type BreakageInput, type BreakageOptions } from '../../../src/report/breakage.js';
 import { DEFAULT_DENY_NAME, type DefaultDenyScope } from '../../../src/report/default-deny.js';
-import { edgeReasons } from '../../../src/report/reasons.js';
+import { edgeReasons, policiesLine } from '../../../src/report/reasons.js';
 import { api, dns, edge, FORGETS_DNS, frontend, host, policy, postgres, prometheus, SEED_EDGES, SEED_NAMESPACES, T0 } from './seed-edges.js';
 
 const NONE: BreakageOptions = { defaultDeny: { kind: 'none' }, direction: 'both' };
@@ -56,6 +56,14 @@ describe('a policy set that forgets DNS', () => {
       miss: { policy: 'production/api', direction: 'ingress', rule: 1, mismatch: 'peer' }, admits: 'every pod in namespaces purpose=monitoring',
     });
     expect(e.detail?.gaps).toEqual([{ kind: 'namespace-labels-unknown', namespaces: ['staging'] }]);
+  });
+
+  it('says a drop seen today that the policies allow is dropped by something else', () => {
+    const open = find(run([]), seed(9));
+    expect(open.status).toBe('dropped');
+    expect(edgeReasons(open)).toEqual([
+      'Hubble only saw it DROPPED, yet these policies allow it (allowed: no policy isolates either end on its side): what drops it today is not among them',
+    ]);
   });
 
   it('keeps the drop seen today apart from breaks, and classifies what NetworkPolicy cannot govern', () => {
@@ -132,6 +140,19 @@ describe('the simulated default-deny', () => {
     expect(run([], { defaultDeny: { kind: 'all' }, direction: 'both' }).report.defaultDeny.unknown).toBeUndefined();
     // Streaming (-o json) sees every edge end in its first pass too.
     expect(run([], { defaultDeny: listed, direction: 'both', allowedEdges: 'stream' }).report.defaultDeny.unknown).toEqual(['kube-sytem', 'quiet']);
+  });
+
+  it('says both directions in words in the policies line', () => {
+    const r = run([], { defaultDeny: { kind: 'namespaces', namespaces: ['production'] }, direction: 'both' });
+    expect(policiesLine(r.report)).toBe('0 existing, 0 proposed, 1 simulated default-deny (ingress and egress) in production');
+  });
+
+  it('with "all" covers namespaces seen only as a destination, and leaves out names Kubernetes refuses', () => {
+    const sink = { kind: 'workload', identity: { namespace: 'sink', labels: { app: 'sink' } } } as const;
+    const bad = { kind: 'workload', identity: { namespace: 'Not_A_Namespace', labels: { app: 'x' } } } as const;
+    const r = run([], { defaultDeny: { kind: 'all' }, direction: 'both' }, { edges: [edge(frontend, sink, 'TCP', 80, 1), edge(frontend, bad, 'TCP', 80, 1)] });
+    expect(r.report.defaultDeny).toEqual({ namespaces: ['production', 'sink'].concat(['kube-system', 'monitoring']).sort(), direction: 'both', unnamable: ['Not_A_Namespace'] });
+    expect(r.report.policies.map((p) => p.ref)).toContain(`sink/${DEFAULT_DENY_NAME}`);
   });
 
   it('with --direction egress leaves ingress open', () => {
@@ -219,6 +240,30 @@ describe('verdicts and closest rules', () => {
     expect(e).toMatchObject({ status: 'breaks', verdict: { ingress: { kind: 'denied' } } });
     if (e.status === 'not-governed') throw new Error('unreachable');
     expect(e.detail?.closest.ingress?.miss).toEqual({ policy: 'production/api-in', direction: 'ingress', rule: 1, mismatch: 'port' });
+  });
+});
+
+describe('what the closest rule admits', () => {
+  const closest = (rules: NonNullable<NetworkPolicy['spec']['ingress']>) => {
+    const apiIn = policy('production', 'api-in', { podSelector: { matchLabels: { app: 'api-server' } }, ingress: rules });
+    const e = find(run([apiIn], NONE, { edges: [seed(2)] }), seed(2));
+    if (e.status === 'not-governed') throw new Error('unreachable');
+    return e.detail?.closest.ingress;
+  };
+
+  it('names the one port or the port range of a rule that matched the peer', () => {
+    const frontendOnly = [{ podSelector: { matchLabels: { app: 'frontend' } } }];
+    expect(closest([{ from: frontendOnly, ports: [{ port: 9999 }] }])?.admits).toBe('TCP/9999');
+    expect(closest([{ from: frontendOnly, ports: [{ protocol: 'UDP', port: 8000, endPort: 8100 }] }])?.admits).toBe('UDP/8000-8100');
+  });
+
+  it('names the peers of a rule that admits the port, ipBlock exceptions and namespace labels included', () => {
+    const ipBlock = closest([{ from: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/16', '10.2.0.0/16'] } }], ports: [{ port: 8080 }] }]);
+    expect(ipBlock?.admits).toBe('ipBlock 10.0.0.0/8 except 10.1.0.0/16,10.2.0.0/16');
+    // One peer of the rule selects namespaces: the peer's namespace labels are shown.
+    const mixed = closest([{ from: [{ podSelector: { matchLabels: { app: 'nobody' } } }, { namespaceSelector: { matchLabels: { purpose: 'monitoring' } } }], ports: [{ port: 8080 }] }]);
+    expect(mixed?.admits).toBe('pods app=nobody (same namespace); every pod in namespaces purpose=monitoring');
+    expect(mixed?.peerNamespace?.name).toBe('production');
   });
 });
 

@@ -6,7 +6,7 @@ import type { NetworkPolicy } from '../../../src/model.js';
 import { runProbes, parseWorld } from '../../../src/policy/world-file.js';
 import { buildBreakageReport } from '../../../src/report/breakage.js';
 import { defaultDenyNamespaces, parseDefaultDenyScope } from '../../../src/report/default-deny.js';
-import { duration } from '../../../src/report/reasons.js';
+import { countText, duration } from '../../../src/report/reasons.js';
 import { REPORT_SCHEMA_VERSION, renderJson } from '../../../src/report/render-json.js';
 import { renderMarkdown } from '../../../src/report/render-markdown.js';
 import { renderText } from '../../../src/report/render-text.js';
@@ -118,10 +118,16 @@ describe('--default-deny', () => {
     expect(parseDefaultDenyScope(['all'])).toEqual({ kind: 'all' });
     expect(parseDefaultDenyScope(['b', 'a', 'b'])).toEqual({ kind: 'namespaces', namespaces: ['a', 'b'] });
     expect(() => parseDefaultDenyScope(['all', 'shop'])).toThrow(UsageError);
+    expect(() => parseDefaultDenyScope(['shop', 'Prod'])).toThrow(/--default-deny: namespace name "Prod"/);
     expect(defaultDenyNamespaces({ kind: 'all' }, () => ['b', 'a', 'b'])).toEqual(['a', 'b']);
   });
 
   it('formats durations for the coverage warning', () => {
     expect([0, 40_000, 3_700_000, 90_061_000].map(duration)).toEqual(['0s', '40s', '1h 1m', '1d 1h']);
+  });
+
+  it('counts with the right plural, none included', () => {
+    expect(countText({ edges: 0, flows: 1 })).toBe('0 edges, 1 flow');
+    expect(countText({ edges: 1, flows: 2 })).toBe('1 edge, 2 flows');
   });
 });
