@@ -58,8 +58,10 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
   const service = { ...ObserverService, getFlows: { ...ObserverService.getFlows, responseSerialize: (b: Buffer) => b } };
   server.addService(service as unknown as grpc.ServiceDefinition, {
     getFlows: (call: grpc.ServerWritableStream<GetFlowsRequest, Buffer>) => {
-      if (!authorized(call.metadata, options)) return call.destroy(unauthenticated());
-      serveFlows(call, timeline, options.onServed).catch((err: unknown) => call.destroy(err as Error));
+      // A server stream ends with an error status through its 'error' event (grpc-js sends it as
+      // the trailers); destroy() would tear the stream down first, and the client would hear nothing.
+      if (!authorized(call.metadata, options)) return void call.emit('error', unauthenticated());
+      serveFlows(call, timeline, options.onServed).catch((err: unknown) => call.emit('error', err));
     },
     serverStatus: (call: grpc.ServerUnaryCall<unknown, unknown>, reply: grpc.sendUnaryData<unknown>) => {
       if (!authorized(call.metadata, options)) return reply(unauthenticated());

@@ -195,6 +195,27 @@ describe('replay → gRPC → HubbleClient', () => {
     }
   });
 
+  it('refuses what it cannot serve with an INVALID_ARGUMENT status the client receives', async () => {
+    const s = await serve();
+    const raw = new RawObserverClient(s.address, grpc.credentials.createInsecure());
+    const statusOf = (request: ReturnType<typeof flowsRequest>) => new Promise<grpc.StatusObject>((resolve) => {
+      const call = raw.getFlows(request);
+      call.on('data', () => undefined);
+      call.on('error', () => undefined);
+      call.on('status', resolve);
+    });
+    try {
+      const firstFollow = await statusOf(flowsRequest({ number: 5, first: true, follow: true, namespaces: [] }));
+      expect([firstFollow.code, firstFollow.details]).toEqual([grpc.status.INVALID_ARGUMENT, 'first cannot be combined with follow']);
+      const request = flowsRequest({ number: 5, follow: false, namespaces: ['a'] });
+      request.whitelist = request.whitelist.map((f) => ({ ...f, sourceIp: ['10.0.0.1'] }));
+      const filter = await statusOf(request);
+      expect([filter.code, filter.details]).toEqual([grpc.status.INVALID_ARGUMENT, 'flowpol replay does not implement the FlowFilter field sourceIp']);
+    } finally {
+      raw.close();
+    }
+  });
+
   it('works over a unix socket (like the agent socket /var/run/cilium/hubble.sock)', async () => {
     const s = await serve({ listen: `unix://${join(dir, 'hubble.sock')}` });
     expect(s.address).toBe(`unix://${join(dir, 'hubble.sock')}`);
