@@ -10,6 +10,7 @@ import { InputError, OperationalError } from '../errors.js';
 import type { SourcedPolicy } from './evaluate.js';
 import { parseJsonDocument } from './json-document.js';
 import type { PolicyWarning } from './validate.js';
+import { compareText } from '../order.js';
 
 export interface SkippedObject { file: string; line: number; kind: string }
 /** `warnings`: text kubectl would read otherwise (see yaml11Warnings). */
@@ -56,7 +57,7 @@ export async function listPolicyFiles(path: string): Promise<string[]> {
     throw new OperationalError('E_READ', `cannot read ${path}: ${(err as Error).message}`, { cause: err });
   }
   if (!info.isDirectory()) return [path];
-  const entries = (await readdir(path, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
+  const entries = (await readdir(path, { withFileTypes: true })).sort((a, b) => compareText(a.name, b.name));
   const files: string[] = [];
   for (const entry of entries) {
     const full = join(path, entry.name);
