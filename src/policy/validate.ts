@@ -15,7 +15,7 @@ import { isDns1123Subdomain, labelKeyProblem, labelValueProblem, namespaceNamePr
 /** Where a policy came from; `field` is the JSON path of the policy object in that file. */
 export type PolicyOrigin = InputLocation;
 
-/** Namespace of a policy written without `metadata.namespace` (as `kubectl apply` without -n). */
+/** Namespace of a policy written without `metadata.namespace`, or with `""` (as `kubectl apply` without -n). */
 export const DEFAULT_NAMESPACE = 'default';
 
 type Json = Record<string, unknown>;
@@ -63,7 +63,7 @@ export function validateNetworkPolicy(raw: unknown, origin: PolicyOrigin, warnin
   const obj = c.object(raw, '', ['apiVersion', 'kind', 'metadata', 'spec', 'status']);
   const meta = isObject(obj.metadata) ? obj.metadata : c.fail('metadata', 'must be an object with a name');
   const name = meta.name;
-  const namespace = meta.namespace ?? DEFAULT_NAMESPACE;
+  const namespace = meta.namespace === undefined || meta.namespace === '' ? DEFAULT_NAMESPACE : meta.namespace;
   if (typeof name === 'string') c.ref = `${typeof namespace === 'string' ? namespace : '?'}/${name}`;
   if (obj.apiVersion !== 'networking.k8s.io/v1') c.fail('apiVersion', `must be "networking.k8s.io/v1", not ${JSON.stringify(obj.apiVersion)}`);
   if (obj.kind !== 'NetworkPolicy') c.fail('kind', `must be "NetworkPolicy", not ${JSON.stringify(obj.kind)}`);

@@ -104,9 +104,9 @@ describe('policy validation', () => {
     expect(engine.policies.map((p) => `${p.metadata.namespace}/${p.metadata.name}`)).toEqual(['prod/web']);
   });
 
-  it('puts a policy without metadata.namespace in default', () => {
-    const engine = new PolicyEngine([base({}, { name: 'web' }) as never], []);
-    expect(engine.policies[0]?.metadata.namespace).toBe('default');
+  it('puts a policy without metadata.namespace, or with an empty one, in default (as kubectl apply does)', () => {
+    const engine = new PolicyEngine([base({}, { name: 'web' }) as never, base({}, { name: 'api', namespace: '' }) as never], []);
+    expect(engine.policies.map((p) => p.metadata.namespace)).toEqual(['default', 'default']);
   });
 });
 
