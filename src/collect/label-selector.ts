@@ -6,7 +6,7 @@
 // (`cidr:10.0.0.0/8` matches `cidr:10.1.2.3/32`; IPv6 as Cilium writes it, `-` for `:`).
 import { BlockList, isIP } from 'node:net';
 import { UsageError } from '../errors.js';
-import { parseLabel } from '../identity/labels.js';
+import { cidrLabelKey, parseLabel } from '../identity/labels.js';
 
 type Op = 'exists' | 'absent' | 'in' | 'notin';
 interface Requirement { source: string | undefined; key: string; op: Op; values: readonly string[]; cidr?: CidrKey }
@@ -54,12 +54,10 @@ function key(raw: string): { source: string | undefined; key: string; cidr?: Cid
 
 /** A `cidr:` label key (`10.0.0.0/8`, `2001-db8--/32`: Cilium writes `-` for `:`); undefined when it is not one. */
 function cidrParts(k: string): { address: string; type: 'ipv4' | 'ipv6'; bits: number } | undefined {
-  const slash = k.indexOf('/');
-  const address = k.slice(0, slash).replaceAll('-', ':');
-  const bits = Number(k.slice(slash + 1));
-  const family = isIP(address);
-  if (slash < 0 || family === 0 || !Number.isInteger(bits) || bits < 0 || bits > (family === 4 ? 32 : 128)) return undefined;
-  return { address, type: family === 4 ? 'ipv4' : 'ipv6', bits };
+  const c = cidrLabelKey(k);
+  const family = c === undefined ? 0 : isIP(c.address);
+  if (c === undefined || family === 0 || !Number.isInteger(c.bits) || c.bits < 0 || c.bits > (family === 4 ? 32 : 128)) return undefined;
+  return { address: c.address, type: family === 4 ? 'ipv4' : 'ipv6', bits: c.bits };
 }
 
 /** A `cidr:` selector key as a block; undefined when it is not one. */

@@ -22,6 +22,16 @@ export function parseLabel(raw: string): ParsedLabel {
   return eq === -1 ? { source, key: rest, value: undefined } : { source, key: rest.slice(0, eq), value: rest.slice(eq + 1) };
 }
 
+/**
+ * The key of a `cidr:` label as address and prefix length (`10.0.0.0/8`; IPv6 as Cilium writes
+ * it, `-` for `:`: `2001-db8--/32`). Text only: the address is not checked. undefined without a
+ * `/` after a non-empty address.
+ */
+export function cidrLabelKey(key: string): { address: string; bits: number } | undefined {
+  const slash = key.indexOf('/');
+  return slash > 0 ? { address: key.slice(0, slash).replaceAll('-', ':'), bits: Number(key.slice(slash + 1)) } : undefined;
+}
+
 /** Prefix of the `k8s:` labels that carry the pod's namespace's own labels. */
 export const NAMESPACE_LABEL_PREFIX = 'io.cilium.k8s.namespace.labels.';
 /** The `k8s:` label that names the pod's namespace. */

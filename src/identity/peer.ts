@@ -3,7 +3,7 @@
 import type { Endpoint, Peer, ReservedEntity } from '../model.js';
 import { RESERVED_ENTITIES } from '../model.js';
 import { type IdentityOptions, identityKey, workloadIdentity } from './identity.js';
-import { parseLabel } from './labels.js';
+import { cidrLabelKey, parseLabel } from './labels.js';
 
 /**
  * When an endpoint carries several reserved labels, the first of this list wins. Decisions:
@@ -47,9 +47,8 @@ export function peerOf(ep: Endpoint, opts: IdentityOptions, names: readonly stri
       if (WORLD.has(e)) world = world === undefined || RESERVED_PRIORITY.indexOf(e) < RESERVED_PRIORITY.indexOf(world) ? e : world;
       else if (entity === undefined || RESERVED_PRIORITY.indexOf(e) < RESERVED_PRIORITY.indexOf(entity)) entity = e;
     } else if (source === 'cidr') {
-      const slash = key.indexOf('/');
-      const bits = Number(key.slice(slash + 1));
-      if (slash > 0 && bits > cidrBits) [cidr, cidrBits] = [`${canonicalIp(key.slice(0, slash).replaceAll('-', ':'))}/${bits}`, bits];
+      const c = cidrLabelKey(key);
+      if (c !== undefined && c.bits > cidrBits) [cidr, cidrBits] = [`${canonicalIp(c.address)}/${c.bits}`, c.bits];
     } else if (source === 'fqdn') {
       fqdn ??= key;
     }
