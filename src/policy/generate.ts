@@ -129,10 +129,8 @@ function addClusterDns(learner: EdgeLearner, translator: PeerTranslator, ingress
 function otherDnsServers(edges: readonly Edge[], namespaces: readonly string[]): EdgeNote[] {
   const dns = edges.filter((e) => e.port === 53 && (e.protocol === 'UDP' || e.protocol === 'TCP') && e.destination.kind === 'workload');
   if (dns.some((e) => e.destination.kind === 'workload' && isClusterDns(e.destination.identity))) return [];
-  return dns.flatMap(({ source, ...rest }) => {
-    const inScope = source.kind === 'workload' && (namespaces.length === 0 || namespaces.includes(source.identity.namespace));
-    return inScope ? [makeNote('always-dns-other-server', { source, ...rest }, [source.identity])] : [];
-  });
+  const inScope = (id: Identity): boolean => namespaces.length === 0 || namespaces.includes(id.namespace);
+  return dns.flatMap((e) => (e.source.kind === 'workload' && inScope(e.source.identity) ? [makeNote('always-dns-other-server', e, [e.source.identity])] : []));
 }
 
 const isClusterDns = (id: Identity): boolean => id.namespace === CLUSTER_DNS.namespace && containsLabels(id.labels, CLUSTER_DNS.labels);

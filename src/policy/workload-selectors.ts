@@ -39,16 +39,18 @@ export function labelsProblem(labels: Readonly<Record<string, string>>): string 
   return undefined;
 }
 
-function unselectable(identity: Identity): Unselectable | undefined {
+/** What of an identity Kubernetes refuses (its namespace name, a label), in a selector or a world; undefined when nothing. */
+export function refusedByKubernetes(identity: Identity): Unselectable | undefined {
   if (namespaceNameProblem(identity.namespace) !== undefined) return { code: 'not-expressible-namespace-name', detail: `namespace ${identity.namespace}` };
-  let any = false;
-  for (const _ in identity.labels) {
-    any = true;
-    break;
-  }
-  if (!any) return { code: 'not-expressible-unlabelled' };
   const detail = labelsProblem(identity.labels);
   return detail === undefined ? undefined : { code: 'not-expressible-labels', detail };
+}
+
+function unselectable(identity: Identity): Unselectable | undefined {
+  const refused = refusedByKubernetes(identity);
+  if (refused !== undefined) return refused;
+  for (const _ in identity.labels) return undefined;
+  return { code: 'not-expressible-unlabelled' };
 }
 
 /** Selectors a cluster inventory gives for some identities (their workload owner's). */

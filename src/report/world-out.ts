@@ -7,8 +7,7 @@ import { identityKey } from '../identity/identity.js';
 import type { Peer, Pod, PolicyProtocol } from '../model.js';
 import type { BreakageResult } from './breakage.js';
 import { compareText } from '../order.js';
-import { namespaceNameProblem } from '../policy/selectors.js';
-import { labelsProblem } from '../policy/workload-selectors.js';
+import { refusedByKubernetes } from '../policy/workload-selectors.js';
 
 export interface WorldProbe { from: string; to: string; port: number; protocol: PolicyProtocol; expected: 'allow' | 'deny' }
 
@@ -22,7 +21,7 @@ export function reportWorld(result: BreakageResult, name: string, silentPods: re
   const { nameOf } = world;
   // Only a recording can hold a namespace name or pod label Kubernetes refuses, and `check` (like
   // the API server) refuses a world with one: such pods are left out, with their probes.
-  const writable = (p: { namespace: string; labels: Readonly<Record<string, string>> }): boolean => namespaceNameProblem(p.namespace) === undefined && labelsProblem(p.labels) === undefined;
+  const writable = (p: { namespace: string; labels: Readonly<Record<string, string>> }): boolean => refusedByKubernetes(p) === undefined;
   const pods = withSilentPods(world.pods.filter(writable), silentPods);
   const left = new Set(world.pods.filter((p) => !writable(p)).map((p) => p.namespace));
   const probeName = (peer: Peer): string | undefined => {
