@@ -11,8 +11,8 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 export function describeWindow(o: GenerateOptions): string | undefined {
   if (o.since === undefined && o.until === undefined) return undefined;
   const { first, last } = hourSpan(o.since, o.until);
-  const end = (ms: number): string => (Number.isFinite(ms) ? iso(ms) : 'the last flow');
-  return `window: ${Number.isFinite(first) ? iso(first) : 'the first flow'} .. ${end(last)} (whole clock hours: the database counts edges per hour)`;
+  const at = (ms: number, open: string): string => (Number.isFinite(ms) ? iso(ms) : open);
+  return `window: ${at(first, 'the first flow')} .. ${at(last, 'the last flow')} (whole clock hours: the database counts edges per hour)`;
 }
 
 /** The options that shaped the set, as the flags that would reproduce it. */
