@@ -200,7 +200,8 @@ function take(event: FlowEvent, counts: IngestCounts, batch: IngestBatch, folder
         counts.folded[folded.reason] = (counts.folded[folded.reason] ?? 0) + 1;
       } else {
         counts.folded.duplicate = (counts.folded.duplicate ?? 0) + 1;
-        batch.reclassify(folded.edge, folded.from, folded.to);
+        if (folded.kind === 'reclassified') batch.reclassify(folded.edge, folded.from, folded.to);
+        batch.widen(folded.edge, folded.kind === 'reclassified' ? folded.to : folded.verdict, folded);
       }
       return;
     }

@@ -14,7 +14,7 @@ import type { PolicyInput } from './policy/evaluate.js';
 import type { PolicyWarning } from './policy/validate.js';
 import { loadEdges, loadNamespaces, selectEdges } from './store/edges.js';
 import { loadIngestTotals } from './store/summary.js';
-import { hourSpan } from './store/batch.js';
+import { hourSpan } from './hours.js';
 
 export * from './collect-pipeline.js';
 

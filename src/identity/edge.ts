@@ -27,7 +27,11 @@
 //    packets of the request side — is a `duplicate`. ICMP has no ports to tell two pings apart,
 //    so there only events within 1 s (one packet seen at several points) are one. Memory is
 //    bounded: at most `maxConnections` are remembered (least recently seen evicted) and entries
-//    older than the window are dropped.
+//    older than the window are dropped. Hours: a connection still going in a later clock hour
+//    than the one it was counted in is counted again in that hour (Cilium reports an active
+//    connection every few seconds), so an hour-granular time window (`--since/--until`) sees
+//    long-lived connections; a count is the connections started or still going in each hour.
+//    Duplicates in the hour a connection was counted in widen that count's first and last seen.
 // 5. A connection counts under the most decisive verdict its events showed: a policy DROPPED
 //    over AUDIT over REDIRECTED over FORWARDED over a drop for a datapath reason (not a policy
 //    signal: a packet lost to a full CT map says nothing about policy). Its first event may be the source node's
@@ -35,6 +39,7 @@
 //    that connection was dropped, whichever node's events (or file) came first. So a duplicate
 //    that is more decisive `reclassifies` the count already made (IngestBatch.reclassify).
 import type { Endpoint, Flow, ObservedEdge, ObservedVerdict, EdgeProtocol } from '../model.js';
+import { hourOf } from '../hours.js';
 import type { IdentityOptions } from './identity.js';
 import { MAX_ADDRESSES, RecentConnections } from './connections.js';
 import { PeerCache } from './peer-cache.js';
@@ -53,7 +58,15 @@ export type FoldReason = (typeof FOLD_REASONS)[number];
 export type FoldResult =
   | { kind: 'edge'; edge: ObservedEdge }
   | { kind: 'folded'; reason: FoldReason }
-  | { kind: 'reclassified'; edge: ObservedEdge; from: ObservedVerdict; to: ObservedVerdict };
+  | { kind: 'reclassified'; edge: ObservedEdge; from: ObservedVerdict; to: ObservedVerdict } & ConnectionSpan
+  | { kind: 'widened'; edge: ObservedEdge; verdict: ObservedVerdict } & ConnectionSpan;
+
+/**
+ * The first and last event time (ms) of a counted connection so far, all within the clock hour
+ * it was counted in: a duplicate outside it widens it (`widened`, or with `reclassified`), so the
+ * edge's first and last seen cover every event, not only the one counted.
+ */
+export interface ConnectionSpan { first: number; last: number }
 
 /** One shared, frozen result per reason: most events are folded, none of them allocates. */
 const FOLDED = Object.fromEntries(FOLD_REASONS.map((reason) => [reason, Object.freeze({ kind: 'folded', reason })])) as Readonly<Record<FoldReason, FoldResult>>;
@@ -78,8 +91,8 @@ const ECHO_REPLY: Readonly<Record<string, number>> = { ICMPv4: 0, ICMPv6: 129 };
 
 type Direction = 'request' | 'response' | FoldReason;
 
-/** What a connection was counted as (rule 5): its edge, the verdict now and its rank. */
-interface Counted { edge: ObservedEdge; verdict: ObservedVerdict; rank: number }
+/** What a connection was counted as (rule 5): its edge, the verdict now and its rank, and when its events were seen. */
+interface Counted extends ConnectionSpan { edge: ObservedEdge; verdict: ObservedVerdict; rank: number }
 
 /** Stateful (bounded memory) folder: many events of one connection → one request edge. */
 export class EdgeFolder {
@@ -123,7 +136,11 @@ export class EdgeFolder {
     }
     const protocol: EdgeProtocol = l4.protocol;
     const window = protocol === 'ICMPv4' || protocol === 'ICMPv6' ? Math.min(ICMP_WINDOW_MS, this.windowMs) : this.windowMs;
-    if (this.recent.repeat(protocol, address(src), srcPort, address(dst), port, flow.time, window)) return this.duplicate(flow);
+    if (this.recent.repeat(protocol, address(src), srcPort, address(dst), port, flow.time, window)) {
+      const counted = this.recent.attached;
+      if (counted === undefined || hourOf(flow.time) <= hourOf(counted.edge.time)) return this.duplicate(flow, counted);
+      // Still going in a later clock hour: counted again there (rule 4), as a new observation.
+    }
     const names = swap ? flow.sourceNames : flow.destinationNames;
     const edge: ObservedEdge = {
       source: this.peers.peer(src, swap ? flow.destinationNames : flow.sourceNames),
@@ -134,19 +151,31 @@ export class EdgeFolder {
       time: flow.time,
       destinationNames: names.length === 0 ? [] : [...new Set(names.map(normaliseName))].sort(),
     };
-    this.recent.attach({ edge, verdict: flow.observedVerdict, rank: rankOf(flow) });
+    this.recent.attach({ edge, verdict: flow.observedVerdict, rank: rankOf(flow), first: flow.time, last: flow.time });
     return { kind: 'edge', edge };
   }
 
-  /** A repeat of the connection `recent` was just asked about: folded, or reclassified (rule 5). */
-  private duplicate(flow: Flow): FoldResult {
-    const counted = this.recent.attached;
+  /**
+   * A repeat of a connection counted in this clock hour or a later one: folded, widened (it moves
+   * the connection's first or last seen, when in the hour it was counted in) or reclassified (rule 5).
+   */
+  private duplicate(flow: Flow, counted: Counted | undefined): FoldResult {
+    if (counted === undefined) return FOLDED.duplicate;
+    const { time } = flow;
+    const widens = (time < counted.first || time > counted.last) && hourOf(time) === hourOf(counted.edge.time);
+    if (widens) {
+      if (time < counted.first) counted.first = time;
+      else counted.last = time;
+    }
     const rank = rankOf(flow);
-    if (counted === undefined || rank <= counted.rank) return FOLDED.duplicate;
-    const from = counted.verdict;
-    counted.verdict = flow.observedVerdict;
-    counted.rank = rank;
-    return { kind: 'reclassified', edge: counted.edge, from, to: flow.observedVerdict };
+    if (rank > counted.rank) {
+      const from = counted.verdict;
+      counted.verdict = flow.observedVerdict;
+      counted.rank = rank;
+      return { kind: 'reclassified', edge: counted.edge, from, to: flow.observedVerdict, first: counted.first, last: counted.last };
+    }
+    if (!widens) return FOLDED.duplicate;
+    return { kind: 'widened', edge: counted.edge, verdict: counted.verdict, first: counted.first, last: counted.last };
   }
 }
 

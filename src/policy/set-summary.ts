@@ -2,7 +2,7 @@
 import { EDGE_NOTE_CODES, type EdgeNote, type EdgeNoteCode, type NamespaceSelection, type PolicySet } from '../model.js';
 import { EDGE_NOTE_TEXT } from './edge-notes.js';
 import type { GenerateOptions } from './generate.js';
-import { hourSpan } from '../store/batch.js';
+import { hourSpan } from '../hours.js';
 import { NAMESPACE_NAME_LABEL } from './workload-selectors.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString();

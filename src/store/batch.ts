@@ -1,25 +1,12 @@
 // In-memory aggregation between two flushes: folded edges keyed by edgeKey, counted per hour and
 // per observed verdict; the latest endpoint seen per namespace (its labels are parsed only at
 // flush time); lost-event totals per source and node. A flush writes it in one transaction.
+import { hourOf } from '../hours.js';
+import type { ConnectionSpan } from '../identity/edge.js';
 import { PeerIds } from '../identity/peer-ids.js';
 import { InternalError } from '../errors.js';
 import type { Endpoint, LostEvent, ObservedEdge, ObservedVerdict } from '../model.js';
 import { EDGE_PROTOCOL_INDEX, OBSERVED_VERDICTS } from '../model.js';
-
-export const HOUR_MS = 3_600_000;
-
-/** Epoch hour of a time in ms: the granularity of time-window reads. */
-export function hourOf(time: number): number {
-  return Math.floor(time / HOUR_MS);
-}
-
-/** What a `--since/--until` read covers: from the start of since's hour to the end of until's (ms). */
-export function hourSpan(since: number | undefined, until: number | undefined): { first: number; last: number } {
-  return {
-    first: since === undefined ? -Infinity : hourOf(since) * HOUR_MS,
-    last: until === undefined ? Infinity : (hourOf(until) + 1) * HOUR_MS,
-  };
-}
 
 const VERDICT_SLOTS = OBSERVED_VERDICTS.length;
 const VERDICT_INDEX = new Map<ObservedVerdict, number>(OBSERVED_VERDICTS.map((v, i) => [v, i]));
@@ -33,7 +20,7 @@ function edgeSlot(destination: number, edge: ObservedEdge): number {
   return (destination * 8 + EDGE_PROTOCOL_INDEX[edge.protocol]) * PORTS + port;
 }
 
-/** Observations of one edge in one hour under one verdict; `count` is 0 or -1 only after reclassify. */
+/** Observations of one edge in one hour under one verdict; `count` is 0 or -1 only after reclassify or widen. */
 export interface Bucket { hour: number; verdict: ObservedVerdict; count: number; firstSeen: number; lastSeen: number }
 
 export interface EdgeAggregate {
@@ -93,6 +80,17 @@ export class IngestBatch {
     const agg = this.aggregate(edge);
     this.count(agg, from, edge.time, -1);
     this.count(agg, to, edge.time, 1);
+  }
+
+  /**
+   * Widen the edge's bucket of its hour and `verdict` to the span of its connection's events (a
+   * duplicate seen before or after it: rule 4 in identity/edge.ts). No count is added: when the
+   * bucket was already flushed, the flush widens the stored row's times only.
+   */
+  widen(edge: ObservedEdge, verdict: ObservedVerdict, span: ConnectionSpan): void {
+    const agg = this.aggregate(edge);
+    this.count(agg, verdict, span.first, 0);
+    this.count(agg, verdict, span.last, 0);
   }
 
   /** The aggregate of the edge `edge` is an observation of (made when new). */

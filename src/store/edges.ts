@@ -5,7 +5,7 @@
 // and last observation inside the included hours. Destination DNS names are not bucketed: an
 // edge lists every name seen with it.
 import type { Edge, EdgeProtocol, Namespace, ObservedVerdict, Peer } from '../model.js';
-import { hourOf } from './batch.js';
+import { hourOf } from '../hours.js';
 import type { Database } from './database.js';
 import { type EdgeColumns, MIXED, readEdgeColumns } from './edge-columns.js';
 

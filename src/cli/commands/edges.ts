@@ -34,8 +34,11 @@ Examples:
   flowpol edges --since 24h                       # the last day
 
 --since/--until select whole clock hours: counts are kept per edge per hour, so an hour that
-overlaps the window counts in full. Peers are workload identities (workload:namespace/labels), reserved
-entities (reserved:world, reserved:host, ...), cidr:<prefix> or fqdn:<name>.`,
+overlaps the window counts in full. A count is the request flows after folding (replies and
+repeats of a connection are not counted again); a connection still open in a later hour is
+counted again in that hour, so windows see long-lived connections. Peers are workload
+identities (workload:namespace/labels), reserved entities (reserved:world, reserved:host, ...),
+cidr:<prefix> or fqdn:<name>.`,
     )
     .action((flags: EdgesFlags) => {
       const window = resolveTimeWindow(flags, Date.now());

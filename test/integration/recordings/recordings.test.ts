@@ -70,13 +70,14 @@ describe.skipIf(!hasPublic)('public recordings (../shared/recorded-flows-public)
   it('Star Wars demo: deathstar:80 is learned, the xwing/tiefighter client ports are not', async () => {
     // Distinct request connections (`jq 'select(.flow.is_reply == false)'`, unique src ip:port →
     // dst ip:port): 2 tiefighter→deathstar:80, 3 xwing→deathstar:80, 2+3 → coredns:53, 1 host→health:4240
-    // (keep-alive); 20 echo requests host→health (`jq 'select(.flow.l4.ICMPv4.type == 8)'`), each its own request.
+    // (keep-alive from 17:45 to 18:04, so counted in each of its two clock hours: rule 4 of
+    // identity/edge.ts); 20 echo requests host→health (`jq 'select(.flow.l4.ICMPv4.type == 8)'`), each its own request.
     const tiefighter = 'workload:default/class=tiefighter,org=empire';
     const xwing = 'workload:default/class=xwing,org=alliance';
     const deathstar = 'workload:default/class=deathstar,org=empire';
     expect(tally(await edges(`${PUBLIC}bszlacht-collectingdataflows__flows-minikube-jsonpb.jsonl`))).toEqual({
       'reserved:host > reserved:health ICMPv4/8': 20,
-      'reserved:host > reserved:health TCP/4240': 1,
+      'reserved:host > reserved:health TCP/4240': 2,
       [`${tiefighter} > ${deathstar} TCP/80`]: 2,
       [`${xwing} > ${deathstar} TCP/80`]: 3,
       [`${tiefighter} > workload:kube-system/ UDP/53`]: 2,

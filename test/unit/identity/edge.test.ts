@@ -21,6 +21,7 @@ const reply = (over: Partial<Flow> = {}): Flow => flow({ source: API, destinatio
 
 const keyOf = (r: FoldResult): string => {
   if (r.kind === 'edge') return edgeKey(r.edge);
+  if (r.kind === 'widened') return 'folded:duplicate'; // a duplicate that also moved its connection's span (tested below)
   return r.kind === 'folded' ? `folded:${r.reason}` : `${edgeKey(r.edge)} ${r.from}->${r.to}`;
 };
 const run = (flows: Flow[], opts = {}): string[] => {
@@ -105,6 +106,34 @@ describe('EdgeFolder', () => {
     // An earlier event (another node's file) long before the last one is another connection, not a repeat.
     expect(run([flow({ time: T0 + 100_000 }), flow()])).toEqual([EDGE, EDGE]);
     expect(run([flow({ time: T0 + 30_000 }), flow()])).toEqual([EDGE, 'folded:duplicate']);
+  });
+
+  describe('clock hours and spans (rule 4)', () => {
+    const HOUR = 3_600_000;
+    const at = (ms: number) => flow({ time: T0 + HOUR - 10_000 + ms, l4: tcp(40000, 8080, { ACK: true }) });
+    it('a connection still going in a later clock hour is counted again there, once', () => {
+      // 00:59:50 counted; 00:59:55 repeat; 01:00:05 counted in hour 1; 01:00:30 repeat.
+      expect(run([at(0), at(5000), at(15_000), at(40_000)])).toEqual([EDGE, 'folded:duplicate', EDGE, 'folded:duplicate']);
+    });
+    it('an event of an earlier hour than its count (another node, read later) is not counted again', () => {
+      expect(run([at(15_000), at(8000), at(16_000)])).toEqual([EDGE, 'folded:duplicate', 'folded:duplicate']);
+    });
+    it("duplicates in the count's hour widen its first and last seen; inside the span they are plain duplicates", () => {
+      const folder = new EdgeFolder(DEFAULT_IDENTITY_OPTIONS);
+      const fold = (ms: number) => folder.fold(flow({ time: T0 + ms }));
+      expect(fold(10_000).kind).toBe('edge');
+      expect(fold(20_000)).toMatchObject({ kind: 'widened', verdict: 'FORWARDED', first: 10_000 + T0, last: 20_000 + T0 });
+      expect(fold(5000)).toMatchObject({ kind: 'widened', first: 5000 + T0, last: 20_000 + T0 });
+      expect(fold(15_000)).toEqual({ kind: 'folded', reason: 'duplicate' });
+      const denied = folder.fold(flow({ time: T0 + 30_000, observedVerdict: 'DROPPED', dropReason: 'POLICY_DENIED', isReply: undefined }));
+      expect(denied).toMatchObject({ kind: 'reclassified', from: 'FORWARDED', to: 'DROPPED', first: 5000 + T0, last: 30_000 + T0 });
+      expect(fold(40_000)).toMatchObject({ kind: 'widened', verdict: 'DROPPED', last: 40_000 + T0 });
+    });
+    it('an out-of-order event of an earlier hour does not widen the span of a later count', () => {
+      const folder = new EdgeFolder(DEFAULT_IDENTITY_OPTIONS);
+      expect(folder.fold(at(15_000)).kind).toBe('edge');
+      expect(folder.fold(at(8000))).toEqual({ kind: 'folded', reason: 'duplicate' });
+    });
   });
 
   it('the periodic sweep forgets only connections older than the window', () => {

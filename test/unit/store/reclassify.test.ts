@@ -1,6 +1,7 @@
 // IngestBatch.reclassify + IngestWriter: a connection's count moved to a more decisive verdict
 // (rule 5 of identity/edge.ts), before or after the count was flushed or committed with an
-// earlier file; totals stay exact.
+// earlier file; totals stay exact. IngestBatch.widen: a connection's later (or earlier) events
+// move its count's first and last seen, never the count (rule 4).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,4 +83,34 @@ it("an earlier file's count: this unit writes -1 and +1, the edge sums to one ob
   expect(summary()).toEqual([{ count: 1, verdicts: { DROPPED: 1 }, first: 5, last: 5 }]);
   const rows = db.prepare('SELECT unit_id AS unit, verdict, count FROM edge_hours ORDER BY unit_id, verdict').all();
   expect(rows).toEqual([{ unit: 1, verdict: 'FORWARDED', count: 1 }, { unit: 2, verdict: 'DROPPED', count: 1 }, { unit: 2, verdict: 'FORWARDED', count: -1 }]);
+});
+
+const widen = (edge: ObservedEdge, first: number, last: number, verdict: ObservedVerdict = 'FORWARDED') =>
+  (batch: IngestBatch): void => batch.widen(edge, verdict, { first: T0 + first, last: T0 + last });
+
+it('widen moves first and last seen of a count still in the batch, not the count', () => {
+  const a = seen(T0 + 5);
+  unit((b) => {
+    b.addEdge(a);
+    widen(a, 2, 40)(b);
+  });
+  expect(summary()).toEqual([{ count: 1, verdicts: { FORWARDED: 1 }, first: 2, last: 40 }]);
+});
+
+it("widen after a flush widens the stored row's times only; after reclassify, the new verdict's row", () => {
+  const a = seen(T0 + 5);
+  unit((b) => b.addEdge(a), widen(a, 5, 30), (b) => {
+    toDropped(a)(b);
+    widen(a, 5, 45, 'DROPPED')(b);
+  });
+  expect(summary()).toEqual([{ count: 1, verdicts: { DROPPED: 1 }, first: 5, last: 45 }]);
+  expect(hourRows()).toEqual([{ verdict: 'DROPPED', count: 1 }]);
+});
+
+it('widen never makes a row for an edge this unit did not count (an earlier file counted it)', () => {
+  const a = seen(T0 + 5);
+  unit((b) => b.addEdge(a));
+  unit(widen(a, 5, 50));
+  expect(summary()).toEqual([{ count: 1, verdicts: { FORWARDED: 1 }, first: 5, last: 5 }]);
+  expect(db.prepare('SELECT count(*) FROM edge_hours').pluck().get()).toBe(1);
 });

@@ -1,0 +1,61 @@
+// A long-lived connection (a database pool, say): Cilium reports it every few seconds while it
+// is busy, and all but its first event fold into its first count. Rule 4 of identity/edge.ts
+// counts it again in each later clock hour it is seen in, and its events move first and last
+// seen, so an hour-granular window (`--since`) still sees it and `generate` still allows it.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { runCli } from '../../support/cli.js';
+
+const START = Date.UTC(2026, 0, 5, 7, 50); // 07:50; the connection lasts until 08:01
+const ends = {
+  web: { ip: '10.0.0.1', end: { ID: 11, identity: 1011, namespace: 'shop', labels: ['k8s:app=web', 'k8s:io.kubernetes.pod.namespace=shop'], pod_name: 'web-1' } },
+  db: { ip: '10.0.0.2', end: { ID: 12, identity: 1012, namespace: 'shop', labels: ['k8s:app=db', 'k8s:io.kubernetes.pod.namespace=shop'], pod_name: 'db-1' } },
+};
+
+/** One event of web:40000 → db:5432 at `time`, `syn` for the first packet, else an ACK in the request direction. */
+function event(time: number, syn: boolean): string {
+  const iso = new Date(time).toISOString();
+  const flow = {
+    time: iso, verdict: 'FORWARDED', Type: 'L3_L4', event_type: { type: 4 }, traffic_direction: 'EGRESS', is_reply: false,
+    IP: { source: ends.web.ip, destination: ends.db.ip, ipVersion: 'IPv4' },
+    l4: { TCP: { source_port: 40000, destination_port: 5432, flags: syn ? { SYN: true } : { ACK: true, PSH: true } } },
+    source: ends.web.end, destination: ends.db.end,
+  };
+  return `${JSON.stringify({ flow, time: iso })}\n`;
+}
+
+let dir: string;
+let db: string;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'flowpol-long-'));
+  const file = join(dir, 'long.jsonl');
+  // Every 20 s from 07:50:00 to 08:01:00: well inside the 60 s that keeps one connection one.
+  writeFileSync(file, Array.from({ length: 34 }, (_, k) => event(START + k * 20_000, k === 0)).join(''));
+  db = join(dir, 'long.db');
+  const r = await runCli(['collect', '--db', db, '--input-file', file]);
+  if (r.code !== 0) throw new Error(r.stderr);
+  expect(r.stderr).toMatch(/kept +2 /);
+  expect(r.stderr).toContain('duplicate 32');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface EdgeJson { count: number; firstSeen: string; lastSeen: string; port: number }
+async function edges(...args: string[]): Promise<EdgeJson[]> {
+  const r = await runCli(['edges', '--db', db, '-o', 'json', ...args]);
+  expect(r.code, r.stderr).toBe(0);
+  return (JSON.parse(r.stdout) as { edges: EdgeJson[] }).edges;
+}
+
+it('is counted once in each clock hour it was seen in, first and last seen being its first and last event', async () => {
+  expect(await edges()).toMatchObject([{ port: 5432, count: 2, firstSeen: '2026-01-05T07:50:00.000Z', lastSeen: '2026-01-05T08:01:00.000Z' }]);
+  expect(await edges('--until', '2026-01-05T07:59:00Z')).toMatchObject([{ count: 1, firstSeen: '2026-01-05T07:50:00.000Z', lastSeen: '2026-01-05T07:59:40.000Z' }]);
+  expect(await edges('--since', '2026-01-05T08:00:00Z')).toMatchObject([{ count: 1, firstSeen: '2026-01-05T08:00:00.000Z', lastSeen: '2026-01-05T08:01:00.000Z' }]);
+});
+
+it('generate over the later hour alone still allows it', async () => {
+  const r = await runCli(['generate', '--db', db, '--since', '2026-01-05T08:00:00Z']);
+  expect(r.code, r.stderr).toBe(0);
+  expect(r.stdout).toContain('port: 5432');
+});
