@@ -5,7 +5,7 @@ import { type GetFlowsRequest, msToTimestamp } from './from-proto.js';
 import { selectorToProto } from './proto-filter.js';
 
 /**
- * What to ask GetFlows for (hubble observe's selection, §C of hubble-format.md): the time window
+ * What to ask GetFlows for (the selection `hubble observe` sends): the time window
  * and the FlowFilter selection (namespaces, pods, verdicts, labels) plus how many flows.
  */
 export interface HubbleFlowQuery extends FlowFilter {

@@ -1,5 +1,6 @@
 // Recorded Hubble JSON → FlowSource: bytes (file, stdin, gzip) → JSON values with line numbers →
-// FlowEvents. Every shape of hubble-format.md §A.1 is accepted; see json-values.ts for how values
+// FlowEvents. Every shape `hubble observe -o json|jsonpb`, Hubble's exporter and older CLIs write is
+// accepted (test/fixtures/json-shapes has one of each); see json-values.ts for how values
 // are found and from-json.ts for how they are mapped.
 import type { FlowEvent, FlowSource } from '../model.js';
 import { InputError } from '../errors.js';

@@ -1,5 +1,5 @@
 // Folding: the many events of one connection → one request edge (source peer → destination
-// peer : protocol/port). Rules, in order (hubble-format.md §A.7–A.8):
+// peer : protocol/port). Rules, in order (the public recordings in test/integration/recordings show each):
 //
 // 1. Only policy decisions count: verdict FORWARDED, DROPPED, AUDIT or REDIRECTED, and no
 //    socket-level trace events (trace-sock, type 7) — else `not-a-decision`.

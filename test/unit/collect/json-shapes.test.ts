@@ -1,4 +1,4 @@
-// Every JSON shape of hubble-format.md §A.1, from hand-made fixtures, maps to the same Flow.
+// Every JSON shape flowpol accepts (test/fixtures/json-shapes/README.md), from hand-made fixtures, maps to the same Flow.
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import type { Flow, FlowEvent } from '../../../src/model.js';

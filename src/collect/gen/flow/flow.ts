@@ -10,10 +10,11 @@ import { Timestamp } from "../google/protobuf/timestamp.js";
 import { BoolValue, Int32Value } from "../google/protobuf/wrappers.js";
 
 /**
- * flowpol's own description of the Hubble `flow` package, written from the field numbers in
- * docs (hubble-format.md §B.3). Only what flowpol reads, sends or must decode is declared here;
- * every other field Hubble sends is skipped by the decoder as an unknown field.
- * Package name, field numbers and wire types MUST stay equal to Hubble's (cilium api/v1/flow).
+ * flowpol's own description of the Hubble `flow` package, written from the field numbers
+ * Hubble's API documents. Only what flowpol reads, sends or must decode is declared here; every
+ * other field Hubble sends is skipped by the decoder as an unknown field.
+ * Package name, field numbers and wire types MUST stay equal to Hubble's (the source of truth is
+ * cilium's api/v1/flow/flow.proto).
  */
 
 export const FlowType = { UNKNOWN_TYPE: 0, L3_L4: 1, L7: 2, SOCK: 3, UNRECOGNIZED: -1 } as const;

@@ -26,9 +26,10 @@ import { UInt32Value } from "../google/protobuf/wrappers.js";
 import { NodeStatusEvent } from "../relay/relay.js";
 
 /**
- * flowpol's own description of the Hubble `observer` service subset flowpol calls and serves
- * (hubble-format.md §B.1/§B.2). Method names and field numbers MUST stay equal to Hubble's so
- * flowpol talks to a real Hubble agent or Relay, and a real hubble CLI talks to `flowpol replay`.
+ * flowpol's own description of the Hubble `observer` service subset flowpol calls and serves.
+ * Method names and field numbers MUST stay equal to Hubble's (the source of truth is cilium's
+ * api/v1/observer/observer.proto) so flowpol talks to a real Hubble agent or Relay, and a real
+ * hubble CLI talks to `flowpol replay`.
  */
 
 export interface GetFlowsRequest {

@@ -8,8 +8,9 @@
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 
 /**
- * flowpol's own description of the Hubble `relay` messages that appear in a GetFlows stream
- * (hubble-format.md §B.2). Field numbers MUST stay equal to Hubble's.
+ * flowpol's own description of the Hubble `relay` messages that appear in a GetFlows stream.
+ * Field numbers MUST stay equal to Hubble's (the source of truth is cilium's
+ * api/v1/relay/relay.proto).
  */
 
 export const NodeState = {
