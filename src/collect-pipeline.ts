@@ -196,12 +196,13 @@ function take(event: FlowEvent, counts: IngestCounts, batch: IngestBatch, folder
       if (folded.kind === 'edge') {
         counts.flowsKept++;
         batch.addEdge(folded.edge);
+        if (folded.moved !== undefined) batch.reclassify(folded.moved);
       } else if (folded.kind === 'folded') {
         counts.folded[folded.reason] = (counts.folded[folded.reason] ?? 0) + 1;
       } else {
         counts.folded.duplicate = (counts.folded.duplicate ?? 0) + 1;
-        if (folded.kind === 'reclassified') batch.reclassify(folded.edge, folded.from, folded.to);
-        batch.widen(folded.edge, folded.kind === 'reclassified' ? folded.to : folded.verdict, folded);
+        if (folded.kind === 'reclassified') batch.reclassify(folded.moved);
+        else batch.widen(folded.count, folded.verdict);
       }
       return;
     }

@@ -27,20 +27,21 @@
 //    packets of the request side — is a `duplicate`. ICMP has no ports to tell two pings apart,
 //    so there only events within 1 s (one packet seen at several points) are one. Memory is
 //    bounded: at most `maxConnections` are remembered (least recently seen evicted) and entries
-//    older than the window are dropped. Hours: a connection still going in a later clock hour
-//    than the one it was counted in is counted again in that hour (Cilium reports an active
-//    connection every few seconds), so an hour-granular time window (`--since/--until`) sees
-//    long-lived connections; a count is the connections started or still going in each hour.
-//    Duplicates in the hour a connection was counted in widen that count's first and last seen.
+//    older than the window are dropped. Hours: a connection is counted once in each clock hour
+//    it is seen in (Cilium reports a busy connection every few seconds), so an hour-granular
+//    time window (`--since/--until`) sees long-lived connections; a count is the connections
+//    started or still going in each hour. A duplicate widens the first and last seen of its
+//    hour's count (connection-counts.ts).
 // 5. A connection counts under the most decisive verdict its events showed: a policy DROPPED
 //    over AUDIT over REDIRECTED over FORWARDED over a drop for a datapath reason (not a policy
-//    signal: a packet lost to a full CT map says nothing about policy). Its first event may be the source node's
-//    FORWARDED and a later one the destination node's DROPPED (the ingress policy denied it):
-//    that connection was dropped, whichever node's events (or file) came first. So a duplicate
-//    that is more decisive `reclassifies` the count already made (IngestBatch.reclassify).
+//    signal: a packet lost to a full CT map says nothing about policy). Its first event may be
+//    the source node's FORWARDED and a later one the destination node's DROPPED (the ingress
+//    policy denied it): that connection was dropped, whichever node's events (or file) came
+//    first. So an event that is more decisive `reclassifies` the counts already made, in every
+//    hour (IngestBatch.reclassify), and every count of a connection has its one verdict.
 import type { Endpoint, Flow, ObservedEdge, ObservedVerdict, EdgeProtocol } from '../model.js';
-import { hourOf } from '../hours.js';
 import type { IdentityOptions } from './identity.js';
+import { Counted, type HourCount, type Reclassification, widen } from './connection-counts.js';
 import { MAX_ADDRESSES, RecentConnections } from './connections.js';
 import { PeerCache } from './peer-cache.js';
 import { normaliseName, peerKey } from './peer.js';
@@ -56,17 +57,10 @@ export type FoldReason = (typeof FOLD_REASONS)[number];
  * moves its connection's count, made as `edge`, from verdict `from` to `to` (rule 5).
  */
 export type FoldResult =
-  | { kind: 'edge'; edge: ObservedEdge }
+  | { kind: 'edge'; edge: ObservedEdge; moved?: Reclassification }
   | { kind: 'folded'; reason: FoldReason }
-  | { kind: 'reclassified'; edge: ObservedEdge; from: ObservedVerdict; to: ObservedVerdict } & ConnectionSpan
-  | { kind: 'widened'; edge: ObservedEdge; verdict: ObservedVerdict } & ConnectionSpan;
-
-/**
- * The first and last event time (ms) of a counted connection so far, all within the clock hour
- * it was counted in: a duplicate outside it widens it (`widened`, or with `reclassified`), so the
- * edge's first and last seen cover every event, not only the one counted.
- */
-export interface ConnectionSpan { first: number; last: number }
+  | { kind: 'reclassified'; moved: Reclassification }
+  | { kind: 'widened'; count: HourCount; verdict: ObservedVerdict };
 
 /** One shared, frozen result per reason: most events are folded, none of them allocates. */
 const FOLDED = Object.fromEntries(FOLD_REASONS.map((reason) => [reason, Object.freeze({ kind: 'folded', reason })])) as Readonly<Record<FoldReason, FoldResult>>;
@@ -91,8 +85,6 @@ const ECHO_REPLY: Readonly<Record<string, number>> = { ICMPv4: 0, ICMPv6: 129 };
 
 type Direction = 'request' | 'response' | FoldReason;
 
-/** What a connection was counted as (rule 5): its edge, the verdict now and its rank, and when its events were seen. */
-interface Counted extends ConnectionSpan { edge: ObservedEdge; verdict: ObservedVerdict; rank: number }
 
 /** Stateful (bounded memory) folder: many events of one connection → one request edge. */
 export class EdgeFolder {
@@ -136,47 +128,42 @@ export class EdgeFolder {
     }
     const protocol: EdgeProtocol = l4.protocol;
     const window = protocol === 'ICMPv4' || protocol === 'ICMPv6' ? Math.min(ICMP_WINDOW_MS, this.windowMs) : this.windowMs;
+    let counted: Counted | undefined;
     if (this.recent.repeat(protocol, address(src), srcPort, address(dst), port, flow.time, window)) {
-      const counted = this.recent.attached;
-      if (counted === undefined || hourOf(flow.time) <= hourOf(counted.edge.time)) return this.duplicate(flow, counted);
-      // Still going in a later clock hour: counted again there (rule 4), as a new observation.
+      counted = this.recent.attached;
+      if (counted === undefined) return FOLDED.duplicate;
+      const count = counted.countAt(flow.time);
+      if (count !== undefined) return duplicate(flow, counted, count);
+      // Seen in a clock hour it has no count in yet: counted there too (rule 4).
     }
+    const rank = rankOf(flow);
+    const moved = counted?.raise(flow.observedVerdict, rank);
     const names = swap ? flow.sourceNames : flow.destinationNames;
     const edge: ObservedEdge = {
       source: this.peers.peer(src, swap ? flow.destinationNames : flow.sourceNames),
       destination: this.peers.peer(dst, names),
       protocol,
       port,
-      observedVerdict: flow.observedVerdict,
+      observedVerdict: counted?.verdict ?? flow.observedVerdict,
       time: flow.time,
       destinationNames: names.length === 0 ? [] : [...new Set(names.map(normaliseName))].sort(),
     };
-    this.recent.attach({ edge, verdict: flow.observedVerdict, rank: rankOf(flow), first: flow.time, last: flow.time });
-    return { kind: 'edge', edge };
+    const count = { edge, first: flow.time, last: flow.time };
+    if (counted === undefined) this.recent.attach(new Counted(count, flow.observedVerdict, rank));
+    else counted.add(count);
+    return moved === undefined ? { kind: 'edge', edge } : { kind: 'edge', edge, moved };
   }
+}
 
-  /**
-   * A repeat of a connection counted in this clock hour or a later one: folded, widened (it moves
-   * the connection's first or last seen, when in the hour it was counted in) or reclassified (rule 5).
-   */
-  private duplicate(flow: Flow, counted: Counted | undefined): FoldResult {
-    if (counted === undefined) return FOLDED.duplicate;
-    const { time } = flow;
-    const widens = (time < counted.first || time > counted.last) && hourOf(time) === hourOf(counted.edge.time);
-    if (widens) {
-      if (time < counted.first) counted.first = time;
-      else counted.last = time;
-    }
-    const rank = rankOf(flow);
-    if (rank > counted.rank) {
-      const from = counted.verdict;
-      counted.verdict = flow.observedVerdict;
-      counted.rank = rank;
-      return { kind: 'reclassified', edge: counted.edge, from, to: flow.observedVerdict, first: counted.first, last: counted.last };
-    }
-    if (!widens) return FOLDED.duplicate;
-    return { kind: 'widened', edge: counted.edge, verdict: counted.verdict, first: counted.first, last: counted.last };
-  }
+/**
+ * A repeat of a connection in an hour it was counted in (`count`): folded, widened (it moves that
+ * count's first or last seen) or reclassified (rule 5).
+ */
+function duplicate(flow: Flow, counted: Counted, count: HourCount): FoldResult {
+  const widened = widen(count, flow.time);
+  const moved = counted.raise(flow.observedVerdict, rankOf(flow));
+  if (moved !== undefined) return { kind: 'reclassified', moved };
+  return widened ? { kind: 'widened', count, verdict: counted.verdict } : FOLDED.duplicate;
 }
 
 /** Stable key of an edge: `<source peerKey> > <destination peerKey> <protocol>/<port>`. */

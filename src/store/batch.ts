@@ -2,7 +2,7 @@
 // per observed verdict; the latest endpoint seen per namespace (its labels are parsed only at
 // flush time); lost-event totals per source and node. A flush writes it in one transaction.
 import { hourOf } from '../hours.js';
-import type { ConnectionSpan } from '../identity/edge.js';
+import type { HourCount, Reclassification } from '../identity/connection-counts.js';
 import { PeerIds } from '../identity/peer-ids.js';
 import { InternalError } from '../errors.js';
 import type { Endpoint, LostEvent, ObservedEdge, ObservedVerdict } from '../model.js';
@@ -70,27 +70,30 @@ export class IngestBatch {
   }
 
   /**
-   * Move the count `edge` made from verdict `from` to `to` (a later event of its connection was
-   * more decisive: rule 5 in identity/edge.ts). When that count was already flushed (or made by
-   * an earlier file of the run), this batch holds -1 (or 0) for `from`, which the flush adds to
-   * this unit's rows (IngestWriter), so every sum over units is exact. The moved observation
-   * keeps its time and so its hour, now under `to`.
+   * Move a connection's counts from verdict `from` to `to` (a later event of it was more decisive:
+   * rule 5 in identity/edge.ts), each with the span of its events. When a count was already
+   * flushed (or made by an earlier file of the run), this batch holds -1 (or 0) for `from`, which
+   * the flush adds to this unit's rows (IngestWriter), so every sum over units is exact. A moved
+   * count keeps its time and so its hour, now under `to`.
    */
-  reclassify(edge: ObservedEdge, from: ObservedVerdict, to: ObservedVerdict): void {
-    const agg = this.aggregate(edge);
-    this.count(agg, from, edge.time, -1);
-    this.count(agg, to, edge.time, 1);
+  reclassify({ counts, from, to }: Reclassification): void {
+    for (const count of counts) {
+      const agg = this.aggregate(count.edge);
+      this.count(agg, from, count.edge.time, -1);
+      this.count(agg, to, count.edge.time, 1);
+      this.widen(count, to);
+    }
   }
 
   /**
-   * Widen the edge's bucket of its hour and `verdict` to the span of its connection's events (a
-   * duplicate seen before or after it: rule 4 in identity/edge.ts). No count is added: when the
+   * Widen the bucket of a count (its edge's hour, under `verdict`) to the span of its
+   * connection's events in that hour (rule 4 in identity/edge.ts). No count is added: when the
    * bucket was already flushed, the flush widens the stored row's times only.
    */
-  widen(edge: ObservedEdge, verdict: ObservedVerdict, span: ConnectionSpan): void {
-    const agg = this.aggregate(edge);
-    this.count(agg, verdict, span.first, 0);
-    this.count(agg, verdict, span.last, 0);
+  widen(count: HourCount, verdict: ObservedVerdict): void {
+    const agg = this.aggregate(count.edge);
+    this.count(agg, verdict, count.first, 0);
+    this.count(agg, verdict, count.last, 0);
   }
 
   /** The aggregate of the edge `edge` is an observation of (made when new). */

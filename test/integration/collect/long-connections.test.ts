@@ -15,10 +15,13 @@ const ends = {
 };
 
 /** One event of web:40000 → db:5432 at `time`, `syn` for the first packet, else an ACK in the request direction. */
-function event(time: number, syn: boolean): string {
+function event(time: number, syn: boolean, dropped = false): string {
   const iso = new Date(time).toISOString();
+  const verdict = dropped
+    ? { verdict: 'DROPPED', drop_reason_desc: 'POLICY_DENIED', traffic_direction: 'INGRESS' }
+    : { verdict: 'FORWARDED', traffic_direction: 'EGRESS', is_reply: false };
   const flow = {
-    time: iso, verdict: 'FORWARDED', Type: 'L3_L4', event_type: { type: 4 }, traffic_direction: 'EGRESS', is_reply: false,
+    time: iso, ...verdict, Type: 'L3_L4', event_type: { type: dropped ? 5 : 4 },
     IP: { source: ends.web.ip, destination: ends.db.ip, ipVersion: 'IPv4' },
     l4: { TCP: { source_port: 40000, destination_port: 5432, flags: syn ? { SYN: true } : { ACK: true, PSH: true } } },
     source: ends.web.end, destination: ends.db.end,
@@ -58,4 +61,16 @@ it('generate over the later hour alone still allows it', async () => {
   const r = await runCli(['generate', '--db', db, '--since', '2026-01-05T08:00:00Z']);
   expect(r.code, r.stderr).toBe(0);
   expect(r.stdout).toContain('port: 5432');
+});
+
+it("one SYN forwarded by its node at 09:59:59.990 and denied by the destination's at 10:00:00.010 is DROPPED in both hours, whichever file is read first", async () => {
+  for (const [forwardedFile, droppedFile] of [['a.jsonl', 'b.jsonl'], ['b.jsonl', 'a.jsonl']] as const) {
+    const files = mkdtempSync(join(dir, 'nodes-'));
+    writeFileSync(join(files, forwardedFile), event(Date.UTC(2026, 0, 5, 9, 59, 59, 990), true));
+    writeFileSync(join(files, droppedFile), event(Date.UTC(2026, 0, 5, 10, 0, 0, 10), true, true));
+    const nodes = join(files, 'nodes.db');
+    expect((await runCli(['collect', '--db', nodes, '--input-file', files])).code).toBe(0);
+    const r = await runCli(['edges', '--db', nodes, '-o', 'json']);
+    expect((JSON.parse(r.stdout) as { edges: { verdicts: unknown }[] }).edges.map((e) => e.verdicts), forwardedFile).toEqual([{ DROPPED: 2 }]);
+  }
 });

@@ -22,7 +22,7 @@ const reply = (over: Partial<Flow> = {}): Flow => flow({ source: API, destinatio
 const keyOf = (r: FoldResult): string => {
   if (r.kind === 'edge') return edgeKey(r.edge);
   if (r.kind === 'widened') return 'folded:duplicate'; // a duplicate that also moved its connection's span (tested below)
-  return r.kind === 'folded' ? `folded:${r.reason}` : `${edgeKey(r.edge)} ${r.from}->${r.to}`;
+  return r.kind === 'folded' ? `folded:${r.reason}` : `${edgeKey(r.moved.counts[0]!.edge)} ${r.moved.from}->${r.moved.to}`;
 };
 const run = (flows: Flow[], opts = {}): string[] => {
   const folder = new EdgeFolder({ ...DEFAULT_IDENTITY_OPTIONS, ...opts });
@@ -115,24 +115,42 @@ describe('EdgeFolder', () => {
       // 00:59:50 counted; 00:59:55 repeat; 01:00:05 counted in hour 1; 01:00:30 repeat.
       expect(run([at(0), at(5000), at(15_000), at(40_000)])).toEqual([EDGE, 'folded:duplicate', EDGE, 'folded:duplicate']);
     });
-    it('an event of an earlier hour than its count (another node, read later) is not counted again', () => {
-      expect(run([at(15_000), at(8000), at(16_000)])).toEqual([EDGE, 'folded:duplicate', 'folded:duplicate']);
+    it('an event of an earlier hour than its count (another node, read later) counts in that hour too, once', () => {
+      expect(run([at(15_000), at(8000), at(9000), at(16_000)])).toEqual([EDGE, EDGE, 'folded:duplicate', 'folded:duplicate']);
     });
-    it("duplicates in the count's hour widen its first and last seen; inside the span they are plain duplicates", () => {
+    it("duplicates widen the first and last seen of their hour's count; inside the span they are plain duplicates", () => {
       const folder = new EdgeFolder(DEFAULT_IDENTITY_OPTIONS);
       const fold = (ms: number) => folder.fold(flow({ time: T0 + ms }));
       expect(fold(10_000).kind).toBe('edge');
-      expect(fold(20_000)).toMatchObject({ kind: 'widened', verdict: 'FORWARDED', first: 10_000 + T0, last: 20_000 + T0 });
-      expect(fold(5000)).toMatchObject({ kind: 'widened', first: 5000 + T0, last: 20_000 + T0 });
+      expect(fold(20_000)).toMatchObject({ kind: 'widened', verdict: 'FORWARDED', count: { first: 10_000 + T0, last: 20_000 + T0 } });
+      expect(fold(5000)).toMatchObject({ kind: 'widened', count: { first: 5000 + T0, last: 20_000 + T0 } });
       expect(fold(15_000)).toEqual({ kind: 'folded', reason: 'duplicate' });
       const denied = folder.fold(flow({ time: T0 + 30_000, observedVerdict: 'DROPPED', dropReason: 'POLICY_DENIED', isReply: undefined }));
-      expect(denied).toMatchObject({ kind: 'reclassified', from: 'FORWARDED', to: 'DROPPED', first: 5000 + T0, last: 30_000 + T0 });
-      expect(fold(40_000)).toMatchObject({ kind: 'widened', verdict: 'DROPPED', last: 40_000 + T0 });
+      expect(denied).toMatchObject({ kind: 'reclassified', moved: { from: 'FORWARDED', to: 'DROPPED', counts: [{ first: 5000 + T0, last: 30_000 + T0 }] } });
+      expect(fold(40_000)).toMatchObject({ kind: 'widened', verdict: 'DROPPED', count: { last: 40_000 + T0 } });
     });
-    it('an out-of-order event of an earlier hour does not widen the span of a later count', () => {
+    it('an out-of-order event widens the count of its own hour, not the latest', () => {
       const folder = new EdgeFolder(DEFAULT_IDENTITY_OPTIONS);
       expect(folder.fold(at(15_000)).kind).toBe('edge');
-      expect(folder.fold(at(8000))).toEqual({ kind: 'folded', reason: 'duplicate' });
+      expect(folder.fold(at(8000)).kind).toBe('edge');
+      expect(folder.fold(at(5000))).toMatchObject({ kind: 'widened', count: { first: T0 + HOUR - 5000, last: T0 + HOUR - 2000 } });
+    });
+    describe('one verdict for all of a connection\'s hours (rule 5)', () => {
+      // One SYN: the source node forwards it at 00:59:59.990, the destination node's policy drops it at 01:00:00.010.
+      const forwarded = flow({ time: T0 + HOUR - 10, nodeName: 'a' });
+      const dropped = flow({ time: T0 + HOUR + 10, nodeName: 'b', trafficDirection: 'INGRESS', observedVerdict: 'DROPPED', dropReason: 'POLICY_DENIED', isReply: undefined });
+      it('a drop in the later hour moves the earlier count to DROPPED and counts there as DROPPED', () => {
+        const folder = new EdgeFolder(DEFAULT_IDENTITY_OPTIONS);
+        expect(folder.fold(forwarded)).toMatchObject({ kind: 'edge', edge: { observedVerdict: 'FORWARDED' } });
+        const later = folder.fold(dropped);
+        expect(later).toMatchObject({ kind: 'edge', edge: { observedVerdict: 'DROPPED', time: T0 + HOUR + 10 } });
+        expect(later.kind === 'edge' && later.moved).toMatchObject({ from: 'FORWARDED', to: 'DROPPED', counts: [{ edge: { time: T0 + HOUR - 10 } }] });
+      });
+      it('read the other way round (the later file first), the earlier hour counts as DROPPED too', () => {
+        const folder = new EdgeFolder(DEFAULT_IDENTITY_OPTIONS);
+        expect(folder.fold(dropped)).toMatchObject({ kind: 'edge', edge: { observedVerdict: 'DROPPED' } });
+        expect(folder.fold(forwarded)).toEqual({ kind: 'edge', edge: expect.objectContaining({ observedVerdict: 'DROPPED', time: T0 + HOUR - 10 }) });
+      });
     });
   });
 

@@ -43,7 +43,8 @@ function unit(...steps: ((batch: IngestBatch) => void)[]): void {
   writer.commitUnit(unitId, batch, emptyCounts(), T0);
 }
 
-const toDropped = (edge: ObservedEdge) => (batch: IngestBatch): void => batch.reclassify(edge, 'FORWARDED', 'DROPPED');
+const toDropped = (edge: ObservedEdge) => (batch: IngestBatch): void =>
+  batch.reclassify({ counts: [{ edge, first: edge.time, last: edge.time }], from: 'FORWARDED', to: 'DROPPED' });
 const summary = () => loadEdges(db).map((e) => ({ count: e.count, verdicts: e.verdicts, first: e.firstSeen - T0, last: e.lastSeen - T0 }));
 const hourRows = () => db.prepare('SELECT verdict, count FROM edge_hours ORDER BY verdict').all() as { verdict: ObservedVerdict; count: number }[];
 
@@ -86,7 +87,7 @@ it("an earlier file's count: this unit writes -1 and +1, the edge sums to one ob
 });
 
 const widen = (edge: ObservedEdge, first: number, last: number, verdict: ObservedVerdict = 'FORWARDED') =>
-  (batch: IngestBatch): void => batch.widen(edge, verdict, { first: T0 + first, last: T0 + last });
+  (batch: IngestBatch): void => batch.widen({ edge, first: T0 + first, last: T0 + last }, verdict);
 
 it('widen moves first and last seen of a count still in the batch, not the count', () => {
   const a = seen(T0 + 5);

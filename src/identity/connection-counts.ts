@@ -1,0 +1,64 @@
+// What the folder remembers of each connection it counted (rules 4 and 5 in edge.ts): one count
+// per clock hour the connection was seen in, each with the span of its events in that hour, and
+// the connection's verdict, which all its counts share.
+import { hourOf } from '../hours.js';
+import type { ObservedEdge, ObservedVerdict } from '../model.js';
+
+/** The first and last event time (ms) of a connection within one clock hour. */
+export interface ConnectionSpan { first: number; last: number }
+
+/** One count of a connection: the observation made for a clock hour, and its events' span in it. */
+export interface HourCount extends ConnectionSpan { readonly edge: ObservedEdge }
+
+/** A connection's counts, in every hour it was counted in, move from verdict `from` to `to`. */
+export interface Reclassification { counts: readonly HourCount[]; from: ObservedVerdict; to: ObservedVerdict }
+
+/** A counted connection: its counts (the latest hour's first) and its verdict with that verdict's rank. */
+export class Counted {
+  /** Counts of other hours than `latest`'s, in no particular order (a connection rarely spans many). */
+  private readonly others: HourCount[] = [];
+
+  constructor(public latest: HourCount, public verdict: ObservedVerdict, public rank: number) {}
+
+  /** The count made for the clock hour of `time`, if any. */
+  countAt(time: number): HourCount | undefined {
+    const hour = hourOf(time);
+    if (hourOf(this.latest.edge.time) === hour) return this.latest;
+    return this.others.find((c) => hourOf(c.edge.time) === hour);
+  }
+
+  /** Every count, for a reclassification. */
+  all(): HourCount[] {
+    return [...this.others, this.latest];
+  }
+
+  /** Add the count of an hour that has none yet. */
+  add(count: HourCount): void {
+    if (count.edge.time > this.latest.edge.time) {
+      this.others.push(this.latest);
+      this.latest = count;
+    } else {
+      this.others.push(count);
+    }
+  }
+
+  /**
+   * An event of verdict `verdict` and rank `rank` was seen: when it is more decisive than the
+   * connection's verdict, that becomes the verdict and the counts made so far move to it.
+   */
+  raise(verdict: ObservedVerdict, rank: number): Reclassification | undefined {
+    if (rank <= this.rank) return undefined;
+    const moved = { counts: this.all(), from: this.verdict, to: verdict };
+    this.verdict = verdict;
+    this.rank = rank;
+    return moved;
+  }
+}
+
+/** Widen `count`'s span to `time`; true when it moved. */
+export function widen(count: ConnectionSpan, time: number): boolean {
+  if (time < count.first) count.first = time;
+  else if (time > count.last) count.last = time;
+  else return false;
+  return true;
+}
