@@ -5,13 +5,11 @@
 // the line (of the bad field itself when the YAML parser places it). Every file is validated before anything is returned, and a namespace/name given twice
 // (in one file or across files) is an error naming both places.
 import { readFile } from 'node:fs/promises';
-import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { formatLocation, InputError, UsageError } from '../errors.js';
 import type { InputLocation } from '../errors.js';
 import type { NetworkPolicy } from '../model.js';
 import { listPolicyFiles, parsePolicyText } from '../policy/load.js';
-import { type PolicyWarning, validateNetworkPolicy } from '../policy/validate.js';
-import { lineOfPath } from './yaml-lines.js';
+import { locate, type PolicyOrigin, type PolicyWarning, validateNetworkPolicy } from '../policy/validate.js';
 
 /** `document N` for the document that holds `line` (1-based, counting `---` separators). */
 export function documentAt(text: string, line: number): string {
@@ -31,37 +29,14 @@ export function documentAt(text: string, line: number): string {
 /** A policy read from a manifest, with where it came from (for error messages and per-policy reports) and what validation warned of. */
 export interface LocatedPolicy { policy: NetworkPolicy; key: string; at: InputLocation; warnings: PolicyWarning[] }
 
-/** `items[0].spec.ports[1].port` → ['items', 0, 'spec', 'ports', 1, 'port']. */
-function pathSegments(field: string): (string | number)[] {
-  return field.split('.').filter((s) => s !== '').flatMap((part) => {
-    const [head = '', ...indexes] = part.split('[');
-    return [...(head === '' ? [] : [head]), ...indexes.map((i) => Number(i.replace(']', '')))];
-  });
-}
-
-/**
- * The line of the field at a JSON path in the document that starts at or before `line`, or of its
- * nearest ancestor the parser placed; undefined when the text gives no position.
- */
-function lineOfField(text: string, line: number, field: string): number | undefined {
-  const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lines }) as Document.Parsed[];
-  const startOf = (d: Document.Parsed): number => lines.linePos(d.contents?.range?.[0] ?? 0).line;
-  const doc = docs.filter((d) => d.contents !== null && startOf(d) <= line).at(-1);
-  if (doc === undefined) return undefined;
-  return lineOfPath(doc, pathSegments(field), lines);
-}
-
-/** The engine's validation, with an error or warning placed at its field's line as `document N: path`. */
-function validateAt(text: string, policy: unknown, file: string, line: number, items: string | undefined): { policy: NetworkPolicy; warnings: PolicyWarning[] } {
-  const place = (location: InputLocation): InputLocation => {
-    if (location.field === undefined) return location;
-    const field = location.field.replace(/^\./, '');
-    return { file, line: lineOfField(text, line, field) ?? line, field: `${documentAt(text, line)}: ${field}` };
-  };
+/** The engine's validation (which places an error or a warning at its field's line), with the field named as `document N: path`. */
+function validateAt(text: string, policy: unknown, origin: PolicyOrigin): { policy: NetworkPolicy; warnings: PolicyWarning[] } {
+  const line = origin.line ?? 1;
+  const place = (location: InputLocation): InputLocation =>
+    location.field === undefined ? location : { ...location, field: `${documentAt(text, line)}: ${location.field.replace(/^\./, '')}` };
   const warnings: PolicyWarning[] = [];
   try {
-    const valid = validateNetworkPolicy(policy, { file, line, ...(items === undefined ? {} : { field: items }) }, warnings);
+    const valid = validateNetworkPolicy(policy, origin, warnings);
     return { policy: valid, warnings: warnings.map((w) => ({ ...w, location: place(w.location) })) };
   } catch (err) {
     if (!(err instanceof InputError) || err.location.field === undefined) throw err;
@@ -82,10 +57,10 @@ function parseLocated(text: string, file: string): LocatedPolicy[] {
     const where = `${documentAt(text, line)}${origin.field === undefined ? '' : `: ${origin.field}`}`;
     const namespace = (policy as { metadata?: { namespace?: unknown } }).metadata?.namespace;
     if (typeof namespace !== 'string' || namespace === '') {
-      const field = [origin.field, 'metadata.namespace'].filter((f) => f !== undefined).join('.');
-      throw new InputError({ file, line, field: `${documentAt(text, line)}: ${field}` }, 'missing namespace (flowpol apply never guesses the namespace)');
+      const at = locate(origin, 'metadata.namespace');
+      throw new InputError({ ...at, field: `${documentAt(text, line)}: ${at.field ?? ''}` }, 'missing namespace (flowpol apply never guesses the namespace)');
     }
-    const { policy: p, warnings } = validateAt(text, policy, file, line, origin.field);
+    const { policy: p, warnings } = validateAt(text, policy, origin);
     return { policy: p, key: `${namespace}/${p.metadata.name}`, at: { file, line, field: where }, warnings };
   });
 }

@@ -4,7 +4,7 @@
 // World. Both YAML and JSON are parsed by the yaml package, which gives lines for errors.
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument, stringify } from 'yaml';
-import { lineOfPath } from './yaml-lines.js';
+import { lineOfPath } from '../policy/yaml-lines.js';
 import { InputError } from '../errors.js';
 import type { Inventory, InventoryPod, InventoryWorkload } from '../model.js';
 import { inventoryFromDocument } from './inventory-validate.js';

@@ -27,7 +27,7 @@ import { type CompiledPeer, type CompiledPolicy, type CompiledRule, PolicyCompil
 import { cidrContains, parseIp, type IpAddress } from './ip.js';
 import { portsMatch } from './ports.js';
 import { SelectorTable, type Labels } from './selectors.js';
-import { validateNetworkPolicy, type PolicyOrigin, type PolicyWarning } from './validate.js';
+import { locate, validateNetworkPolicy, type PolicyOrigin, type PolicyWarning } from './validate.js';
 
 /** A policy with where it came from, so errors can name the file and line. */
 export interface SourcedPolicy { policy: unknown; origin: PolicyOrigin }
@@ -85,7 +85,7 @@ export class PolicyEngine {
       const origin: PolicyOrigin = sourced ? input.origin : { file: '<policies>', field: `[${i}]` };
       const policy = validateNetworkPolicy(sourced ? input.policy : input, origin, this.warnings);
       const ref = `${policy.metadata.namespace}/${policy.metadata.name}`;
-      if (seen.has(ref)) throw new InputError(origin, `policy ${ref}: defined twice (a NetworkPolicy name is unique in its namespace)`, 'E_POLICY');
+      if (seen.has(ref)) throw new InputError(locate(origin), `policy ${ref}: defined twice (a NetworkPolicy name is unique in its namespace)`, 'E_POLICY');
       seen.set(ref, policy);
     });
     this.policies = [...seen.entries()].sort(([a], [b]) => compareText(a, b)).map(([, p]) => p);

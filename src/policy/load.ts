@@ -9,7 +9,8 @@ import { isMap, isScalar, LineCounter, parseAllDocuments, visit, type Document }
 import { InputError, OperationalError } from '../errors.js';
 import type { SourcedPolicy } from './evaluate.js';
 import { parseJsonDocument } from './json-document.js';
-import type { PolicyWarning } from './validate.js';
+import type { PolicyOrigin, PolicyWarning } from './validate.js';
+import { type FieldLines, fieldLines } from './yaml-lines.js';
 import { compareText } from '../order.js';
 
 export interface SkippedObject { file: string; line: number; kind: string }
@@ -70,9 +71,10 @@ export async function listPolicyFiles(path: string): Promise<string[]> {
 /** Parses one file's text (YAML or JSON, multi-document). Policies are validated later, by the engine. */
 export function parsePolicyText(text: string, file: string): LoadedPolicies {
   const out: LoadedPolicies = { policies: [], skipped: [], warnings: [] };
+  const lineOf = fieldLines(text);
   const json = parseJsonDocument(text);
   if (json !== undefined) {
-    addDocument(out, file, json.value, json.line, (i) => json.itemLines[i] ?? json.line);
+    addDocument(out, { file, line: json.line, lineOf }, json.value, (i) => json.itemLines[i] ?? json.line);
     return out;
   }
   const lines = new LineCounter();
@@ -86,7 +88,7 @@ export function parsePolicyText(text: string, file: string): LoadedPolicies {
     out.warnings.push(...yaml11Warnings(doc, file, lines));
     const line = lines.linePos(doc.contents.range?.[0] ?? 0).line;
     const itemsNode = isMap(doc.contents) ? doc.contents.get('items', true) : undefined;
-    addDocument(out, file, doc.toJS(), line, (i) => {
+    addDocument(out, { file, line, lineOf }, doc.toJS(), (i) => {
       const node = itemsNode !== undefined && typeof itemsNode === 'object' && 'items' in itemsNode ? (itemsNode.items as { range?: [number] }[])[i] : undefined;
       return node?.range === undefined ? line : lines.linePos(node.range[0]).line;
     });
@@ -112,16 +114,20 @@ function yaml11Warnings(doc: Document.Parsed, file: string, lines: LineCounter):
 }
 
 /** One document's policies (itself, or a List's items, each with its line) and skipped objects. */
-function addDocument(out: LoadedPolicies, file: string, value: unknown, line: number, itemLine: (i: number) => number): void {
+function addDocument(out: LoadedPolicies, at: { file: string; line: number; lineOf: FieldLines }, value: unknown, itemLine: (i: number) => number): void {
   if (value === null || value === undefined) return;
+  const { file, line } = at;
+  // An error inside a policy names the line of its field, in the document that starts at `line`.
+  const origin = (start: number, field?: string): PolicyOrigin =>
+    ({ file, line: start, ...(field === undefined ? {} : { field }), lineOf: (path) => at.lineOf(line, path) });
   const kind = kindOf(value);
   if (kind === 'NetworkPolicy') {
-    out.policies.push({ policy: value, origin: { file, line } });
+    out.policies.push({ policy: value, origin: origin(line) });
   } else if (LIST_KINDS.has(kind)) {
     const items = (value as { items?: unknown }).items;
     if (!Array.isArray(items)) throw new InputError({ file, line, field: 'items' }, `a ${kind} needs an items list`, 'E_POLICY_FILE');
     items.forEach((item, i) => {
-      if (kindOf(item) === 'NetworkPolicy') out.policies.push({ policy: item, origin: { file, line: itemLine(i), field: `items[${i}]` } });
+      if (kindOf(item) === 'NetworkPolicy') out.policies.push({ policy: item, origin: origin(itemLine(i), `items[${i}]`) });
       else out.skipped.push({ file, line: itemLine(i), kind: kindOf(item) });
     });
   } else {

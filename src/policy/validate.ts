@@ -12,8 +12,19 @@ import { type Cidr, formatCidr, formatIp, isStrictSubset, parseCidr, parseIp } f
 import { portNameProblem, portNumberProblem } from './ports.js';
 import { isDns1123Subdomain, labelKeyProblem, labelValueProblem, namespaceNameProblem } from './selectors.js';
 
-/** Where a policy came from; `field` is the JSON path of the policy object in that file. */
-export type PolicyOrigin = InputLocation;
+/**
+ * Where a policy came from; `field` is the JSON path of the policy object in that file, `line`
+ * where it starts. `lineOf`, when the text is at hand, gives the line of a field inside it, so an
+ * error points at the bad field itself.
+ */
+export type PolicyOrigin = InputLocation & { lineOf?: (field: string) => number | undefined };
+
+/** The location of `path` (a JSON path inside the policy; '' = the policy) for an error or warning. */
+export function locate(origin: PolicyOrigin, path = ''): InputLocation {
+  const field = [origin.field, path].filter((p) => p !== undefined && p !== '').join('.');
+  const line = (field === '' ? undefined : origin.lineOf?.(field)) ?? origin.line;
+  return { file: origin.file, ...(line === undefined ? {} : { line }), ...(field === '' ? {} : { field }) };
+}
 
 /** Namespace of a policy written without `metadata.namespace`, or with `""` (as `kubectl apply` without -n). */
 export const DEFAULT_NAMESPACE = 'default';
@@ -36,7 +47,7 @@ class Checker {
     this.warnings?.push({ location: this.at(path), message: `${this.what} ${this.ref}: ${message}` });
   }
   private at(path: string): InputLocation {
-    return { ...this.origin, field: [this.origin.field, path].filter((p) => p !== undefined && p !== '').join('.') };
+    return locate(this.origin, path);
   }
   object(v: unknown, path: string, allowed: readonly string[]): Json {
     if (!isObject(v)) this.fail(path, 'must be an object');

@@ -86,7 +86,8 @@ describe('an ipBlock with host bits set (accepted by the API server, read differ
     ].join('\n'));
     return file;
   };
-  const warning = (file: string): string => `flowpol: warning: ${file}:1 (spec.egress[0].to[0].ipBlock.cidr): policy production/egress-out: "203.0.113.9/24" has host bits set: `
+  // Line 11: the cidr itself, not the policy's first line.
+  const warning = (file: string): string => `flowpol: warning: ${file}:11 (spec.egress[0].to[0].ipBlock.cidr): policy production/egress-out: "203.0.113.9/24" has host bits set: `
     + 'flowpol reads it as 203.0.113.0/24 (as Cilium does), other CNIs may not; write 203.0.113.0/24, or 203.0.113.9/32 for the one address\n';
 
   it('report warns once, naming the file, field and both unambiguous spellings', async () => {

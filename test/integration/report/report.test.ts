@@ -156,7 +156,7 @@ describe('exit codes and errors', () => {
     writeFileSync(bad, 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: x, namespace: production}\nspec:\n  podSelector: {}\n  policyTypes: [Sideways]\n');
     const r = await runCli(['report', '--db', seedDb, '--existing', bad]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:1 .*policyTypes`));
+    expect(r.stderr).toMatch(new RegExp(`${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:6 .*policyTypes`)); // the field's own line
     const missing = await runCli(['report', '--db', join(dir, 'none.db')]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('does not exist');

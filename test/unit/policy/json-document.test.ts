@@ -15,10 +15,13 @@ describe('JSON policy documents', () => {
     // Each item's opening brace; the nested meta.items list is not the List's items.
     expect(json?.itemLines).toEqual([12, 23, 30]);
     const r = parsePolicyText(text, 'l.json');
-    expect(r.policies.map((p) => p.origin)).toEqual([{ file: 'l.json', line: 12, field: 'items[0]' }, { file: 'l.json', line: 30, field: 'items[2]' }]);
+    const places = (loaded: typeof r) => loaded.policies.map(({ origin: { lineOf, ...at } }) => ({ ...at, metadata: lineOf?.(`${at.field ?? ''}.metadata`) }));
+    expect(places(r)).toEqual([{ file: 'l.json', line: 12, field: 'items[0]', metadata: 15 }, { file: 'l.json', line: 30, field: 'items[2]', metadata: 33 }]);
     expect(r.skipped).toEqual([{ file: 'l.json', line: 23, kind: 'Service' }]);
     // The same document as YAML (a comment makes it one) reads the same.
-    expect(parsePolicyText(`# yaml\n${JSON.stringify(list, null, 2)}\n`, 'l.json')).toEqual(r);
+    const yaml = parsePolicyText(`# yaml\n${JSON.stringify(list, null, 2)}\n`, 'l.json');
+    expect({ ...yaml, policies: yaml.policies.map((p) => p.policy) }).toEqual({ ...r, policies: r.policies.map((p) => p.policy) });
+    expect(places(yaml)).toEqual(places(r));
   });
 
   it('reads escaped keys and strings with brackets in them', () => {

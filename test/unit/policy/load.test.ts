@@ -35,7 +35,12 @@ items:
 describe('policy files', () => {
   it('reads documents and List items with their lines, and reports skipped kinds', () => {
     const r = parsePolicyText(YAML, 'p.yaml');
-    expect(r.policies.map((p) => p.origin)).toEqual([{ file: 'p.yaml', line: 2 }, { file: 'p.yaml', line: 13, field: 'items[1]' }]);
+    expect(r.policies.map(({ origin: { lineOf, ...at } }) => at)).toEqual([{ file: 'p.yaml', line: 2 }, { file: 'p.yaml', line: 13, field: 'items[1]' }]);
+    // A field's line, by its path from the document's root (a List item's starts with items[i]).
+    expect(r.policies[0]?.origin.lineOf?.('spec.podSelector')).toBe(5);
+    expect(r.policies[1]?.origin.lineOf?.('items[1].spec.podSelector')).toBe(17);
+    expect(r.policies[1]?.origin.lineOf?.('items[1].spec.egress')).toBe(17); // missing: its parent, spec's map
+    expect(r.policies[1]?.origin.lineOf?.('items[1].spec.ingress[0].ports[0].port')).toBe(20);
     expect(r.skipped).toEqual([{ file: 'p.yaml', line: 10, kind: 'Service' }]);
   });
 
@@ -61,7 +66,8 @@ spec:
 
   it('names file, line and field when a policy from a file is invalid', () => {
     const r = parsePolicyText(YAML, 'p.yaml');
-    expect(() => new PolicyEngine(r.policies, [])).toThrow('p.yaml:13 (items[1].spec.ingress[0].ports[0].port): policy x/b: port name "HTTP" is not a valid IANA_SVC_NAME');
+    // The line of the bad field itself (20), not of the List item that holds it (13).
+    expect(() => new PolicyEngine(r.policies, [])).toThrow('p.yaml:20 (items[1].spec.ingress[0].ports[0].port): policy x/b: port name "HTTP" is not a valid IANA_SVC_NAME');
   });
 
   it('a List without an items list is an InputError naming file, line and field', () => {
