@@ -45,7 +45,7 @@ const count = (flag: string) => (value: string): number => {
 export function addHubbleOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--server [address]', `read live flows from Hubble Relay or an agent: host:port, tls://host:port or unix:///var/run/cilium/hubble.sock (alone: ${DEFAULT_SERVER})`).preset(DEFAULT_SERVER))
-    .option('--tls', 'use TLS to the server (implied by a tls:// address)')
+    .option('--tls', 'use TLS to the server (implied by a tls:// address and by any other --tls-* flag)')
     .option('--tls-ca-cert-files <files>', 'PEM CA certificates the server certificate must chain to (comma list or repeated; default: system roots)', collectList, [] as string[])
     .option('--tls-client-cert-file <file>', 'client certificate (PEM) for mTLS')
     .option('--tls-client-key-file <file>', 'client private key (PEM) for mTLS')

@@ -82,7 +82,7 @@ const TLS_HINTS: readonly [RegExp, string][] = [
   [/self[- ]signed|unable to (verify|get)|certificate chain|UNABLE_TO/, 'the server certificate is not signed by a CA in --tls-ca-cert-files'],
   [/certificate required|handshake failure|bad certificate|unknown ca/, 'the server requires a valid client certificate: pass --tls-client-cert-file and --tls-client-key-file'],
   [/expired/, 'a certificate has expired'],
-  [/wrong version number|packet length too long/, 'the server does not speak TLS: drop --tls / tls://'],
+  [/wrong version number|packet length too long/, 'the server does not speak TLS: connect without TLS, that is without tls:// and every --tls* flag (any of them turns TLS on)'],
 ];
 
 /** How the client talks to the server: the hints of a failure depend on it. */

@@ -70,7 +70,7 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
   });
   const bound = await new Promise<number>((resolve, reject) =>
     server.bindAsync(unix ? host : `${host}:${port}`, credentials, (err, p) =>
-      err ? reject(new OperationalError('E_LISTEN', `cannot listen on ${options.listen}: ${err.message}`)) : resolve(p)),
+      err ? reject(listenError(options.listen, err.message)) : resolve(p)),
   );
   return {
     address: unix ? host : `${host}:${bound}`,
@@ -191,5 +191,15 @@ function serverCredentials(tls: ReplayServerOptions['tls']): grpc.ServerCredenti
 function parseListen(listen: string): { host: string; port: number } {
   const m = /^(.*):(\d+)$/.exec(listen);
   if (!m || m[1] === '') throw new UsageError(`--listen ${listen}: expected host:port, e.g. 127.0.0.1:4245`);
-  return { host: m[1] as string, port: Number(m[2]) };
+  const port = Number(m[2]);
+  if (port > 65535) throw new UsageError(`--listen ${listen}: port ${m[2] ?? ''} is not a port number (0-65535; 0 picks a free one)`);
+  return { host: m[1] as string, port };
+}
+
+/** grpc-js says why a bind failed inside a list of resolver errors; name the usual cause plainly. */
+function listenError(listen: string, message: string): OperationalError {
+  const why = /EADDRINUSE/.test(message) ? 'the address is already in use (another replay or Hubble? pick another port, or 0 for a free one)'
+    : /EACCES/.test(message) ? 'permission denied (ports below 1024 need privileges)'
+    : message;
+  return new OperationalError('E_LISTEN', `cannot listen on ${listen}: ${why}`);
 }

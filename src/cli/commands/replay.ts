@@ -1,5 +1,6 @@
 // `flowpol replay`: serve recorded flows as a Hubble Observer over real gRPC, so the live path
 // (`collect --server`, or the hubble CLI itself) can be exercised without a cluster.
+import { logVerbosity, setLogVerbosity } from '@grpc/grpc-js';
 import { Option } from 'commander';
 import { expandInputs } from '../../collect/inputs.js';
 import { startReplayServer, type ReplayServerOptions } from '../../collect/replay-server.js';
@@ -55,6 +56,8 @@ async function runReplay(recordings: string[], flags: ReplayFlags): Promise<void
   if (flags.tlsClientCaFiles.length > 0 && flags.tlsCertFile === undefined) {
     throw new UsageError('--tls-client-ca-files needs --tls-cert-file/--tls-key-file (mTLS is TLS first)');
   }
+  // grpc-js prints its own copy of a bind failure; the CLI reports it once (GRPC_VERBOSITY still works for debugging).
+  if (process.env['GRPC_VERBOSITY'] === undefined) setLogVerbosity(logVerbosity.NONE);
   const server = await startReplayServer({
     onServed: (s) => process.stderr.write(`flowpol: GetFlows stream ${s.cancelled ? 'cancelled' : 'ended'}: sent ${s.flows} flows and ${s.otherEvents} other events\n`),
     recordings: await expandInputs(recordings),

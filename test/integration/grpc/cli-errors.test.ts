@@ -92,6 +92,12 @@ describe('TLS failure hints', () => {
     expect(r.stderr).not.toMatch(/needs --tls/);
   });
 
+  it('a plaintext server: told to drop TLS, whichever --tls* flag turned it on', async () => {
+    const r = await replay([recording]);
+    const c = await runCli(['collect', '--server', r.address, '--tls-allow-insecure', '--db', freshDb()]);
+    expectOneLineError(c, undefined, 1, 'E_HUBBLE_TLS', /the server does not speak TLS: connect without TLS, that is without tls:\/\/ and every --tls\* flag/);
+  });
+
   it('a client certificate from another CA: the server rejected the handshake', async () => {
     const r = await replay(['--tls-cert-file', pki.serverCert, '--tls-key-file', pki.serverKey, '--tls-client-ca-files', pki.ca, recording]);
     const c = await runCli(['collect', '--server', `tls://${r.address}`, '--tls-ca-cert-files', pki.ca,
@@ -113,5 +119,16 @@ describe('replay: TLS files are checked at start-up', () => {
     const ca = await replayTls(['--tls-cert-file', pki.serverCert, '--tls-key-file', pki.serverKey, '--tls-client-ca-files', junk]);
     expectOneLineError(ca, undefined, 1, 'E_TLS_FILE', /junk\.pem \(--tls-client-ca-files\): holds no PEM certificate/);
     for (const r of [mismatch, cert, ca]) expect(r.stderr).not.toMatch(/listening/);
+  });
+});
+
+describe('replay: where it listens', () => {
+  it('a port out of range is a usage error; a port in use is one line saying so, without grpc-js\'s own copy', async () => {
+    const out = await runCli(['replay', '--listen', '127.0.0.1:70000', recording]);
+    expectOneLineError(out, undefined, 2, 'E_USAGE', /--listen 127\.0\.0\.1:70000: port 70000 is not a port number \(0-65535/);
+    const first = await replay([recording]);
+    const busy = await runCli(['replay', '--listen', first.address, recording]);
+    expectOneLineError(busy, undefined, 1, 'E_LISTEN', /cannot listen on 127\.0\.0\.1:\d+: the address is already in use/);
+    expect(busy.stderr.split('\n').filter((l) => l !== '' && !l.startsWith('flowpol: '))).toEqual([]);
   });
 });
