@@ -30,6 +30,8 @@ const LOST_SOURCES: readonly LostEventSource[] = [
 const NODE_STATES: readonly NodeState[] = ['UNKNOWN_NODE_STATE', 'NODE_CONNECTED', 'NODE_UNAVAILABLE', 'NODE_GONE', 'NODE_ERROR'];
 /** Top-level keys that mark a bare Flow (no envelope). */
 const BARE_FLOW_KEYS = ['verdict', 'IP', 'source', 'destination', 'event_type', 'eventType', 'Type', 'l4'] as const;
+/** The envelope keys of an event (either spelling), for saying which one is there but null. */
+const EVENT_KEYS = ['flow', 'lost_events', 'lostEvents', 'node_status', 'nodeStatus', 'agent_event', 'agentEvent', 'debug_event', 'debugEvent'] as const;
 const WRAPPED = flowPaths('flow');
 const BARE = flowPaths('');
 const NO_ENVELOPE: JsonObject = {};
@@ -54,8 +56,10 @@ export function eventFromJson(value: unknown): FlowEvent {
   for (const key of BARE_FLOW_KEYS) {
     if (value[key] != null) return { kind: 'flow', flow: flowFromJson(value, NO_ENVELOPE, BARE) };
   }
-  throw new InputError({ file: '' },
-    'not a Hubble event: expected a "flow", "lost_events", "node_status", "agent_event" or "debug_event" key, or a bare Flow');
+  const empty = EVENT_KEYS.find((key) => value[key] === null);
+  throw new InputError({ file: '', ...(empty === undefined ? {} : { field: empty }) }, empty !== undefined
+    ? `not a Hubble event: "${empty}" is null, and nothing else makes this record an event`
+    : 'not a Hubble event: expected a "flow", "lost_events", "node_status", "agent_event" or "debug_event" key, or a bare Flow');
 }
 
 /**

@@ -78,7 +78,8 @@ describe('reader errors', () => {
     ['a numeric trace_observation_point', `${withField(['flow', 'trace_observation_point'], 3)}\n`, 1, 'flow.trace_observation_point', /expected a string/],
     ['source_names that are not a list', `${withField(['flow', 'source_names'], 'a.example')}\n`, 1, 'flow.source_names', /list of strings/],
     ['an object without a Hubble key', '{"hello":"world"}\n', 1, undefined, /not a Hubble event/],
-    ['an envelope without a payload', '{"node_name":"n1","time":"2024-01-01T00:00:00Z"}\n', 1, undefined, /not a Hubble event/],
+    ['an envelope without a payload', '{"node_name":"n1","time":"2024-01-01T00:00:00Z"}\n', 1, undefined, /not a Hubble event: expected a "flow"/],
+    ['a null payload, named', '{"node_name":"n1","lostEvents":null}\n', 1, 'lostEvents', /not a Hubble event: "lostEvents" is null/],
     ['a truncated last record', `${good}\n${good.slice(0, 50)}`, 2, undefined, /invalid JSON: (the input ends|line 2 ends inside a string)/],
   ])('%s → InputError naming file:line (field)', async (_what, content, line, field, reason) => {
     const file = await write(`bad-${line}-${String(field)}.jsonl`, content);
