@@ -90,6 +90,11 @@ export class InventoryWorkloads {
     return this.selectors.get(identity);
   }
 
+  /** The labels of the inventory pods matched to `identity` (none when it has no pods). */
+  podLabels(identity: Identity): readonly Readonly<Record<string, string>>[] {
+    return (this.podsOf.get(identity) ?? []).map((pod) => pod.labels);
+  }
+
   /** The identity's pods are on the host network: no policy for it, no podSelector peer. */
   isHostNetwork(identity: Identity): boolean {
     return this.host.has(identity);

@@ -2,8 +2,8 @@
 //
 // Pods: an identity is selected by its stable labels (matchLabels). Where another identity of
 // the same namespace carries all those labels and more (app=web vs app=web,track=canary), the
-// extra keys are excluded with `DoesNotExist`, so the selector matches exactly one known
-// identity. An identity with no labels cannot be selected without selecting its whole namespace,
+// extra keys are excluded with `DoesNotExist` (keys the identity's own pods carry in a cluster
+// inventory: `NotIn` the other's value), so the selector matches exactly one known identity. An identity with no labels cannot be selected without selecting its whole namespace,
 // nor one carrying a label Kubernetes refuses in a selector, nor one in a namespace whose name
 // Kubernetes refuses (only recordings can hold such names and labels: the API server never lets
 // a pod have them); each gets a note instead of a selector.
@@ -53,8 +53,12 @@ function unselectable(identity: Identity): Unselectable | undefined {
   return { code: 'not-expressible-unlabelled' };
 }
 
-/** Selectors a cluster inventory gives for some identities (their workload owner's). */
-export interface OwnerSelectors { ownerSelector(identity: Identity): LabelSelector | undefined }
+/** What a cluster inventory tells about identities: their workload owner's selector, the labels of their pods. */
+export interface OwnerSelectors {
+  ownerSelector(identity: Identity): LabelSelector | undefined;
+  /** The labels of the inventory pods matched to `identity` (none when it has no pods). */
+  podLabels(identity: Identity): readonly Readonly<Record<string, string>>[];
+}
 
 /** Pod selectors for the identities of each namespace. */
 export class PodSelectors {
@@ -95,18 +99,32 @@ export class PodSelectors {
     if (!exact) return { matchLabels };
     const owned = this.owners?.ownerSelector(identity);
     if (owned !== undefined) return owned;
-    const extra = new Set<string>();
-    for (const other of this.candidates(identity)) {
-      const otherKeys = Object.keys(other.labels);
-      if (otherKeys.length <= keys.length) continue;
-      if (!keys.every((k) => other.labels[k] === identity.labels[k])) continue;
-      for (const k of otherKeys) if (!(k in identity.labels)) extra.add(k);
+    const supersets = this.candidates(identity).filter((other) =>
+      Object.keys(other.labels).length > keys.length && keys.every((k) => other.labels[k] === identity.labels[k]));
+    if (supersets.length === 0) return { matchLabels };
+    const pods = this.owners?.podLabels(identity) ?? [];
+    const extraKeys = (other: Identity): string[] => Object.keys(other.labels).filter((k) => !(k in identity.labels)).sort(compareText);
+    // Keys no pod of the identity carries are excluded outright (DoesNotExist), as without a cluster.
+    const absent = new Set(supersets.flatMap(extraKeys).filter((k) => !pods.some((p) => k in p)));
+    // A superset whose every extra key the identity's own pods carry (app=web,version=v2 in the
+    // cluster, app=web and app=web,version=v1 in the recording) is excluded by a value instead:
+    // NotIn its value, on a key where no pod of the identity has that value. When there is none,
+    // it stays selected: a selector that missed the identity's own pods would cut their traffic.
+    const notIn = new Map<string, Set<string>>();
+    for (const other of supersets) {
+      const own = extraKeys(other);
+      if (own.some((k) => absent.has(k))) continue;
+      const key = own.find((k) => !pods.some((p) => p[k] === other.labels[k]));
+      if (key === undefined) continue;
+      const values = notIn.get(key);
+      if (values === undefined) notIn.set(key, new Set([other.labels[key] ?? '']));
+      else values.add(other.labels[key] ?? '');
     }
-    if (extra.size === 0) return { matchLabels };
-    const matchExpressions: LabelSelectorRequirement[] = [...extra]
-      .sort()
-      .map((key) => ({ key, operator: 'DoesNotExist' }));
-    return { matchLabels, matchExpressions };
+    const matchExpressions: LabelSelectorRequirement[] = [
+      ...[...absent].map((key): LabelSelectorRequirement => ({ key, operator: 'DoesNotExist' })),
+      ...[...notIn].map(([key, values]): LabelSelectorRequirement => ({ key, operator: 'NotIn', values: [...values].sort(compareText) })),
+    ].sort((a, b) => compareText(a.key, b.key));
+    return matchExpressions.length === 0 ? { matchLabels } : { matchLabels, matchExpressions };
   }
 
   /** Identities sharing the identity's rarest label pair (every superset carries that pair). */

@@ -8,6 +8,8 @@ import type {
 import { DEFAULT_GENERATE_OPTIONS, generatePolicies } from '../../../src/policy/generate.js';
 import { InventoryWorkloads } from '../../../src/policy/inventory-workloads.js';
 import { PortCatalog, portCode } from '../../../src/policy/port-sets.js';
+import { compileSelector } from '../../../src/policy/selectors.js';
+import { identityKey } from '../../../src/identity/identity.js';
 
 const id = (namespace: string, labels: Record<string, string>): Identity => ({ namespace, labels });
 
@@ -132,6 +134,46 @@ describe('owner selectors', () => {
     const offline = generatePolicies({ edges, namespaces: [] }, DEFAULT_GENERATE_OPTIONS);
     expect(offline.inventory).toBeUndefined();
     expect(offline.policies.find((p) => p.identity.labels.app === 'web')?.policy.spec.podSelector).toEqual({ matchLabels: { app: 'web', version: 'v1' } });
+  });
+});
+
+describe('selectors from observed labels, with a cluster', () => {
+  // The recording knows shop/app=web and shop/app=web,version=v1; the cluster's web pod is now
+  // app=web,version=v2. Excluding `version` outright would select none of its pods.
+  const web = id('shop', { app: 'web' });
+  const webV1 = id('shop', { app: 'web', version: 'v1' });
+  const api = id('shop', { app: 'api' });
+  const podSelectorOf = (pods: InventoryPod[], identity: Identity): LabelSelector | undefined => {
+    const inv = inventory([...pods, pod('shop', 'api-1', { app: 'api' })], [WEB_DEPLOYMENT]);
+    const set = generatePolicies({ edges: [edge(web, api, 8080), edge(webV1, api, 8080)], namespaces: [], cluster: { inventory: inv, mode: 'm' } }, DEFAULT_GENERATE_OPTIONS);
+    return set.policies.find((p) => identityKey(p.identity) === identityKey(identity))?.policy.spec.podSelector;
+  };
+  const v2 = pod('shop', 'web-2', { app: 'web', version: 'v2', 'pod-template-hash': 'abc' }, { owner: ['Deployment', 'web'] });
+
+  it("excludes a superset by its value when the identity's own pods carry its key, and still selects those pods", () => {
+    const selector = podSelectorOf([v2], web);
+    expect(selector).toEqual({ matchLabels: { app: 'web' }, matchExpressions: [{ key: 'version', operator: 'NotIn', values: ['v1'] }] });
+    const compiled = compileSelector(selector ?? {});
+    expect([compiled.matches(v2.labels), compiled.matches(webV1.labels)]).toEqual([true, false]);
+  });
+
+  it('keeps DoesNotExist for a key its pods do not carry, offline as before', () => {
+    const plain = pod('shop', 'web-3', { app: 'web' }, { owner: ['Deployment', 'web'] });
+    expect(podSelectorOf([plain], web)).toEqual({ matchLabels: { app: 'web' }, matchExpressions: [{ key: 'version', operator: 'DoesNotExist' }] });
+    const offline = generatePolicies({ edges: [edge(web, api, 8080), edge(webV1, api, 8080)], namespaces: [] }, DEFAULT_GENERATE_OPTIONS);
+    expect(offline.policies.find((p) => identityKey(p.identity) === 'shop/app=web')?.policy.spec.podSelector)
+      .toEqual({ matchLabels: { app: 'web' }, matchExpressions: [{ key: 'version', operator: 'DoesNotExist' }] });
+  });
+
+  it('leaves a superset selected when no label can exclude it without excluding a pod of the identity', () => {
+    // app=web's pods carry version=v1 (one) and zone=a (another): each of the superset's extra labels.
+    const p1 = pod('shop', 'web-5', { app: 'web', version: 'v1' }, { owner: ['Deployment', 'web'] });
+    const p2 = pod('shop', 'web-6', { app: 'web', zone: 'a' }, { owner: ['Deployment', 'web'] });
+    const superset = id('shop', { app: 'web', version: 'v1', zone: 'a' });
+    const inv = inventory([p1, p2, pod('shop', 'api-1', { app: 'api' })], [WEB_DEPLOYMENT]);
+    const set = generatePolicies({ edges: [edge(web, api, 8080), edge(superset, api, 8080)], namespaces: [], cluster: { inventory: inv, mode: 'm' } }, DEFAULT_GENERATE_OPTIONS);
+    const selector = set.policies.find((p) => identityKey(p.identity) === 'shop/app=web')?.policy.spec.podSelector;
+    expect(selector).toEqual({ matchLabels: { app: 'web' } });
   });
 });
 
