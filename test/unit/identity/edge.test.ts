@@ -146,6 +146,13 @@ describe('EdgeFolder', () => {
         expect(later).toMatchObject({ kind: 'edge', edge: { observedVerdict: 'DROPPED', time: T0 + HOUR + 10 } });
         expect(later.kind === 'edge' && later.moved).toMatchObject({ from: 'FORWARDED', to: 'DROPPED', counts: [{ edge: { time: T0 + HOUR - 10 } }] });
       });
+      it("a drop after the connection was counted in two hours moves both hours' counts", () => {
+        const folder = new EdgeFolder(DEFAULT_IDENTITY_OPTIONS);
+        folder.fold(flow({ time: T0 + HOUR - 30_000 }));
+        expect(folder.fold(flow({ time: T0 + HOUR + 5000 })).kind).toBe('edge');
+        const drop = folder.fold({ ...dropped, time: T0 + HOUR + 20_000 });
+        expect(drop.kind === 'reclassified' && drop.moved.counts.map((c) => c.edge.time).sort()).toEqual([T0 + HOUR - 30_000, T0 + HOUR + 5000]);
+      });
       it('read the other way round (the later file first), the earlier hour counts as DROPPED too', () => {
         const folder = new EdgeFolder(DEFAULT_IDENTITY_OPTIONS);
         expect(folder.fold(dropped)).toMatchObject({ kind: 'edge', edge: { observedVerdict: 'DROPPED' } });

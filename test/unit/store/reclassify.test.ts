@@ -115,3 +115,9 @@ it('widen never makes a row for an edge this unit did not count (an earlier file
   expect(summary()).toEqual([{ count: 1, verdicts: { FORWARDED: 1 }, first: 5, last: 5 }]);
   expect(db.prepare('SELECT count(*) FROM edge_hours').pluck().get()).toBe(1);
 });
+
+it("a reclassified count keeps its connection's span under the new verdict", () => {
+  const a = seen(T0 + 5);
+  unit((b) => b.addEdge(a), (b) => b.reclassify({ counts: [{ edge: a, first: T0 + 2, last: T0 + 40 }], from: 'FORWARDED', to: 'DROPPED' }));
+  expect(summary()).toEqual([{ count: 1, verdicts: { DROPPED: 1 }, first: 2, last: 40 }]);
+});
