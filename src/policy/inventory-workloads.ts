@@ -61,6 +61,8 @@ export class InventoryWorkloads {
   private readonly podsIn = new Map<string, InventoryPod[]>();
   /** `namespace/kind/name` → workload */
   private readonly workloads = new Map<string, InventoryWorkload>();
+  /** The namespaces the inventory lists. */
+  private readonly namespaces = new Set<string>();
 
   constructor(inventory: Inventory, identities: readonly Identity[]) {
     for (const identity of identities) {
@@ -68,6 +70,8 @@ export class InventoryWorkloads {
       push(this.identitiesIn, identity.namespace, identity);
     }
     for (const w of inventory.workloads) this.workloads.set(`${w.namespace}/${w.kind}/${w.name}`, w);
+    // Only an inventory that lists namespaces can tell one is missing (a hand-written one may list none).
+    for (const ns of inventory.namespaces) this.namespaces.add(ns.name);
     this.nodeAddresses = nodeAddresses(inventory);
     const unmatchedHost = new Map<string, InventoryPod[]>();
     for (const pod of inventory.pods) {
@@ -144,7 +148,9 @@ export class InventoryWorkloads {
     if (Object.keys(identity.labels).length === 0) return; // not selectable either way
     const pods = this.podsOf.get(identity) ?? [];
     if (pods.length === 0) {
-      return this.note('no-pod', identity, pods, 'no inventory pod carries its labels (gone, relabelled, or not in the snapshot); selected by its observed labels');
+      const gone = this.namespaces.size > 0 && !this.namespaces.has(identity.namespace)
+        ? `; the cluster has no namespace ${identity.namespace}, so its policy cannot be applied there (flowpol apply refuses the whole set)` : '';
+      return this.note('no-pod', identity, pods, `no inventory pod carries its labels (gone, relabelled, or not in the snapshot); selected by its observed labels${gone}`);
     }
     if (pods.every((p) => p.hostNetwork)) {
       this.host.add(identity);

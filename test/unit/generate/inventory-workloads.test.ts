@@ -107,6 +107,15 @@ describe('owner selectors', () => {
     expect(missed.notes[0]?.message).toContain('does not select pods shop/web-1');
   });
 
+  it("says when a workload's namespace is not in the cluster at all (apply would refuse the set), when the inventory lists namespaces", () => {
+    const legacy = id('legacy', { app: 'old' });
+    const listed = new InventoryWorkloads({ ...inventory([webPod('web-1')], [WEB_DEPLOYMENT]), namespaces: [{ name: 'shop', labels: {} }] }, [WEB, legacy]);
+    expect(listed.notes.find((n) => n.identity === legacy)?.message)
+      .toBe('legacy/app=old: no inventory pod carries its labels (gone, relabelled, or not in the snapshot); selected by its observed labels; the cluster has no namespace legacy, so its policy cannot be applied there (flowpol apply refuses the whole set)');
+    const unlisted = decide([webPod('web-1')], [WEB_DEPLOYMENT], [WEB, legacy]);
+    expect(unlisted.notes.find((n) => n.identity === legacy)?.message).not.toContain('no namespace');
+  });
+
   it('refuses an empty owner selector and one naming a label that changes per rollout or run', () => {
     const job = id('batch', { app: 'report' });
     const empty = decide([pod('batch', 'report-1', { app: 'report' }, { owner: ['CronJob', 'report'] })], [workload('batch', 'CronJob', 'report', {})], [job]);
