@@ -1,5 +1,6 @@
 // Folding: the many events of one connection → one request edge (source peer → destination
-// peer : protocol/port). Rules, in order (the public recordings in test/integration/recordings show each):
+// peer : protocol/port). Rules, in order (test/integration/recordings shows each on public
+// recordings):
 //
 // 1. Only policy decisions count: verdict FORWARDED, DROPPED, AUDIT or REDIRECTED, and no
 //    socket-level trace events (trace-sock, type 7) — else `not-a-decision`.
@@ -53,8 +54,11 @@ export const FOLD_REASONS = [
 export type FoldReason = (typeof FOLD_REASONS)[number];
 
 /**
- * An event folds into a new request edge, or is absorbed for a reason, or is a duplicate that
- * moves its connection's count, made as `edge`, from verdict `from` to `to` (rule 5).
+ * An event folds into a new request edge (a new connection, or one seen in a clock hour it has no
+ * count in yet: rule 4), or is absorbed for a reason, or is a duplicate that moves its
+ * connection's counts to a more decisive verdict (`reclassified`, rule 5) or widens its hour's
+ * count's first/last seen (`widened`). An edge that raised its connection's verdict carries the
+ * move of the earlier counts (`moved`).
  */
 export type FoldResult =
   | { kind: 'edge'; edge: ObservedEdge; moved?: Reclassification }
@@ -84,7 +88,6 @@ const ECHO_REQUEST: Readonly<Record<string, number>> = { ICMPv4: 8, ICMPv6: 128 
 const ECHO_REPLY: Readonly<Record<string, number>> = { ICMPv4: 0, ICMPv6: 129 };
 
 type Direction = 'request' | 'response' | FoldReason;
-
 
 /** Stateful (bounded memory) folder: many events of one connection → one request edge. */
 export class EdgeFolder {
