@@ -42,6 +42,8 @@ const DURATION = new RegExp(`^(?:${DURATION_PART})+$`);
 const DURATION_PARTS = new RegExp(DURATION_PART, 'g');
 const UNIT_MS: Readonly<Record<string, number>> = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 1e-3, µs: 1e-3, ns: 1e-6 };
 
+const MAX_DATE_MS = 8.64e15;
+
 /**
  * Parse `--since/--until`: RFC 3339 (any fraction digits, Z or offset), `2006-01-02` (midnight
  * UTC), or a duration before `now` as hubble takes them (`90s`, `5m`, `1.5h`, `1h30m`, `300ms`)
@@ -60,6 +62,8 @@ export function parseTimeArg(value: string, now: number, flag: string): number {
   if (DURATION.test(text)) {
     let ms = 0;
     for (const [, amount, unit] of text.matchAll(DURATION_PARTS)) ms += Number(amount) * (UNIT_MS[unit as string] ?? 0);
+    // A Date holds ±8.64e15 ms (about 273,000 years): a window reaching past that is no time at all.
+    if (!(Math.abs(now - ms) <= MAX_DATE_MS)) throw new UsageError(`${flag}: ${value} before now is before any time a date can hold`);
     return now - ms;
   }
   throw new UsageError(

@@ -59,6 +59,12 @@ describe('parseTimeArg', () => {
     expect(() => parseTimeArg(value, NOON, '--until')).toThrow(UsageError);
     expect(() => parseTimeArg(value, NOON, '--until')).toThrow(/^--until: cannot read/);
   });
+
+  it.each(['3000000000h', '99999999999999999999h', '200000000d'])('rejects %j, further back than a date can hold, as a usage error', (value) => {
+    expect(() => parseTimeArg(value, NOON, '--since')).toThrow(UsageError);
+    expect(() => parseTimeArg(value, NOON, '--since')).toThrow(/^--since: .* before now is before any time a date can hold/);
+    expect(parseTimeArg('2000000000h', NOON, '--since')).toBe(NOON - 2e9 * 3_600_000);
+  });
 });
 
 function flow(time: number, src?: string, dst?: string): Flow {
