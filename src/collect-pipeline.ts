@@ -76,6 +76,7 @@ export async function collect(
   db: Database, units: AsyncIterable<IngestUnit> | Iterable<IngestUnit>, options: CollectOptions,
   result: CollectResult = newCollectResult(),
 ): Promise<CollectResult> {
+  const matches = flowMatcher(options.filter); // a bad filter fails before anything is written
   const writer = new IngestWriter(db);
   const run = writer.startRun(Date.now());
   result.runId = run.runId;
@@ -84,7 +85,7 @@ export async function collect(
   try {
     for await (const unit of units) {
       if (options.signal?.aborted) throw interrupted(unit.name, false);
-      const outcome = await ingestUnit(writer, result, unit, folder, options);
+      const outcome = await ingestUnit(writer, result, unit, { folder, matches }, options);
       result.units.push(outcome);
       if (outcome.status === 'committed') addCounts(result.committed, outcome.counts);
     }
@@ -96,7 +97,10 @@ export async function collect(
   return result;
 }
 
-async function ingestUnit(writer: IngestWriter, result: CollectResult, unit: IngestUnit, folder: EdgeFolder, options: CollectOptions): Promise<UnitOutcome> {
+/** What every unit of a run shares: the folder (connections span files) and the flow filter. */
+interface RunState { folder: EdgeFolder; matches: (flow: Flow) => boolean }
+
+async function ingestUnit(writer: IngestWriter, result: CollectResult, unit: IngestUnit, { folder, matches }: RunState, options: CollectOptions): Promise<UnitOutcome> {
   const previous = unit.fingerprint === undefined ? undefined : writer.findCommitted(unit.fingerprint);
   const counts = emptyCounts();
   // --force replaces an earlier run's ingest; within one run the same content twice is skipped
@@ -136,7 +140,6 @@ async function ingestUnit(writer: IngestWriter, result: CollectResult, unit: Ing
   result.current = { name: unit.name, counts };
   const flushEdges = options.flushAtEdges ?? 50_000;
   const flushBuckets = options.flushAtBuckets ?? 200_000;
-  const matches = flowMatcher(options.filter);
   let events = 0;
   try {
     // Events already read are taken synchronously when the source can (no microtask per event).

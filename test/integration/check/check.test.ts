@@ -48,6 +48,13 @@ describe('flowpol check (in-process)', () => {
       expect(renderWorld(world, results), file).not.toContain('MISMATCH');
     }
   });
+
+  it("docs/world-format.md's example world is valid and its probe passes", () => {
+    const doc = readFileSync(join(REPO_ROOT, 'docs/world-format.md'), 'utf8');
+    const example = /```json\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
+    const world = parseWorld(example, 'docs/world-format.md');
+    expect(runProbes(world).map((r) => [r.from, r.to, r.expected, r.verdict.decision])).toEqual([['prod/web', 'prod/api', 'allow', 'allow']]);
+  });
 });
 
 describe('flowpol check (built CLI)', () => {

@@ -80,3 +80,16 @@ it('the timer flushes stdin, which arrives over time, but never a file', async (
   expect(file.edges.length).toBeGreaterThan(0);
   expect(file.edges).toEqual(stdin.edges);
 });
+
+it('a filter the library caller got wrong fails before any unit is started: nothing staged is left behind', async () => {
+  const file = join(dir, 'filter.jsonl');
+  await writeFlowFile(file, { seed: 3, flows: 10 });
+  const db = openDatabase(join(dir, 'filter.db'), { create: true });
+  try {
+    await expect(collect(db, [fileUnit(file)], { filter: { namespaces: [], fromLabels: ['!'] }, identity: DEFAULT_IDENTITY_OPTIONS, force: false }))
+      .rejects.toThrow(/label/);
+    expect(db.prepare('SELECT count(*) FROM ingest_units').pluck().get()).toBe(0);
+  } finally {
+    db.close();
+  }
+});
