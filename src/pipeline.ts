@@ -5,7 +5,7 @@ import type { Database } from './store/database.js';
 import { edgeKey } from './identity/edge.js';
 import type { BreakageOptions, BreakageResult } from './report/breakage.js';
 import { buildBreakageReport } from './report/breakage.js';
-import { InventoryPods } from './report/from-inventory.js';
+import { edgeIdentities, InventoryPods } from './report/from-inventory.js';
 import { mergeNamespaces } from './policy/workload-selectors.js';
 import { silentAmong, silentPods } from './report/silent.js';
 import { DEFAULT_GENERATE_OPTIONS, type GenerateInput, type GenerateOptions, generatePolicies } from './policy/generate.js';
@@ -111,7 +111,7 @@ export async function report(db: Database, options: ReportOptions): Promise<Repo
     ...(observed === undefined || observed.first > observed.last ? {} : { window: observed }),
     lostEvents: summary.lost.reduce((sum, l) => sum + l.lost, 0),
   };
-  const pods = inventory === undefined ? undefined : new InventoryPods(inventory);
+  const pods = inventory === undefined ? undefined : new InventoryPods(inventory, edgeIdentities(edges));
   const podsOf = pods === undefined ? {} : { podsOf: pods.podsOf.bind(pods), isNodeAddress: pods.isNodeAddress.bind(pods) };
   const result = buildBreakageReport({ edges, namespaces, existing: existing.policies, proposed, observation, ...podsOf }, options);
   if (cluster !== undefined && pods !== undefined) {

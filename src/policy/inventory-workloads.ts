@@ -1,6 +1,5 @@
 // What a cluster inventory adds to generate. Learned identities are matched to inventory pods by
-// namespace and labels (a pod's stable labels equal the identity's; else the most specific
-// identity whose labels the pod carries). An identity whose pods all have one workload owner is
+// namespace and labels, as the report matches them (inventory-match.ts). An identity whose pods all have one workload owner is
 // selected by that owner's selector — in its own policy and wherever it is a peer — provided the
 // selector selects exactly its pods among the inventory's and no other learned identity, and is
 // fit to last (not empty, no label that changes per rollout or run); else the flows-derived
@@ -8,10 +7,11 @@
 // are recognised: NetworkPolicy does not apply to them. With `--named-ports`, a port every pod of
 // a destination declares under one name is written by that name.
 import { identityKey } from '../identity/identity.js';
-import { VOLATILE_LABEL_RULES, containsLabels, dropRuleFor, stableLabels } from '../identity/labels.js';
+import { VOLATILE_LABEL_RULES, dropRuleFor, stableLabels } from '../identity/labels.js';
 import type {
   Identity, Inventory, InventoryNote, InventoryNoteCode, InventoryPod, InventoryWorkload, LabelSelector, PolicyProtocol,
 } from '../model.js';
+import { matchPods } from './inventory-match.js';
 import { compileSelector } from './selectors.js';
 import { compareText } from '../order.js';
 
@@ -73,12 +73,12 @@ export class InventoryWorkloads {
     // Only an inventory that lists namespaces can tell one is missing (a hand-written one may list none).
     for (const ns of inventory.namespaces) this.namespaces.add(ns.name);
     this.nodeAddresses = nodeAddresses(inventory);
+    for (const [identity, pods] of matchPods(inventory.pods, identities)) this.podsOf.set(identity, pods);
+    const matched = new Set([...this.podsOf.values()].flat());
     const unmatchedHost = new Map<string, InventoryPod[]>();
     for (const pod of inventory.pods) {
       push(this.podsIn, pod.namespace, pod);
-      const identity = this.match(pod);
-      if (identity !== undefined) push(this.podsOf, identity, pod);
-      else if (pod.hostNetwork) push(unmatchedHost, identityKey({ namespace: pod.namespace, labels: stableLabels(pod.labels) }), pod);
+      if (!matched.has(pod) && pod.hostNetwork) push(unmatchedHost, identityKey({ namespace: pod.namespace, labels: stableLabels(pod.labels) }), pod);
     }
     for (const identity of identities) this.decide(identity);
     for (const pods of unmatchedHost.values()) {
@@ -129,28 +129,13 @@ export class InventoryWorkloads {
     return agreed;
   }
 
-  /** The identity whose labels are the pod's stable ones; else the one most specific identity whose labels the pod carries. */
-  private match(pod: InventoryPod): Identity | undefined {
-    const exact = this.byKey.get(identityKey({ namespace: pod.namespace, labels: stableLabels(pod.labels) }));
-    if (exact !== undefined) return exact;
-    let best: Identity[] = [];
-    let size = 0;
-    for (const identity of this.identitiesIn.get(pod.namespace) ?? []) {
-      const n = Object.keys(identity.labels).length;
-      if (n === 0 || n < size || !containsLabels(pod.labels, identity.labels)) continue;
-      if (n > size) [best, size] = [[], n];
-      best.push(identity);
-    }
-    return best.length === 1 ? best[0] : undefined;
-  }
-
   private decide(identity: Identity): void {
     if (Object.keys(identity.labels).length === 0) return; // not selectable either way
     const pods = this.podsOf.get(identity) ?? [];
     if (pods.length === 0) {
       const gone = this.namespaces.size > 0 && !this.namespaces.has(identity.namespace)
         ? `; the cluster has no namespace ${identity.namespace}, so its policy cannot be applied there (flowpol apply refuses the whole set)` : '';
-      return this.note('no-pod', identity, pods, `no inventory pod carries its labels (gone, relabelled, or not in the snapshot); selected by its observed labels${gone}`);
+      return this.note('no-pod', identity, pods, `no inventory pod is this workload's (gone, relabelled, or not in the snapshot); selected by its observed labels${gone}`);
     }
     if (pods.every((p) => p.hostNetwork)) {
       this.host.add(identity);

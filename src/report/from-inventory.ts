@@ -3,28 +3,33 @@
 // (identities drop some, such as pod-template-hash or statefulset.kubernetes.io/pod-name, which
 // policies may select). The namespaces' labels are merged by mergeNamespaces
 // (policy/workload-selectors.ts), the same merge generate uses.
-// Flow identities are matched to inventory pods by namespace + labels: an identity's pods are
-// those whose stable labels (minus the volatile ones identities drop by default) are exactly the
-// identity's; when no pod is (labels filtered by Cilium or `collect --drop-labels`), every pod
-// carrying all of the identity's labels. So a CronJob whose pods add a label to a Deployment's is
-// not taken for the Deployment. An identity whose pods all use the host network, and an address
-// of a host-network pod (a node's), are said to be (the report then treats their edges as not
-// governed, as generate does). Pure.
+// Flow identities are matched to inventory pods as generate matches them (matchPods in
+// policy/inventory-match.ts: each pod is one identity's), so a report of generated policies judges
+// the pods they were written for, a CronJob whose pods add a label to a Deployment's is not taken
+// for the Deployment, and a label-less identity never takes a whole namespace. An identity whose
+// pods all use the host network, and an address of a host-network pod (a node's), are said to be
+// (the report then treats their edges as not governed, as generate does). Pure.
 import { identityKey } from '../identity/identity.js';
-import { containsLabels, stableLabels } from '../identity/labels.js';
-import type { ContainerPort, Identity, Inventory, InventoryPod } from '../model.js';
+import type { ContainerPort, Edge, Identity, Inventory, InventoryPod } from '../model.js';
 import type { InventoryPodsView } from './world-from-edges.js';
 import { compareText } from '../order.js';
+import { matchPods } from '../policy/inventory-match.js';
 import { nodeAddresses } from '../policy/inventory-workloads.js';
 
-/** Whether a pod carries every label of an identity, in its namespace. */
-export function podMatches(pod: InventoryPod, identity: Identity): boolean {
-  return pod.namespace === identity.namespace && containsLabels(pod.labels, identity.labels);
+/** The workload identities at either end of the edges (what InventoryPods matches pods to). */
+export function edgeIdentities(edges: Iterable<Pick<Edge, 'source' | 'destination'>>): Identity[] {
+  const out: Identity[] = [];
+  for (const e of edges) {
+    if (e.source.kind === 'workload') out.push(e.source.identity);
+    if (e.destination.kind === 'workload') out.push(e.destination.identity);
+  }
+  return out;
 }
 
-/** Inventory pods by namespace, to match flow identities against. */
+/** Inventory pods matched to the flow identities of a report. */
 export class InventoryPods {
-  private readonly byNamespace = new Map<string, { pod: InventoryPod; stable: number }[]>();
+  /** identity key → its pods */
+  private readonly pods = new Map<string, InventoryPod[]>();
   /** Identity keys `podsOf` was asked for and found no pod. */
   private readonly podless = new Set<string>();
   /** The pods of every identity `podsOf` was asked for. */
@@ -32,25 +37,15 @@ export class InventoryPods {
   /** The addresses of host-network pods: their nodes'. */
   private readonly nodeAddresses: ReadonlySet<string>;
 
-  constructor(inventory: Inventory) {
+  /** `identities`: every workload identity of the edges the report evaluates (each pod is one of theirs, or none's). */
+  constructor(inventory: Inventory, identities: Iterable<Identity>) {
     this.nodeAddresses = nodeAddresses(inventory);
-    for (const pod of inventory.pods) {
-      let list = this.byNamespace.get(pod.namespace);
-      if (list === undefined) this.byNamespace.set(pod.namespace, (list = []));
-      list.push({ pod, stable: Object.keys(stableLabels(pod.labels)).length }); // how many labels its identity keeps
-    }
+    for (const [identity, pods] of matchPods(inventory.pods, [...identities])) this.pods.set(identityKey(identity), pods);
   }
 
-  /**
-   * The pods of an identity: those carrying exactly its labels (bar volatile ones) when there are
-   * any, else every pod carrying its labels in its namespace.
-   */
+  /** The pods of an identity (none when no pod is its). */
   match(identity: Identity): InventoryPod[] {
-    const carrying = (this.byNamespace.get(identity.namespace) ?? []).filter((p) => podMatches(p.pod, identity));
-    // A pod carrying all of the identity's labels has exactly them when it has no other stable one.
-    const size = Object.keys(identity.labels).length;
-    const exact = carrying.filter((p) => p.stable === size);
-    return (exact.length > 0 ? exact : carrying).map((p) => p.pod);
+    return this.pods.get(identityKey(identity)) ?? [];
   }
 
   /**

@@ -6,7 +6,7 @@
 // not apply to them). The isolating policies come from the one PolicyEngine. Pure.
 import type { Edge, Inventory, InventoryPod, ObjectRef, Pod, PolicyDirection, PolicyRef, SilentWorkload, Subject } from '../model.js';
 import type { PolicyEngine } from '../policy/evaluate.js';
-import { InventoryPods } from './from-inventory.js';
+import { edgeIdentities, InventoryPods } from './from-inventory.js';
 import { EdgeWorld } from './world-from-edges.js';
 import { compareText } from '../order.js';
 
@@ -18,9 +18,9 @@ interface Group { namespace: string; owner: ObjectRef; pods: string[]; isolatedB
  * Inventory workloads whose pods had no observed traffic in `edges` and that the engine's
  * policies isolate in at least one direction. `namespaces`: only these (empty = all), as `-n`.
  */
-export function silentWorkloads(inventory: Inventory, edges: Iterable<Edge>, engine: PolicyEngine, namespaces: readonly string[]): SilentWorkload[] {
+export function silentWorkloads(inventory: Inventory, edges: readonly Edge[], engine: PolicyEngine, namespaces: readonly string[]): SilentWorkload[] {
   // The edges' ends looked up as a report's world looks them up: the pods it asked for are the observed ones.
-  const pods = new InventoryPods(inventory);
+  const pods = new InventoryPods(inventory, edgeIdentities(edges));
   const world = new EdgeWorld([], pods.podsOf.bind(pods));
   for (const e of edges) {
     world.of(e.source);

@@ -64,7 +64,7 @@ describe('owner selectors', () => {
     const message = (code: string): string => w.notes.find((n) => n.code === code)?.message ?? '';
     expect(message('several-owners')).toContain('several owners (no owner, Deployment worker, Job migrate)');
     expect(w.notes.find((n) => n.identity === orphan)?.message).toContain('its owner ReplicaSet orphan-1 is not a workload the inventory lists');
-    expect(message('no-pod')).toContain('no inventory pod carries its labels');
+    expect(message('no-pod')).toContain("no inventory pod is this workload's");
   });
 
   it('matches a pod without an identity of its exact labels to the one most specific identity it carries, and to none when two tie', () => {
@@ -111,7 +111,7 @@ describe('owner selectors', () => {
     const legacy = id('legacy', { app: 'old' });
     const listed = new InventoryWorkloads({ ...inventory([webPod('web-1')], [WEB_DEPLOYMENT]), namespaces: [{ name: 'shop', labels: {} }] }, [WEB, legacy]);
     expect(listed.notes.find((n) => n.identity === legacy)?.message)
-      .toBe('legacy/app=old: no inventory pod carries its labels (gone, relabelled, or not in the snapshot); selected by its observed labels; the cluster has no namespace legacy, so its policy cannot be applied there (flowpol apply refuses the whole set)');
+      .toBe("legacy/app=old: no inventory pod is this workload's (gone, relabelled, or not in the snapshot); selected by its observed labels; the cluster has no namespace legacy, so its policy cannot be applied there (flowpol apply refuses the whole set)");
     const unlisted = decide([webPod('web-1')], [WEB_DEPLOYMENT], [WEB, legacy]);
     expect(unlisted.notes.find((n) => n.identity === legacy)?.message).not.toContain('no namespace');
   });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Identity, ReportEdge } from '../../../src/model.js';
 import { buildBreakageReport } from '../../../src/report/breakage.js';
 import { mergeNamespaces } from '../../../src/policy/workload-selectors.js';
-import { InventoryPods, podMatches } from '../../../src/report/from-inventory.js';
+import { edgeIdentities, InventoryPods } from '../../../src/report/from-inventory.js';
 import { inventory, inventoryPod } from './inventory-fixture.js';
 import { api, edge, frontend, policy, prometheus, SEED_NAMESPACES } from './seed-edges.js';
 
@@ -27,36 +27,45 @@ describe('--default-deny all with the cluster\'s namespaces', () => {
   });
 });
 
-describe('podMatches and InventoryPods', () => {
-  const pods = new InventoryPods(inventory());
-
-  it('a pod belongs to an identity when it carries every identity label in the same namespace', () => {
-    const pod = inventoryPod('production', 'p', { app: 'api-server', 'pod-template-hash': 'x' });
-    expect(podMatches(pod, id('production', { app: 'api-server' }))).toBe(true);
-    expect(podMatches(pod, id('production', {}))).toBe(true);
-    expect(podMatches(pod, id('staging', { app: 'api-server' }))).toBe(false);
-    expect(podMatches(pod, id('production', { app: 'api' }))).toBe(false);
-    expect(podMatches(pod, id('production', { app: 'api-server', tier: 'backend' }))).toBe(false);
-  });
+describe('InventoryPods', () => {
+  const SEED_IDS = ['worker', 'api-server', 'frontend', 'ghost', 'backup'].map((app) => id('production', { app }));
+  const pods = new InventoryPods(inventory(), SEED_IDS);
 
   it('an identity\'s pods are those with exactly its labels (bar volatile ones) when there are any', () => {
     const web = inventoryPod('shop', 'web-1', { app: 'web', 'pod-template-hash': 'h1' });
     const cleanup = inventoryPod('shop', 'cleanup-1', { app: 'web', job: 'cleanup', 'job-name': 'cleanup-1' });
-    const shop = new InventoryPods(inventory([web, cleanup]));
+    const shop = new InventoryPods(inventory([web, cleanup]), [id('shop', { app: 'web' }), id('shop', { app: 'web', job: 'cleanup' })]);
     expect(shop.match(id('shop', { app: 'web' }))).toEqual([web]);
     expect(shop.match(id('shop', { app: 'web', job: 'cleanup' }))).toEqual([cleanup]);
   });
 
-  it('else every pod carrying its labels (identities collected with fewer labels)', () => {
+  it('else the pods whose most specific carried identity it is (identities collected with fewer labels)', () => {
     const v1 = inventoryPod('shop', 'web-v1', { app: 'web', version: 'v1' });
     const v2 = inventoryPod('shop', 'web-v2', { app: 'web', version: 'v2' });
-    const shop = new InventoryPods(inventory([v1, v2]));
+    const shop = new InventoryPods(inventory([v1, v2]), [id('shop', { app: 'web' })]);
     expect(shop.match(id('shop', { app: 'web' }))).toEqual([v1, v2]);
     expect(shop.podsOf(id('shop', { app: 'web' }))?.labels).toEqual({ app: 'web' });
   });
 
+  it("a pod is one identity's, as generate decides: a gone app=web does not take app=web,tier=fe's pod, a label-less identity takes none", () => {
+    const fe = inventoryPod('shop', 'web-1', { app: 'web', tier: 'fe' });
+    const other = inventoryPod('shop', 'cron-1', { 'job-name': 'cron-1' });
+    const shop = new InventoryPods(inventory([fe, other]), [id('shop', { app: 'web' }), id('shop', { app: 'web', tier: 'fe' }), id('shop', {})]);
+    expect(shop.match(id('shop', { app: 'web', tier: 'fe' }))).toEqual([fe]);
+    expect(shop.match(id('shop', { app: 'web' }))).toEqual([]);
+    expect(shop.match(id('shop', {}))).toEqual([other]); // its stable labels are exactly none
+    const alone = new InventoryPods(inventory([fe]), [id('shop', {})]);
+    expect(alone.match(id('shop', {}))).toEqual([]);
+  });
+
+  it('reads the identities of edges, both ends, workloads only', () => {
+    const identityOf = (p: typeof frontend) => (p.kind === 'workload' ? p.identity : undefined);
+    expect(edgeIdentities([edge(frontend, api, 'TCP', 8080, 1), edge(prometheus, { kind: 'reserved', entity: 'world' }, 'TCP', 443, 1)]))
+      .toEqual([identityOf(frontend), identityOf(api), identityOf(prometheus)]);
+  });
+
   it('remembers the identities it found no pod for, sorted by key', () => {
-    const asked = new InventoryPods(inventory());
+    const asked = new InventoryPods(inventory(), [id('production', { app: 'api-server' })]);
     asked.podsOf(id('production', { app: 'zz' }));
     asked.podsOf(id('production', { app: 'api-server' }));
     asked.podsOf(id('nowhere', { app: 'a' }));
@@ -94,7 +103,7 @@ describe('the report with inventory ports and namespaces', () => {
   const edges = [edge(prometheus, api, 'TCP', 9090, 100), edge(frontend, api, 'TCP', 8080, 10)];
   const run = (withInventory: boolean): ReportEdge[] => {
     const inv = inventory();
-    const pods = new InventoryPods(inv);
+    const pods = new InventoryPods(inv, edgeIdentities(edges));
     const namespaces = withInventory ? mergeNamespaces(SEED_NAMESPACES, inv.namespaces) : SEED_NAMESPACES;
     const input = { edges, namespaces, existing: [scrape], proposed: [], observation: { lostEvents: 0 }, ...(withInventory ? { podsOf: pods.podsOf.bind(pods) } : {}) };
     const r = buildBreakageReport(input, { defaultDeny: { kind: 'none' }, direction: 'both' });
@@ -111,7 +120,7 @@ describe('the report with inventory ports and namespaces', () => {
     const backup = { kind: 'workload', identity: id('production', { app: 'backup' }) } as const;
     const denyRun = policy('production', 'deny-this-run', { podSelector: { matchLabels: { 'job-name': 'backup-29' } }, policyTypes: ['Egress'] });
     const inv = inventory();
-    const pods = new InventoryPods(inv);
+    const pods = new InventoryPods(inv, edgeIdentities([edge(backup, api, 'TCP', 8080, 1)]));
     const status = (podsOf: boolean): string | undefined => {
       const input = { edges: [edge(backup, api, 'TCP', 8080, 1)], namespaces: SEED_NAMESPACES, existing: [denyRun], proposed: [], observation: { lostEvents: 0 }, ...(podsOf ? { podsOf: pods.podsOf.bind(pods) } : {}) };
       return buildBreakageReport(input, { defaultDeny: { kind: 'none' }, direction: 'both' }).report.namespaces[0]?.workloads[0]?.edges[0]?.status;

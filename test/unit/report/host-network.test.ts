@@ -9,7 +9,7 @@ import type { Edge, Identity, NetworkPolicy, Peer, ReportEdge } from '../../../s
 import { buildBreakageReport, type BreakageResult } from '../../../src/report/breakage.js';
 import { DEFAULT_DENY_NAME } from '../../../src/report/default-deny.js';
 import { mergeNamespaces } from '../../../src/policy/workload-selectors.js';
-import { InventoryPods } from '../../../src/report/from-inventory.js';
+import { edgeIdentities, InventoryPods } from '../../../src/report/from-inventory.js';
 import { edgeReason } from '../../../src/report/reasons.js';
 import { reportWorld } from '../../../src/report/world-out.js';
 import { inventory, inventoryPod, INVENTORY_PODS } from './inventory-fixture.js';
@@ -39,7 +39,7 @@ const ADMITS_AGENT: NetworkPolicy = policy('production', 'api-from-agent', {
 
 function run(pods = PODS, existing: readonly NetworkPolicy[] = []): BreakageResult {
   const inv = inventory(pods);
-  const lookup = new InventoryPods(inv);
+  const lookup = new InventoryPods(inv, edgeIdentities(EDGES));
   return buildBreakageReport(
     {
       edges: EDGES, namespaces: mergeNamespaces(SEED_NAMESPACES, inv.namespaces), existing, proposed: [], observation: { lostEvents: 0 },
@@ -58,7 +58,7 @@ describe('an inventory whose app=agent pods all use the host network, with a def
   const r = run();
 
   it('the inventory view of the identity says hostNetwork; an ordinary one does not', () => {
-    const pods = new InventoryPods(inventory());
+    const pods = new InventoryPods(inventory(), edgeIdentities(EDGES));
     expect(pods.podsOf(AGENT)?.hostNetwork).toBe(true);
     expect(pods.podsOf({ namespace: 'production', labels: { app: 'api-server' } })?.hostNetwork).toBe(false);
   });
@@ -77,8 +77,8 @@ describe('an inventory whose app=agent pods all use the host network, with a def
   });
 
   it('an address of a host-network pod is its node\'s: not governed either, as generate notes it', () => {
-    expect(new InventoryPods(inventory(PODS)).isNodeAddress('172.18.0.9')).toBe(true);
-    expect(new InventoryPods(inventory(PODS)).isNodeAddress('203.0.113.10')).toBe(false);
+    expect(new InventoryPods(inventory(PODS), []).isNodeAddress('172.18.0.9')).toBe(true);
+    expect(new InventoryPods(inventory(PODS), []).isNodeAddress('203.0.113.10')).toBe(false);
     const { entry: x, workload } = entry(r, toNode);
     expect(x.status === 'not-governed' && x.code).toBe('not-governed-host-network');
     expect(x.status === 'not-governed' && x.isolation).toEqual([{ direction: 'egress', isolatedBy: [DENY] }]);
@@ -122,7 +122,7 @@ describe('an inventory whose app=agent pods all use the host network, with a def
 describe('a workload with one ordinary pod beside host-network ones', () => {
   it('is evaluated as ordinary pods are: the default-deny breaks it', () => {
     const mixed = [...PODS, inventoryPod('production', 'agent-standalone', { app: 'agent' })];
-    expect(new InventoryPods(inventory(mixed)).podsOf(AGENT)?.hostNetwork).toBe(false);
+    expect(new InventoryPods(inventory(mixed), [AGENT]).podsOf(AGENT)?.hostNetwork).toBe(false);
     const r = run(mixed);
     expect(entry(r, fromAgent).entry.status).toBe('breaks');
     expect(entry(r, agentOut).entry.status).toBe('breaks');
