@@ -43,6 +43,15 @@ export function matchPods(pods: readonly InventoryPod[], identities: readonly Id
   return out;
 }
 
+/**
+ * The pods that can still send or receive traffic: not finished (phase Succeeded or Failed, such
+ * as a Job's completed run). A finished pod is no workload's, silent or not, and no owner selector
+ * is too broad for selecting it.
+ */
+export function livePods(pods: readonly InventoryPod[]): InventoryPod[] {
+  return pods.filter((p) => p.phase !== 'Succeeded' && p.phase !== 'Failed');
+}
+
 function mostSpecific(pod: InventoryPod, candidates: readonly Identity[]): Identity | undefined {
   let best: Identity[] = [];
   let size = 0;

@@ -11,7 +11,7 @@ import { VOLATILE_LABEL_RULES, dropRuleFor, stableLabels } from '../identity/lab
 import type {
   Identity, Inventory, InventoryNote, InventoryNoteCode, InventoryPod, InventoryWorkload, LabelSelector, PolicyProtocol,
 } from '../model.js';
-import { matchPods } from './inventory-match.js';
+import { livePods, matchPods } from './inventory-match.js';
 import { compileSelector } from './selectors.js';
 import { compareText } from '../order.js';
 
@@ -73,10 +73,11 @@ export class InventoryWorkloads {
     // Only an inventory that lists namespaces can tell one is missing (a hand-written one may list none).
     for (const ns of inventory.namespaces) this.namespaces.add(ns.name);
     this.nodeAddresses = nodeAddresses(inventory);
-    for (const [identity, pods] of matchPods(inventory.pods, identities)) this.podsOf.set(identity, pods);
+    const live = livePods(inventory.pods);
+    for (const [identity, pods] of matchPods(live, identities)) this.podsOf.set(identity, pods);
     const matched = new Set([...this.podsOf.values()].flat());
     const unmatchedHost = new Map<string, InventoryPod[]>();
-    for (const pod of inventory.pods) {
+    for (const pod of live) {
       push(this.podsIn, pod.namespace, pod);
       if (!matched.has(pod) && pod.hostNetwork) push(unmatchedHost, identityKey({ namespace: pod.namespace, labels: stableLabels(pod.labels) }), pod);
     }

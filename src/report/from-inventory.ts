@@ -13,7 +13,7 @@ import { identityKey } from '../identity/identity.js';
 import type { ContainerPort, Edge, Identity, Inventory, InventoryPod } from '../model.js';
 import type { InventoryPodsView } from './world-from-edges.js';
 import { compareText } from '../order.js';
-import { matchPods } from '../policy/inventory-match.js';
+import { livePods, matchPods } from '../policy/inventory-match.js';
 import { nodeAddresses } from '../policy/inventory-workloads.js';
 
 /** The workload identities at either end of the edges (what InventoryPods matches pods to). */
@@ -40,7 +40,7 @@ export class InventoryPods {
   /** `identities`: every workload identity of the edges the report evaluates (each pod is one of theirs, or none's). */
   constructor(inventory: Inventory, identities: Iterable<Identity>) {
     this.nodeAddresses = nodeAddresses(inventory);
-    for (const [identity, pods] of matchPods(inventory.pods, [...identities])) this.pods.set(identityKey(identity), pods);
+    for (const [identity, pods] of matchPods(livePods(inventory.pods), [...identities])) this.pods.set(identityKey(identity), pods);
   }
 
   /** The pods of an identity (none when no pod is its). */

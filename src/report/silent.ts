@@ -3,10 +3,11 @@
 // evaluated policies isolate. Nothing was observed to break for them, but whatever they do at
 // runtime (a nightly CronJob, a failover replica) is denied on the isolated sides unless a
 // policy admits it. Grouped by workload owner; host-network pods are left out (NetworkPolicy does
-// not apply to them). The isolating policies come from the one PolicyEngine. Pure.
+// not apply to them), and so are finished ones (a Job's completed run will not run again). The isolating policies come from the one PolicyEngine. Pure.
 import type { Edge, Inventory, InventoryPod, ObjectRef, Pod, PolicyDirection, PolicyRef, SilentWorkload, Subject } from '../model.js';
 import type { PolicyEngine } from '../policy/evaluate.js';
 import { edgeIdentities, InventoryPods } from './from-inventory.js';
+import { livePods } from '../policy/inventory-match.js';
 import { EdgeWorld } from './world-from-edges.js';
 import { compareText } from '../order.js';
 
@@ -33,7 +34,7 @@ export function silentWorkloads(inventory: Inventory, edges: readonly Edge[], en
 export function silentAmong(inventory: Inventory, observed: ReadonlySet<InventoryPod>, engine: PolicyEngine, namespaces: readonly string[]): SilentWorkload[] {
   const only = new Set(namespaces);
   const groups = new Map<string, Group>();
-  for (const pod of inventory.pods) {
+  for (const pod of livePods(inventory.pods)) {
     if (pod.hostNetwork || (only.size > 0 && !only.has(pod.namespace))) continue;
     if (observed.has(pod)) continue;
     const subject: Subject = { kind: 'pod', namespace: pod.namespace, name: pod.name, labels: pod.labels, ports: pod.ports };

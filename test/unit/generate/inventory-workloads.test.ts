@@ -116,6 +116,13 @@ describe('owner selectors', () => {
     expect(unlisted.notes.find((n) => n.identity === legacy)?.message).not.toContain('no namespace');
   });
 
+  it("a finished pod (a one-off Job's completed run) neither belongs to a workload nor makes its owner's selector too broad", () => {
+    const seed = { ...pod('shop', 'web-seed-abcde', { app: 'web', 'job-name': 'web-seed' }, { owner: ['Job', 'web-seed'] }), phase: 'Succeeded' };
+    const w = decide([webPod('web-1'), seed], [WEB_DEPLOYMENT], [WEB]);
+    expect(w.ownerSelector(WEB)).toEqual({ matchLabels: { app: 'web' } });
+    expect(codes(w)).toEqual(['owner-selector shop/app,version']);
+  });
+
   it('refuses an empty owner selector and one naming a label that changes per rollout or run', () => {
     const job = id('batch', { app: 'report' });
     const empty = decide([pod('batch', 'report-1', { app: 'report' }, { owner: ['CronJob', 'report'] })], [workload('batch', 'CronJob', 'report', {})], [job]);

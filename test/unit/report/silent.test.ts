@@ -64,6 +64,16 @@ describe('silentWorkloads', () => {
     expect(out.map((w) => `${w.namespace}/${w.owner.kind}/${w.owner.name}`)).toEqual(['shop/CronJob/cleanup']);
   });
 
+  it('a finished pod (a Job\'s completed run, phase Succeeded or Failed) is never silent', () => {
+    const done = { ...inventoryPod('shop', 'seed-1', { app: 'seed' }, { owner: { kind: 'Job', name: 'seed' } }), phase: 'Succeeded' };
+    const failed = { ...inventoryPod('shop', 'seed-2', { app: 'seed' }, { owner: { kind: 'Job', name: 'seed' } }), phase: 'Failed' };
+    const running = { ...inventoryPod('shop', 'batch-1', { app: 'batch' }, { owner: { kind: 'Job', name: 'batch' } }), phase: 'Running' };
+    const inv = inventory([done, failed, running]);
+    const deny = policy('shop', 'deny', { podSelector: {}, policyTypes: ['Ingress'] });
+    const out = silentWorkloads(inv, [], new PolicyEngine([deny], inv.namespaces), []);
+    expect(out.map((w) => `${w.owner.kind}/${w.owner.name}`)).toEqual(['Job/batch']);
+  });
+
   it('a pod seen at either end of an edge is not silent (matched by namespace + labels)', () => {
     const worker = { kind: 'workload', identity: { namespace: 'production', labels: { app: 'worker' } } } as const;
     expect(silent([DENY_ALL], [], [...EDGES, edge(frontend, worker, 'TCP', 80, 1)]).map((w) => w.owner.name)).toEqual(['backup', 'debug']);
