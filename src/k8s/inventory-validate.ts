@@ -1,5 +1,7 @@
 // Checks a parsed snapshot field by field and builds the Inventory; the first bad value is an
 // InputError naming file, line and JSON path (e.g. `snapshot.yaml:12 (pods[3].ports[0].port)`).
+// Unknown fields are errors, as in world files: a hand-edited `lables` or `policy` must not
+// quietly read as a pod without labels or a cluster without policies.
 // Policies and workload selectors are checked as the API server would (policy/validate.ts), pod
 // addresses as IP addresses.
 import { InputError } from '../errors.js';
@@ -36,8 +38,14 @@ class Reader {
     return text;
   }
 
-  obj(v: unknown, path: FieldPath): Record<string, unknown> {
+  /** An object; with `allowed`, a key outside it is an error (a misspelt `lables` must not read as no labels). */
+  obj(v: unknown, path: FieldPath, allowed?: readonly string[]): Record<string, unknown> {
     if (v === null || typeof v !== 'object' || Array.isArray(v)) this.fail(path, 'expected an object');
+    if (allowed !== undefined) {
+      for (const key of Object.keys(v)) {
+        if (!allowed.includes(key)) this.fail([...path, key], `unknown field "${key}" (expected one of: ${allowed.join(', ')})`);
+      }
+    }
     return v as Record<string, unknown>;
   }
 
@@ -69,13 +77,13 @@ class Reader {
   }
 
   ref(v: unknown, path: FieldPath): ObjectRef {
-    const o = this.obj(v, path);
+    const o = this.obj(v, path, ['kind', 'name']);
     return { kind: this.str(o.kind, [...path, 'kind']), name: this.str(o.name, [...path, 'name']) };
   }
 }
 
 function port(r: Reader, v: unknown, path: FieldPath): ContainerPort {
-  const o = r.obj(v, path);
+  const o = r.obj(v, path, ['name', 'port', 'protocol']);
   const n = o.port;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 65535) r.fail([...path, 'port'], 'expected a port number 1-65535');
   const protocol = o.protocol === undefined ? 'TCP' : r.oneOf<PolicyProtocol>(o.protocol, POLICY_PROTOCOLS, [...path, 'protocol']);
@@ -83,8 +91,10 @@ function port(r: Reader, v: unknown, path: FieldPath): ContainerPort {
   return name === undefined ? { port: n, protocol } : { name, port: n, protocol };
 }
 
+const POD_FIELDS = ['namespace', 'name', 'labels', 'ip', 'ips', 'ports', 'hostNetwork', 'owner', 'ownerChain', 'nodeName', 'phase'] as const;
+
 function pod(r: Reader, v: unknown, path: FieldPath): InventoryPod {
-  const o = r.obj(v, path);
+  const o = r.obj(v, path, POD_FIELDS);
   const ips = r.arr(o.ips, [...path, 'ips']).map((ip, i) => r.ip(ip, [...path, 'ips', i]));
   const ip = o.ip === undefined ? undefined : r.ip(o.ip, [...path, 'ip']);
   if (ip !== undefined && ips.length === 0) ips.push(ip);
@@ -108,7 +118,7 @@ function pod(r: Reader, v: unknown, path: FieldPath): InventoryPod {
 }
 
 function workload(r: Reader, v: unknown, path: FieldPath): InventoryWorkload {
-  const o = r.obj(v, path);
+  const o = r.obj(v, path, ['namespace', 'kind', 'name', 'selector', 'selectorSource']);
   const namespace = r.str(o.namespace, [...path, 'namespace']);
   const kind = r.oneOf<WorkloadKind>(o.kind, WORKLOAD_KINDS, [...path, 'kind']);
   const name = r.str(o.name, [...path, 'name']);
@@ -127,7 +137,7 @@ function policy(r: Reader, v: unknown, path: FieldPath): NetworkPolicy {
 }
 
 function source(r: Reader, v: unknown): InventorySource {
-  const o = r.obj(v, ['source']);
+  const o = r.obj(v, ['source'], ['kind', 'context', 'cluster']);
   const kind = r.oneOf(o.kind, ['cluster', 'in-cluster'] as const, ['source', 'kind']);
   if (kind === 'in-cluster') return { kind };
   return { kind, context: r.str(o.context, ['source', 'context']), cluster: typeof o.cluster === 'string' ? o.cluster : '' };
@@ -136,19 +146,19 @@ function source(r: Reader, v: unknown): InventorySource {
 /** Validate a parsed snapshot document and build the Inventory. */
 export function inventoryFromDocument(value: unknown, file: string, lineOf: (p: FieldPath) => number | undefined): Inventory {
   const r = new Reader(file, lineOf);
-  const o = r.obj(value, []);
+  const o = r.obj(value, [], ['apiVersion', 'kind', 'source', 'namespaces', 'pods', 'workloads', 'externals', 'policies']);
   if (o.kind !== KIND) r.fail(['kind'], `expected kind ${KIND} (a snapshot written by \`flowpol inventory\`)`);
   if (o.apiVersion !== API_VERSION) r.fail(['apiVersion'], `unsupported snapshot version ${JSON.stringify(o.apiVersion)}; this flowpol reads ${API_VERSION}`);
   return {
     source: source(r, o.source),
     namespaces: r.arr(o.namespaces, ['namespaces']).map((n, i) => {
-      const ns = r.obj(n, ['namespaces', i]);
+      const ns = r.obj(n, ['namespaces', i], ['name', 'labels']);
       return { name: r.str(ns.name, ['namespaces', i, 'name']), labels: r.labels(ns.labels, ['namespaces', i, 'labels']) };
     }),
     pods: r.arr(o.pods, ['pods']).map((p, i) => pod(r, p, ['pods', i])),
     workloads: r.arr(o.workloads, ['workloads']).map((w, i) => workload(r, w, ['workloads', i])),
     externals: r.arr(o.externals, ['externals']).map((e, i) => {
-      const x = r.obj(e, ['externals', i]);
+      const x = r.obj(e, ['externals', i], ['name', 'ip']);
       return { name: r.str(x.name, ['externals', i, 'name']), ip: r.str(x.ip, ['externals', i, 'ip']) };
     }),
     policies: r.arr(o.policies, ['policies']).map((p, i) => policy(r, p, ['policies', i])),

@@ -94,6 +94,22 @@ describe('inventory snapshot', () => {
     expect(parseInventory(JSON.stringify(edges), 'inv.json').pods.map((p) => p.ports.map((c) => c.port))).toEqual([[1], [65535]]);
   });
 
+  it('refuses unknown fields everywhere, naming them: a misspelt key must not read as an empty value', () => {
+    const unknown = (change: (doc: Record<string, any>) => void): string => {
+      const doc = JSON.parse(renderInventory(inv, 'json')) as Record<string, any>;
+      change(doc);
+      return inputError(() => parseInventory(JSON.stringify(doc, null, 2), 'inv.json')).message;
+    };
+    expect(unknown((d) => { d.policy = d.policies; delete d.policies; })).toMatch(/^inv\.json:\d+ \(policy\): unknown field "policy" \(expected one of: apiVersion, kind, source, namespaces, pods, workloads, externals, policies\)/);
+    expect(unknown((d) => { d.pods[0].lables = d.pods[0].labels; })).toMatch(/\(pods\[0\]\.lables\): unknown field "lables"/);
+    expect(unknown((d) => { d.namespaces[0].lables = {}; })).toMatch(/\(namespaces\[0\]\.lables\)/);
+    expect(unknown((d) => { d.pods[0].ports[0].portt = 1; })).toMatch(/\(pods\[0\]\.ports\[0\]\.portt\)/);
+    expect(unknown((d) => { d.pods[0].owner.uid = 'x'; })).toMatch(/\(pods\[0\]\.owner\.uid\)/);
+    expect(unknown((d) => { d.workloads[0].labels = {}; })).toMatch(/\(workloads\[0\]\.labels\)/);
+    expect(unknown((d) => { d.source.server = 'x'; })).toMatch(/\(source\.server\)/);
+    expect(unknown((d) => { d.externals = [{ name: 'x', ip: '203.0.113.1', cidr: '0.0.0.0/0' }]; })).toMatch(/\(externals\[0\]\.cidr\)/);
+  });
+
   it('takes a pod\'s ip as its only address when ips is not given', () => {
     const doc = JSON.parse(renderInventory(inv, 'json')) as { pods: { ip?: string; ips?: string[] }[] };
     delete doc.pods[0]!.ips;
