@@ -1,14 +1,12 @@
 // `flowpol collect`: read flows into the database. Sources plug in as IngestUnits: recorded
 // files/stdin here; a live gRPC source adds its own unit the same way.
 import { expandInputs } from '../../collect/inputs.js';
-import { readFlowFile } from '../../collect/json-reader.js';
+import { fileUnits } from '../../collect/file-units.js';
 import { UsageError } from '../../errors.js';
 import type { InputError } from '../../errors.js';
 import { VOLATILE_LABEL_RULES, withLabelOverrides } from '../../identity/labels.js';
 import { collect, newCollectResult } from '../../collect-pipeline.js';
-import type { IngestUnit } from '../../collect-pipeline.js';
 import { openDatabase, type Database } from '../../store/database.js';
-import { fingerprintFile, fingerprintPrefix } from '../../store/fingerprint.js';
 import { loadIngestSummary, type IngestSummary } from '../../store/summary.js';
 import type { Register } from './index.js';
 import { printable } from '../../printable.js';
@@ -136,23 +134,5 @@ function summaryAfterFailure(db: Database, runId: number, err: unknown): IngestS
     return loadIngestSummary(db, { runId });
   } catch {
     return undefined;
-  }
-}
-
-/**
- * Recorded files (and '-') as ingest units; each file is fingerprinted when its turn comes.
- * Stdin commits at every flush, like a live stream: it is how `hubble observe --follow` is piped
- * in, where Ctrl-C or a kill must keep what was read. (It is never recognised, so a file piped
- * twice counts twice either way.)
- */
-async function* fileUnits(files: readonly string[], skipInvalid: boolean): AsyncGenerator<IngestUnit> {
-  for (const file of files) {
-    const open: IngestUnit['open'] = (hooks) => readFlowFile(file, { skipInvalid, ...hooks });
-    if (file === '-') {
-      yield { kind: 'stdin', name: file, atomic: false, open };
-    } else {
-      const fingerprintAt = (size: number): Promise<string | undefined> => fingerprintPrefix(file, size);
-      yield { kind: 'file', name: file, atomic: true, ...(await fingerprintFile(file)), open, fingerprintAt };
-    }
   }
 }

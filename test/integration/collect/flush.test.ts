@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, expect, it, vi } from 'vitest';
 import { type IngestUnit, collect } from '../../../src/collect-pipeline.js';
 import { eventFromJson } from '../../../src/collect/from-json.js';
+import { fileUnits } from '../../../src/collect/file-units.js';
 import { readFlowFile } from '../../../src/collect/json-reader.js';
 import { DEFAULT_IDENTITY_OPTIONS } from '../../../src/identity/identity.js';
 import { openDatabase } from '../../../src/store/database.js';
@@ -89,6 +90,21 @@ it('a filter the library caller got wrong fails before any unit is started: noth
     await expect(collect(db, [fileUnit(file)], { filter: { namespaces: [], fromLabels: ['!'] }, identity: DEFAULT_IDENTITY_OPTIONS, force: false }))
       .rejects.toThrow(/label/);
     expect(db.prepare('SELECT count(*) FROM ingest_units').pluck().get()).toBe(0);
+  } finally {
+    db.close();
+  }
+});
+
+it('fileUnits gives library callers what --input-file gives: a file ingested before is recognised and skipped', async () => {
+  const file = join(dir, 'twice.jsonl');
+  await writeFlowFile(file, { seed: 4, flows: 50 });
+  const db = openDatabase(join(dir, 'twice.db'), { create: true });
+  try {
+    const options = { filter: { namespaces: [] }, identity: DEFAULT_IDENTITY_OPTIONS, force: false };
+    const first = await collect(db, fileUnits([file], false), options);
+    const again = await collect(db, fileUnits([file], false), options);
+    expect([first.units[0]?.status, again.units[0]?.status]).toEqual(['committed', 'skipped']);
+    expect(again.units[0]?.reason).toContain('already ingested');
   } finally {
     db.close();
   }
