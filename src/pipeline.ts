@@ -33,6 +33,11 @@ export * from './collect-pipeline.js';
  * report words it (`description`) and as the commands' mode line does (`modeLine`, which
  * `--proposed generated` passes on to the generator like `flowpol generate`).
  */
+/**
+ * The cluster a report evaluates against. From `loadInventory(access)`: `inventory`, `modeLine`
+ * as it returns it (what generate's header says), `mode` = `access.mode`, and `description` the
+ * mode line without its `cluster mode: ` prefix (the report prints it after `cluster:`).
+ */
 export interface ReportClusterInput { inventory: Inventory; mode: ReportCluster['mode']; description: string; modeLine: string }
 
 export interface ReportOptions extends BreakageOptions {

@@ -14,7 +14,9 @@ export interface WorldProbe { from: string; to: string; port: number; protocol: 
 /**
  * The probe-format document (serialize with JSON.stringify). `silentPods`: the silent workloads'
  * pods (`ReportOutcome.silentPods`), added under their own names (`-2`, `-3` … where a workload
- * pod of the world took the name).
+ * pod of the world took the name). Probes are made from the report's listed edges: build the
+ * report with `allowedEdges: 'keep'` (as `--world-out` does) for a probe of every edge, else
+ * edges that keep working have none.
  */
 export function reportWorld(result: BreakageResult, name: string, silentPods: readonly Pod[] = []): Record<string, unknown> {
   const world = result.world.pods();
