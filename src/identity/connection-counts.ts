@@ -15,8 +15,8 @@ export interface Reclassification { counts: readonly HourCount[]; from: Observed
 
 /** A counted connection: its counts (the latest hour's first) and its verdict with that verdict's rank. */
 export class Counted {
-  /** Counts of other hours than `latest`'s, in no particular order (a connection rarely spans many). */
-  private readonly others: HourCount[] = [];
+  /** Counts of other hours than `latest`'s, in no particular order; most connections have none (made when needed). */
+  private others: HourCount[] | undefined;
 
   constructor(public latest: HourCount, public verdict: ObservedVerdict, public rank: number) {}
 
@@ -24,21 +24,22 @@ export class Counted {
   countAt(time: number): HourCount | undefined {
     const hour = hourOf(time);
     if (hourOf(this.latest.edge.time) === hour) return this.latest;
-    return this.others.find((c) => hourOf(c.edge.time) === hour);
+    return this.others?.find((c) => hourOf(c.edge.time) === hour);
   }
 
   /** Every count, for a reclassification. */
   all(): HourCount[] {
-    return [...this.others, this.latest];
+    return this.others === undefined ? [this.latest] : [...this.others, this.latest];
   }
 
   /** Add the count of an hour that has none yet. */
   add(count: HourCount): void {
+    const others = (this.others ??= []);
     if (count.edge.time > this.latest.edge.time) {
-      this.others.push(this.latest);
+      others.push(this.latest);
       this.latest = count;
     } else {
-      this.others.push(count);
+      others.push(count);
     }
   }
 
