@@ -1,6 +1,6 @@
 // The generate and report halves of flowpol (the collect half, with its own diagram, is
 // collect-pipeline.ts: kept apart so `flowpol collect` does not load the policy engine).
-import type { Inventory, Pod, PolicySet, ReportCluster } from './model.js';
+import type { Inventory, InventoryNote, Pod, PolicySet, ReportCluster } from './model.js';
 import type { Database } from './store/database.js';
 import { edgeKey } from './identity/edge.js';
 import type { BreakageOptions, BreakageResult } from './report/breakage.js';
@@ -69,6 +69,12 @@ export interface ReportOutcome {
   unmatched?: string[];
   /** Connected: the silent workloads' pods, as `reportWorld` adds them to the world (sorted). */
   silentPods?: Pod[];
+  /**
+   * `--proposed generated`, connected: the generated policies whose namespace/name a policy of the
+   * cluster not managed by flowpol already has (the report evaluates the generated one in its
+   * place; `apply` would stop on the conflict), as generate's `name-taken` notes.
+   */
+  namesTaken?: InventoryNote[];
 }
 
 export async function report(db: Database, options: ReportOptions): Promise<ReportOutcome> {
@@ -86,6 +92,7 @@ export async function report(db: Database, options: ReportOptions): Promise<Repo
   const fileWarnings = [...existing.warnings];
   const emptyPolicyFiles = [...existing.empty];
   let proposed: PolicyInput[];
+  const namesTaken: InventoryNote[] = [];
   if (options.proposed === 'generated') {
     const generateOptions = {
       ...DEFAULT_GENERATE_OPTIONS, ...window, namespaces: options.namespaces, direction: options.direction,
@@ -99,6 +106,7 @@ export async function report(db: Database, options: ReportOptions): Promise<Repo
       ? generatePolicies({ edges: [...edges], namespaces: flowNamespaces, ...(generateCluster === undefined ? {} : { cluster: generateCluster }) }, generateOptions)
       : generate(db, generateOptions, generateCluster);
     proposed = set.policies.map((p) => p.policy);
+    namesTaken.push(...(set.inventory?.notes ?? []).filter((n) => n.code === 'name-taken'));
   } else {
     const loaded = await loadPolicyFiles(options.proposed);
     proposed = loaded.policies;
@@ -124,7 +132,10 @@ export async function report(db: Database, options: ReportOptions): Promise<Repo
     result.report.cluster = { mode, description, policies: fromCluster ? 'existing' : 'replaced-by-existing-flag' };
     // The world asked `pods` for every edge end's identity: its matches are the observed pods.
     result.report.silent = silentAmong(cluster.inventory, pods.matchedPods(), result.engine, options.namespaces);
-    return { result, skipped, fileWarnings, emptyPolicyFiles, unmatched: pods.unmatched(), silentPods: silentPods(cluster.inventory, result.report.silent) };
+    return {
+      result, skipped, fileWarnings, emptyPolicyFiles, unmatched: pods.unmatched(), silentPods: silentPods(cluster.inventory, result.report.silent),
+      ...(namesTaken.length === 0 ? {} : { namesTaken }),
+    };
   }
   return { result, skipped, fileWarnings, emptyPolicyFiles };
 }

@@ -110,6 +110,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 something would break (with --exit
       warnPolicyFiles({ skipped: out.skipped, empty: out.emptyPolicyFiles });
       warnPolicies([...out.fileWarnings, ...out.result.engine.warnings]);
       warnUnmatched(out.unmatched ?? []);
+      for (const n of out.namesTaken ?? []) process.stderr.write(printable(`flowpol: warning: [name-taken] ${n.message}; the report evaluates the generated policy in its place\n`));
       const { report: r } = out.result;
       warnUnknownDefaultDeny(r);
       const render = { allowed: flags.showAllowed === true ? 'list' : 'summary' } as const;

@@ -143,6 +143,20 @@ describe('what the inventory changes', () => {
       'evaluated with the flows\' labels and no container ports: monitoring/app=prometheus, production/app=api-server, production/app=frontend, production/app=postgres');
   });
 
+  it('--proposed generated warns when a generated policy takes the name of a cluster policy flowpol does not manage', async () => {
+    const taken = join(seed.dir, 'taken.yaml');
+    const text = readFileSync(SNAPSHOT, 'utf8').replace(/^policies:\n/m, [
+      'policies:',
+      '  - apiVersion: networking.k8s.io/v1', '    kind: NetworkPolicy',
+      '    metadata: { name: api-server-flowpol, namespace: production }', '    spec: { podSelector: {} }', '',
+    ].join('\n'));
+    writeFileSync(taken, text);
+    const r = await report(['--inventory', taken, '--proposed', 'generated']);
+    expect(r.stderr).toContain('flowpol: warning: [name-taken] the cluster already has a NetworkPolicy production/api-server-flowpol that flowpol does not manage');
+    expect(r.stderr).toContain('; the report evaluates the generated policy in its place\n');
+    expect((await report(['--inventory', SNAPSHOT, '--proposed', 'generated'])).stderr).not.toContain('[name-taken]');
+  });
+
   it('--existing replaces the cluster\'s policies, and the header says so', async () => {
     const r = await json(['--inventory', SNAPSHOT, '--existing', `${FIXTURES}/forgets-dns.yaml`]);
     expect(r.cluster?.policies).toBe('replaced-by-existing-flag');
