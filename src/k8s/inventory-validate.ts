@@ -6,6 +6,7 @@
 // addresses as IP addresses.
 import { InputError } from '../errors.js';
 import { parseIp } from '../policy/ip.js';
+import { pathSegments } from '../policy/yaml-lines.js';
 import { validateNetworkPolicy, validateSelectorField } from '../policy/validate.js';
 import { POLICY_PROTOCOLS, WORKLOAD_KINDS } from '../model.js';
 import type {
@@ -21,6 +22,11 @@ const KIND = 'FlowpolInventory';
 
 class Reader {
   constructor(private readonly file: string, private readonly lineOf: (p: FieldPath) => number | undefined) {}
+
+  /** The line of a field given as text (`policies[0].spec.podSelector`). */
+  lineOfField(field: string): number | undefined {
+    return this.lineOf(pathSegments(field));
+  }
 
   fail(path: FieldPath, reason: string): never {
     throw new InputError(this.at(path), reason);
@@ -132,7 +138,7 @@ function workload(r: Reader, v: unknown, path: FieldPath): InventoryWorkload {
 function policy(r: Reader, v: unknown, path: FieldPath): NetworkPolicy {
   const o = r.obj(v, path);
   r.str(r.obj(o.metadata, [...path, 'metadata']).namespace, [...path, 'metadata', 'namespace']); // a snapshot's policies all have one
-  validateNetworkPolicy(o, r.at(path));
+  validateNetworkPolicy(o, { ...r.at(path), lineOf: (field) => r.lineOfField(field) }); // errors at the bad field's line
   return o as unknown as NetworkPolicy; // as written: a snapshot read back renders byte for byte as it was
 }
 

@@ -14,7 +14,7 @@ export function lineOfPath(doc: Document.Parsed, path: readonly (string | number
 export type FieldLines = (line: number, field: string) => number | undefined;
 
 /** `items[0].spec.ports[1].port` → ['items', 0, 'spec', 'ports', 1, 'port']. */
-function pathSegments(field: string): (string | number)[] {
+export function pathSegments(field: string): (string | number)[] {
   return field.split('.').filter((s) => s !== '').flatMap((part) => {
     const [head = '', ...indexes] = part.split('[');
     return [...(head === '' ? [] : [head]), ...indexes.map((i) => Number(i.replace(']', '')))];

@@ -69,6 +69,9 @@ describe('inventory snapshot', () => {
     };
     const policyTypes = bad((d) => { d.policies[0]!.spec.policyTypes = ['Sideways']; });
     expect(policyTypes.message).toMatch(/^inv\.json:\d+ \(policies\[0\]\.spec\.policyTypes\[0\]\): policy prod\/deny: unsupported value "Sideways"/);
+    // The line of the bad value itself, not of the policy's first line.
+    const text = (() => { const d = JSON.parse(renderInventory(inv, 'json')) as { policies: { spec: Record<string, unknown> }[] }; d.policies[0]!.spec.policyTypes = ['Sideways']; return JSON.stringify(d, null, 2); })();
+    expect(policyTypes.location.line).toBe(text.split('\n').findIndex((l) => l.includes('"Sideways"')) + 1);
     const operator = bad((d) => { d.workloads[0]!.selector = { matchExpressions: [{ key: 'app', operator: 'Foo', values: ['x'] }] }; });
     expect(operator.location.field).toBe('workloads[0].selector.matchExpressions[0].operator');
     expect(operator.message).toContain('workload Deployment prod/api: "Foo" is not a valid selector operator');
