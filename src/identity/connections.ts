@@ -28,18 +28,28 @@ export class RecentConnections<T> {
   constructor(private readonly opts: RecentOptions) {}
 
   /**
-   * Record the connection at `time`; true when it was already seen within `window` of it. Ports
-   * are 0..65535. Entries over `maxConnections` or older than `windowMs` (before the event being
-   * recorded, so a source that goes back in time — the next file of another node — keeps its
-   * own recent connections) are forgotten, least recently seen first.
+   * Record the connection at `time`; true when it was already seen within `window` of the span
+   * of its events so far (first to last): another node's file, read after this one, repeats
+   * every event of a long-lived connection however far this file went past them. Otherwise the
+   * event starts a new span (the same addresses and ports used again). Ports are 0..65535.
+   * Entries over `maxConnections` or older than `windowMs` (before the event being recorded, so
+   * a source that goes back in time — the next file of another node — keeps its own recent
+   * connections) are forgotten, least recently seen first.
    */
   repeat(protocol: EdgeProtocol, src: string, srcPort: number, dst: string, port: number, time: number, window: number): boolean {
     const memory = this.memory;
-    const last = memory.touch(this.addressPair(src, dst), (EDGE_PROTOCOL_INDEX[protocol] * PORTS + srcPort) * PORTS + port, time);
+    const entry = memory.touch(this.addressPair(src, dst), (EDGE_PROTOCOL_INDEX[protocol] * PORTS + srcPort) * PORTS + port, time);
     if (memory.size > this.opts.maxConnections || (++this.sinceSweep & 1023) === 0) {
       memory.evict(this.opts.maxConnections, time - this.opts.windowMs);
     }
-    return last !== undefined && Math.abs(time - last) <= window;
+    if (entry === undefined) return false;
+    if (time >= entry.first - window && time <= entry.time + window) {
+      if (time > entry.time) entry.time = time;
+      else if (time < entry.first) entry.first = time;
+      return true;
+    }
+    entry.first = entry.time = time;
+    return false;
   }
 
   /** The value attached to the connection `repeat` was last asked about (undefined: none yet). */
@@ -78,6 +88,8 @@ interface Entry<T> {
   /** The inner map holding this entry (its outer key is `outer`). */
   bucket: Map<number, Entry<T>>;
   outer: number;
+  /** The first and last event time of the connection's current span (`time`: the last). */
+  first: number;
   time: number;
   value: T | undefined;
   prev: Entry<T> | undefined;
@@ -102,23 +114,18 @@ export class ConnectionMemory<T> {
   }
 
   /**
-   * Record the connection (outer, inner) at `time` (kept as the later of `time` and the time it
-   * had) and make it the most recently touched; returns the time it had, or undefined when it
-   * was not remembered.
+   * Make the connection (outer, inner) the most recently touched and return its entry, whose span
+   * the caller updates; undefined when it was not remembered (it is now, spanning `time` alone).
    */
-  touch(outer: number, inner: number, time: number): number | undefined {
+  touch(outer: number, inner: number, time: number): Entry<T> | undefined {
     const tail = this.tail;
-    if (tail !== undefined && tail.inner === inner && tail.outer === outer) {
-      // Touched again right away (one packet seen at several points): no lookup, no move.
-      const last = tail.time;
-      if (time > last) tail.time = time;
-      return last;
-    }
+    // Touched again right away (one packet seen at several points): no lookup, no move.
+    if (tail !== undefined && tail.inner === inner && tail.outer === outer) return tail;
     let bucket = this.entries.get(outer);
     const entry = bucket?.get(inner);
     if (entry === undefined) {
       if (bucket === undefined) this.entries.set(outer, (bucket = new Map()));
-      const added: Entry<T> = { inner, bucket, outer, time, value: undefined, prev: this.tail, next: undefined };
+      const added: Entry<T> = { inner, bucket, outer, first: time, time, value: undefined, prev: this.tail, next: undefined };
       if (this.tail === undefined) this.head = added;
       else this.tail.next = added;
       this.tail = added;
@@ -126,8 +133,6 @@ export class ConnectionMemory<T> {
       this.count++;
       return undefined;
     }
-    const last = entry.time;
-    if (time > last) entry.time = time;
     if (entry !== this.tail) {
       this.unlink(entry);
       entry.prev = this.tail;
@@ -135,7 +140,7 @@ export class ConnectionMemory<T> {
       (this.tail as Entry<T>).next = entry;
       this.tail = entry;
     }
-    return last;
+    return entry;
   }
 
   /** Forget least recently touched entries while there are more than `max` or the oldest is before `horizon`. */

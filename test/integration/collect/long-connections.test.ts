@@ -74,3 +74,15 @@ it("one SYN forwarded by its node at 09:59:59.990 and denied by the destination'
     expect((JSON.parse(r.stdout) as { edges: { verdicts: unknown }[] }).edges.map((e) => e.verdicts), forwardedFile).toEqual([{ DROPPED: 2 }]);
   }
 });
+
+it("two nodes' files of one long-lived connection count it once per hour, in either order, not once per event", async () => {
+  const files = mkdtempSync(join(dir, 'both-'));
+  const lines = (node: string) => Array.from({ length: 34 }, (_, k) => event(START + k * 20_000, k === 0).replace('"flow":{', `"flow":{"node_name":"${node}",`)).join('');
+  writeFileSync(join(files, 'node-a.jsonl'), lines('a'));
+  writeFileSync(join(files, 'node-b.jsonl'), lines('b'));
+  const both = join(files, 'both.db');
+  const r = await runCli(['collect', '--db', both, '--input-file', files]);
+  expect(r.stderr).toMatch(/kept +2 /);
+  const out = await runCli(['edges', '--db', both, '-o', 'json']);
+  expect((JSON.parse(out.stdout) as { edges: { count: number }[] }).edges.map((e) => e.count)).toEqual([2]);
+});

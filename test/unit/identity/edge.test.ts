@@ -161,6 +161,15 @@ describe('EdgeFolder', () => {
     });
   });
 
+  it("another node's file of a long-lived connection, read after this one's, repeats it all along (its span, not only its last event)", () => {
+    const at = (ms: number, nodeName: string) => flow({ time: T0 + ms, nodeName, l4: tcp(40000, 8080, { ACK: true }) });
+    const nodeA = Array.from({ length: 30 }, (_, k) => at(k * 20_000, 'a')); // 10 minutes, an event every 20 s
+    const nodeB = nodeA.map((f) => ({ ...f, nodeName: 'b', time: f.time + 5 }));
+    expect(run([...nodeA, ...nodeB]).filter((r) => r === EDGE)).toHaveLength(1);
+    // The same 5-tuple used again after the span, past the window, is a new connection.
+    expect(run([...nodeA, at(30 * 20_000 + 61_000, 'a')]).filter((r) => r === EDGE)).toHaveLength(2);
+  });
+
   it('the periodic sweep forgets only connections older than the window', () => {
     // Every 1024th event sweeps the memory: a connection seen 1 s before the sweep must survive it.
     const other = Array.from({ length: 1023 }, (_, i) => flow({ time: T0 + 1 + i, l4: tcp(1, 8080, { SYN: true }) }));
