@@ -17,8 +17,9 @@ export function matchPods(pods: readonly InventoryPod[], identities: readonly Id
   const byKey = new Map<string, Identity>();
   const byNamespace = new Map<string, Identity[]>();
   for (const identity of identities) {
-    if (byKey.has(identityKey(identity))) continue;
-    byKey.set(identityKey(identity), identity);
+    const key = identityKey(identity);
+    if (byKey.has(key)) continue;
+    byKey.set(key, identity);
     const list = byNamespace.get(identity.namespace);
     if (list === undefined) byNamespace.set(identity.namespace, [identity]);
     else list.push(identity);

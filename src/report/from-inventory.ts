@@ -16,14 +16,18 @@ import { compareText } from '../order.js';
 import { livePods, matchPods } from '../policy/inventory-match.js';
 import { nodeAddresses } from '../policy/inventory-workloads.js';
 
-/** The workload identities at either end of the edges (what InventoryPods matches pods to). */
+/**
+ * The workload identities at either end of the edges (what InventoryPods matches pods to), each
+ * object once: the store shares one peer object per stored peer, so a million edges give a few
+ * thousand identities to key, not two million.
+ */
 export function edgeIdentities(edges: Iterable<Pick<Edge, 'source' | 'destination'>>): Identity[] {
-  const out: Identity[] = [];
+  const out = new Set<Identity>();
   for (const e of edges) {
-    if (e.source.kind === 'workload') out.push(e.source.identity);
-    if (e.destination.kind === 'workload') out.push(e.destination.identity);
+    if (e.source.kind === 'workload') out.add(e.source.identity);
+    if (e.destination.kind === 'workload') out.add(e.destination.identity);
   }
-  return out;
+  return [...out];
 }
 
 /** Inventory pods matched to the flow identities of a report. */

@@ -65,7 +65,7 @@ export class IngestBatch {
 
   addEdge(edge: ObservedEdge): void {
     const agg = this.aggregate(edge);
-    this.count(agg, edge.observedVerdict, edge.time, 1);
+    this.count(agg, edge.observedVerdict, 1, edge.time, edge.time);
     for (const name of edge.destinationNames) agg.names.add(name);
   }
 
@@ -79,9 +79,8 @@ export class IngestBatch {
   reclassify({ counts, from, to }: Reclassification): void {
     for (const count of counts) {
       const agg = this.aggregate(count.edge);
-      this.count(agg, from, count.edge.time, -1);
-      this.count(agg, to, count.edge.time, 1);
-      this.widen(count, to);
+      this.count(agg, from, -1, count.edge.time, count.edge.time);
+      this.count(agg, to, 1, count.first, count.last);
     }
   }
 
@@ -91,9 +90,7 @@ export class IngestBatch {
    * bucket was already flushed, the flush widens the stored row's times only.
    */
   widen(count: HourCount, verdict: ObservedVerdict): void {
-    const agg = this.aggregate(count.edge);
-    this.count(agg, verdict, count.first, 0);
-    this.count(agg, verdict, count.last, 0);
+    this.count(this.aggregate(count.edge), verdict, 0, count.first, count.last);
   }
 
   /** The aggregate of the edge `edge` is an observation of (made when new). */
@@ -111,18 +108,21 @@ export class IngestBatch {
     return agg;
   }
 
-  /** Add `delta` observations at `time` to the edge's bucket of that hour and verdict (below 1 after reclassify). */
-  private count(agg: EdgeAggregate, verdict: ObservedVerdict, time: number, delta: number): void {
-    const hour = hourOf(time);
+  /**
+   * Add `delta` observations seen from `first` to `last` (one clock hour: a count's span) to the
+   * edge's bucket of that hour and verdict (below 1 after reclassify or widen).
+   */
+  private count(agg: EdgeAggregate, verdict: ObservedVerdict, delta: number, first: number, last: number): void {
+    const hour = hourOf(first);
     const slot = hour * VERDICT_SLOTS + (VERDICT_INDEX.get(verdict) ?? 0);
     const bucket = agg.buckets.get(slot);
     if (bucket === undefined) {
-      agg.buckets.set(slot, { hour, verdict, count: delta, firstSeen: time, lastSeen: time });
+      agg.buckets.set(slot, { hour, verdict, count: delta, firstSeen: first, lastSeen: last });
       this.bucketsHeld++;
     } else {
       bucket.count += delta;
-      if (time < bucket.firstSeen) bucket.firstSeen = time;
-      if (time > bucket.lastSeen) bucket.lastSeen = time;
+      if (first < bucket.firstSeen) bucket.firstSeen = first;
+      if (last > bucket.lastSeen) bucket.lastSeen = last;
     }
   }
 
