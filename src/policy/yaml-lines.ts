@@ -28,15 +28,16 @@ export function pathSegments(field: string): (string | number)[] {
  * on the first question only: a valid file never pays for it.
  */
 export function fieldLines(text: string): FieldLines {
-  let parsed: { docs: Document.Parsed[]; lines: LineCounter } | undefined;
+  /** The documents with content, each with the line it starts on (in order), once asked. */
+  let parsed: { docs: { doc: Document.Parsed; start: number }[]; lines: LineCounter } | undefined;
   return (line, field) => {
     if (parsed === undefined) {
       const lines = new LineCounter();
-      parsed = { docs: parseAllDocuments(text, { lineCounter: lines }) as Document.Parsed[], lines };
+      const docs = (parseAllDocuments(text, { lineCounter: lines }) as Document.Parsed[]).filter((d) => d.contents !== null);
+      parsed = { docs: docs.map((doc) => ({ doc, start: lines.linePos(doc.contents?.range?.[0] ?? 0).line })), lines };
     }
     const { docs, lines } = parsed;
-    const startOf = (d: Document.Parsed): number => lines.linePos(d.contents?.range?.[0] ?? 0).line;
-    const doc = docs.filter((d) => d.contents !== null && startOf(d) <= line).at(-1);
-    return doc === undefined ? undefined : lineOfPath(doc, pathSegments(field), lines);
+    const found = docs.filter((d) => d.start <= line).at(-1);
+    return found === undefined ? undefined : lineOfPath(found.doc, pathSegments(field), lines);
   };
 }
