@@ -21,7 +21,7 @@ export type { FlowFilter as ProtoFlowFilter, Flow as ProtoFlow } from './gen/flo
 export type { Timestamp } from './gen/google/protobuf/timestamp.js';
 
 import {
-  DIRECTIONS, DROP_REASONS, FLOW_TYPES, IP_VERSIONS, L7_TYPES, LOST_SOURCES, NODE_STATES, POINTS, VERDICTS,
+  DIRECTIONS, dropReasonNumber, FLOW_TYPES, IP_VERSIONS, L7_TYPES, LOST_SOURCES, NODE_STATES, POINTS, VERDICTS,
 } from './proto-enums.js';
 
 export { DIRECTIONS, FLOW_TYPES, IP_VERSIONS, L7_TYPES, LOST_SOURCES, NODE_STATES, POINTS, VERDICTS, dropReasonName } from './proto-enums.js';
@@ -86,7 +86,7 @@ export function flowToProto(f: Flow): pb.Flow {
   const hasIp = f.source.ip !== undefined || f.destination.ip !== undefined || f.ipVersion !== undefined;
   return {
     time: msToTimestamp(f.time), uuid: f.uuid ?? '', verdict: VERDICTS.number(f.observedVerdict) as pb.Verdict,
-    dropReason: DROP_REASONS.number(f.dropReason), dropReasonDesc: DROP_REASONS.number(f.dropReason) as pb.DropReason,
+    dropReason: dropReasonNumber(f.dropReason), dropReasonDesc: dropReasonNumber(f.dropReason) as pb.DropReason,
     IP: hasIp
       ? { source: f.source.ip ?? '', sourceXlated: '', destination: f.destination.ip ?? '', ipVersion: IP_VERSIONS.number(f.ipVersion) as pb.IPVersion, encrypted: false }
       : undefined,

@@ -24,6 +24,11 @@ export const DROP_REASONS = enumTable<string>(pb.DropReason);
 
 /** A DropReason number as Flow.dropReason: its name, or the number for one newer than our table; 0 is none. */
 export const dropReasonName = (code: number): string | undefined => (code === 0 ? undefined : (DROP_REASONS.name(code) ?? String(code)));
+/** Flow.dropReason as its DropReason number: the inverse of dropReasonName (a newer reason's number included). */
+export const dropReasonNumber = (name: string | undefined): number => {
+  const known = DROP_REASONS.number(name);
+  return known !== 0 || name === undefined || !/^[1-9]\d{0,9}$/.test(name) || Number(name) > 0xffffffff ? known : Number(name);
+};
 export const IP_VERSIONS = enumTable<NonNullable<Flow['ipVersion']>>(pb.IPVersion);
 export const L7_TYPES = enumTable<Layer7['type']>(pb.L7FlowType);
 export const LOST_SOURCES = enumTable<LostEvent['source']>(pb.LostEventSource);
