@@ -11,6 +11,8 @@ export type { Cluster, ClusterPod, ClusterWorkload, ApplyOptions } from './k8s/c
 export { planApply, executeApply } from './k8s/apply.js';
 export { readFlowFile } from './collect/json-reader.js';
 export type { ReadOptions } from './collect/json-reader.js';
+export { ParsePool } from './collect/parse-pool.js';
+export type { ParsedChunk } from './collect/parse-pool.js';
 export { expandInputs } from './collect/inputs.js';
 export { matchesFilter, parseTimeArg } from './collect/filter.js';
 export { selectorsOf, compileSelectors } from './collect/flow-selection.js';

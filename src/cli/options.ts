@@ -1,6 +1,6 @@
 // Flags shared by several commands, declared once so they read the same everywhere:
 // --db, -n/--namespace + --all-namespaces, --since/--until, -o/--output.
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import { parseTimeArg } from '../collect/filter.js';
 import { UsageError } from '../errors.js';
@@ -62,3 +62,11 @@ export function resolveTimeWindow(opts: TimeWindowOptions, now: number): { since
   }
   return { ...(since === undefined ? {} : { since }), ...(until === undefined ? {} : { until }) };
 }
+
+/** An option parser for a whole number from min to max (commander reports a bad one as a usage error). */
+export const integer = (min: number, max: number) => (value: string): number => {
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new InvalidArgumentError(`must be a whole number from ${min} to ${max}`);
+  }
+  return Number(value);
+};

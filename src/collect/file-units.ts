@@ -4,15 +4,17 @@
 import type { IngestUnit } from '../collect-pipeline.js';
 import { fingerprintFile, fingerprintPrefix } from '../store/fingerprint.js';
 import { readFlowFile } from './json-reader.js';
+import type { ParsePool } from './parse-pool.js';
 
 /**
  * Stdin commits at every flush, like a live stream: it is how `hubble observe --follow` is piped
  * in, where Ctrl-C or a kill must keep what was read. (It is never recognised, so a file piped
- * twice counts twice either way.)
+ * twice counts twice either way.) `workers` parse files (not stdin) ahead of the reader: see
+ * ReadOptions.workers.
  */
-export async function* fileUnits(files: readonly string[], skipInvalid: boolean): AsyncGenerator<IngestUnit> {
+export async function* fileUnits(files: readonly string[], skipInvalid: boolean, workers?: ParsePool): AsyncGenerator<IngestUnit> {
   for (const file of files) {
-    const open: IngestUnit['open'] = (hooks) => readFlowFile(file, { skipInvalid, ...hooks });
+    const open: IngestUnit['open'] = (hooks) => readFlowFile(file, { skipInvalid, ...hooks, ...(workers === undefined ? {} : { workers }) });
     if (file === '-') {
       yield { kind: 'stdin', name: file, atomic: false, open };
     } else {

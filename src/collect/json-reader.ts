@@ -6,6 +6,8 @@ import type { FlowEvent, FlowSource } from '../model.js';
 import { InputError } from '../errors.js';
 import { readBytes } from './byte-source.js';
 import { eventFromJson } from './from-json.js';
+import type { PackedError } from './flow-pack.js';
+import { type ParsedChunk, type ParsePool, readAhead } from './parse-pool.js';
 import { type JsonItem, JsonValueSplitter } from './json-values.js';
 
 export interface ReadOptions {
@@ -16,6 +18,11 @@ export interface ReadOptions {
   onBytes?: (bytes: number) => void;
   /** Stream to use for '-' (defaults to process.stdin). */
   stdin?: NodeJS.ReadableStream;
+  /**
+   * Parse threads that convert a file's lines ahead of the reader (`collect --workers`). Not for
+   * '-': stdin is a stream that arrives over time, read as it comes.
+   */
+  workers?: ParsePool;
 }
 
 /**
@@ -48,7 +55,7 @@ const CLOSED = Symbol('closed');
  */
 class FileEvents implements AsyncIterator<FlowEvent, undefined> {
   private readonly splitter = new JsonValueSplitter();
-  private readonly chunks: AsyncGenerator<Buffer>;
+  private readonly chunks: AsyncGenerator<ParsedChunk>;
   private failure: InputError | undefined;
   /** No more chunks (end of input, or a read error). */
   private drained = false;
@@ -61,7 +68,8 @@ class FileEvents implements AsyncIterator<FlowEvent, undefined> {
   private interrupt: ((closed: typeof CLOSED) => void) | undefined;
 
   constructor(private readonly file: string, private readonly options: ReadOptions) {
-    this.chunks = readBytes(file, options);
+    const bytes = readBytes(file, options);
+    this.chunks = options.workers !== undefined && file !== '-' ? readAhead(bytes, options.workers) : unparsed(bytes);
   }
 
   next(): Promise<IteratorResult<FlowEvent, undefined>> {
@@ -124,7 +132,7 @@ class FileEvents implements AsyncIterator<FlowEvent, undefined> {
 
   /** Load the next chunk into the splitter; at the end, flush it. */
   private async read(): Promise<void> {
-    let next: IteratorResult<Buffer> | typeof CLOSED;
+    let next: IteratorResult<ParsedChunk> | typeof CLOSED;
     try {
       next = await Promise.race([this.chunks.next(), new Promise<typeof CLOSED>((resolve) => (this.interrupt = resolve))]);
     } catch (err) {
@@ -141,7 +149,7 @@ class FileEvents implements AsyncIterator<FlowEvent, undefined> {
       this.drained = true;
       this.splitter.finish();
     } else {
-      this.splitter.load(next.value);
+      this.splitter.load(next.value.bytes, next.value.lines);
     }
   }
 
@@ -152,7 +160,10 @@ class FileEvents implements AsyncIterator<FlowEvent, undefined> {
       this.reject(new InputError({ file, line: item.line }, item.reason));
       return undefined;
     }
+    const converted = item.converted as FlowEvent | PackedError | undefined;
+    if (converted !== undefined && !('reason' in converted)) return converted;
     try {
+      if (converted !== undefined) throw new InputError({ file, field: converted.field }, converted.reason, converted.code);
       return eventFromJson(item.value);
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
@@ -165,4 +176,8 @@ class FileEvents implements AsyncIterator<FlowEvent, undefined> {
     if (this.options.skipInvalid) this.options.onInvalid?.(error);
     else this.failure = error;
   }
+}
+
+async function* unparsed(chunks: AsyncIterable<Buffer>): AsyncGenerator<ParsedChunk> {
+  for await (const bytes of chunks) yield { bytes };
 }

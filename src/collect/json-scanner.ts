@@ -11,7 +11,7 @@
 
 /** A value found in the stream (with the line it starts on), or why the text there is not one. */
 export type JsonItem =
-  | { ok: true; value: unknown; line: number }
+  | { ok: true; value: unknown; line: number; converted?: unknown }
   | { ok: false; line: number; reason: string };
 
 const MAX_REASON = 160;

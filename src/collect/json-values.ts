@@ -14,6 +14,16 @@ import { type JsonItem, ValueScanner } from './json-scanner.js';
 
 export type { JsonItem } from './json-scanner.js';
 
+/**
+ * Whole `{...}` lines already parsed and converted elsewhere (`collect --workers`: a parse thread),
+ * found by the stream offset where the line starts. A line it does not have is parsed here as
+ * usual, so what it holds changes how fast a line is read, never what is read.
+ */
+export interface PrecomputedLines {
+  /** The converted value of the line at `offset`, or undefined; asked in increasing offset order. */
+  take(offset: number): unknown;
+}
+
 const LOG_PREFIX = /^\d{4}-\d\d-\d\dT[^ ]+ (?:(?:stdout|stderr) ([FP]) )?/;
 /** An unterminated line longer than this is scanned in pieces instead of being kept whole. */
 const MAX_CARRY = 4 * 1024 * 1024;
@@ -37,6 +47,11 @@ export class JsonValueSplitter {
   /** The loaded chunk after its first line, when `data` is that line joined with the carry. */
   private rest: Buffer = EMPTY;
   private pos = 0;
+  /** Stream offsets: of data[0], of rest[0], and of the next chunk's first byte. */
+  private base = 0;
+  private restBase = 0;
+  private loaded = 0;
+  private precomputed: PrecomputedLines | undefined;
   /** Number of the line that `carry` (or the next line of `data`) belongs to. */
   private lineNo = 1;
   /** The current line is so long that its beginning was already scanned (see MAX_CARRY). */
@@ -65,12 +80,17 @@ export class JsonValueSplitter {
   /**
    * Make `chunk` the input of next() (after next() gave undefined for the previous one). An
    * unfinished line from the previous chunk is joined with this chunk's first line only (not
-   * the whole chunk: that would copy every byte once more).
+   * the whole chunk: that would copy every byte once more). `precomputed` holds lines of this
+   * chunk converted elsewhere.
    */
-  load(chunk: Buffer): void {
+  load(chunk: Buffer, precomputed?: PrecomputedLines): void {
     this.pos = 0;
+    this.precomputed = precomputed;
+    const chunkStart = this.loaded;
+    this.loaded += chunk.length;
     const carry = this.carry;
     this.carry = EMPTY;
+    this.base = chunkStart - carry.length;
     const nl = carry.length === 0 ? -1 : chunk.indexOf(NEWLINE);
     if (nl === -1 || nl === chunk.length - 1) {
       this.data = carry.length === 0 ? chunk : Buffer.concat([carry, chunk]);
@@ -78,6 +98,7 @@ export class JsonValueSplitter {
     }
     this.data = Buffer.concat([carry, chunk.subarray(0, nl + 1)]);
     this.rest = chunk.subarray(nl + 1);
+    this.restBase = chunkStart + nl + 1;
   }
 
   /**
@@ -97,6 +118,7 @@ export class JsonValueSplitter {
       const nl = data.indexOf(NEWLINE, start);
       if (nl === -1 && this.rest !== EMPTY) {
         data = this.data = this.rest; // the joined first line is done: on with the chunk
+        this.base = this.restBase;
         this.rest = EMPTY;
         this.pos = 0;
         continue;
@@ -123,6 +145,7 @@ export class JsonValueSplitter {
     const pending: JsonItem[] = []; // what the caller did not take yet comes first
     for (let item = this.next(); item !== undefined; item = this.next()) pending.push(item);
     out.push(...pending);
+    this.precomputed = undefined;
     const last = this.carry;
     this.carry = EMPTY;
     if (this.carryFed) this.scanner.segment(this.longLine.end(last), this.lineNo, false, true, out);
@@ -158,6 +181,8 @@ export class JsonValueSplitter {
   private lineBytes(buf: Buffer, start: number, end: number, out: JsonItem[]): JsonItem | undefined {
     if (this.lineNo === 1 && end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf) start += 3;
     if (buf[start] === OPEN_BRACE && this.scanner.idle && this.partial === '' && lastNonSpaceByte(buf, start, end) === CLOSE_BRACE) {
+      const converted = this.precomputed?.take(this.base + start);
+      if (converted !== undefined) return { ok: true, value: undefined, converted, line: this.lineNo };
       const text = buf.toString('utf8', start, end);
       const item = this.whole(text);
       if (item === undefined) this.scanner.segment(text, this.lineNo, true, true, out);
@@ -209,7 +234,8 @@ export class JsonValueSplitter {
 
 }
 
-function lastNonSpaceByte(buf: Buffer, start: number, end: number): number {
+/** The last byte of buf[start, end) above a space, or -1. */
+export function lastNonSpaceByte(buf: Buffer, start: number, end: number): number {
   let i = end - 1;
   while (i >= start && (buf[i] as number) <= 0x20) i--;
   return i < start ? -1 : (buf[i] as number);

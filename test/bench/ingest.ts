@@ -1,8 +1,10 @@
 // Ingest bench: `flowpol collect` of BENCH_FLOWS generated flows (default 1M, ~1.7 kB/line) in a
 // child process running the built CLI, next to the bare ceiling measured in the same run (read
 // 1 MiB chunks ahead, split lines with Buffer.indexOf, JSON.parse, extract a key, count in a Map).
-// The JSON reader alone is measured too, to attribute the gap. BENCH_ROUNDS (default 5) rounds,
-// each figure its best round. Targets: >= 85% of the ceiling single-threaded; peak RSS < 300 MB.
+// The JSON reader alone is measured too, to attribute the gap, and `collect --workers
+// BENCH_WORKERS` (default 1: one parse thread beside the main thread) to show what a second core
+// adds. BENCH_ROUNDS (default 5) rounds, each figure its best round. Targets: >= 85% of the
+// ceiling single-threaded; peak RSS < 300 MB, with or without workers.
 // On a shared VM each vCPU can run at half speed for seconds at a time, so a 10-s run's time
 // depends on which moments it hit: the notes give every round's ratio to show that spread.
 import { spawn } from 'node:child_process';
@@ -28,7 +30,8 @@ export async function run(): Promise<BenchResult> {
     // machine one slow moment must not decide the ratio, in either direction. Peak RSS is the
     // highest of the collect runs.
     const rounds = Math.max(1, Number(process.env['BENCH_ROUNDS'] ?? 5));
-    const seen = { ceiling: [] as number[], reader: [] as number[], collect: [] as number[], rssKb: 0 };
+    const workers = Number(process.env['BENCH_WORKERS'] ?? 1);
+    const seen = { ceiling: [] as number[], reader: [] as number[], collect: [] as number[], threaded: [] as number[], rssKb: 0, threadedRssKb: 0 };
     for (let round = 0; round < rounds; round++) {
       seen.ceiling.push((await measureCeiling(file)).seconds); // the first also warms the page cache
       seen.reader.push((await measureReader(file)).seconds);
@@ -37,10 +40,17 @@ export async function run(): Promise<BenchResult> {
       rmSync(db, { force: true });
       seen.collect.push(collect.seconds);
       seen.rssKb = Math.max(seen.rssKb, collect.maxRssKb);
+      const threaded = await measureCollect(file, db, ['--workers', String(workers)]);
+      rmSync(db, { force: true });
+      seen.threaded.push(threaded.seconds);
+      seen.threadedRssKb = Math.max(seen.threadedRssKb, threaded.maxRssKb);
     }
     const ceiling = { seconds: Math.min(...seen.ceiling) };
     const reader = { seconds: Math.min(...seen.reader) };
     const collect = { seconds: Math.min(...seen.collect) };
+    const threaded = { seconds: Math.min(...seen.threaded) };
+    const threadedShare = (100 * ceiling.seconds) / threaded.seconds;
+    const threadedRssMb = seen.threadedRssKb / 1024;
     const ceilingRate = flows / ceiling.seconds;
     const rate = flows / collect.seconds;
     const share = (100 * rate) / ceilingRate;
@@ -53,10 +63,13 @@ export async function run(): Promise<BenchResult> {
         { label: `flowpol collect of ${flows} flows`, value: Math.round(rate), unit: 'flows/s' },
         { label: 'collect / ceiling', value: share, unit: '%', target: '>= 85', ok: share >= 85 },
         { label: 'collect peak RSS', value: rssMb, unit: 'MB', target: '< 300', ok: rssMb < 300 },
+        { label: `flowpol collect --workers ${workers}`, value: Math.round(flows / threaded.seconds), unit: 'flows/s' },
+        { label: `collect --workers ${workers} / ceiling`, value: threadedShare, unit: '%' },
+        { label: `collect --workers ${workers} peak RSS`, value: threadedRssMb, unit: 'MB', target: '< 300', ok: threadedRssMb < 300 },
       ],
       notes: [
         `${flows} flows, ${(bytes / 1048576).toFixed(0)} MiB (${Math.round(bytes / flows)} B/line); best of ${rounds} alternating rounds: ceiling ${ceiling.seconds.toFixed(2)} s, collect ${collect.seconds.toFixed(2)} s wall incl. start-up`,
-        `every round (s): ceiling ${seconds(seen.ceiling)}; reader ${seconds(seen.reader)}; collect ${seconds(seen.collect)}`,
+        `every round (s): ceiling ${seconds(seen.ceiling)}; reader ${seconds(seen.reader)}; collect ${seconds(seen.collect)}; --workers ${workers} ${seconds(seen.threaded)}`,
         `collect / ceiling within each round: ${seen.collect.map((c, i) => `${((100 * (seen.ceiling[i] ?? 0)) / c).toFixed(0)}%`).join(' / ')}`,
         // The reader does all the ceiling's work and more: when it is faster, the machine was not
         // steady between the two (shared VM) and the ratio is not to be trusted.
@@ -126,10 +139,10 @@ async function measureReader(file: string): Promise<{ seconds: number }> {
   return { seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }
 
-function measureCollect(file: string, db: string): Promise<{ seconds: number; maxRssKb: number }> {
+function measureCollect(file: string, db: string, extra: string[] = []): Promise<{ seconds: number; maxRssKb: number }> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, ['--import', STATS_HOOK, BIN, 'collect', '--input-file', file, '--db', db], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', STATS_HOOK, BIN, 'collect', '--input-file', file, '--db', db, ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
     child.on('error', reject);

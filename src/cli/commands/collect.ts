@@ -2,6 +2,7 @@
 // files/stdin here; a live gRPC source adds its own unit the same way.
 import { expandInputs } from '../../collect/inputs.js';
 import { fileUnits } from '../../collect/file-units.js';
+import { ParsePool } from '../../collect/parse-pool.js';
 import { UsageError } from '../../errors.js';
 import type { InputError } from '../../errors.js';
 import { VOLATILE_LABEL_RULES, withLabelOverrides } from '../../identity/labels.js';
@@ -10,7 +11,7 @@ import { openDatabase, type Database } from '../../store/database.js';
 import { loadIngestSummary, type IngestSummary } from '../../store/summary.js';
 import type { Register } from './index.js';
 import { printable } from '../../printable.js';
-import { addDbOption, addNamespaceOptions, addTimeWindowOptions, collectList, resolveNamespaces, resolveTimeWindow } from '../options.js';
+import { addDbOption, addNamespaceOptions, integer, addTimeWindowOptions, collectList, resolveNamespaces, resolveTimeWindow } from '../options.js';
 import type { DbOptions, NamespaceOptions, TimeWindowOptions } from '../options.js';
 import { formatSummary, startProgress } from '../progress.js';
 import { addHubbleOptions, hubbleClient, hubbleConnectOptions, hubbleQuery, hubbleUnits } from '../hubble-options.js';
@@ -23,6 +24,7 @@ interface CollectFlags extends DbOptions, NamespaceOptions, TimeWindowOptions, H
   force?: boolean;
   dropLabels: string[];
   keepLabels: string[];
+  workers?: number;
 }
 
 const MAX_INVALID_WARNINGS = 20;
@@ -42,6 +44,7 @@ export const registerCollect: Register = (command) => {
     .option('--skip-invalid', 'skip malformed records (each is reported on stderr and counted) instead of failing')
     .option('--force', 'ingest files whose content was already ingested, replacing what they added before')
     .option('--drop-labels <keys>', 'also drop these pod label keys from identities (comma list; a trailing * matches a prefix)', collectList, [] as string[])
+    .option('--workers <n>', 'parse recorded files on n extra threads (default 0: all on one); the result is the same, only faster on a machine with cores to spare', integer(0, 64))
     .option('--keep-labels <keys>', 'keep these label keys although a rule below drops them (comma list; a trailing * matches a prefix)', collectList, [] as string[])
     .addHelpText(
       'after',
@@ -58,6 +61,7 @@ Examples:
   flowpol collect --input-file flows.json --all-namespaces    # the default, spelled out
   flowpol collect --input-file dirty.json --skip-invalid      # report and skip malformed records
   flowpol collect --input-file flows.json --force             # re-ingest a file seen before
+  flowpol collect --input-file big.jsonl.gz --workers 2       # parse on two more cores
   flowpol collect --input-file flows.json --drop-labels version,canary/*
   flowpol collect --input-file flows.json --keep-labels job-name,topology.kubernetes.io/zone
   flowpol collect --server localhost:4245 --follow             # live from Hubble Relay (see below)
@@ -84,6 +88,7 @@ async function runCollect(flags: CollectFlags): Promise<void> {
   const live = hubbleConnectOptions(flags);
   if (inputs.length === 0 && live === undefined) throw new UsageError('collect needs a source: --input-file <file|dir|-> or --server <host:port>');
   if (inputs.length > 0 && live !== undefined) throw new UsageError('--input-file and --server exclude each other; collect one source per run');
+  if (live !== undefined && flags.workers !== undefined) throw new UsageError('--workers parses recorded files; a --server stream is decoded as it arrives');
   const window = resolveTimeWindow(flags, Date.now());
   const filter = flowFilterFrom(window, resolveNamespaces(flags), flags);
   const identity = { dropRules: withLabelOverrides(VOLATILE_LABEL_RULES, { drop: flags.dropLabels, keep: flags.keepLabels }) };
@@ -109,8 +114,9 @@ async function runCollect(flags: CollectFlags): Promise<void> {
     if (++invalidShown <= MAX_INVALID_WARNINGS) process.stderr.write(`flowpol: warning: skipped invalid record: ${printable(error.message)}\n`);
     else if (invalidShown === MAX_INVALID_WARNINGS + 1) process.stderr.write('flowpol: warning: more invalid records skipped (see the count in the summary)\n');
   };
+  const workers = flags.workers === undefined || flags.workers === 0 ? undefined : new ParsePool(flags.workers);
   try {
-    const source = client === undefined || query === undefined ? fileUnits(files, flags.skipInvalid === true) : hubbleUnits(client, query);
+    const source = client === undefined || query === undefined ? fileUnits(files, flags.skipInvalid === true, workers) : hubbleUnits(client, query);
     await collect(db, source, { filter, identity, force: flags.force === true, signal: controller.signal, onInvalid }, result);
     stopProgress();
     process.stderr.write(formatSummary(result, loadIngestSummary(db, { runId: result.runId }), units));
@@ -123,6 +129,7 @@ async function runCollect(flags: CollectFlags): Promise<void> {
     process.off('SIGINT', abort).off('SIGTERM', abort);
     client?.close();
     db.close();
+    await workers?.close();
   }
 }
 

@@ -4,7 +4,7 @@
 // selectors, host-network pods are recognised, and `--named-ports` can write ports by name.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InvalidArgumentError, Option } from 'commander';
+import { Option } from 'commander';
 import { OperationalError } from '../../errors.js';
 import { GENERATE_DIRECTIONS, type GenerateDirection, type PolicySet } from '../../model.js';
 import { generate } from '../../pipeline.js';
@@ -15,7 +15,7 @@ import { openDatabase } from '../../store/database.js';
 import type { Register } from './index.js';
 import { checkNamedPorts, loadClusterInput } from '../cluster-input.js';
 import { addKubeOptions, KUBE_HELP, type KubeFlagValues } from '../kube-options.js';
-import { addDbOption, addOutputOption, addTimeWindowOptions, collectList, resolveNamespaces, resolveTimeWindow } from '../options.js';
+import { addDbOption, addOutputOption, addTimeWindowOptions, collectList, integer, resolveNamespaces, resolveTimeWindow } from '../options.js';
 import type { DbOptions, NamespaceOptions, TimeWindowOptions } from '../options.js';
 import { printable, printableLine } from '../../printable.js';
 
@@ -34,12 +34,6 @@ interface GenerateFlags extends DbOptions, NamespaceOptions, TimeWindowOptions, 
 /** Notes printed one by one on stderr with YAML output; the rest are counted (all are in the YAML). */
 const STDERR_NOTES = 25;
 
-const integer = (min: number, max: number) => (value: string): number => {
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-    throw new InvalidArgumentError(`must be a whole number from ${min} to ${max}`);
-  }
-  return Number(value);
-};
 
 export const registerGenerate: Register = (command) => {
   const cmd = command('generate').description(

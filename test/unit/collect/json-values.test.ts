@@ -73,6 +73,62 @@ describe('JsonValueSplitter', () => {
 
 const GOOD = readFileSync(fileURLToPath(new URL('../../fixtures/json-shapes/getflows.jsonl', import.meta.url)), 'utf8');
 
+describe('JsonValueSplitter with lines converted elsewhere (collect --workers)', () => {
+  // Lines 1, 4, 9 are lone objects; line 7 is one too, but inside the open array it is the
+  // scanner's; line 2 starts with a BOM-less space, line 10 ends the input without a newline.
+  const LINES = ['{"a":1}', ' {"b":2}', '', '{"c":3}\r', '[', '  {"d":4},', '{"e":5}', ']', '{"f":"é"}', '{"g":6}'];
+  const TEXT_BYTES = Buffer.from(LINES.join('\n'));
+  const lineStart = (i: number): number => Buffer.byteLength(LINES.slice(0, i).map((l) => `${l}\n`).join(''));
+
+  /** Splits TEXT_BYTES at `cuts`, with lines "converted" as {at: offset} by a source that knows every offset. */
+  function run(cuts: number[]): { items: JsonItem[]; asked: number[] } {
+    const asked: number[] = [];
+    const pre = { take: (offset: number) => (asked.push(offset), { at: offset }) };
+    const s = new JsonValueSplitter();
+    const items: JsonItem[] = [];
+    const bounds = [0, ...cuts, TEXT_BYTES.length];
+    for (let i = 0; i + 1 < bounds.length; i++) {
+      s.load(TEXT_BYTES.subarray(bounds[i], bounds[i + 1]), pre);
+      for (let item = s.next(); item !== undefined; item = s.next()) items.push(item);
+    }
+    s.finish();
+    for (let item = s.next(); item !== undefined; item = s.next()) items.push(item);
+    return { items, asked };
+  }
+
+  it('asks by the stream offset where each lone line starts, and only where it would parse that line alone', () => {
+    const { items, asked } = run([]);
+    expect(asked).toEqual([0, 3, 8].map((i) => lineStart(i)));
+    expect(items).toEqual([
+      { ok: true, value: undefined, converted: { at: lineStart(0) }, line: 1 },
+      { ok: true, value: { b: 2 }, line: 2 },
+      { ok: true, value: undefined, converted: { at: lineStart(3) }, line: 4 },
+      { ok: true, value: { d: 4 }, line: 6 },
+      { ok: true, value: { e: 5 }, line: 7 },
+      { ok: true, value: undefined, converted: { at: lineStart(8) }, line: 9 },
+      { ok: true, value: { g: 6 }, line: 10 }, // the last line has no newline: always read here
+    ]);
+  });
+
+  it('the offsets hold wherever the chunks are cut', () => {
+    const whole = run([]);
+    for (let cut = 0; cut <= TEXT_BYTES.length; cut++) {
+      for (const second of [cut + 1, cut + 7]) {
+        const cuts = second < TEXT_BYTES.length ? [cut, second] : [cut];
+        expect(run(cuts), `cuts ${cuts.join(',')}`).toEqual(whole);
+      }
+    }
+  });
+
+  it('a line it does not have is parsed here', () => {
+    const s = new JsonValueSplitter();
+    s.load(Buffer.from('{"a":1}\n{"b":2}\n'), { take: (offset: number) => (offset === 0 ? 'known' : undefined) });
+    expect([s.next(), s.next(), s.next()]).toEqual([
+      { ok: true, value: undefined, converted: 'known', line: 1 }, { ok: true, value: { b: 2 }, line: 2 }, undefined,
+    ]);
+  });
+});
+
 describe('reader on awkward byte streams', () => {
   it('multi-byte UTF-8 split across chunks decodes the same', async () => {
     const text = `${GOOD.split('\n')[0]?.replace('"TCP Flags: SYN"', '"Zürich → 東京"')}\n`;
