@@ -14,8 +14,9 @@ export interface ParsedChunk { bytes: Buffer; lines?: PrecomputedLines }
 const MIN_JOB = 512 * 1024;
 
 /**
- * The chunks of `chunks`, each with its lines parsed by `pool`, which works up to two chunks
- * per thread ahead of the caller. Small chunks (gzip inflates 64 KiB at a time) are joined to
+ * The chunks of `chunks`, each with its lines parsed by `pool` when a thread has room for it
+ * (JOBS_PER_THREAD), else left to the caller's thread: the queue ahead holds what every thread
+ * may have, and two chunks more. Small chunks (gzip inflates 64 KiB at a time) are joined to
  * at least MIN_JOB bytes, so a job outweighs its hand-off. A read error comes after the
  * chunks before it, as it would without the pool.
  */
@@ -27,7 +28,7 @@ export async function* readAhead(chunks: AsyncIterable<Buffer>, pool: ParsePool)
   let done = false;
   let failure: unknown;
   for (;;) {
-    while (!done && queue.length < 2 * pool.size + 2) {
+    while (!done && queue.length < JOBS_PER_THREAD * pool.size + 2) {
       const parts: Buffer[] = [];
       let size = 0;
       try {
@@ -61,8 +62,11 @@ export async function* readAhead(chunks: AsyncIterable<Buffer>, pool: ParsePool)
   if (failure !== undefined) throw failure;
 }
 
-interface Thread { worker: Worker; unpacker: FlowUnpacker }
+/** A parse thread, the unpacker that mirrors its endpoint table, and how many chunks it has. */
+interface Thread { worker: Worker; unpacker: FlowUnpacker; jobs: number }
 interface Pending { resolve(chunk: ParsedChunk): void; reject(err: Error): void; chunkStart: number }
+/** Chunks a thread may have: one to parse while its last result travels back. */
+const JOBS_PER_THREAD = 2;
 
 export class ParsePool {
   private readonly threads: Thread[] = [];
@@ -74,7 +78,7 @@ export class ParsePool {
   constructor(readonly size: number) {
     for (let i = 0; i < size; i++) {
       const worker = new Worker(new URL('./parse-worker.js', import.meta.url), { workerData: PARSE_WORKER });
-      const thread = { worker, unpacker: new FlowUnpacker() };
+      const thread: Thread = { worker, unpacker: new FlowUnpacker(), jobs: 0 };
       worker.on('message', (reply: ParseReply) => this.settle(thread, reply));
       worker.on('error', (err) => this.fail(new InternalError(`a parse thread failed: ${err.message}`, { cause: err })));
       worker.on('exit', (code) => {
@@ -94,8 +98,8 @@ export class ParsePool {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     if (this.closed) return Promise.reject(new InternalError('the parse threads are closed'));
     const id = this.nextJob++;
-    const thread = this.threads[id % this.threads.length] as Thread;
-    // A chunk that owns its memory is moved to the thread and back, others are copied.
+    const thread = this.threads.reduce((least, t) => (t.jobs < least.jobs ? t : least));
+    thread.jobs++;
     const owned = chunk.byteOffset === 0 && chunk.buffer.byteLength === chunk.length && !(chunk.buffer instanceof SharedArrayBuffer);
     const bytes = owned ? chunk : new Uint8Array(chunk);
     const job: ParseJob = { id, bytes, atLineStart };
@@ -106,9 +110,9 @@ export class ParsePool {
     });
   }
 
-  /** Every thread has two chunks to parse. */
+  /** Every thread has as many chunks as it may have. */
   busy(): boolean {
-    return this.pending.size >= 2 * this.threads.length;
+    return this.threads.every((t) => t.jobs >= JOBS_PER_THREAD);
   }
 
   /** Stop the threads; jobs still running are rejected. */
@@ -122,6 +126,7 @@ export class ParsePool {
   private settle(thread: Thread, reply: ParseReply): void {
     const pending = this.pending.get(reply.id);
     this.pending.delete(reply.id);
+    thread.jobs--;
     this.holdProcess();
     if ('error' in reply) {
       this.fail(new InternalError(`a parse thread failed: ${reply.error}`));
