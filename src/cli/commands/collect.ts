@@ -2,6 +2,8 @@
 // files/stdin here; a live gRPC source adds its own unit the same way.
 import { expandInputs } from '../../collect/inputs.js';
 import { fileUnits } from '../../collect/file-units.js';
+import { availableParallelism } from 'node:os';
+import { InvalidArgumentError } from 'commander';
 import { ParsePool } from '../../collect/parse-pool.js';
 import { UsageError } from '../../errors.js';
 import type { InputError } from '../../errors.js';
@@ -11,7 +13,7 @@ import { openDatabase, type Database } from '../../store/database.js';
 import { loadIngestSummary, type IngestSummary } from '../../store/summary.js';
 import type { Register } from './index.js';
 import { printable } from '../../printable.js';
-import { addDbOption, addNamespaceOptions, integer, addTimeWindowOptions, collectList, resolveNamespaces, resolveTimeWindow } from '../options.js';
+import { addDbOption, addNamespaceOptions, addTimeWindowOptions, collectList, resolveNamespaces, resolveTimeWindow } from '../options.js';
 import type { DbOptions, NamespaceOptions, TimeWindowOptions } from '../options.js';
 import { formatSummary, startProgress } from '../progress.js';
 import { addHubbleOptions, hubbleClient, hubbleConnectOptions, hubbleQuery, hubbleUnits } from '../hubble-options.js';
@@ -28,6 +30,14 @@ interface CollectFlags extends DbOptions, NamespaceOptions, TimeWindowOptions, H
 }
 
 const MAX_INVALID_WARNINGS = 20;
+const MAX_WORKERS = 64;
+
+/** --workers: a count, or `auto` for one thread less than the machine has cores (the main thread parses too). */
+function parseWorkers(value: string): number {
+  if (value === 'auto') return Math.min(MAX_WORKERS, availableParallelism() - 1);
+  if (!/^\d+$/.test(value) || Number(value) > MAX_WORKERS) throw new InvalidArgumentError(`must be auto or a whole number from 0 to ${MAX_WORKERS}`);
+  return Number(value);
+}
 
 export const registerCollect: Register = (command) => {
   const cmd = command('collect').description(
@@ -44,7 +54,7 @@ export const registerCollect: Register = (command) => {
     .option('--skip-invalid', 'skip malformed records (each is reported on stderr and counted) instead of failing')
     .option('--force', 'ingest files whose content was already ingested, replacing what they added before')
     .option('--drop-labels <keys>', 'also drop these pod label keys from identities (comma list; a trailing * matches a prefix)', collectList, [] as string[])
-    .option('--workers <n>', 'parse recorded files on n extra threads (default 0: all on one); the result is the same, only faster on a machine with cores to spare', integer(0, 64))
+    .option('--workers <n|auto>', 'parse recorded files on n more threads (default 0: all on one; auto: one less than the cores); the result is the same, only faster', parseWorkers)
     .option('--keep-labels <keys>', 'keep these label keys although a rule below drops them (comma list; a trailing * matches a prefix)', collectList, [] as string[])
     .addHelpText(
       'after',
@@ -61,7 +71,7 @@ Examples:
   flowpol collect --input-file flows.json --all-namespaces    # the default, spelled out
   flowpol collect --input-file dirty.json --skip-invalid      # report and skip malformed records
   flowpol collect --input-file flows.json --force             # re-ingest a file seen before
-  flowpol collect --input-file big.jsonl.gz --workers 2       # parse on two more cores
+  flowpol collect --input-file big.jsonl.gz --workers auto    # parse on the other cores too
   flowpol collect --input-file flows.json --drop-labels version,canary/*
   flowpol collect --input-file flows.json --keep-labels job-name,topology.kubernetes.io/zone
   flowpol collect --server localhost:4245 --follow             # live from Hubble Relay (see below)

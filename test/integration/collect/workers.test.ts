@@ -72,7 +72,9 @@ describe('collect --workers', () => {
     expect(piped.stderr).toMatch(/flows read +2996/);
     const bad = await runCli(['collect', '--input-file', BIG, '--workers', 'two']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/--workers.*whole number from 0 to 64/);
+    expect(bad.stderr).toMatch(/--workers.*must be auto or a whole number from 0 to 64/);
+    const auto = await runCli(['collect', '--input-file', join(REPO_ROOT, 'test/fixtures/json-shapes'), '--db', join(dir, 'auto.db'), '--workers', 'auto']);
+    expect(auto.code, auto.stderr).toBe(0);
     const live = await runCli(['collect', '--server', '127.0.0.1:1', '--workers', '1']);
     expect(live.code).toBe(2);
     expect(live.stderr).toMatch(/--workers parses recorded files/);
