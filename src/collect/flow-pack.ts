@@ -31,10 +31,11 @@ export interface PackedLines {
 export interface PackedError { reason: string; code: InputError['code']; field: string | undefined }
 
 /** A line's row: what each of its STRIDE numbers holds (NaN: absent). */
-export const enum Col {
-  Kind, Time, Source, Destination, Verdict, Direction, IsReply, FlowType, EventType, EventSubType, IpVersion,
-  PolicyMatch, L4, PortA, PortB, TcpFlags, L7Type, L7Records, Strings, SourceNames, DestinationNames, DnsRcode, DnsIps, HttpCode,
-}
+export const Col = {
+  Kind: 0, Time: 1, Source: 2, Destination: 3, Verdict: 4, Direction: 5, IsReply: 6, FlowType: 7, EventType: 8, EventSubType: 9,
+  IpVersion: 10, PolicyMatch: 11, L4: 12, PortA: 13, PortB: 14, TcpFlags: 15, L7Type: 16, L7Records: 17, Strings: 18,
+  SourceNames: 19, DestinationNames: 20, DnsRcode: 21, DnsIps: 22, HttpCode: 23,
+} as const;
 export const STRIDE = 24;
 export const FLOW = 1, OBJECT = 2;
 export const FLOW_TYPES = [undefined, 'L3_L4', 'L7', 'SOCK', 'UNKNOWN_TYPE'] as const;
