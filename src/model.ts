@@ -321,8 +321,11 @@ export interface NearMiss extends RuleRef { mismatch: 'port' | 'peer' }
 
 /** The decision of one side of a connection. */
 export type SideVerdict =
-  /** Externals have no policy side. */
-  | { kind: 'not-governed'; reason: 'external' }
+  /**
+   * Externals have no policy side; nor has a pod's traffic to itself (`loopback`: "a pod cannot
+   * block access to itself", Kubernetes' NetworkPolicy docs), whatever isolates it.
+   */
+  | { kind: 'not-governed'; reason: 'external' | 'loopback' }
   /** No policy of this direction selects the pod: everything is allowed on this side. */
   | { kind: 'not-isolated' }
   | {

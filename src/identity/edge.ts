@@ -40,6 +40,10 @@
 //    policy denied it): that connection was dropped, whichever node's events (or file) came
 //    first. So an event that is more decisive `reclassifies` the counts already made, in every
 //    hour (IngestBatch.reclassify), and every count of a connection has its one verdict.
+// 6. (Checked right after rule 2.) A pod's traffic to itself (the same pod at both ends: it reached its own Service, say) is
+//    `loopback`: no NetworkPolicy can block it ("a pod cannot block access to itself"), so it
+//    asks for no rule, and as an edge it would read as traffic between the workload's pods,
+//    which policy does govern.
 import type { Endpoint, Flow, ObservedEdge, ObservedVerdict, EdgeProtocol } from '../model.js';
 import type { IdentityOptions } from './identity.js';
 import { Counted, type HourCount, type Reclassification, widen } from './connection-counts.js';
@@ -49,7 +53,7 @@ import { normaliseName, peerKey } from './peer.js';
 
 /** Why an event did not become an edge (rules in the header comment); for the ingest summary. */
 export const FOLD_REASONS = [
-  'reply', 'duplicate', 'unknown-direction', 'no-port', 'unsupported-protocol', 'not-a-decision',
+  'reply', 'duplicate', 'unknown-direction', 'no-port', 'unsupported-protocol', 'not-a-decision', 'loopback',
 ] as const;
 export type FoldReason = (typeof FOLD_REASONS)[number];
 
@@ -106,6 +110,7 @@ export class EdgeFolder {
   fold(flow: Flow): FoldResult {
     const direction = directionOf(flow);
     if (direction !== 'request' && direction !== 'response') return FOLDED[direction];
+    if (isLoopback(flow.source, flow.destination)) return FOLDED.loopback;
     const l4 = flow.l4;
     if (l4 === undefined) return FOLDED['no-port'];
     const swap = direction === 'response';
@@ -215,4 +220,9 @@ function rankOf(flow: Flow): number {
 /** The address that identifies an endpoint in a connection key (the identity when no IP). */
 function address(ep: Endpoint): string {
   return ep.ip ?? `#${ep.identity ?? ''}/${ep.podName ?? ''}`;
+}
+
+/** Both ends are one pod (same cluster, namespace and pod name): rule 6. */
+function isLoopback(a: Endpoint, b: Endpoint): boolean {
+  return a.podName !== undefined && a.podName === b.podName && a.namespace === b.namespace && a.clusterName === b.clusterName;
 }

@@ -233,6 +233,13 @@ export class PolicyEngine {
 }
 
 const EXTERNAL: SideVerdict = Object.freeze({ kind: 'not-governed', reason: 'external' });
+const LOOPBACK_SIDE: SideVerdict = Object.freeze({ kind: 'not-governed', reason: 'loopback' });
+/**
+ * A pod's connection to itself: allowed whatever the policies, on both sides. The engine cannot
+ * tell it from a connection between two pods with the same labels (the report's world has one
+ * subject per workload), so the caller that knows the pods decides (`check`: the same pod).
+ */
+export const LOOPBACK: Verdict = Object.freeze({ decision: 'allow', egress: LOOPBACK_SIDE, ingress: LOOPBACK_SIDE });
 const NOT_ISOLATED: SideVerdict = Object.freeze({ kind: 'not-isolated' });
 
 /** The sides that deny a connection, egress (at the source) first. */

@@ -3,7 +3,7 @@
 // InputError naming the file and the JSON path (e.g. `world.json (probes[3].from)`).
 import { InputError } from '../errors.js';
 import { POLICY_PROTOCOLS, type ContainerPort, type External, type Namespace, type Pod, type PolicyProtocol, type Subject, type Verdict } from '../model.js';
-import { PolicyEngine, type SourcedPolicy } from './evaluate.js';
+import { LOOPBACK, PolicyEngine, type SourcedPolicy } from './evaluate.js';
 import type { PolicyWarning } from './validate.js';
 import { parseIp } from './ip.js';
 import { portNameProblem, portNumberProblem } from './ports.js';
@@ -196,6 +196,8 @@ export function runProbes(world: WorldFile, extra: readonly SourcedPolicy[] = []
   return world.probes.map((p) => ({
     case: world.name, from: p.from, to: p.to, port: p.port, protocol: p.protocol,
     ...(p.expected === undefined ? {} : { expected: p.expected }),
-    verdict: engine.evaluate({ source: p.source, destination: p.destination, protocol: p.protocol, port: p.port }),
+    // One pod of the world to itself (its own subject object: pods never share one here).
+    verdict: p.source === p.destination && p.source.kind === 'pod' ? LOOPBACK
+      : engine.evaluate({ source: p.source, destination: p.destination, protocol: p.protocol, port: p.port }),
   }));
 }

@@ -88,7 +88,7 @@ function sideJson(s: SideVerdict): Record<string, unknown> {
   const unknown = (list: string[]): Record<string, unknown> => (list.length > 0 ? { namespaceLabelsUnknown: list } : {});
   switch (s.kind) {
     case 'not-governed':
-      return { isolated: false, governed: false };
+      return { isolated: false, governed: false, ...(s.reason === 'loopback' ? { loopback: true } : {}) };
     case 'not-isolated':
       return { isolated: false };
     case 'allowed':
@@ -120,7 +120,7 @@ export function reason(v: Verdict): string {
 function sideReason(direction: 'egress' | 'ingress', s: SideVerdict): string {
   switch (s.kind) {
     case 'not-governed':
-      return `${direction}: external, not governed`;
+      return s.reason === 'loopback' ? `${direction}: a pod to itself, not governed` : `${direction}: external, not governed`;
     case 'not-isolated':
       return `${direction}: not isolated`;
     case 'allowed':

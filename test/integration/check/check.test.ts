@@ -49,6 +49,15 @@ describe('flowpol check (in-process)', () => {
     }
   });
 
+  it("a pod's traffic to itself is allowed and said to be loopback, whatever isolates it", () => {
+    const file = 'test/worlds/api-loopback.json';
+    const results = runProbes(parseWorld(readFileSync(join(REPO_ROOT, file), 'utf8'), file));
+    expect(results.map((r) => `${r.from}>${r.to} ${r.verdict.decision}`)).toEqual(['x/a>x/a allow', 'x/a>x/a allow', 'x/b>x/b allow', 'x/a>x/b deny', 'x/b>x/a deny']);
+    const self = probeJson(results[0]!);
+    expect([self.egress, self.ingress]).toEqual([{ isolated: false, governed: false, loopback: true }, { isolated: false, governed: false, loopback: true }]);
+    expect(renderWorld(parseWorld(readFileSync(join(REPO_ROOT, file), 'utf8'), file), results)).toContain('egress: a pod to itself, not governed; ingress: a pod to itself, not governed');
+  });
+
   it("docs/world-format.md's example world is valid and its probe passes", () => {
     const doc = readFileSync(join(REPO_ROOT, 'docs/world-format.md'), 'utf8');
     const example = /```json\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';

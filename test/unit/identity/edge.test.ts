@@ -237,6 +237,18 @@ describe('EdgeFolder', () => {
     expect(result.kind === 'edge' && result.edge.destinationNames).toEqual(['api.shop.example']);
   });
 
+  it("a pod's traffic to itself is loopback, not an edge; to another pod of its workload it is one", () => {
+    const pod = (podName: string, over = {}) => ({ ...WEB, podName, ...over });
+    const self = flow({ source: pod('web-1'), destination: pod('web-1', { ip: '10.0.0.9' }), l4: tcp(40000, 80, { SYN: true }) });
+    const sibling = flow({ source: pod('web-1'), destination: pod('web-2', { ip: '10.0.0.9' }), l4: tcp(40001, 80, { SYN: true }) });
+    const otherCluster = flow({ source: pod('web-1'), destination: pod('web-1', { clusterName: 'east' }), l4: tcp(40002, 80, { SYN: true }) });
+    const sameNameElsewhere = flow({ source: pod('web-1'), destination: pod('web-1', { namespace: 'lab' }), l4: tcp(40003, 80, { SYN: true }) });
+    const selfEdge = 'workload:shop/app=web > workload:shop/app=web TCP/80';
+    expect(run([self, sibling])).toEqual(['folded:loopback', selfEdge]);
+    expect(run([otherCluster])).toEqual([selfEdge]);
+    expect(run([sameNameElsewhere])).toEqual(['workload:shop/app=web > workload:lab/app=web TCP/80']);
+  });
+
   it('unknown direction: a SYN is still a request, other packets are folded', () => {
     const unknown = { isReply: undefined, trafficDirection: 'TRAFFIC_DIRECTION_UNKNOWN' as const, traceObservationPoint: 'TO_OVERLAY' };
     expect(run([flow({ ...unknown, l4: tcp(40000, 8080, { ACK: true }) })])).toEqual(['folded:unknown-direction']);
