@@ -37,6 +37,8 @@ export const Col = {
   SourceNames: 19, DestinationNames: 20, DnsRcode: 21, DnsIps: 22, HttpCode: 23,
 } as const;
 export const STRIDE = 24;
+/** Errors and non-flow events one chunk carries at most (see FlowPacker.add). */
+const MAX_OBJECTS = 256;
 export const FLOW = 1, OBJECT = 2;
 export const FLOW_TYPES = [undefined, 'L3_L4', 'L7', 'SOCK', 'UNKNOWN_TYPE'] as const;
 export const L4 = [undefined, 'TCP', 'UDP', 'SCTP', 'ICMPv4', 'ICMPv6', 'VRRP', 'IGMP'] as const;
@@ -64,7 +66,14 @@ export class FlowPacker {
   private objs: (FlowEvent | PackedError)[] = [];
   private endpoints: Endpoint[] = [];
 
-  add(offset: number, converted: FlowEvent | InputError): void {
+  /**
+   * Pack the line at `offset`. A chunk carries at most MAX_OBJECTS errors and non-flow events:
+   * past that the line is left out (false), for the reader to parse itself. A file of bad records
+   * would otherwise send one cloned error per line, hundreds of thousands per chunk.
+   */
+  add(offset: number, converted: FlowEvent | InputError): boolean {
+    const object = converted instanceof InputError || converted.kind !== 'flow';
+    if (object && this.objs.length >= MAX_OBJECTS) return false;
     if (this.lines === this.offsets.length) this.grow();
     this.offsets[this.lines] = offset;
     const row = this.lines++ * STRIDE;
@@ -78,6 +87,7 @@ export class FlowPacker {
     } else {
       this.flow(row, converted.flow);
     }
+    return true;
   }
 
   /** The lines added since the last finish(). */

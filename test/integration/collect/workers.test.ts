@@ -57,6 +57,16 @@ describe('collect --workers', () => {
     expect(threaded.edges).toBe(single.edges);
   }, 60_000);
 
+  it('a file of nothing but bad records (a thread hands over only a few per chunk) reads the same', async () => {
+    const empties = join(dir, 'empties.jsonl');
+    writeFileSync(empties, `${Array.from({ length: 100_000 }, (_, i) => (i % 1000 === 999 ? LINES[i / 1000 | 0] : '{}')).join('\n')}\n`);
+    const { single, threaded } = await collectBoth(['--input-file', empties, '--skip-invalid']);
+    expect(single.code).toBe(0);
+    expect(single.stderr).toMatch(/invalid skipped 99900/);
+    expect(threaded.stderr).toBe(single.stderr);
+    expect(threaded.edges).toBe(single.edges);
+  }, 60_000);
+
   it('stops at the same first invalid record without --skip-invalid', async () => {
     const { single, threaded } = await collectBoth(['--input-file', DIRTY]);
     expect(single.code).toBe(1);

@@ -141,6 +141,15 @@ describe('parseLines (a parse thread)', () => {
     expect(cursor.take(starts[7] as number)).toStrictEqual(eventFromJson(JSON.parse(flowLine(3))));
   });
 
+  it('packs a bounded number of bad records per chunk and leaves the rest to the reader', () => {
+    const lines = Array.from({ length: 1000 }, () => '{}');
+    lines[500] = flowLine(7);
+    const packed = parseLines(Buffer.from(`${lines.join('\n')}\n`), true, new FlowPacker());
+    expect(packed.objs).toHaveLength(256);
+    expect(packed.offsets).toHaveLength(257); // 256 errors, then only the flow
+    expect(packed.offsets[256]).toBe(500 * 3);
+  });
+
   it('takes the first line too when the chunk starts a line', () => {
     const packed = parseLines(Buffer.from(`${flowLine(1)}\n${flowLine(2)}\n`), true, new FlowPacker());
     expect([...packed.offsets]).toEqual([0, flowLine(1).length + 1]);
