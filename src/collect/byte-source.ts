@@ -20,23 +20,28 @@ export interface ByteSourceOptions {
 export async function* readBytes(file: string, options: ByteSourceOptions): AsyncGenerator<Buffer> {
   const raw = countBytes(openRaw(file, options), file, options.onBytes);
   const it = raw[Symbol.asyncIterator]();
-  let head: Buffer = Buffer.alloc(0);
-  // Gather at least two bytes to look for the gzip magic.
-  while (head.length < 2) {
-    const next = await it.next();
-    if (next.done === true) {
-      if (head.length > 0) yield head;
+  try {
+    let head: Buffer = Buffer.alloc(0);
+    // Gather at least two bytes to look for the gzip magic.
+    while (head.length < 2) {
+      const next = await it.next();
+      if (next.done === true) {
+        if (head.length > 0) yield head;
+        return;
+      }
+      head = head.length === 0 ? next.value : Buffer.concat([head, next.value]);
+    }
+    const rest: AsyncIterable<Buffer> = { [Symbol.asyncIterator]: () => it };
+    if (head[0] !== GZIP_MAGIC_0 || head[1] !== GZIP_MAGIC_1) {
+      yield head;
+      yield* rest;
       return;
     }
-    head = head.length === 0 ? next.value : Buffer.concat([head, next.value]);
+    yield* gunzip(prepend(head, rest), file);
+  } finally {
+    // A reader that stops early (return() while suspended at a yield) closes the file too.
+    await it.return?.(undefined);
   }
-  const rest: AsyncIterable<Buffer> = { [Symbol.asyncIterator]: () => it };
-  if (head[0] !== GZIP_MAGIC_0 || head[1] !== GZIP_MAGIC_1) {
-    yield head;
-    yield* rest;
-    return;
-  }
-  yield* gunzip(prepend(head, rest), file);
 }
 
 async function* gunzip(compressed: AsyncIterable<Buffer>, file: string): AsyncGenerator<Buffer> {

@@ -22,6 +22,14 @@ const MIN_JOB = 512 * 1024;
  */
 export async function* readAhead(chunks: AsyncIterable<Buffer>, pool: ParsePool): AsyncGenerator<ParsedChunk> {
   const source = chunks[Symbol.asyncIterator]();
+  try {
+    yield* parsedAhead(source, pool);
+  } finally {
+    await source.return?.(); // a reader that stops early closes the file (and its gunzip) too
+  }
+}
+
+async function* parsedAhead(source: AsyncIterator<Buffer>, pool: ParsePool): AsyncGenerator<ParsedChunk> {
   const queue: Promise<ParsedChunk>[] = [];
   let offset = 0;
   let atLineStart = true;

@@ -1,7 +1,7 @@
 // `collect --workers N` (built CLI): parse threads change how fast files are read, never what is
 // read. Every input below is collected with and without them; the learned edges (as JSON), the
 // summary and the warnings on stderr, and the exit code must be the same.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -16,6 +16,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const LINES = [...generateFlowLines({ seed: 21, flows: 3000, lostEvery: 700 })];
 const BIG = join(dir, 'big.jsonl');
 writeFileSync(BIG, `${LINES.join('\n')}\n`);
+const BIG_GZ = join(dir, 'big.jsonl.gz');
+writeFileSync(BIG_GZ, gzipSync(readFileSync(BIG)));
 // Bad records between good ones, some on either side of a chunk end: invalid JSON, a bad field,
 // a bad field on the last line of a chunk.
 const DIRTY = join(dir, 'dirty.jsonl');
@@ -37,9 +39,8 @@ async function collectBoth(args: string[]): Promise<{ single: CliResult & { edge
 
 describe('collect --workers', () => {
   it('learns the same from every JSON shape, the bundled recordings, many chunks, gzip and CRLF', async () => {
-    writeFileSync(join(dir, 'big.jsonl.gz'), gzipSync(readFileSync(BIG)));
     writeFileSync(join(dir, 'crlf.jsonl'), `${LINES.slice(0, 1500).map((l) => `${l}\r\n`).join('')}`);
-    const inputs = [join(REPO_ROOT, 'test/fixtures/json-shapes'), join(REPO_ROOT, 'recorded-flows'), BIG, join(dir, 'big.jsonl.gz'), join(dir, 'crlf.jsonl')];
+    const inputs = [join(REPO_ROOT, 'test/fixtures/json-shapes'), join(REPO_ROOT, 'recorded-flows'), BIG, BIG_GZ, join(dir, 'crlf.jsonl')];
     const { single, threaded } = await collectBoth(['--input-file', ...inputs]);
     expect(single.code, single.stderr).toBe(0);
     expect(threaded.stderr).toBe(single.stderr);
@@ -89,6 +90,33 @@ describe('collect --workers', () => {
     expect(live.code).toBe(2);
     expect(live.stderr).toMatch(/--workers parses recorded files/);
   }, 60_000);
+
+  it('a reader that stops early closes its file, with or without threads, plain or gzip', async () => {
+    const { ParsePool, readFlowFile } = (await import(join(REPO_ROOT, 'dist/index.js'))) as typeof import('../../../src/index.js');
+    const pool = new ParsePool(2);
+    // This process's descriptors open on `file` (not any descriptor: the test runner opens and closes its own meanwhile).
+    const openOn = (file: string): number => readdirSync('/proc/self/fd').filter((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`) === file;
+      } catch {
+        return false;
+      }
+    }).length;
+    try {
+      for (const file of [BIG, BIG_GZ]) {
+        for (const options of [{ skipInvalid: false }, { skipInvalid: false, workers: pool }]) {
+          for (let i = 0; i < 20; i++) {
+            let n = 0;
+            for await (const _ of readFlowFile(file, options)) if (++n === (i % 2 === 0 ? 3 : 2000)) break;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 50)); // closes complete asynchronously
+          expect(openOn(file), `${file} ${options.workers === undefined ? 'alone' : 'with threads'}`).toBe(0);
+        }
+      }
+    } finally {
+      await pool.close();
+    }
+  });
 
   it('a parse thread that dies fails the read with an internal error; it does not hang', async () => {
     // The built pool (its thread runs dist/collect/parse-worker.js).
