@@ -39,7 +39,8 @@ export const Col = {
 export const STRIDE = 24;
 /** Errors and non-flow events one chunk carries at most (see FlowPacker.add). */
 const MAX_OBJECTS = 256;
-export const FLOW = 1, OBJECT = 2;
+/** Col.Kind: a flow, an object in `objs` (an error, a lost event, node status), an agent or a debug event. */
+export const FLOW = 1, OBJECT = 2, AGENT_EVENT = 3, DEBUG_EVENT = 4;
 export const FLOW_TYPES = [undefined, 'L3_L4', 'L7', 'SOCK', 'UNKNOWN_TYPE'] as const;
 export const L4 = [undefined, 'TCP', 'UDP', 'SCTP', 'ICMPv4', 'ICMPv6', 'VRRP', 'IGMP'] as const;
 export const L7_TYPES = ['UNKNOWN_L7_TYPE', 'REQUEST', 'RESPONSE', 'SAMPLE'] as const;
@@ -54,7 +55,7 @@ const num = (n: number | undefined): number => (n === undefined ? NaN : n);
 /** Packs converted lines, chunk after chunk, in a parse thread. */
 export class FlowPacker {
   /** `maxEndpoints`: the table is started again after a chunk that brings it to this size. */
-  constructor(private readonly maxEndpoints = 50_000) {}
+  constructor(private readonly maxEndpoints = 8192) {}
 
   private table = new Map<string, { ep: Endpoint; id: number }[]>();
   private size = 0;
@@ -72,7 +73,7 @@ export class FlowPacker {
    * would otherwise send one cloned error per line, hundreds of thousands per chunk.
    */
   add(offset: number, converted: FlowEvent | InputError): boolean {
-    const object = converted instanceof InputError || converted.kind !== 'flow';
+    const object = converted instanceof InputError || (converted.kind !== 'flow' && converted.kind !== 'other');
     if (object && this.objs.length >= MAX_OBJECTS) return false;
     if (this.lines === this.offsets.length) this.grow();
     this.offsets[this.lines] = offset;
@@ -81,6 +82,8 @@ export class FlowPacker {
     if (converted instanceof InputError) {
       this.nums[row] = OBJECT;
       this.objs.push({ reason: converted.reason, code: converted.code, field: converted.location.field });
+    } else if (converted.kind === 'other') {
+      this.nums[row] = converted.what === 'agent_event' ? AGENT_EVENT : DEBUG_EVENT;
     } else if (converted.kind !== 'flow') {
       this.nums[row] = OBJECT;
       this.objs.push(converted);

@@ -4,7 +4,7 @@ import type { Endpoint, Flow, FlowEvent, Layer4, Layer7, TcpFlags } from '../mod
 import { OBSERVED_VERDICTS, TCP_FLAGS, TRAFFIC_DIRECTIONS } from '../model.js';
 import type { PrecomputedLines } from './json-values.js';
 import {
-  Col, DNS, DROP, DST_IP, FLOW_TYPES, HTTP, L4, L7_TYPES, NODE, OBJECT, POINT, SRC_IP, STRIDE, UUID,
+  AGENT_EVENT, Col, DEBUG_EVENT, DNS, DROP, DST_IP, FLOW, FLOW_TYPES, HTTP, L4, L7_TYPES, NODE, OBJECT, POINT, SRC_IP, STRIDE, UUID,
   type PackedError, type PackedLines,
 } from './flow-pack.js';
 
@@ -23,7 +23,7 @@ export class FlowUnpacker {
     const lines = packed.offsets.length;
     const endpoints: Endpoint[] = new Array<Endpoint>(2 * lines);
     for (let i = 0, r = 0; i < lines; i++, r += STRIDE) {
-      if (nums[r + Col.Kind] === OBJECT) continue;
+      if (nums[r + Col.Kind] !== FLOW) continue;
       endpoints[2 * i] = this.table[nums[r + Col.Source] as number] as Endpoint;
       endpoints[2 * i + 1] = this.table[nums[r + Col.Destination] as number] as Endpoint;
     }
@@ -46,8 +46,11 @@ export class PackedCursor implements PrecomputedLines {
     while (this.line < offsets.length && (offsets[this.line] as number) < at) this.skip();
     if (this.line >= offsets.length || offsets[this.line] !== at) return undefined;
     const r = this.line * STRIDE;
-    if (this.packed.nums[r + Col.Kind] === OBJECT) {
+    const kind = this.packed.nums[r + Col.Kind];
+    if (kind !== FLOW) {
       this.line++;
+      if (kind === AGENT_EVENT) return { kind: 'other', what: 'agent_event' };
+      if (kind === DEBUG_EVENT) return { kind: 'other', what: 'debug_event' };
       return this.packed.objs[this.obj++];
     }
     const flow = this.flow(r, this.line);
@@ -59,8 +62,9 @@ export class PackedCursor implements PrecomputedLines {
   private skip(): void {
     const n = this.packed.nums;
     const r = this.line++ * STRIDE;
-    if (n[r + Col.Kind] === OBJECT) {
-      this.obj++;
+    const kind = n[r + Col.Kind];
+    if (kind !== FLOW) {
+      if (kind === OBJECT) this.obj++;
       return;
     }
     let count = (n[r + Col.SourceNames] as number) + (n[r + Col.DestinationNames] as number);

@@ -56,8 +56,9 @@ async function* parsedAhead(source: AsyncIterator<Buffer>, pool: ParsePool): Asy
       if (size === 0) break;
       const bytes = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, size);
       const endsLine = bytes[size - 1] === 0x0a; // before parse(): it may move the bytes away
-      // The threads take a chunk while they have room; else this thread parses it when it gets there.
-      const parsed = pool.busy() ? Promise.resolve({ bytes }) : pool.parse(bytes, offset, atLineStart);
+      // A thread takes a chunk when one has room; else this thread parses it when it gets there,
+      // as it does a small file (a round trip to a thread would cost more than its few lines).
+      const parsed = size < MIN_JOB || pool.busy() ? Promise.resolve({ bytes }) : pool.parse(bytes, offset, atLineStart);
       parsed.catch(() => {}); // a chunk left unread (the reader stopped) must not fail the process
       queue.push(parsed);
       offset += size;
@@ -70,8 +71,8 @@ async function* parsedAhead(source: AsyncIterator<Buffer>, pool: ParsePool): Asy
   if (failure !== undefined) throw failure;
 }
 
-/** A parse thread, the unpacker that mirrors its endpoint table, and how many chunks it has. */
-interface Thread { worker: Worker; unpacker: FlowUnpacker; jobs: number }
+/** A parse thread, the unpacker that mirrors its endpoint table, how many chunks it has, and whether it has loaded. */
+interface Thread { worker: Worker; unpacker: FlowUnpacker; jobs: number; ready: boolean }
 interface Pending { resolve(chunk: ParsedChunk): void; reject(err: Error): void; chunkStart: number }
 /** Chunks a thread may have: one to parse while its last result travels back. */
 const JOBS_PER_THREAD = 2;
@@ -82,11 +83,17 @@ export class ParsePool {
   private nextJob = 0;
   private failure: Error | undefined;
   private closed = false;
+  /** Waiting for every thread to load (ready()). */
+  private waiting: { resolve(): void; reject(err: Error): void }[] = [];
 
-  constructor(readonly size: number) {
-    for (let i = 0; i < size; i++) {
+  /** `size` threads, started when a file first has a chunk for them (not for small files, stdin, or nothing to read). */
+  constructor(readonly size: number) {}
+
+  private start(): void {
+    if (this.threads.length > 0 || this.closed) return;
+    for (let i = 0; i < this.size; i++) {
       const worker = new Worker(new URL('./parse-worker.js', import.meta.url), { workerData: PARSE_WORKER });
-      const thread: Thread = { worker, unpacker: new FlowUnpacker(), jobs: 0 };
+      const thread: Thread = { worker, unpacker: new FlowUnpacker(), jobs: 0, ready: false };
       worker.on('message', (reply: ParseReply) => this.settle(thread, reply));
       worker.on('error', (err) => this.fail(new InternalError(`a parse thread failed: ${err.message}`, { cause: err })));
       worker.on('exit', (code) => {
@@ -105,8 +112,9 @@ export class ParsePool {
   parse(chunk: Buffer, chunkStart: number, atLineStart: boolean): Promise<ParsedChunk> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     if (this.closed) return Promise.reject(new InternalError('the parse threads are closed'));
+    this.start();
     const id = this.nextJob++;
-    const thread = this.threads.reduce((least, t) => (t.jobs < least.jobs ? t : least));
+    const thread = this.pick();
     thread.jobs++;
     const owned = chunk.byteOffset === 0 && chunk.buffer.byteLength === chunk.length && !(chunk.buffer instanceof SharedArrayBuffer);
     const bytes = owned ? chunk : new Uint8Array(chunk);
@@ -118,9 +126,27 @@ export class ParsePool {
     });
   }
 
-  /** Every thread has as many chunks as it may have. */
+  /** Start the threads, and wait until every one has loaded (else the first chunks are parsed here while they load). */
+  ready(): Promise<void> {
+    this.start();
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (this.threads.every((t) => t.ready)) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      this.holdProcess();
+    });
+  }
+
+  /** The ready thread with the fewest chunks (while none is ready, any: the chunk waits for it to load). */
+  private pick(): Thread {
+    const ready = this.threads.filter((t) => t.ready);
+    return (ready.length > 0 ? ready : this.threads).reduce((least, t) => (t.jobs < least.jobs ? t : least));
+  }
+
+  /** No thread can take a chunk now: each is loading (they start on the first call) or has as many as it may have. */
   busy(): boolean {
-    return this.threads.every((t) => t.jobs >= JOBS_PER_THREAD);
+    this.start();
+    return !this.threads.some((t) => t.ready && t.jobs < JOBS_PER_THREAD);
   }
 
   /** Stop the threads; jobs still running are rejected. */
@@ -132,6 +158,12 @@ export class ParsePool {
   }
 
   private settle(thread: Thread, reply: ParseReply): void {
+    if ('ready' in reply) {
+      thread.ready = true;
+      if (this.threads.every((t) => t.ready)) for (const w of this.waiting.splice(0)) w.resolve();
+      this.holdProcess();
+      return;
+    }
     const pending = this.pending.get(reply.id);
     this.pending.delete(reply.id);
     thread.jobs--;
@@ -154,6 +186,7 @@ export class ParsePool {
   private rejectAll(err: Error): void {
     for (const p of this.pending.values()) p.reject(err);
     this.pending.clear();
+    for (const w of this.waiting.splice(0)) w.reject(err);
     this.holdProcess();
   }
 
@@ -162,7 +195,7 @@ export class ParsePool {
    * close() could be the process's last, and it would end there with code 0), never when idle.
    */
   private holdProcess(): void {
-    const hold = this.closed || this.pending.size > 0;
+    const hold = this.closed || this.pending.size > 0 || this.waiting.length > 0;
     for (const t of this.threads) {
       if (hold) t.worker.ref();
       else t.worker.unref();

@@ -16,8 +16,8 @@ const CLOSE_BRACE = 0x7d;
 
 /** What the main thread sends: a chunk's bytes, and whether it starts a line. */
 export interface ParseJob { id: number; bytes: Uint8Array; atLineStart: boolean }
-/** The chunk's lines, and its bytes given back. */
-export type ParseReply = { id: number; lines: PackedLines; bytes: Uint8Array } | { id: number; error: string };
+/** The chunk's lines, and its bytes given back; first of all, that the thread is ready. */
+export type ParseReply = { id: number; lines: PackedLines; bytes: Uint8Array } | { id: number; error: string } | { ready: true };
 /** workerData that makes this module listen for jobs. */
 export const PARSE_WORKER = 'flowpol-parse-worker';
 
@@ -65,4 +65,5 @@ if (workerData === PARSE_WORKER && parentPort !== null) {
     const moved = 'lines' in reply ? [reply.lines.offsets.buffer, reply.lines.nums.buffer, reply.bytes.buffer] as ArrayBuffer[] : [];
     port.postMessage(reply, moved);
   });
+  port.postMessage({ ready: true } satisfies ParseReply); // its modules are loaded
 }

@@ -2,6 +2,7 @@
 // files/stdin here; a live gRPC source adds its own unit the same way.
 import { expandInputs } from '../../collect/inputs.js';
 import { fileUnits } from '../../collect/file-units.js';
+import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { InvalidArgumentError } from 'commander';
 import { ParsePool } from '../../collect/parse-pool.js';
@@ -31,6 +32,19 @@ interface CollectFlags extends DbOptions, NamespaceOptions, TimeWindowOptions, H
 
 const MAX_INVALID_WARNINGS = 20;
 const MAX_WORKERS = 64;
+/** Below this much input (files, not stdin) the threads would cost more to start than they save. */
+const THREADS_FROM_BYTES = 4 * 1024 * 1024;
+
+/** The parse threads for `files`, loaded before the first chunk (else it is parsed while they load); none for small inputs. */
+async function parseThreads(count: number, files: readonly string[]): Promise<ParsePool | undefined> {
+  if (count === 0) return undefined;
+  let bytes = 0;
+  for (const file of files) if (file !== '-') bytes += (await stat(file).catch(() => undefined))?.size ?? 0; // reading it will say what is wrong
+  if (bytes < THREADS_FROM_BYTES) return undefined;
+  const pool = new ParsePool(count);
+  await pool.ready();
+  return pool;
+}
 
 /** --workers: a count, or `auto` for one thread less than the machine has cores (the main thread parses too). */
 function parseWorkers(value: string): number {
@@ -98,7 +112,7 @@ async function runCollect(flags: CollectFlags): Promise<void> {
   const live = hubbleConnectOptions(flags);
   if (inputs.length === 0 && live === undefined) throw new UsageError('collect needs a source: --input-file <file|dir|-> or --server <host:port>');
   if (inputs.length > 0 && live !== undefined) throw new UsageError('--input-file and --server exclude each other; collect one source per run');
-  if (live !== undefined && flags.workers !== undefined) throw new UsageError('--workers parses recorded files; a --server stream is decoded as it arrives');
+  if (live !== undefined && (flags.workers ?? 0) > 0) throw new UsageError('--workers parses recorded files; a --server stream is decoded as it arrives');
   const window = resolveTimeWindow(flags, Date.now());
   const filter = flowFilterFrom(window, resolveNamespaces(flags), flags);
   const identity = { dropRules: withLabelOverrides(VOLATILE_LABEL_RULES, { drop: flags.dropLabels, keep: flags.keepLabels }) };
@@ -106,11 +120,13 @@ async function runCollect(flags: CollectFlags): Promise<void> {
   const query = live === undefined ? undefined : hubbleQuery(flags, filter);
   const client = live === undefined ? undefined : await hubbleClient(live);
   const files = live === undefined ? await expandInputs(inputs) : [];
+  const workers = await parseThreads(flags.workers ?? 0, files);
   let db: Database;
   try {
     db = openDatabase(flags.db, { create: true });
   } catch (err) {
     client?.close();
+    await workers?.close();
     throw err;
   }
   const result = newCollectResult();
@@ -124,7 +140,6 @@ async function runCollect(flags: CollectFlags): Promise<void> {
     if (++invalidShown <= MAX_INVALID_WARNINGS) process.stderr.write(`flowpol: warning: skipped invalid record: ${printable(error.message)}\n`);
     else if (invalidShown === MAX_INVALID_WARNINGS + 1) process.stderr.write('flowpol: warning: more invalid records skipped (see the count in the summary)\n');
   };
-  const workers = flags.workers === undefined || flags.workers === 0 ? undefined : new ParsePool(flags.workers);
   try {
     const source = client === undefined || query === undefined ? fileUnits(files, flags.skipInvalid === true, workers) : hubbleUnits(client, query);
     await collect(db, source, { filter, identity, force: flags.force === true, signal: controller.signal, onInvalid }, result);

@@ -58,12 +58,13 @@ describe('collect --workers', () => {
     expect(threaded.edges).toBe(single.edges);
   }, 60_000);
 
-  it('a file of nothing but bad records (a thread hands over only a few per chunk) reads the same', async () => {
+  it('a run of 100,000 bad records (a thread hands over only a few per chunk) reads the same', async () => {
     const empties = join(dir, 'empties.jsonl');
-    writeFileSync(empties, `${Array.from({ length: 100_000 }, (_, i) => (i % 1000 === 999 ? LINES[i / 1000 | 0] : '{}')).join('\n')}\n`);
+    const bad = Array.from({ length: 100_000 }, () => '{}');
+    writeFileSync(empties, `${[...LINES.slice(0, 1500), ...bad, ...LINES.slice(1500)].join('\n')}\n`);
     const { single, threaded } = await collectBoth(['--input-file', empties, '--skip-invalid']);
     expect(single.code).toBe(0);
-    expect(single.stderr).toMatch(/invalid skipped 99900/);
+    expect(single.stderr).toMatch(/invalid skipped 100000/);
     expect(threaded.stderr).toBe(single.stderr);
     expect(threaded.edges).toBe(single.edges);
   }, 60_000);
@@ -89,6 +90,8 @@ describe('collect --workers', () => {
     const live = await runCli(['collect', '--server', '127.0.0.1:1', '--workers', '1']);
     expect(live.code).toBe(2);
     expect(live.stderr).toMatch(/--workers parses recorded files/);
+    const liveDefault = await runCli(['collect', '--server', '127.0.0.1:1', '--workers', '0', '--db', join(dir, 'live.db')]);
+    expect(liveDefault.stderr).not.toMatch(/--workers/); // 0 is the default: nothing to refuse (the server is not there)
   }, 60_000);
 
   it('a reader that stops early closes its file, with or without threads, plain or gzip', async () => {
@@ -113,6 +116,23 @@ describe('collect --workers', () => {
           expect(openOn(file), `${file} ${options.workers === undefined ? 'alone' : 'with threads'}`).toBe(0);
         }
       }
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('the threads, once loaded, parse the chunks they have room for; the main thread the others and small files', async () => {
+    const { ParsePool, readAhead } = (await import(join(REPO_ROOT, 'dist/collect/parse-pool.js'))) as typeof import('../../../src/collect/parse-pool.js');
+    const { readBytes } = (await import(join(REPO_ROOT, 'dist/collect/byte-source.js'))) as typeof import('../../../src/collect/byte-source.js');
+    const pool = new ParsePool(1);
+    try {
+      await pool.ready();
+      const chunks: string[] = [];
+      for await (const chunk of readAhead(readBytes(BIG, {}), pool)) chunks.push(chunk.lines === undefined ? 'main' : 'thread');
+      expect(chunks.filter((c) => c === 'thread').length).toBeGreaterThanOrEqual(2);
+      const small: string[] = [];
+      for await (const chunk of readAhead(readBytes(join(REPO_ROOT, 'recorded-flows/hubble-otel__basic-sample-10-flows.jsonl'), {}), pool)) small.push(chunk.lines === undefined ? 'main' : 'thread');
+      expect(small).toEqual(['main']);
     } finally {
       await pool.close();
     }

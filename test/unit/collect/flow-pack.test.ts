@@ -148,6 +148,9 @@ describe('parseLines (a parse thread)', () => {
     expect(packed.objs).toHaveLength(256);
     expect(packed.offsets).toHaveLength(257); // 256 errors, then only the flow
     expect(packed.offsets[256]).toBe(500 * 3);
+    const agents = parseLines(Buffer.from('{"agent_event":{"type":"x"}}\n'.repeat(1000)), true, new FlowPacker());
+    expect(agents.offsets).toHaveLength(1000); // these need no object: never left out
+    expect(agents.objs).toEqual([]);
   });
 
   it('takes the first line too when the chunk starts a line', () => {
