@@ -68,7 +68,7 @@ export const registerCollect: Register = (command) => {
     .option('--skip-invalid', 'skip malformed records (each is reported on stderr and counted) instead of failing')
     .option('--force', 'ingest files whose content was already ingested, replacing what they added before')
     .option('--drop-labels <keys>', 'also drop these pod label keys from identities (comma list; a trailing * matches a prefix)', collectList, [] as string[])
-    .option('--workers <n|auto>', 'parse recorded files on n more threads (default 0: all on one; auto: one less than the cores); the result is the same, only faster', parseWorkers)
+    .option('--workers <n|auto>', 'parse recorded files (4 MiB or more in all) on n more threads (default 0: all on one; auto: one less than the cores); the result is the same, only faster', parseWorkers)
     .option('--keep-labels <keys>', 'keep these label keys although a rule below drops them (comma list; a trailing * matches a prefix)', collectList, [] as string[])
     .addHelpText(
       'after',
