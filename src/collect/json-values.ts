@@ -2,8 +2,9 @@
 //
 // Fast path: a whole line whose first byte is `{` and last non-blank byte `}` and that parses is
 // one value: one Buffer.indexOf, one utf8 decode of the line and one JSON.parse (the same work as
-// the bare ceiling of the ingest bench). Lines are handed out on demand (`load` + `next`), so a
-// reader holds one parsed line at a time, not a whole chunk of them. Anything else is decoded and
+// the bare ceiling of the ingest bench), or none when a parse thread already converted the line
+// (`collect --workers`: PrecomputedLines below). Lines are handed out on demand (`load` +
+// `next`), so a reader holds one parsed line at a time, not a whole chunk of them. Anything else is decoded and
 // goes to the value scanner (json-scanner.ts: pretty-printed objects, arrays, several values on
 // a line, and how it resynchronises after a bad record).
 //
