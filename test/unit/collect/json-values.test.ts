@@ -185,4 +185,28 @@ describe('readFlowFile takeReady', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('lets the event loop run within a long run of skipped records, so a stop (Ctrl-C) is not held up by them', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'flowpol-pause-'));
+    try {
+      const file = join(dir, 'bad.jsonl');
+      const lastLine = GOOD.split('\n').find((l) => l.includes('"flow"')) as string;
+      await writeFile(file, `${'{}\n'.repeat(10_000)}${lastLine}\n`); // one chunk
+      let skipped = 0;
+      const source = readFlowFile(file, {
+        skipInvalid: true,
+        // Stop from a callback scheduled while the chunk is being worked through, as a signal handler is.
+        onInvalid: () => void (++skipped === 100 && setImmediate(() => void source.close())),
+      });
+      const first = await source[Symbol.asyncIterator]().next();
+      expect(first.done).toBe(true); // stopped before the flow at the end
+      expect(skipped).toBe(4096);
+      let all = 0;
+      const events: FlowEvent[] = [];
+      for await (const ev of readFlowFile(file, { skipInvalid: true, onInvalid: () => all++ })) events.push(ev);
+      expect([all, events.length]).toEqual([10_000, 1]); // without a stop, nothing is lost to the pauses
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
