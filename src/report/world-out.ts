@@ -1,6 +1,6 @@
 // `--world-out`: the world a report evaluated, in probe format (docs/world-format.md), so
 // `flowpol check` can re-decide every edge independently of the report: namespaces, one pod per
-// workload identity, one external per address, every policy (synthesized default-deny included)
+// workload identity (two when its pods talk to each other: see addSiblings), one external per address, every policy (synthesized default-deny included)
 // and one probe per evaluated edge whose `expected` is the report's verdict. Connected, the
 // silent workloads' pods too (their own names, labels and ports; no traffic, so no probes).
 import { identityKey } from '../identity/identity.js';
@@ -45,10 +45,11 @@ export function reportWorld(result: BreakageResult, name: string, silentPods: re
       }
     }
   }
+  const siblings = addSiblings(pods, probes);
   return {
     name,
     source: 'flowpol report --world-out: the world built from observed flows, with the policies evaluated',
-    note: `One pod per workload identity (identity labels; ${result.report.cluster === undefined ? 'flows carry no container ports' : 'container ports and namespace labels from the cluster inventory'}), one external per observed address${silentPods.length === 0 ? '' : ', the silent workloads\' pods (no traffic, no probes)'}; expected = the report's verdict.${left.size === 0 ? '' : ` Left out: the workloads whose namespace name or labels Kubernetes refuses (in ${[...left].sort(compareText).join(', ')}), and their probes.`}`,
+    note: `One pod per workload identity (identity labels; ${result.report.cluster === undefined ? 'flows carry no container ports' : 'container ports and namespace labels from the cluster inventory'}), one external per observed address${silentPods.length === 0 ? '' : ', the silent workloads\' pods (no traffic, no probes)'}; expected = the report's verdict.${siblings === 0 ? '' : ` A workload whose pods talk to each other has a second pod (-peer) to be their destination: a pod's traffic to itself is never policed.`}${left.size === 0 ? '' : ` Left out: the workloads whose namespace name or labels Kubernetes refuses (in ${[...left].sort(compareText).join(', ')}), and their probes.`}`,
     namespaces: result.world.namespaces().filter((n) => writable({ namespace: n.name, labels: n.labels })),
     pods,
     externals: result.world.externalList(),
@@ -76,4 +77,32 @@ function withSilentPods(pods: readonly Pod[], silent: readonly Pod[]): Pod[] {
     out.push({ ...pod, name });
   }
   return out.sort((a, b) => compareText(a.namespace, b.namespace) || compareText(a.name, b.name));
+}
+
+/**
+ * An edge between two pods of one workload is a probe from its world pod to itself, which `check`
+ * allows whatever the policies (loopback), while the report judged it as the policed traffic
+ * between two of its pods. Each such workload gets a sibling (its labels and ports, named
+ * `<name>-peer`, or `-peer-2` … when taken) as those probes' destination. Returns how many.
+ */
+function addSiblings(pods: Pod[], probes: WorldProbe[]): number {
+  const byName = new Map(pods.map((p) => [`${p.namespace}/${p.name}`, p]));
+  const siblingOf = new Map<string, string>();
+  for (const probe of probes) {
+    if (probe.from !== probe.to) continue;
+    let sibling = siblingOf.get(probe.from);
+    const pod = byName.get(probe.from);
+    if (sibling === undefined && pod !== undefined) {
+      let name = `${pod.name}-peer`;
+      for (let n = 2; byName.has(`${pod.namespace}/${name}`); n++) name = `${pod.name}-peer-${n}`;
+      const twin: Pod = { ...pod, name, labels: { ...pod.labels }, ports: [...pod.ports] };
+      sibling = `${pod.namespace}/${name}`;
+      byName.set(sibling, twin);
+      siblingOf.set(probe.from, sibling);
+      pods.push(twin);
+    }
+    if (sibling !== undefined) probe.to = sibling;
+  }
+  pods.sort((a, b) => compareText(a.namespace, b.namespace) || compareText(a.name, b.name));
+  return siblingOf.size;
 }
