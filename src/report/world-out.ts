@@ -1,7 +1,8 @@
 // `--world-out`: the world a report evaluated, in probe format (docs/world-format.md), so
 // `flowpol check` can re-decide every edge independently of the report: namespaces, one pod per
-// workload identity (two when its pods talk to each other: see addSiblings), one external per address, every policy (synthesized default-deny included)
-// and one probe per evaluated edge whose `expected` is the report's verdict. Connected, the
+// workload identity (two when its pods talk to each other: see addSiblings), one external per
+// address, every policy (synthesized default-deny included) and one probe per evaluated edge
+// whose `expected` is the report's verdict. Connected, the
 // silent workloads' pods too (their own names, labels and ports; no traffic, so no probes).
 import { identityKey } from '../identity/identity.js';
 import type { Peer, Pod, PolicyProtocol } from '../model.js';
