@@ -117,6 +117,8 @@ class FileEvents implements AsyncIterator<FlowEvent, undefined> {
         const failure = this.failure;
         this.failure = undefined;
         this.finished = true;
+        // A for-await loop does not call return() when next() throws: close the file here.
+        void this.chunks.return(undefined).catch(() => {});
         throw failure;
       }
       if (this.finished) return undefined;

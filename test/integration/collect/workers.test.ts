@@ -94,7 +94,7 @@ describe('collect --workers', () => {
     expect(liveDefault.stderr).not.toMatch(/--workers/); // 0 is the default: nothing to refuse (the server is not there)
   }, 60_000);
 
-  it('a reader that stops early closes its file, with or without threads, plain or gzip', async () => {
+  it('a reader that stops early or fails closes its file, with or without threads, plain or gzip', async () => {
     const { ParsePool, readFlowFile } = (await import(join(REPO_ROOT, 'dist/index.js'))) as typeof import('../../../src/index.js');
     const pool = new ParsePool(2);
     // This process's descriptors open on `file` (not any descriptor: the test runner opens and closes its own meanwhile).
@@ -115,6 +115,12 @@ describe('collect --workers', () => {
           await new Promise((resolve) => setTimeout(resolve, 50)); // closes complete asynchronously
           expect(openOn(file), `${file} ${options.workers === undefined ? 'alone' : 'with threads'}`).toBe(0);
         }
+      }
+      // A read that fails on a bad record (a for-await loop then does not call return()).
+      for (const options of [{ skipInvalid: false }, { skipInvalid: false, workers: pool }]) {
+        for (let i = 0; i < 5; i++) await expect((async () => { for await (const _ of readFlowFile(DIRTY, options)); })()).rejects.toThrow(/dirty\.jsonl:6/);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        expect(openOn(DIRTY), options.workers === undefined ? 'failed alone' : 'failed with threads').toBe(0);
       }
     } finally {
       await pool.close();
