@@ -3,7 +3,9 @@ import { peerKey } from '../../identity/peer.js';
 import type { Edge, Peer } from '../../model.js';
 import { OBSERVED_VERDICTS } from '../../model.js';
 import { openDatabase } from '../../store/database.js';
+import type { Database } from '../../store/database.js';
 import { loadEdges } from '../../store/edges.js';
+import { loadIngestTotals } from '../../store/summary.js';
 import type { Register } from './index.js';
 import { alignedTable } from '../table.js';
 import { addDbOption, addNamespaceOptions, addOutputOption, addTimeWindowOptions, resolveNamespaces, resolveTimeWindow } from '../options.js';
@@ -45,7 +47,7 @@ cidr:<prefix> or fqdn:<name>.`,
       const db = openDatabase(flags.db, { readonly: true });
       try {
         const edges = loadEdges(db, { ...window, namespaces: resolveNamespaces(flags) });
-        if (edges.length === 0) process.stderr.write('flowpol: no edges (run `flowpol collect` first, or widen --since/--until/-n)\n');
+        if (edges.length === 0) process.stderr.write(`flowpol: no edges (${noEdgesHint(db)})\n`);
         process.stdout.write(flags.output === 'json' ? renderJson(edges) : renderTable(edges));
       } finally {
         db.close();
@@ -95,4 +97,12 @@ function iso(ms: number): string {
 
 function isoSeconds(ms: number): string {
   return `${iso(ms).slice(0, 19)}Z`;
+}
+
+/** Why there may be no edge: nothing collected yet, or collected flows that all folded away, or the selection. */
+function noEdgesHint(db: Database): string {
+  const { counts } = loadIngestTotals(db);
+  if (counts.flowsKept > 0) return 'none in the selected window or namespaces: widen --since/--until/-n';
+  if (counts.flowsRead > 0) return `none of the ${counts.flowsRead} flows collected became one: collect's summary says how they folded (replies, loopback, ...)`;
+  return 'run `flowpol collect` first';
 }

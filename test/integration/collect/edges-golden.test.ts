@@ -56,7 +56,7 @@ describe('flowpol edges (golden)', () => {
     const r = await runCli(['edges', '--db', db, '-n', 'no-such-namespace']);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain('no edges');
+    expect(r.stderr).toContain('no edges (none in the selected window or namespaces: widen --since/--until/-n)');
     const json = await runCli(['edges', '--db', db, '--since', '2030-01-01', '-o', 'json']);
     expect(JSON.parse(json.stdout)).toEqual({ edges: [] });
   });

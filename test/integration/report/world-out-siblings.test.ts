@@ -41,6 +41,12 @@ describe('report --world-out with traffic inside one workload', () => {
     expect(written.pods[1]?.labels).toEqual(written.pods[0]?.labels);
     expect(written.probes.map((p) => `${p.from}>${p.to} ${p.expected}`).sort()).toEqual(['demo/a>demo/a-peer deny', 'demo/b>demo/a deny']);
     expect(written.note).toMatch(/second pod \(-peer\)/);
+    // A database whose only flows were a pod's traffic to itself says why it has no edge.
+    const selfOnly = join(dir, 'self.jsonl');
+    writeFileSync(selfOnly, `${syn('a-1', 'a-1', 8080, 5)}\n`);
+    await runCli(['collect', '--input-file', selfOnly, '--db', join(dir, 'self.db')]);
+    const none = await runCli(['edges', '--db', join(dir, 'self.db')]);
+    expect(none.stderr).toContain("no edges (none of the 1 flows collected became one: collect's summary says how they folded");
     const checked = await runCli(['check', world]);
     expect(checked.stdout, checked.stderr).toMatch(/2 passed, 0 failed/);
     expect(checked.code).toBe(0);
