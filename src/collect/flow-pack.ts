@@ -11,6 +11,7 @@
 import type { Endpoint, Flow, FlowEvent, Layer4, Layer7, TcpFlags } from '../model.js';
 import { OBSERVED_VERDICTS, TCP_FLAGS, TRAFFIC_DIRECTIONS } from '../model.js';
 import { InputError } from '../errors.js';
+import { sameStrings } from '../order.js';
 
 /** The lines of one chunk, as a parse thread hands them over. */
 export interface PackedLines {
@@ -205,9 +206,7 @@ export class FlowPacker {
 
 function sameEndpoint(a: Endpoint, b: Endpoint): boolean {
   if (a.id !== b.id || a.identity !== b.identity || a.namespace !== b.namespace || a.podName !== b.podName || a.clusterName !== b.clusterName) return false;
-  const la = a.labels, lb = b.labels;
-  if (la.length !== lb.length) return false;
-  for (let i = 0; i < la.length; i++) if (la[i] !== lb[i]) return false;
+  if (!sameStrings(a.labels, b.labels)) return false;
   const wa = a.workloads, wb = b.workloads;
   if (wa.length !== wb.length) return false;
   for (let i = 0; i < wa.length; i++) if (wa[i]?.name !== wb[i]?.name || wa[i]?.kind !== wb[i]?.kind) return false;

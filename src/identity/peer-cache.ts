@@ -4,6 +4,7 @@
 import type { Endpoint, Peer } from '../model.js';
 import type { IdentityOptions } from './identity.js';
 import { peerOf } from './peer.js';
+import { sameStrings } from '../order.js';
 
 /** Workload peers remembered by namespace + labels, and by Cilium identity number. */
 const PEER_CACHE_SIZE = 10_000;
@@ -27,7 +28,7 @@ export class PeerCache {
     const num = ep.identity;
     if (num !== undefined) {
       const hit = this.numbered.get(num);
-      if (hit !== undefined && hit.namespace === ep.namespace && sameLabels(hit.labels, ep.labels)) return hit.peer;
+      if (hit !== undefined && hit.namespace === ep.namespace && sameStrings(hit.labels, ep.labels)) return hit.peer;
     }
     const key = JSON.stringify([ep.namespace ?? null, ep.labels]);
     let peer = this.workloads.get(key);
@@ -43,10 +44,4 @@ export class PeerCache {
     }
     return peer;
   }
-}
-
-function sameLabels(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

@@ -13,6 +13,7 @@ import { droppedToday } from '../policy/edge-notes.js';
 import { deniedSides, type PolicyEngine } from '../policy/evaluate.js';
 import { describeNearMiss, selectsNamespaces, usesNamedPorts } from './describe-rule.js';
 import type { EdgeWorld, Owner, PeerSubject } from './world-from-edges.js';
+import { sameStrings } from '../order.js';
 
 export type Explain = 'all' | 'denied';
 
@@ -29,11 +30,6 @@ function sameRules(a: readonly RuleRef[], b: readonly RuleRef[]): boolean {
     const y = b[i] as RuleRef;
     if (x.rule !== y.rule || x.policy !== y.policy || x.direction !== y.direction) return false;
   }
-  return true;
-}
-function sameStrings(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
