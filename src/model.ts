@@ -29,6 +29,9 @@ export const TCP_FLAGS = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR'
 /** The flags a TCP packet carried (only those set are present). */
 export type TcpFlags = { [F in (typeof TCP_FLAGS)[number]]?: boolean };
 
+/** Every Layer4 protocol flowpol reads: the edge protocols, then two it keeps but never learns an edge from. */
+export const L4_PROTOCOLS = [...EDGE_PROTOCOLS, 'VRRP', 'IGMP'] as const;
+
 export type Layer4 =
   | { protocol: 'TCP'; sourcePort: number; destinationPort: number; flags: TcpFlags }
   | { protocol: 'UDP' | 'SCTP'; sourcePort: number; destinationPort: number }
@@ -51,7 +54,11 @@ export interface Endpoint {
   ip?: string;
 }
 
-export type L7Type = 'UNKNOWN_L7_TYPE' | 'REQUEST' | 'RESPONSE' | 'SAMPLE';
+/** Hubble's L7FlowType names, in its number order. */
+export const L7_TYPES = ['UNKNOWN_L7_TYPE', 'REQUEST', 'RESPONSE', 'SAMPLE'] as const;
+export type L7Type = (typeof L7_TYPES)[number];
+/** Hubble's FlowType names, in its number order. */
+export const FLOW_TYPES = ['UNKNOWN_TYPE', 'L3_L4', 'L7', 'SOCK'] as const;
 
 export interface Layer7 {
   type: L7Type;
@@ -70,7 +77,7 @@ export interface Flow {
   /** `drop_reason_desc` name, only for DROPPED. */
   dropReason?: string;
   eventType?: EventType;
-  flowType?: 'UNKNOWN_TYPE' | 'L3_L4' | 'L7' | 'SOCK';
+  flowType?: (typeof FLOW_TYPES)[number];
   traceObservationPoint?: string;
   trafficDirection: TrafficDirection;
   /** true = reply direction, false = request, undefined = unknown (Hubble's BoolValue). */

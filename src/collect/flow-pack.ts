@@ -9,7 +9,7 @@
 // (as flow-wire-parts.ts's cachedEndpoint shares them: read-only by contract). Rare things (lost
 // events, node status, conversion errors) travel as plain objects. unpack(pack(e)) deep-equals e.
 import type { Endpoint, Flow, FlowEvent, Layer4, Layer7, TcpFlags } from '../model.js';
-import { OBSERVED_VERDICTS, TCP_FLAGS, TRAFFIC_DIRECTIONS } from '../model.js';
+import { FLOW_TYPES, L4_PROTOCOLS, L7_TYPES, OBSERVED_VERDICTS, TCP_FLAGS, TRAFFIC_DIRECTIONS } from '../model.js';
 import { InputError } from '../errors.js';
 import { sameStrings } from '../order.js';
 
@@ -42,9 +42,6 @@ export const STRIDE = 24;
 const MAX_OBJECTS = 256;
 /** Col.Kind: a flow, an object in `objs` (an error, a lost event, node status), an agent or a debug event. */
 export const FLOW = 1, OBJECT = 2, AGENT_EVENT = 3, DEBUG_EVENT = 4;
-export const FLOW_TYPES = [undefined, 'L3_L4', 'L7', 'SOCK', 'UNKNOWN_TYPE'] as const;
-export const L4 = [undefined, 'TCP', 'UDP', 'SCTP', 'ICMPv4', 'ICMPv6', 'VRRP', 'IGMP'] as const;
-export const L7_TYPES = ['UNKNOWN_L7_TYPE', 'REQUEST', 'RESPONSE', 'SAMPLE'] as const;
 /** Col.Strings bits, in the order their strings are listed (then source names, destination names, DNS, HTTP). */
 export const UUID = 1, DROP = 2, POINT = 4, NODE = 8, SRC_IP = 16, DST_IP = 32;
 /** Col.L7Records bits. */
@@ -131,7 +128,7 @@ export class FlowPacker {
     n[row + Col.Verdict] = indexOf(OBSERVED_VERDICTS, f.observedVerdict);
     n[row + Col.Direction] = indexOf(TRAFFIC_DIRECTIONS, f.trafficDirection);
     n[row + Col.IsReply] = f.isReply === undefined ? NaN : f.isReply ? 1 : 0;
-    n[row + Col.FlowType] = indexOf(FLOW_TYPES, f.flowType);
+    n[row + Col.FlowType] = f.flowType === undefined ? NaN : indexOf(FLOW_TYPES, f.flowType);
     if (f.eventType !== undefined) {
       n[row + Col.EventType] = f.eventType.type;
       n[row + Col.EventSubType] = f.eventType.subType;
@@ -157,7 +154,7 @@ export class FlowPacker {
 
   private layer4(row: number, l4: Layer4): void {
     const n = this.nums;
-    n[row + Col.L4] = indexOf(L4, l4.protocol);
+    n[row + Col.L4] = indexOf(L4_PROTOCOLS, l4.protocol);
     if (l4.protocol === 'TCP' || l4.protocol === 'UDP' || l4.protocol === 'SCTP') {
       n[row + Col.PortA] = l4.sourcePort;
       n[row + Col.PortB] = l4.destinationPort;

@@ -1,10 +1,10 @@
 // The main thread's side of flow-pack.ts: a parse thread's packed lines back into FlowEvents,
 // each built only when the reader reaches its line (json-values.ts asks by stream offset).
 import type { Endpoint, Flow, FlowEvent, Layer4, Layer7, TcpFlags } from '../model.js';
-import { OBSERVED_VERDICTS, TCP_FLAGS, TRAFFIC_DIRECTIONS } from '../model.js';
+import { FLOW_TYPES, L4_PROTOCOLS, L7_TYPES, OBSERVED_VERDICTS, TCP_FLAGS, TRAFFIC_DIRECTIONS } from '../model.js';
 import type { PrecomputedLines } from './json-values.js';
 import {
-  AGENT_EVENT, Col, DEBUG_EVENT, DNS, DROP, DST_IP, FLOW, FLOW_TYPES, HTTP, L4, L7_TYPES, NODE, OBJECT, POINT, SRC_IP, STRIDE, UUID,
+  AGENT_EVENT, Col, DEBUG_EVENT, DNS, DROP, DST_IP, FLOW, HTTP, NODE, OBJECT, POINT, SRC_IP, STRIDE, UUID,
   type PackedError, type PackedLines,
 } from './flow-pack.js';
 
@@ -97,7 +97,7 @@ export class PackedCursor implements PrecomputedLines {
       observedVerdict: OBSERVED_VERDICTS[n[r + Col.Verdict] as number] as Flow['observedVerdict'],
       dropReason,
       eventType: Number.isNaN(eventType) ? undefined : { type: eventType, subType: n[r + Col.EventSubType] as number },
-      flowType: FLOW_TYPES[n[r + Col.FlowType] as number] as Flow['flowType'],
+      flowType: FLOW_TYPES[n[r + Col.FlowType] as number], // NaN (absent) gives undefined
       traceObservationPoint: point,
       trafficDirection: TRAFFIC_DIRECTIONS[n[r + Col.Direction] as number] as Flow['trafficDirection'],
       isReply: Number.isNaN(reply) ? undefined : reply === 1,
@@ -140,7 +140,7 @@ export class PackedCursor implements PrecomputedLines {
 }
 
 function layer4(n: Float64Array, r: number): Layer4 | undefined {
-  const protocol = L4[n[r + Col.L4] as number];
+  const protocol = L4_PROTOCOLS[n[r + Col.L4] as number]; // NaN (no l4) gives undefined
   const a = n[r + Col.PortA] as number;
   const b = n[r + Col.PortB] as number;
   switch (protocol) {

@@ -1,9 +1,8 @@
 // protojson → Layer4 / Layer7 / EventType (the nested parts of a Flow), same conventions as
 // from-json.ts: absent numbers are 0, TCP flags keep only the ones that are set.
-import { TCP_FLAGS, type EventType, type L7Type, type Layer4, type Layer7, type TcpFlags } from '../model.js';
+import { L7_TYPES, TCP_FLAGS, type EventType, type Layer4, type Layer7, type TcpFlags } from '../model.js';
 import { type JsonObject, enumOf, fieldError, int, isObject, obj, str, strList, uint } from './json-fields.js';
 
-const L7_TYPES: readonly L7Type[] = ['UNKNOWN_L7_TYPE', 'REQUEST', 'RESPONSE', 'SAMPLE'];
 const PORT_MAX = 65535;
 
 /** JSON paths of a flow's parts, built once per prefix ('flow' in an envelope, '' when bare). */

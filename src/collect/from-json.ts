@@ -10,7 +10,7 @@
 // * `nodeName` = flow.node_name, else the envelope's node_name;
 // * enum names outside our tables (newer Hubble) become the UNKNOWN value.
 import type { Endpoint, Flow, FlowEvent, LostEvent, LostEventSource, NodeState, NodeStatus, ObservedVerdict, TrafficDirection, Workload } from '../model.js';
-import { OBSERVED_VERDICTS, TRAFFIC_DIRECTIONS } from '../model.js';
+import { FLOW_TYPES, OBSERVED_VERDICTS, TRAFFIC_DIRECTIONS } from '../model.js';
 import { InputError } from '../errors.js';
 import {
   type JsonObject, bool, enumOf, fieldError, int, isCount, isObject, isText, obj, objList, str, strList, typeName, uint, uint64,
@@ -19,7 +19,6 @@ import { type FlowPaths, eventTypeFromJson, flowPaths, layer4FromJson, layer7Fro
 import { dropReasonName } from './proto-enums.js';
 import { parseRfc3339 } from './time.js';
 
-const FLOW_TYPES = ['UNKNOWN_TYPE', 'L3_L4', 'L7', 'SOCK'] as const;
 type FlowType = (typeof FLOW_TYPES)[number];
 const FLOW_TYPE_NAMES: ReadonlySet<string> = new Set(FLOW_TYPES);
 const VERDICT_NAMES: ReadonlySet<string> = new Set(OBSERVED_VERDICTS);
