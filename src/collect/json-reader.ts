@@ -181,16 +181,23 @@ class FileEvents implements AsyncIterator<FlowEvent, undefined> {
       this.reject(new InputError({ file, line: item.line }, item.reason));
       return undefined;
     }
+    // A parse thread's result (its conversion error too), else converted here.
     const converted = item.converted as FlowEvent | PackedError | undefined;
-    if (converted !== undefined && !('reason' in converted)) return converted;
-    try {
-      if (converted !== undefined) throw new InputError({ file, field: converted.field }, converted.reason, converted.code);
-      return eventFromJson(item.value);
-    } catch (err) {
-      if (!(err instanceof InputError)) throw err;
-      this.reject(new InputError({ file, line: item.line, field: err.location.field }, err.reason, err.code));
-      return undefined;
+    let error: PackedError;
+    if (converted === undefined) {
+      try {
+        return eventFromJson(item.value);
+      } catch (err) {
+        if (!(err instanceof InputError)) throw err;
+        error = { reason: err.reason, code: err.code, field: err.location.field };
+      }
+    } else if ('reason' in converted) {
+      error = converted;
+    } else {
+      return converted;
     }
+    this.reject(new InputError({ file, line: item.line, field: error.field }, error.reason, error.code));
+    return undefined;
   }
 
   private reject(error: InputError): void {

@@ -128,7 +128,7 @@ export class JsonValueSplitter {
         this.keepRest(queue);
         return queue.length > 0 ? queue[this.queued++] : undefined;
       }
-      const end = nl > start && data[nl - 1] === CR ? nl - 1 : nl;
+      const end = lineEnd(data, start, nl);
       this.pos = nl + 1;
       let item: JsonItem | undefined;
       if (this.carryFed) this.line(this.longLine.end(data.subarray(start, end)), queue);
@@ -181,7 +181,7 @@ export class JsonValueSplitter {
   /** One whole line (bytes start..end of buf, without the newline): the fast path's item, else via line() into `out`. */
   private lineBytes(buf: Buffer, start: number, end: number, out: JsonItem[]): JsonItem | undefined {
     if (this.lineNo === 1 && end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf) start += 3;
-    if (buf[start] === OPEN_BRACE && this.scanner.idle && this.partial === '' && lastNonSpaceByte(buf, start, end) === CLOSE_BRACE) {
+    if (isLoneObjectLine(buf, start, end) && this.scanner.idle && this.partial === '') {
       const converted = this.precomputed?.take(this.base + start);
       if (converted !== undefined) return { ok: true, value: undefined, converted, line: this.lineNo };
       const text = buf.toString('utf8', start, end);
@@ -235,8 +235,17 @@ export class JsonValueSplitter {
 
 }
 
-/** The last byte of buf[start, end) above a space, or -1. */
-export function lastNonSpaceByte(buf: Buffer, start: number, end: number): number {
+/** Where the line from `start` to the newline at `nl` ends: a CR before the newline is not part of it. */
+export function lineEnd(buf: Buffer, start: number, nl: number): number {
+  return nl > start && buf[nl - 1] === CR ? nl - 1 : nl;
+}
+
+/** buf[start, end) may be one whole object (the fast path's test): it starts with `{` and its last non-blank byte is `}`. */
+export function isLoneObjectLine(buf: Buffer, start: number, end: number): boolean {
+  return buf[start] === OPEN_BRACE && lastNonSpaceByte(buf, start, end) === CLOSE_BRACE;
+}
+
+function lastNonSpaceByte(buf: Buffer, start: number, end: number): number {
   let i = end - 1;
   while (i >= start && (buf[i] as number) <= 0x20) i--;
   return i < start ? -1 : (buf[i] as number);

@@ -7,12 +7,9 @@ import { InputError } from '../errors.js';
 import type { FlowEvent } from '../model.js';
 import { FlowPacker, type PackedLines } from './flow-pack.js';
 import { eventFromJson } from './from-json.js';
-import { lastNonSpaceByte } from './json-values.js';
+import { isLoneObjectLine, lineEnd } from './json-values.js';
 
 const NEWLINE = 0x0a;
-const CR = 0x0d;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
 
 /** What the main thread sends: a chunk's bytes, and whether it starts a line. */
 export interface ParseJob { id: number; bytes: Uint8Array; atLineStart: boolean }
@@ -30,9 +27,9 @@ export function parseLines(buf: Buffer, atLineStart: boolean, packer: FlowPacker
   }
   for (let nl = buf.indexOf(NEWLINE, pos); nl !== -1; nl = buf.indexOf(NEWLINE, pos)) {
     const start = pos;
-    const end = nl > start && buf[nl - 1] === CR ? nl - 1 : nl;
+    const end = lineEnd(buf, start, nl);
     pos = nl + 1;
-    if (buf[start] !== OPEN_BRACE || lastNonSpaceByte(buf, start, end) !== CLOSE_BRACE) continue;
+    if (!isLoneObjectLine(buf, start, end)) continue;
     let value: unknown;
     try {
       value = JSON.parse(buf.toString('utf8', start, end));
