@@ -3,9 +3,9 @@
 // Fast path: a whole line whose first byte is `{` and last non-blank byte `}` and that parses is
 // one value: one Buffer.indexOf, one utf8 decode of the line and one JSON.parse (the same work as
 // the bare ceiling of the ingest bench), or none when a parse thread already converted the line
-// (`collect --workers`: PrecomputedLines below). Lines are handed out on demand (`load` +
-// `next`), so a reader holds one parsed line at a time, not a whole chunk of them. Anything else is decoded and
-// goes to the value scanner (json-scanner.ts: pretty-printed objects, arrays, several values on
+// (`collect --workers`: PrecomputedLines below). Lines are parsed on demand (`load` + `next`),
+// a run of PARSE_AHEAD at a time, so a reader holds a few dozen parsed lines, not a whole chunk of
+// them. Anything else is decoded and goes to the value scanner (json-scanner.ts: pretty-printed objects, arrays, several values on
 // a line, and how it resynchronises after a bad record).
 //
 // Container-log lines (`2026-01-02T03:04:05.123Z stdout F {json}`, or `<timestamp> {json}` from
@@ -26,6 +26,12 @@ export interface PrecomputedLines {
 }
 
 const LOG_PREFIX = /^\d{4}-\d\d-\d\dT[^ ]+ (?:(?:stdout|stderr) ([FP]) )?/;
+/**
+ * Values next() parses before it hands out the first: JSON.parse in runs, not one call between
+ * each line's conversion and folding, keeps its code and data in the CPU's caches (see the
+ * reader's CONVERT_AHEAD).
+ */
+const PARSE_AHEAD = 64;
 /** An unterminated line longer than this is scanned in pieces instead of being kept whole. */
 const MAX_CARRY = 4 * 1024 * 1024;
 
@@ -135,8 +141,8 @@ export class JsonValueSplitter {
       else item = this.lineBytes(data, start, end, queue);
       this.lineNo++;
       this.carryFed = false;
-      if (item !== undefined) return item;
-      if (queue.length > 0) return queue[this.queued++];
+      if (item !== undefined) queue.push(item);
+      if (queue.length >= PARSE_AHEAD) return queue[this.queued++];
     }
   }
 

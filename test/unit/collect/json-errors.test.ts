@@ -120,6 +120,28 @@ describe('reader errors', () => {
     expect(errors.map((e) => [e.location.line, e.location.field])).toEqual([[2, undefined], [4, 'flow.l4.TCP.destination_port'], [5, undefined]]);
   });
 
+  it('events converted ahead in runs come out in file order, every bad record reported in between, whatever the run boundaries', async () => {
+    // 1,000 lines, every 7th bad: the reader converts runs of events ahead, so bad records fall
+    // at every position of a run, and at its ends.
+    const lines = Array.from({ length: 1000 }, (_, i) => (i % 7 === 3 ? `{"flow": ${i}}` : withField(['flow', 'uuid'], `line-${i + 1}`)));
+    const file = await write('runs.jsonl', `${lines.join('\n')}\n`);
+    const order: string[] = [];
+    const source = readFlowFile(file, { skipInvalid: true, onInvalid: (e) => order.push(`bad ${e.location.line}`) });
+    for await (const first of source) {
+      for (let ev: FlowEvent | undefined = first; ev !== undefined; ev = source.takeReady()) if (ev.kind === 'flow') order.push(`${ev.flow.uuid}`);
+    }
+    const expected = lines.map((_, i) => (i % 7 === 3 ? `bad ${i + 1}` : `line-${i + 1}`));
+    expect(order.filter((o) => o.startsWith('line-'))).toEqual(expected.filter((o) => o.startsWith('line-')));
+    expect(order.filter((o) => o.startsWith('bad'))).toEqual(expected.filter((o) => o.startsWith('bad')));
+    // Strict: every event before the first bad record (line 4, then line 11 once it is fixed), then its error.
+    const strict = await write('runs-strict.jsonl', `${lines.map((l, i) => (i === 3 ? withField(['flow', 'uuid'], 'line-4') : l)).join('\n')}\n`);
+    const seen: string[] = [];
+    await expect(async () => {
+      for await (const ev of readFlowFile(strict, { skipInvalid: false })) if (ev.kind === 'flow') seen.push(`${ev.flow.uuid}`);
+    }).rejects.toThrow(/runs-strict\.jsonl:11 \(flow\): /);
+    expect(seen).toEqual(['line-1', 'line-2', 'line-3', 'line-4', 'line-5', 'line-6', 'line-7', 'line-8', 'line-9', 'line-10']);
+  });
+
   it('resynchronises after a truncated pretty-printed object', async () => {
     const pretty = JSON.stringify(JSON.parse(good), null, 2).split('\n');
     const content = [...pretty.slice(0, 6), ...pretty, ''].join('\n');
