@@ -5,8 +5,8 @@
 // the bare ceiling of the ingest bench), or none when a parse thread already converted the line
 // (`collect --workers`: PrecomputedLines below). Lines are parsed on demand (`load` + `next`),
 // a run of PARSE_AHEAD at a time, so a reader holds a few dozen parsed lines, not a whole chunk of
-// them. Anything else is decoded and goes to the value scanner (json-scanner.ts: pretty-printed objects, arrays, several values on
-// a line, and how it resynchronises after a bad record).
+// them. Anything else is decoded and goes to the value scanner (json-scanner.ts: pretty-printed
+// objects, arrays, several values on a line, and how it resynchronises after a bad record).
 //
 // Container-log lines (`2026-01-02T03:04:05.123Z stdout F {json}`, or `<timestamp> {json}` from
 // `kubectl logs --timestamps`) have the prefix removed; CRI partial lines (`P`) are joined.
