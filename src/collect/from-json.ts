@@ -8,15 +8,19 @@
 //   undefined (unknown);
 // * `time` = flow.time, else the envelope's time; epoch ms via timestampToMs;
 // * `nodeName` = flow.node_name, else the envelope's node_name;
-// * enum names outside our tables (newer Hubble) become the UNKNOWN value.
+// * enums are read as names or numbers (protojson writers use names, its readers take both);
+//   names outside our tables (newer Hubble) become the UNKNOWN value, except the trace
+//   observation point and drop reason, which keep their text;
+// * the deprecated numeric `drop_reason` names a DROPPED flow's reason when `drop_reason_desc`
+//   does not.
 import type { Endpoint, Flow, FlowEvent, LostEvent, LostEventSource, NodeState, NodeStatus, ObservedVerdict, TrafficDirection, Workload } from '../model.js';
 import { FLOW_TYPES, OBSERVED_VERDICTS, TRAFFIC_DIRECTIONS } from '../model.js';
 import { InputError } from '../errors.js';
 import {
-  type JsonObject, bool, enumOf, fieldError, int, isCount, isObject, isText, obj, objList, str, strList, typeName, uint, uint64,
+  type JsonObject, bool, enumOf, enumText, fieldError, int, isCount, isObject, isText, obj, objList, str, strList, typeName, uint, uint64,
 } from './json-fields.js';
 import { type FlowPaths, eventTypeFromJson, flowPaths, layer4FromJson, layer7FromJson } from './from-json-layers.js';
-import { dropReasonName } from './proto-enums.js';
+import { IP_VERSIONS, POINTS, dropReasonName } from './proto-enums.js';
 import { parseRfc3339 } from './time.js';
 
 type FlowType = (typeof FLOW_TYPES)[number];
@@ -75,15 +79,17 @@ export function flowFromJson(o: JsonObject, envelope: JsonObject, p: FlowPaths =
   const eventType = isObject(rawEventType) ? rawEventType : obj(rawEventType, path, 'event_type');
   const rawReply = o.is_reply ?? o.isReply;
   const isReply = typeof rawReply === 'boolean' ? rawReply : bool(rawReply, path, 'is_reply');
-  const version = ip === undefined ? undefined : str(ip.ipVersion, p.ip, 'ipVersion');
+  const version = ip === undefined ? undefined : enumText(ip.ipVersion, p.ip, 'ipVersion', IP_VERSIONS.name);
   const rawMatch = o.policy_match_type ?? o.policyMatchType;
   const policyMatchType = rawMatch === undefined ? undefined : nonZero(uint(rawMatch, path, 'policy_match_type'));
+  const observedVerdict = typeof verdict === 'string' && VERDICT_NAMES.has(verdict) ? verdict as ObservedVerdict
+    : enumOf(verdict, path, 'verdict', OBSERVED_VERDICTS, 'VERDICT_UNKNOWN');
   const rawDrop = o.drop_reason_desc ?? o.dropReasonDesc;
-  const dropReason = rawDrop === undefined || rawDrop === 'DROP_REASON_UNKNOWN'
-    ? (verdict === 'DROPPED' ? dropReasonOfCode(o.drop_reason ?? o.dropReason, path) : undefined)
-    : str(rawDrop, path, 'drop_reason_desc');
+  const dropDesc = rawDrop === undefined ? undefined : enumText(rawDrop, path, 'drop_reason_desc', dropReasonName);
+  const dropReason = dropDesc !== undefined && dropDesc !== 'DROP_REASON_UNKNOWN' ? dropDesc
+    : observedVerdict === 'DROPPED' ? dropReasonOfCode(o.drop_reason ?? o.dropReason, path) : undefined;
   const rawPoint = o.trace_observation_point ?? o.traceObservationPoint;
-  const point = isText(rawPoint) ? rawPoint : str(rawPoint, path, 'trace_observation_point');
+  const point = isText(rawPoint) ? rawPoint : enumText(rawPoint, path, 'trace_observation_point', POINTS.name);
   const flowType = typeof type === 'string' && FLOW_TYPE_NAMES.has(type) ? type as FlowType : enumOf(type, path, 'Type', FLOW_TYPES, undefined);
   const direction = o.traffic_direction ?? o.trafficDirection;
   const nodeName = o.node_name ?? o.nodeName;
@@ -92,8 +98,7 @@ export function flowFromJson(o: JsonObject, envelope: JsonObject, p: FlowPaths =
   return {
     time: timeOf(o, envelope, path),
     uuid: isText(uuid) ? uuid : str(uuid, path, 'uuid'),
-    observedVerdict: typeof verdict === 'string' && VERDICT_NAMES.has(verdict) ? verdict as ObservedVerdict
-      : enumOf(verdict, path, 'verdict', OBSERVED_VERDICTS, 'VERDICT_UNKNOWN'),
+    observedVerdict,
     dropReason,
     eventType: eventType === undefined ? undefined : eventTypeFromJson(eventType, p.eventType),
     flowType: flowType === 'UNKNOWN_TYPE' ? undefined : flowType,

@@ -115,6 +115,18 @@ export function enumOf<T extends string>(v: unknown, path: string, key: string, 
   return fail(path, key, 'an enum name', v);
 }
 
+/**
+ * An enum kept as its name, which protojson may also write as its number: a name is returned as
+ * is (a newer one than our tables passes through), a number through `byNumber` (0, the proto3
+ * default, and numbers it does not know give what `byNumber` gives).
+ */
+export function enumText(v: unknown, path: string, key: string, byNumber: (n: number) => string | undefined): string | undefined {
+  if (typeof v === 'string') return v === '' ? undefined : v;
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return byNumber(v);
+  return fail(path, key, 'an enum name or number', v);
+}
+
 const NAME_SETS = new Map<readonly string[], ReadonlySet<string>>();
 
 /** The names of an enum table as a set, built once per table. */

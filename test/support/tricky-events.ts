@@ -1,6 +1,6 @@
 // Hubble events that exercise the readers' edge cases, one JSON line each (shared by the protobuf
 // and the parse-thread hand-off tests, which must both give back exactly what the JSON reader read).
-/** Edge cases in one line each: unknown is_reply, deprecated reply, TO_ENDPOINT (101), 9-digit nanos, IPv6/ICMPv6, drops, L7 DNS, lost events, node status. */
+/** Edge cases in one line each: unknown is_reply, deprecated reply, TO_ENDPOINT (101), 9-digit nanos, IPv6/ICMPv6, drops, L7 DNS, lost events, node status, enums as numbers. */
 export const TRICKY = [
   '{"flow":{"time":"2024-03-01T10:00:00.123456789Z","verdict":"DROPPED","drop_reason_desc":"POLICY_DENIED","IP":{"source":"fd00::1","destination":"fd00::2","ipVersion":"IPv6"},"l4":{"ICMPv6":{"type":128}},"source":{"namespace":"a","pod_name":"p","labels":["k8s:app=x"]},"destination":{"identity":2,"labels":["reserved:world"]},"Type":"L3_L4","event_type":{"type":1,"sub_type":133},"traffic_direction":"EGRESS"},"node_name":"kind/worker","time":"2024-03-01T10:00:00.123456789Z"}',
   '{"flow":{"time":"2021-01-01T00:00:00Z","verdict":"FORWARDED","reply":true,"trace_observation_point":"TO_ENDPOINT","event_type":{"type":4},"l4":{"TCP":{"source_port":80,"destination_port":40000,"flags":{"SYN":true,"ACK":true}}},"source":{"ID":12,"identity":300,"namespace":"b","workloads":[{"name":"w","kind":"Deployment"}]},"destination":{}}}',
@@ -20,4 +20,8 @@ export const TRICKY = [
   '{"flow":{"time":"2024-03-01T10:00:03Z","node_name":"flow-node","verdict":"DROPPED","drop_reason":155,"drop_reason_desc":"POLICY_DENIED","reply":true,"is_reply":false,"source":{"namespace":"a","cluster_name":"east"},"destination":{"namespace":"b","cluster_name":"west"}},"node_name":"envelope-node","time":"2024-03-01T10:00:09Z"}',
   // cpu 0 is a wrapper that is present (not "no cpu"); a count of 2^33 + 2^31 + 5 (bits on both sides of 32)
   '{"lost_events":{"source":"HUBBLE_RING_BUFFER","num_events_lost":"10737418245","cpu":0},"node_name":"n2","time":"2024-03-01T10:00:02Z"}',
+  // enums written as numbers, which protojson readers accept: DROPPED (2) with the deprecated drop_reason,
+  // L3_L4, INGRESS, TO_ENDPOINT (101), IPv4; then drop_reason_desc 155, UNKNOWN_POINT (0), IPv6
+  '{"flow":{"time":"2024-03-01T10:00:04Z","verdict":2,"drop_reason":133,"Type":1,"traffic_direction":1,"trace_observation_point":101,"IP":{"source":"10.0.0.1","destination":"10.0.0.2","ipVersion":1},"l4":{"TCP":{"source_port":40000,"destination_port":80,"flags":{"SYN":true}}},"source":{"namespace":"a"},"destination":{"namespace":"b"}}}',
+  '{"flow":{"time":"2024-03-01T10:00:05Z","verdict":"DROPPED","drop_reason_desc":155,"trace_observation_point":0,"IP":{"source":"fd00::1","destination":"fd00::2","ipVersion":2},"source":{"namespace":"a"},"destination":{"namespace":"b"}}}',
 ];

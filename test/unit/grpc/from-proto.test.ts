@@ -61,6 +61,21 @@ describe('from-proto vs the JSON reader', () => {
     expect(reasons).toEqual(['CT_MAP_INSERTION_FAILED', 'POLICY_DENIED', '250']);
   });
 
+  it('reads enums written as numbers, as protojson readers do; a number that is no enum is an error naming the field', () => {
+    const flows = TRICKY.slice(-2).map((line) => {
+      const event = eventFromJson(JSON.parse(line));
+      if (event.kind !== 'flow') throw new Error(`not a flow: ${line}`);
+      const f = event.flow;
+      return [f.observedVerdict, f.dropReason, f.flowType, f.trafficDirection, f.traceObservationPoint, f.ipVersion];
+    });
+    expect(flows).toEqual([
+      ['DROPPED', 'POLICY_DENIED', 'L3_L4', 'INGRESS', 'TO_ENDPOINT', 'IPv4'],
+      ['DROPPED', 'CT_MAP_INSERTION_FAILED', undefined, 'TRAFFIC_DIRECTION_UNKNOWN', undefined, 'IPv6'],
+    ]);
+    const bad = '{"flow":{"time":"2024-03-01T10:00:05Z","trace_observation_point":1.5}}';
+    expect(() => eventFromJson(JSON.parse(bad))).toThrow(/trace_observation_point.*expected an enum name or number, found number 1.5/);
+  });
+
   it('a deprecated reply of false leaves the direction unknown and a zero identity is none, as protobuf reads them', () => {
     const event = eventFromJson(JSON.parse(TRICKY.find((l) => l.includes('"reply":false')) as string));
     expect(event.kind).toBe('flow');
