@@ -82,11 +82,22 @@ function parseGeneral(text: string): number | undefined {
     if (oh > 23 || om > 59) return undefined;
     offsetMinutes = sign * (oh * 60 + om);
   }
-  const seconds = Date.UTC(year, month - 1, day, hour, minute, second) / 1000 - offsetMinutes * 60;
+  const seconds = utcSeconds(year, month, day, hour, minute, second) - offsetMinutes * 60;
   const fraction = m[7] ?? '';
   const nanos = fraction === '' ? 0 : Number(fraction.padEnd(9, '0'));
   return timestampToMs(seconds, nanos);
 }
+
+/**
+ * Date.UTC reads years 0-99 as 1900-1999, so those are counted 400 years later (the Gregorian
+ * calendar repeats every 400 years) and moved back: 0001-01-01 is the protobuf Timestamp minimum.
+ */
+function utcSeconds(year: number, month: number, day: number, hour: number, minute: number, second: number): number {
+  if (year >= 100) return Date.UTC(year, month - 1, day, hour, minute, second) / 1000;
+  return Date.UTC(year + 400, month - 1, day, hour, minute, second) / 1000 - SECONDS_IN_400_YEARS;
+}
+
+const SECONDS_IN_400_YEARS = 146_097 * 86_400;
 
 function isLeapYear(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;

@@ -29,6 +29,16 @@ describe('parseRfc3339 on a stream of timestamps', () => {
     for (const [text, ms] of cases) expect([text, parseRfc3339(text)]).toEqual([text, ms]);
   });
 
+  it('reads years 0000-0099 as such, not as 1900-1999 (Date.UTC does)', () => {
+    const year1 = new Date(0);
+    year1.setUTCFullYear(1, 0, 1);
+    expect(parseRfc3339('0001-01-01T00:00:00Z')).toBe(-62_135_596_800_000); // the protobuf Timestamp minimum
+    expect(parseRfc3339('0001-01-01T00:00:00Z')).toBe(year1.getTime());
+    year1.setUTCFullYear(99, 5, 1);
+    expect(parseRfc3339('0099-06-01T00:00:00.5+01:00')).toBe(year1.getTime() - 3_600_000 + 500);
+    expect(parseRfc3339('0000-02-29T00:00:00Z')).toBe(parseRfc3339('0400-02-29T00:00:00Z')! - 146_097 * 86_400_000); // year 0 is a leap year
+  });
+
   it('rejects bad minutes, seconds and fractions even when the hour is cached', () => {
     expect(parseRfc3339('2026-01-01T05:00:00Z')).toBe(reference(2026, 1, 1, 5, 0, 0));
     for (const bad of [
