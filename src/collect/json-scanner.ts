@@ -28,6 +28,8 @@ export class ValueScanner {
   private inString = false;
   private escape = false;
   private inArray = false;
+  /** The line of the top-level `[` while inArray. */
+  private arrayLine = 0;
   private parts: string[] = [];
   private valueLine = 0;
   private outerIsObject = false;
@@ -40,6 +42,7 @@ export class ValueScanner {
   /** The input ended: a value still open is reported as truncated. */
   end(out: JsonItem[]): void {
     if (this.depth > 0) this.fail(out, this.valueLine, 'invalid JSON: the input ends before this value is closed (truncated record?)');
+    if (this.inArray) out.push({ ok: false, line: this.arrayLine, reason: "invalid JSON: the input ends before this array is closed with ']' (truncated file?)" });
     this.inArray = false;
   }
 
@@ -57,7 +60,12 @@ export class ValueScanner {
         if (c <= 0x20) { i++; continue; }
         if (this.inArray && c === COMMA) { i++; continue; }
         if (this.inArray && c === CLOSE_BRACKET) { this.inArray = false; i++; continue; }
-        if (c === OPEN_BRACKET && !this.inArray) { this.inArray = true; i++; continue; }
+        if (c === OPEN_BRACKET && !this.inArray) {
+          this.inArray = true;
+          this.arrayLine = lineNo;
+          i++;
+          continue;
+        }
         if (c === OPEN_BRACE || c === OPEN_BRACKET) {
           this.depth = 1;
           this.outerIsObject = c === OPEN_BRACE;
@@ -99,7 +107,8 @@ export class ValueScanner {
     try {
       out.push({ ok: true, value: JSON.parse(text), line: this.valueLine });
     } catch (err) {
-      out.push({ ok: false, line: this.valueLine, reason: `invalid JSON: ${clip(err instanceof Error ? err.message : String(err))}` });
+      const message = err instanceof Error ? err.message : String(err);
+      out.push({ ok: false, line: this.valueLine, reason: `invalid JSON: ${clip(text.includes('\n') ? withLine(message, text, this.valueLine) : message)}` });
     }
   }
 
@@ -113,8 +122,32 @@ export class ValueScanner {
 }
 
 function describe(rest: string): string {
-  const token = rest.trim();
-  return token.length > 40 ? `'${token.slice(0, 40)}…'` : `'${token}'`;
+  const token = rest.replace(JSON_SPACE_AROUND, '');
+  const shown = token.length > 40 ? `'${token.slice(0, 40)}…'` : `'${token}'`;
+  // A byte order mark or a no-break space (`cat` of files saved by an editor) does not show.
+  const first = token.charCodeAt(0);
+  return INVISIBLE.test(token.charAt(0)) ? `${shown} (it starts with U+${first.toString(16).toUpperCase().padStart(4, '0')}, which does not show)` : shown;
+}
+
+/** Only these four are whitespace in JSON (String.trim also removes U+FEFF, U+00A0…). */
+const JSON_SPACE_AROUND = /^[ \t\r\n]+|[ \t\r\n]+$/g;
+const INVISIBLE = /^[\s\u200b-\u200f\u2060\ufeff]/;
+
+/**
+ * JSON.parse's `at position N` in a value that spans lines, as the file's line and column: the
+ * record is reported at the line where it starts, its error may be lines further down.
+ */
+function withLine(message: string, text: string, firstLine: number): string {
+  const at = /at position (\d+)/.exec(message);
+  if (at === null) return message;
+  const position = Number(at[1]);
+  let line = firstLine;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < position; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return `${message.replace(/ in JSON at position \d+.*$/, '')} at line ${line}, column ${position - lineStart + 1}`;
 }
 
 function clip(text: string): string {

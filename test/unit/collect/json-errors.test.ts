@@ -75,11 +75,14 @@ describe('reader errors', () => {
     ['flags that are a list', `${withField(['flow', 'l4', 'TCP', 'flags'], ['SYN'])}\n`, 1, 'flow.l4.TCP.flags', /expected an object, found an array/],
     ['an IP that is a string', `${withField(['flow', 'IP'], '10.0.0.1')}\n`, 1, 'flow.IP', /expected an object/],
     ['a boolean verdict', `${withField(['flow', 'verdict'], true)}\n`, 1, 'flow.verdict', /enum name/],
-    ['a numeric trace_observation_point', `${withField(['flow', 'trace_observation_point'], 3)}\n`, 1, 'flow.trace_observation_point', /expected a string/],
+    ['a fractional trace_observation_point', `${withField(['flow', 'trace_observation_point'], 3.5)}\n`, 1, 'flow.trace_observation_point', /expected an enum name or number, found number 3.5/],
     ['source_names that are not a list', `${withField(['flow', 'source_names'], 'a.example')}\n`, 1, 'flow.source_names', /list of strings/],
     ['an object without a Hubble key', '{"hello":"world"}\n', 1, undefined, /not a Hubble event/],
     ['an envelope without a payload', '{"node_name":"n1","time":"2024-01-01T00:00:00Z"}\n', 1, undefined, /not a Hubble event: expected a "flow"/],
     ['a null payload, named', '{"node_name":"n1","lostEvents":null}\n', 1, 'lostEvents', /not a Hubble event: "lostEvents" is null/],
+    ['an array never closed (its elements are read first)', `[\n${good},\n${good}\n`, 1, undefined, /ends before this array is closed with '\]'/],
+    ['a pretty-printed record whose error is lines below its start', `${good}\n{\n  "flow": {\n    "time" "x"\n  }\n}\n`, 2, undefined, /invalid JSON: .* at line 4, column 12$/],
+    ['a byte order mark in the middle of a file (cat of two files)', `${good}\n\ufeff${good}\n`, 2, undefined, /found '.*' \(it starts with U\+FEFF, which does not show\)/],
     ['a truncated last record', `${good}\n${good.slice(0, 50)}`, 2, undefined, /invalid JSON: (the input ends|line 2 ends inside a string)/],
   ])('%s → InputError naming file:line (field)', async (_what, content, line, field, reason) => {
     const file = await write(`bad-${line}-${String(field)}.jsonl`, content);
