@@ -14,7 +14,7 @@ import { EDGE_PROTOCOL_INDEX, type EdgeProtocol } from '../model.js';
 export const MAX_ADDRESSES = 2 ** 20;
 const PORTS = 0x10000;
 
-export interface RecentOptions { windowMs: number; maxConnections: number; maxAddresses: number }
+export interface RecentOptions { maxConnections: number; maxAddresses: number }
 
 /** Connections seen lately, bounded in number and in time, each with a value the caller attached. */
 export class RecentConnections<T> {
@@ -23,7 +23,6 @@ export class RecentConnections<T> {
   private readonly addresses = new Map<string, number>();
   /** What addressPair gave last (set again whenever the table is cleared, so its number stays valid). */
   private readonly last: { a: string | undefined; b: string | undefined; pair: number } = { a: undefined, b: undefined, pair: 0 };
-  private sinceSweep = 0;
 
   constructor(private readonly opts: RecentOptions) {}
 
@@ -32,16 +31,15 @@ export class RecentConnections<T> {
    * of its events so far (first to last): another node's file, read after this one, repeats
    * every event of a long-lived connection however far this file went past them. Otherwise the
    * event starts a new span (the same addresses and ports used again). Ports are 0..65535.
-   * Entries over `maxConnections` or older than `windowMs` (before the event being recorded, so
-   * a source that goes back in time — the next file of another node — keeps its own recent
-   * connections) are forgotten, least recently seen first.
+   * Only the `maxConnections` most recently seen are remembered. They are not forgotten by age:
+   * the next file (another node's export) goes back in time, and whether its events fold into
+   * this file's must depend on how many connections came between, never on how far this file's
+   * clock went past them (the window test above already keeps old entries from matching).
    */
   repeat(protocol: EdgeProtocol, src: string, srcPort: number, dst: string, port: number, time: number, window: number): boolean {
     const memory = this.memory;
     const entry = memory.touch(this.addressPair(src, dst), (EDGE_PROTOCOL_INDEX[protocol] * PORTS + srcPort) * PORTS + port, time);
-    if (memory.size > this.opts.maxConnections || (++this.sinceSweep & 1023) === 0) {
-      memory.evict(this.opts.maxConnections, time - this.opts.windowMs);
-    }
+    if (memory.size > this.opts.maxConnections) memory.evict(this.opts.maxConnections);
     if (entry === undefined) return false;
     if (time >= entry.first - window && time <= entry.time + window) {
       if (time > entry.time) entry.time = time;
@@ -143,9 +141,9 @@ export class ConnectionMemory<T> {
     return entry;
   }
 
-  /** Forget least recently touched entries while there are more than `max` or the oldest is before `horizon`. */
-  evict(max: number, horizon: number): void {
-    for (let e = this.head; e !== undefined && (this.count > max || e.time < horizon); e = this.head) {
+  /** Forget least recently touched entries while there are more than `max`. */
+  evict(max: number): void {
+    for (let e = this.head; e !== undefined && this.count > max; e = this.head) {
       this.unlink(e);
       e.bucket.delete(e.inner);
       if (e.bucket.size === 0) this.entries.delete(e.outer);

@@ -27,8 +27,9 @@
 //    node through Relay, the type-5 + type-1 pair of one dropped packet, SYN retransmits, later
 //    packets of the request side — is a `duplicate`. ICMP has no ports to tell two pings apart,
 //    so there only events within 1 s (one packet seen at several points) are one. Memory is
-//    bounded: at most `maxConnections` are remembered (least recently seen evicted) and entries
-//    older than the window are dropped. Hours: a connection is counted once in each clock hour
+//    bounded: at most `maxConnections` are remembered (least recently seen evicted). They are not
+//    forgotten by age: another node's file, read next, goes back in time and folds into this
+//    one's while fewer than `maxConnections` connections came between. Hours: a connection is counted once in each clock hour
 //    it is seen in (Cilium reports a busy connection every few seconds), so an hour-granular
 //    time window (`--since/--until`) sees long-lived connections; a count is the connections
 //    started or still going in each hour. A duplicate widens the first and last seen of its
@@ -103,7 +104,7 @@ export class EdgeFolder {
     this.windowMs = opts.windowMs ?? 60_000;
     this.peers = new PeerCache(opts);
     this.recent = new RecentConnections({
-      windowMs: this.windowMs, maxConnections: opts.maxConnections ?? 200_000, maxAddresses: opts.maxAddresses ?? MAX_ADDRESSES,
+      maxConnections: opts.maxConnections ?? 200_000, maxAddresses: opts.maxAddresses ?? MAX_ADDRESSES,
     });
   }
 

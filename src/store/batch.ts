@@ -20,8 +20,11 @@ function edgeSlot(destination: number, edge: ObservedEdge): number {
   return (destination * 8 + EDGE_PROTOCOL_INDEX[edge.protocol]) * PORTS + port;
 }
 
-/** Observations of one edge in one hour under one verdict; `count` is 0 or -1 only after reclassify or widen. */
-export interface Bucket { hour: number; verdict: ObservedVerdict; count: number; firstSeen: number; lastSeen: number }
+/**
+ * Observations of one edge in one hour under one verdict; `count` is 0 or -1 only after reclassify
+ * or widen. `widenOnly`: made by widen and never counted in (the count is another unit's).
+ */
+export interface Bucket { hour: number; verdict: ObservedVerdict; count: number; firstSeen: number; lastSeen: number; widenOnly: boolean }
 
 export interface EdgeAggregate {
   /** The first observation: its peers, protocol and port identify the edge. */
@@ -117,10 +120,11 @@ export class IngestBatch {
     const slot = hour * VERDICT_SLOTS + (VERDICT_INDEX.get(verdict) ?? 0);
     const bucket = agg.buckets.get(slot);
     if (bucket === undefined) {
-      agg.buckets.set(slot, { hour, verdict, count: delta, firstSeen: first, lastSeen: last });
+      agg.buckets.set(slot, { hour, verdict, count: delta, firstSeen: first, lastSeen: last, widenOnly: delta === 0 });
       this.bucketsHeld++;
     } else {
       bucket.count += delta;
+      if (delta !== 0) bucket.widenOnly = false;
       if (first < bucket.firstSeen) bucket.firstSeen = first;
       if (last > bucket.lastSeen) bucket.lastSeen = last;
     }

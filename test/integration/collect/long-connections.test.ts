@@ -14,8 +14,8 @@ const ends = {
   db: { ip: '10.0.0.2', end: { ID: 12, identity: 1012, namespace: 'shop', labels: ['k8s:app=db', 'k8s:io.kubernetes.pod.namespace=shop'], pod_name: 'db-1' } },
 };
 
-/** One event of web:40000 → db:5432 at `time`, `syn` for the first packet, else an ACK in the request direction. */
-function event(time: number, syn: boolean, dropped = false): string {
+/** One event of web:`port` → db:5432 at `time`, `syn` for the first packet, else an ACK in the request direction. */
+function event(time: number, syn: boolean, dropped = false, port = 40000): string {
   const iso = new Date(time).toISOString();
   const verdict = dropped
     ? { verdict: 'DROPPED', drop_reason_desc: 'POLICY_DENIED', traffic_direction: 'INGRESS' }
@@ -23,7 +23,7 @@ function event(time: number, syn: boolean, dropped = false): string {
   const flow = {
     time: iso, ...verdict, Type: 'L3_L4', event_type: { type: dropped ? 5 : 4 },
     IP: { source: ends.web.ip, destination: ends.db.ip, ipVersion: 'IPv4' },
-    l4: { TCP: { source_port: 40000, destination_port: 5432, flags: syn ? { SYN: true } : { ACK: true, PSH: true } } },
+    l4: { TCP: { source_port: port, destination_port: 5432, flags: syn ? { SYN: true } : { ACK: true, PSH: true } } },
     source: ends.web.end, destination: ends.db.end,
   };
   return `${JSON.stringify({ flow, time: iso })}\n`;
@@ -85,4 +85,19 @@ it("two nodes' files of one long-lived connection count it once per hour, in eit
   expect(r.stderr).toMatch(/kept +2 /);
   const out = await runCli(['edges', '--db', both, '-o', 'json']);
   expect((JSON.parse(out.stdout) as { edges: { count: number }[] }).edges.map((e) => e.count)).toEqual([2]);
+});
+
+it("a later node's file widens first and last seen of a connection the first file counted, however many came between", async () => {
+  const files = mkdtempSync(join(dir, 'widen-'));
+  const at = (s: number) => START + s * 1000;
+  // Node a: the connection at 07:50:01, then 1,100 other connections of web, one a second until
+  // 08:08:21. Node b: the connection's SYN half a second before node a saw it.
+  const others = Array.from({ length: 1100 }, (_, k) => event(at(2 + k), true, false, 41_000 + k));
+  writeFileSync(join(files, 'node-a.jsonl'), [event(at(1), true), ...others].join(''));
+  writeFileSync(join(files, 'node-b.jsonl'), event(at(0.5), true));
+  const nodes = join(files, 'nodes.db');
+  const r = await runCli(['collect', '--db', nodes, '--input-file', files]);
+  expect(r.stderr).toMatch(/kept +1101 /);
+  const out = await runCli(['edges', '--db', nodes, '-o', 'json']);
+  expect(JSON.parse(out.stdout)).toMatchObject({ edges: [{ count: 1101, firstSeen: '2026-01-05T07:50:00.500Z', lastSeen: '2026-01-05T08:08:21.000Z' }] });
 });

@@ -12,9 +12,9 @@ class ReferenceMemory {
     this.seen.set(key, Math.max(time, last ?? time));
     return last;
   }
-  evict(max: number, horizon: number): void {
-    for (const [key, time] of this.seen) {
-      if (this.seen.size <= max && time >= horizon) break;
+  evict(max: number): void {
+    for (const [key] of this.seen) {
+      if (this.seen.size <= max) break;
       this.seen.delete(key);
     }
   }
@@ -42,9 +42,8 @@ describe('ConnectionMemory', () => {
       expect(touch(memory, outer, inner, time)).toBe(reference.touch(`${outer}/${inner}`, time));
       if (rnd() < 0.05) {
         const max = 50 + Math.floor(rnd() * 200);
-        const horizon = time - Math.floor(rnd() * 400);
-        memory.evict(max, horizon);
-        reference.evict(max, horizon);
+        memory.evict(max);
+        reference.evict(max);
         expect(memory.size).toBe(reference.seen.size);
       }
     }
@@ -54,16 +53,16 @@ describe('ConnectionMemory', () => {
     }
   });
 
-  it('evicts from the least recently touched end while over the limit or older than the horizon', () => {
+  it('evicts from the least recently touched end while over the limit, however old the rest', () => {
     const memory = new ConnectionMemory();
     const [a, b, c] = [[1, 1], [1, 2], [2, 1]] as const; // b shares a's outer key, c its inner one
     touch(memory, ...a, 10);
     touch(memory, ...b, 20);
     touch(memory, ...c, 30);
     touch(memory, ...a, 5); // touched last, keeps its later time 10; order now b, c, a
-    memory.evict(2, 0); // over the limit: b goes
+    memory.evict(2); // over the limit: b goes
     expect(memory.size).toBe(2);
-    memory.evict(10, 25); // c (30) is the least recently touched and recent enough: the walk stops before a (10)
+    memory.evict(10); // under the limit: a (10) stays, old as it is
     expect(memory.size).toBe(2);
     expect([touch(memory, ...a, 0), touch(memory, ...c, 0), touch(memory, ...b, 0)]).toEqual([10, 30, undefined]);
   });
@@ -75,7 +74,7 @@ describe('ConnectionMemory', () => {
     memory.clear();
     expect(memory.size).toBe(0);
     expect(touch(memory, 1, 1, 30)).toBeUndefined();
-    memory.evict(0, 0);
+    memory.evict(0);
     expect(memory.size).toBe(0);
   });
 });

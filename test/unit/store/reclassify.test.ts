@@ -108,12 +108,12 @@ it("widen after a flush widens the stored row's times only; after reclassify, th
   expect(hourRows()).toEqual([{ verdict: 'DROPPED', count: 1 }]);
 });
 
-it('widen never makes a row for an edge this unit did not count (an earlier file counted it)', () => {
+it("widen of an earlier file's count: this unit holds the times in a row of count 0, the count stays one", () => {
   const a = seen(T0 + 5);
   unit((b) => b.addEdge(a));
-  unit(widen(a, 5, 50));
-  expect(summary()).toEqual([{ count: 1, verdicts: { FORWARDED: 1 }, first: 5, last: 5 }]);
-  expect(db.prepare('SELECT count(*) FROM edge_hours').pluck().get()).toBe(1);
+  unit(widen(a, 2, 50));
+  expect(summary()).toEqual([{ count: 1, verdicts: { FORWARDED: 1 }, first: 2, last: 50 }]);
+  expect(db.prepare('SELECT unit_id AS unit, count FROM edge_hours ORDER BY unit_id').all()).toEqual([{ unit: 1, count: 1 }, { unit: 2, count: 0 }]);
 });
 
 it("a reclassified count keeps its connection's span under the new verdict", () => {
