@@ -14,7 +14,14 @@ import { EDGE_PROTOCOL_INDEX, type EdgeProtocol } from '../model.js';
 export const MAX_ADDRESSES = 2 ** 20;
 const PORTS = 0x10000;
 
-export interface RecentOptions { maxConnections: number; maxAddresses: number }
+export interface RecentOptions {
+  /** Most connections remembered. */
+  maxConnections: number;
+  /** The latest this many are remembered however old; past them, those older than `windowMs` before the event are forgotten. */
+  keepConnections: number;
+  windowMs: number;
+  maxAddresses: number;
+}
 
 /** Connections seen lately, bounded in number and in time, each with a value the caller attached. */
 export class RecentConnections<T> {
@@ -24,22 +31,28 @@ export class RecentConnections<T> {
   /** What addressPair gave last (set again whenever the table is cleared, so its number stays valid). */
   private readonly last: { a: string | undefined; b: string | undefined; pair: number } = { a: undefined, b: undefined, pair: 0 };
 
-  constructor(private readonly opts: RecentOptions) {}
+  /** keepConnections, at most maxConnections. */
+  private readonly keep: number;
+
+  constructor(private readonly opts: RecentOptions) {
+    this.keep = Math.min(opts.keepConnections, opts.maxConnections);
+  }
 
   /**
    * Record the connection at `time`; true when it was already seen within `window` of the span
    * of its events so far (first to last): another node's file, read after this one, repeats
    * every event of a long-lived connection however far this file went past them. Otherwise the
    * event starts a new span (the same addresses and ports used again). Ports are 0..65535.
-   * Only the `maxConnections` most recently seen are remembered. They are not forgotten by age:
-   * the next file (another node's export) goes back in time, and whether its events fold into
-   * this file's must depend on how many connections came between, never on how far this file's
-   * clock went past them (the window test above already keeps old entries from matching).
+   * Memory: the `keepConnections` most recently seen are remembered whatever their age, as the
+   * next file (another node's export) goes back in time to them; past that number, those seen
+   * more than `windowMs` before this event are forgotten (the window test above would not match
+   * them in a file read in time order), least recently seen first; never more than
+   * `maxConnections`. What is forgotten depends on the connections seen, in order, and nothing else.
    */
   repeat(protocol: EdgeProtocol, src: string, srcPort: number, dst: string, port: number, time: number, window: number): boolean {
     const memory = this.memory;
     const entry = memory.touch(this.addressPair(src, dst), (EDGE_PROTOCOL_INDEX[protocol] * PORTS + srcPort) * PORTS + port, time);
-    if (memory.size > this.opts.maxConnections) memory.evict(this.opts.maxConnections);
+    if (memory.size > this.keep) memory.evict(this.opts.maxConnections, this.keep, time - this.opts.windowMs);
     if (entry === undefined) return false;
     if (time >= entry.first - window && time <= entry.time + window) {
       if (time > entry.time) entry.time = time;
@@ -141,9 +154,12 @@ export class ConnectionMemory<T> {
     return entry;
   }
 
-  /** Forget least recently touched entries while there are more than `max`. */
-  evict(max: number): void {
-    for (let e = this.head; e !== undefined && this.count > max; e = this.head) {
+  /**
+   * Forget least recently touched entries while there are more than `max`, or more than `keep`
+   * and the least recently touched was last seen before `horizon`.
+   */
+  evict(max: number, keep = max, horizon = -Infinity): void {
+    for (let e = this.head; e !== undefined && (this.count > max || (this.count > keep && e.time < horizon)); e = this.head) {
       this.unlink(e);
       e.bucket.delete(e.inner);
       if (e.bucket.size === 0) this.entries.delete(e.outer);

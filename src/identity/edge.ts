@@ -27,9 +27,9 @@
 //    node through Relay, the type-5 + type-1 pair of one dropped packet, SYN retransmits, later
 //    packets of the request side — is a `duplicate`. ICMP has no ports to tell two pings apart,
 //    so there only events within 1 s (one packet seen at several points) are one. Memory is
-//    bounded: at most `maxConnections` are remembered (least recently seen evicted). They are not
-//    forgotten by age: another node's file, read next, goes back in time and folds into this
-//    one's while fewer than `maxConnections` connections came between. Hours: a connection is counted once in each clock hour
+//    bounded: the latest `keepConnections` are remembered however old (another node's file, read
+//    next, goes back in time and folds into this one's while fewer came between), more only
+//    while seen within the window of the latest event, never more than `maxConnections`. Hours: a connection is counted once in each clock hour
 //    it is seen in (Cilium reports a busy connection every few seconds), so an hour-granular
 //    time window (`--since/--until`) sees long-lived connections; a count is the connections
 //    started or still going in each hour. A duplicate widens the first and last seen of its
@@ -80,10 +80,14 @@ export interface FolderOptions extends IdentityOptions {
   windowMs?: number;
   /** Most connections remembered at once. Default 200 000. */
   maxConnections?: number;
+  /** The latest connections remembered however old (see RecentConnections.repeat). Default 20 000. */
+  keepConnections?: number;
   /** Most connection addresses numbered at once (at most and by default 2^20); see addressPair. */
   maxAddresses?: number;
 }
 
+/** The destination names of every edge without any: shared (a connection remembered keeps its edge). */
+const NO_NAMES = Object.freeze([]) as unknown as string[];
 const DECISIONS: ReadonlySet<string> = new Set(['FORWARDED', 'DROPPED', 'AUDIT', 'REDIRECTED']);
 const POLICY_DROPS: ReadonlySet<string> = new Set(['POLICY_DENIED', 'POLICY_DENY', 'AUTH_REQUIRED']);
 const TRACE_SOCK = 7;
@@ -104,7 +108,7 @@ export class EdgeFolder {
     this.windowMs = opts.windowMs ?? 60_000;
     this.peers = new PeerCache(opts);
     this.recent = new RecentConnections({
-      maxConnections: opts.maxConnections ?? 200_000, maxAddresses: opts.maxAddresses ?? MAX_ADDRESSES,
+      maxConnections: opts.maxConnections ?? 200_000, keepConnections: opts.keepConnections ?? 20_000, windowMs: this.windowMs, maxAddresses: opts.maxAddresses ?? MAX_ADDRESSES,
     });
   }
 
@@ -155,7 +159,7 @@ export class EdgeFolder {
       port,
       observedVerdict: counted?.verdict ?? flow.observedVerdict,
       time: flow.time,
-      destinationNames: names.length === 0 ? [] : [...new Set(names.map(normaliseName))].sort(),
+      destinationNames: names.length === 0 ? NO_NAMES : [...new Set(names.map(normaliseName))].sort(),
     };
     const count = { edge, first: flow.time, last: flow.time };
     if (counted === undefined) this.recent.attach(new Counted(count, flow.observedVerdict, rank));

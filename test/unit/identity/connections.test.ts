@@ -12,9 +12,9 @@ class ReferenceMemory {
     this.seen.set(key, Math.max(time, last ?? time));
     return last;
   }
-  evict(max: number): void {
-    for (const [key] of this.seen) {
-      if (this.seen.size <= max) break;
+  evict(max: number, keep: number, horizon: number): void {
+    for (const [key, time] of this.seen) {
+      if (this.seen.size <= max && (this.seen.size <= keep || time >= horizon)) break;
       this.seen.delete(key);
     }
   }
@@ -42,8 +42,10 @@ describe('ConnectionMemory', () => {
       expect(touch(memory, outer, inner, time)).toBe(reference.touch(`${outer}/${inner}`, time));
       if (rnd() < 0.05) {
         const max = 50 + Math.floor(rnd() * 200);
-        memory.evict(max);
-        reference.evict(max);
+        const keep = Math.floor(rnd() * max);
+        const horizon = time - Math.floor(rnd() * 400);
+        memory.evict(max, keep, horizon);
+        reference.evict(max, keep, horizon);
         expect(memory.size).toBe(reference.seen.size);
       }
     }
@@ -53,7 +55,7 @@ describe('ConnectionMemory', () => {
     }
   });
 
-  it('evicts from the least recently touched end while over the limit, however old the rest', () => {
+  it('evicts from the least recently touched end while over the limit, or over `keep` and older than the horizon', () => {
     const memory = new ConnectionMemory();
     const [a, b, c] = [[1, 1], [1, 2], [2, 1]] as const; // b shares a's outer key, c its inner one
     touch(memory, ...a, 10);
@@ -62,9 +64,20 @@ describe('ConnectionMemory', () => {
     touch(memory, ...a, 5); // touched last, keeps its later time 10; order now b, c, a
     memory.evict(2); // over the limit: b goes
     expect(memory.size).toBe(2);
-    memory.evict(10); // under the limit: a (10) stays, old as it is
+    memory.evict(10); // under the limit, no horizon: a (10) stays, old as it is
+    expect(memory.size).toBe(2);
+    memory.evict(10, 1, 25); // c (30) is the least recently touched and recent enough: the walk stops before a (10)
     expect(memory.size).toBe(2);
     expect([touch(memory, ...a, 0), touch(memory, ...c, 0), touch(memory, ...b, 0)]).toEqual([10, 30, undefined]);
+  });
+
+  it('keeps the latest `keep` however old: only those past them are forgotten by age', () => {
+    const memory = new ConnectionMemory();
+    touch(memory, 1, 1, 30);
+    touch(memory, 1, 2, 10);
+    touch(memory, 1, 3, 20);
+    memory.evict(10, 2, 1000); // all older than the horizon: the least recently touched goes, the latest two stay
+    expect([touch(memory, 1, 1, 0), touch(memory, 1, 2, 0), touch(memory, 1, 3, 0)]).toEqual([undefined, 10, 20]);
   });
 
   it('forgets everything on clear', () => {

@@ -193,6 +193,13 @@ describe('EdgeFolder', () => {
     expect(run([conn(1), conn(2), conn(3), conn(1), conn(3)], { maxConnections: 2 })).toEqual([EDGE, EDGE, EDGE, EDGE, 'folded:duplicate']);
   });
 
+  it('the latest keepConnections are remembered however far the clock went (the next file goes back), older ones past them are not', () => {
+    const conn = (port: number, seconds: number) => flow({ time: T0 + seconds * 1000, l4: tcp(port, 8080, { SYN: true }) });
+    const events = [conn(1, 0), conn(2, 100), conn(3, 200), conn(1, 0.5)];
+    expect(run(events, { keepConnections: 3 })).toEqual([EDGE, EDGE, EDGE, 'folded:duplicate']);
+    expect(run(events, { keepConnections: 2 })).toEqual([EDGE, EDGE, EDGE, EDGE]);
+  });
+
   it('the numbered addresses are bounded: when the table is full, connections are forgotten with it', () => {
     const other = (ip: string) => flow({ source: { ...WEB, ip }, l4: tcp(1, 8080, { SYN: true }) });
     expect(run([flow(), other('10.0.0.3'), flow()], { maxAddresses: 5 })).toEqual([EDGE, EDGE, 'folded:duplicate']);
