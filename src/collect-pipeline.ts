@@ -198,7 +198,7 @@ function take(event: FlowEvent, counts: IngestCounts, batch: IngestBatch, folder
       const folded = folder.fold(flow);
       if (folded.kind === 'edge') {
         counts.flowsKept++;
-        batch.addEdge(folded.edge);
+        batch.addEdge(folded.edge, folded.count);
         if (folded.moved !== undefined) batch.reclassify(folded.moved);
       } else if (folded.kind === 'folded') {
         counts.folded[folded.reason] = (counts.folded[folded.reason] ?? 0) + 1;

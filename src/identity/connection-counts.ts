@@ -7,8 +7,11 @@ import type { ObservedEdge, ObservedVerdict } from '../model.js';
 /** The first and last event time (ms) of a connection within one clock hour. */
 export interface ConnectionSpan { first: number; last: number }
 
-/** One count of a connection: the observation made for a clock hour, and its events' span in it. */
-export interface HourCount extends ConnectionSpan { readonly edge: ObservedEdge }
+/**
+ * One count of a connection: the observation made for a clock hour, and its events' span in it.
+ * `batch` is the consumer's to set (the store: which IngestBatch holds the count; 0 = none).
+ */
+export interface HourCount extends ConnectionSpan { readonly edge: ObservedEdge; batch: number }
 
 /** A connection's counts, in every hour it was counted in, move from verdict `from` to `to`. */
 export interface Reclassification { counts: readonly HourCount[]; from: ObservedVerdict; to: ObservedVerdict }

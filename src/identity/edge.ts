@@ -66,7 +66,7 @@ export type FoldReason = (typeof FOLD_REASONS)[number];
  * move of the earlier counts (`moved`).
  */
 export type FoldResult =
-  | { kind: 'edge'; edge: ObservedEdge; moved?: Reclassification }
+  | { kind: 'edge'; edge: ObservedEdge; count: HourCount; moved?: Reclassification }
   | { kind: 'folded'; reason: FoldReason }
   | { kind: 'reclassified'; moved: Reclassification }
   | { kind: 'widened'; count: HourCount; verdict: ObservedVerdict };
@@ -161,10 +161,10 @@ export class EdgeFolder {
       time: flow.time,
       destinationNames: names.length === 0 ? NO_NAMES : [...new Set(names.map(normaliseName))].sort(),
     };
-    const count = { edge, first: flow.time, last: flow.time };
+    const count: HourCount = { edge, first: flow.time, last: flow.time, batch: 0 };
     if (counted === undefined) this.recent.attach(new Counted(count, flow.observedVerdict, rank));
     else counted.add(count);
-    return moved === undefined ? { kind: 'edge', edge } : { kind: 'edge', edge, moved };
+    return moved === undefined ? { kind: 'edge', edge, count } : { kind: 'edge', edge, count, moved };
   }
 }
 

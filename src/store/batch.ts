@@ -22,9 +22,13 @@ function edgeSlot(destination: number, edge: ObservedEdge): number {
 
 /**
  * Observations of one edge in one hour under one verdict; `count` is 0 or -1 only after reclassify
- * or widen. `widenOnly`: made by widen and never counted in (the count is another unit's).
+ * or widen. `held`: the counts added here less those moved away again from here, so a bucket at 0
+ * can tell new observations that cancel an earlier unit's moved count (held > 0: its times must
+ * be written) from one whose counts all moved on. `widenOnly`: made by widen, never counted in.
  */
-export interface Bucket { hour: number; verdict: ObservedVerdict; count: number; firstSeen: number; lastSeen: number; widenOnly: boolean }
+export interface Bucket {
+  hour: number; verdict: ObservedVerdict; count: number; firstSeen: number; lastSeen: number; held: number; widenOnly: boolean;
+}
 
 export interface EdgeAggregate {
   /** The first observation: its peers, protocol and port identify the edge. */
@@ -46,6 +50,9 @@ export class IngestBatch {
   readonly lost = new Map<string, LostTotal>();
   private readonly peers = new PeerIds();
   private readonly nextPeer = (): number => this.peers.size;
+  private static generations = 1;
+  /** Marks the HourCounts this batch holds; new on every clear(), unique over all batches. */
+  private generation = IngestBatch.generations++;
 
   /** Distinct edges held (the pipeline flushes when there are many). */
   get edgeCount(): number {
@@ -66,9 +73,11 @@ export class IngestBatch {
     for (const byEdge of this.bySource.values()) yield* byEdge.values();
   }
 
-  addEdge(edge: ObservedEdge): void {
+  /** A new count (`count`, when the folder made one: marked as held by this batch for reclassify). */
+  addEdge(edge: ObservedEdge, count?: HourCount): void {
+    if (count !== undefined) count.batch = this.generation;
     const agg = this.aggregate(edge);
-    this.count(agg, edge.observedVerdict, 1, edge.time, edge.time);
+    this.count(agg, edge.observedVerdict, 1, edge.time, edge.time, 1);
     for (const name of edge.destinationNames) agg.names.add(name);
   }
 
@@ -82,8 +91,9 @@ export class IngestBatch {
   reclassify({ counts, from, to }: Reclassification): void {
     for (const count of counts) {
       const agg = this.aggregate(count.edge);
-      this.count(agg, from, -1, count.edge.time, count.edge.time);
-      this.count(agg, to, 1, count.first, count.last);
+      this.count(agg, from, -1, count.edge.time, count.edge.time, count.batch === this.generation ? -1 : 0);
+      this.count(agg, to, 1, count.first, count.last, 1);
+      count.batch = this.generation;
     }
   }
 
@@ -115,15 +125,16 @@ export class IngestBatch {
    * Add `delta` observations seen from `first` to `last` (one clock hour: a count's span) to the
    * edge's bucket of that hour and verdict (below 1 after reclassify or widen).
    */
-  private count(agg: EdgeAggregate, verdict: ObservedVerdict, delta: number, first: number, last: number): void {
+  private count(agg: EdgeAggregate, verdict: ObservedVerdict, delta: number, first: number, last: number, held = 0): void {
     const hour = hourOf(first);
     const slot = hour * VERDICT_SLOTS + (VERDICT_INDEX.get(verdict) ?? 0);
     const bucket = agg.buckets.get(slot);
     if (bucket === undefined) {
-      agg.buckets.set(slot, { hour, verdict, count: delta, firstSeen: first, lastSeen: last, widenOnly: delta === 0 });
+      agg.buckets.set(slot, { hour, verdict, count: delta, firstSeen: first, lastSeen: last, held, widenOnly: delta === 0 });
       this.bucketsHeld++;
     } else {
       bucket.count += delta;
+      bucket.held += held;
       if (delta !== 0) bucket.widenOnly = false;
       if (first < bucket.firstSeen) bucket.firstSeen = first;
       if (last > bucket.lastSeen) bucket.lastSeen = last;
@@ -154,6 +165,7 @@ export class IngestBatch {
   }
 
   clear(): void {
+    this.generation = IngestBatch.generations++;
     this.bySource.clear();
     this.edgesHeld = 0;
     this.bucketsHeld = 0;

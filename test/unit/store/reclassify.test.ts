@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import type { HourCount } from '../../../src/identity/connection-counts.js';
 import type { ObservedEdge, ObservedVerdict, Peer } from '../../../src/model.js';
 import { IngestBatch } from '../../../src/store/batch.js';
 import { emptyCounts } from '../../../src/store/counts.js';
@@ -43,15 +44,23 @@ function unit(...steps: ((batch: IngestBatch) => void)[]): void {
   writer.commitUnit(unitId, batch, emptyCounts(), T0);
 }
 
+/** The folder's count of each edge (one connection each), which the batch marks as it holds it. */
+const counts = new Map<ObservedEdge, HourCount>();
+const countOf = (edge: ObservedEdge): HourCount => {
+  let count = counts.get(edge);
+  if (count === undefined) counts.set(edge, (count = { edge, first: edge.time, last: edge.time, batch: 0 }));
+  return count;
+};
+const add = (batch: IngestBatch, edge: ObservedEdge): void => batch.addEdge(edge, countOf(edge));
 const toDropped = (edge: ObservedEdge) => (batch: IngestBatch): void =>
-  batch.reclassify({ counts: [{ edge, first: edge.time, last: edge.time }], from: 'FORWARDED', to: 'DROPPED' });
+  batch.reclassify({ counts: [countOf(edge)], from: 'FORWARDED', to: 'DROPPED' });
 const summary = () => loadEdges(db).map((e) => ({ count: e.count, verdicts: e.verdicts, first: e.firstSeen - T0, last: e.lastSeen - T0 }));
 const hourRows = () => db.prepare('SELECT verdict, count FROM edge_hours ORDER BY verdict').all() as { verdict: ObservedVerdict; count: number }[];
 
 it('a count still in the batch moves to the new verdict', () => {
   const a = seen(T0 + 5);
   unit((b) => {
-    b.addEdge(a);
+    add(b, a);
     toDropped(a)(b);
   });
   expect(summary()).toEqual([{ count: 1, verdicts: { DROPPED: 1 }, first: 5, last: 5 }]);
@@ -60,7 +69,7 @@ it('a count still in the batch moves to the new verdict', () => {
 
 it('a count already flushed is amended in its row; a row left at 0 is removed', () => {
   const a = seen(T0 + 5);
-  unit((b) => b.addEdge(a), toDropped(a));
+  unit((b) => add(b, a), toDropped(a));
   expect(summary()).toEqual([{ count: 1, verdicts: { DROPPED: 1 }, first: 5, last: 5 }]);
   expect(hourRows()).toEqual([{ verdict: 'DROPPED', count: 1 }]);
 });
@@ -68,18 +77,18 @@ it('a count already flushed is amended in its row; a row left at 0 is removed', 
 it('flushed, with other observations of the verdict before and after: exact counts and times', () => {
   const a = seen(T0 + 5);
   unit((b) => {
-    b.addEdge(a);
-    b.addEdge(seen(T0 + 9));
+    add(b, a);
+    add(b, seen(T0 + 9));
   }, (b) => {
     toDropped(a)(b);
-    b.addEdge(seen(T0 + 50)); // cancels the -1 in this batch: its time must still reach the row
+    add(b, seen(T0 + 50)); // cancels the -1 in this batch: its time must still reach the row
   });
   expect(summary()).toEqual([{ count: 3, verdicts: { DROPPED: 1, FORWARDED: 2 }, first: 5, last: 50 }]);
 });
 
 it("an earlier file's count: this unit writes -1 and +1, the edge sums to one observation of the new verdict", () => {
   const a = seen(T0 + 5);
-  unit((b) => b.addEdge(a));
+  unit((b) => add(b, a));
   unit(toDropped(a));
   expect(summary()).toEqual([{ count: 1, verdicts: { DROPPED: 1 }, first: 5, last: 5 }]);
   const rows = db.prepare('SELECT unit_id AS unit, verdict, count FROM edge_hours ORDER BY unit_id, verdict').all();
@@ -87,12 +96,12 @@ it("an earlier file's count: this unit writes -1 and +1, the edge sums to one ob
 });
 
 const widen = (edge: ObservedEdge, first: number, last: number, verdict: ObservedVerdict = 'FORWARDED') =>
-  (batch: IngestBatch): void => batch.widen({ edge, first: T0 + first, last: T0 + last }, verdict);
+  (batch: IngestBatch): void => batch.widen({ edge, first: T0 + first, last: T0 + last, batch: 0 }, verdict);
 
 it('widen moves first and last seen of a count still in the batch, not the count', () => {
   const a = seen(T0 + 5);
   unit((b) => {
-    b.addEdge(a);
+    add(b, a);
     widen(a, 2, 40)(b);
   });
   expect(summary()).toEqual([{ count: 1, verdicts: { FORWARDED: 1 }, first: 2, last: 40 }]);
@@ -100,7 +109,7 @@ it('widen moves first and last seen of a count still in the batch, not the count
 
 it("widen after a flush widens the stored row's times only; after reclassify, the new verdict's row", () => {
   const a = seen(T0 + 5);
-  unit((b) => b.addEdge(a), widen(a, 5, 30), (b) => {
+  unit((b) => add(b, a), widen(a, 5, 30), (b) => {
     toDropped(a)(b);
     widen(a, 5, 45, 'DROPPED')(b);
   });
@@ -108,9 +117,19 @@ it("widen after a flush widens the stored row's times only; after reclassify, th
   expect(hourRows()).toEqual([{ verdict: 'DROPPED', count: 1 }]);
 });
 
+it("an earlier file's count moved away and a new count of the same verdict and hour: the new count's times are kept", () => {
+  const a = seen(T0 + 5);
+  unit((b) => add(b, a));
+  unit((b) => {
+    toDropped(a)(b);
+    add(b, seen(T0 + 50)); // this unit's FORWARDED bucket: -1 + 1 = 0, and no row of its own yet
+  });
+  expect(summary()).toEqual([{ count: 2, verdicts: { DROPPED: 1, FORWARDED: 1 }, first: 5, last: 50 }]);
+});
+
 it("widen of an earlier file's count: this unit holds the times in a row of count 0, the count stays one", () => {
   const a = seen(T0 + 5);
-  unit((b) => b.addEdge(a));
+  unit((b) => add(b, a));
   unit(widen(a, 2, 50));
   expect(summary()).toEqual([{ count: 1, verdicts: { FORWARDED: 1 }, first: 2, last: 50 }]);
   expect(db.prepare('SELECT unit_id AS unit, count FROM edge_hours ORDER BY unit_id').all()).toEqual([{ unit: 1, count: 1 }, { unit: 2, count: 0 }]);
@@ -118,6 +137,9 @@ it("widen of an earlier file's count: this unit holds the times in a row of coun
 
 it("a reclassified count keeps its connection's span under the new verdict", () => {
   const a = seen(T0 + 5);
-  unit((b) => b.addEdge(a), (b) => b.reclassify({ counts: [{ edge: a, first: T0 + 2, last: T0 + 40 }], from: 'FORWARDED', to: 'DROPPED' }));
+  unit((b) => add(b, a), (b) => {
+    Object.assign(countOf(a), { first: T0 + 2, last: T0 + 40 }); // the connection's later events widened its count
+    toDropped(a)(b);
+  });
   expect(summary()).toEqual([{ count: 1, verdicts: { DROPPED: 1 }, first: 2, last: 40 }]);
 });
