@@ -47,7 +47,7 @@ export async function* readBytes(file: string, options: ByteSourceOptions): Asyn
 async function* gunzip(compressed: AsyncIterable<Buffer>, file: string): AsyncGenerator<Buffer> {
   const inflater = createGunzip({ chunkSize: 64 * 1024 });
   let sourceError: unknown;
-  pipeline(Readable.from(compressed), inflater, (err) => {
+  pipeline(Readable.from(tailInPieces(compressed)), inflater, (err) => {
     if (err) sourceError ??= err;
   });
   try {
@@ -58,12 +58,43 @@ async function* gunzip(compressed: AsyncIterable<Buffer>, file: string): AsyncGe
   if (sourceError !== undefined) throw asInputError(sourceError, file);
 }
 
+/** Bytes at the end of a gzip input written to zlib a few at a time (see tailInPieces). */
+const TAIL = 256;
+const TAIL_PIECE = 8;
+
+/**
+ * The input with its last TAIL bytes cut into TAIL_PIECE-byte chunks. zlib drops the output of the
+ * write in which it finds an error (Node does not push it), so a bad CRC in the 8-byte trailer,
+ * or trailing garbage, would lose the last 64 KiB decompressed: written apart, that write holds a
+ * few bytes of trailer or garbage and no data. (A truncated input loses nothing either way.)
+ */
+async function* tailInPieces(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  let held: Buffer = Buffer.alloc(0);
+  for await (const chunk of chunks) {
+    const all = held.length === 0 ? chunk : Buffer.concat([held, chunk]);
+    if (all.length > TAIL) yield all.subarray(0, all.length - TAIL);
+    held = all.subarray(Math.max(0, all.length - TAIL));
+  }
+  // Cut from the end: the last piece is exactly a single-member file's trailer (CRC and size).
+  for (let at = held.length % TAIL_PIECE || TAIL_PIECE, from = 0; from < held.length; from = at, at += TAIL_PIECE) {
+    yield held.subarray(from, at);
+  }
+}
+
+/** What zlib's messages mean for what was read. */
+const GZIP_DAMAGE: Readonly<Record<string, string>> = {
+  'unexpected end of file': 'gzip data is truncated: the events before the cut were read',
+  'incorrect header check': 'gzip data is followed by bytes that are not gzip (trailing garbage?): the events before them were read',
+  'incorrect data check': 'gzip checksum does not match: the file is corrupt, and the events read from it may be damaged',
+  'incorrect length check': 'gzip length check does not match: the file is corrupt, and the events read from it may be damaged',
+};
+
 function asInputError(err: unknown, file: string): InputError {
   if (err instanceof InputError) return err;
   const message = err instanceof Error ? err.message : String(err);
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && code.startsWith('Z_')) {
-    return new InputError({ file }, `gzip data is truncated or corrupt (${message}); events before the damage were read`, 'E_GZIP');
+    return new InputError({ file }, `${GZIP_DAMAGE[message] ?? 'gzip data is corrupt'} (${message})`, 'E_GZIP');
   }
   return new InputError({ file }, `cannot read: ${message}`, 'E_READ');
 }

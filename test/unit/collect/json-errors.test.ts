@@ -181,9 +181,21 @@ describe('gzip and stdin', () => {
     }
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).code).toBe('E_GZIP');
-    expect((error as InputError).message).toMatch(/truncated\.jsonl\.gz: gzip data is truncated or corrupt/);
+    expect((error as InputError).message).toMatch(/truncated\.jsonl\.gz: gzip data is truncated: the events before the cut were read \(unexpected end of file\)/);
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.length).toBeLessThan(2000);
+  });
+
+  it.each([
+    ['a wrong checksum', (gz: Buffer) => Buffer.from(gz).fill(0x55, gz.length - 8, gz.length - 4), /gzip checksum does not match.*\(incorrect data check\)/],
+    ['trailing garbage', (gz: Buffer) => Buffer.concat([gz, Buffer.from('log line appended\n'.repeat(10))]), /followed by bytes that are not gzip.*\(incorrect header check\)/],
+  ])('%s after the data: every event is read, then E_GZIP says what is wrong', async (_what, damage, reason) => {
+    const lines = Array.from({ length: 3000 }, (_, i) => good.replace('"uuid":"u-1"', `"uuid":"u-${i}"`));
+    const file = await write('damaged.jsonl.gz', damage(gzipSync(Buffer.from(`${lines.join('\n')}\n`))));
+    const errors: InputError[] = [];
+    const events = await collect(file, { skipInvalid: true, onInvalid: (e) => errors.push(e) });
+    expect(events.map((e) => (e.kind === 'flow' ? e.flow.uuid : e.kind))).toEqual(lines.map((_, i) => `u-${i}`));
+    expect(errors.map((e) => [e.code, e.message])).toEqual([['E_GZIP', expect.stringMatching(reason)]]);
   });
 
   it('with skipInvalid a corrupt gzip file is reported and ends the file', async () => {
