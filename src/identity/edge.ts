@@ -29,11 +29,12 @@
 //    so there only events within 1 s (one packet seen at several points) are one. Memory is
 //    bounded: the latest `keepConnections` are remembered however old (another node's file, read
 //    next, goes back in time and folds into this one's while fewer came between), more only
-//    while seen within the window of the latest event, never more than `maxConnections`. Hours: a connection is counted once in each clock hour
-//    it is seen in (Cilium reports a busy connection every few seconds), so an hour-granular
-//    time window (`--since/--until`) sees long-lived connections; a count is the connections
-//    started or still going in each hour. A duplicate widens the first and last seen of its
-//    hour's count (connection-counts.ts).
+//    while seen within the window of the latest event, never more than `maxConnections`.
+//    Hours: a connection is counted once in each clock hour it is seen in (Cilium reports a busy
+//    connection every few seconds), so an hour-granular time window (`--since/--until`) sees
+//    long-lived connections; a count is the connections started or still going in each hour. A
+//    duplicate widens the first and last seen of its hour's count (connection-counts.ts), in
+//    whichever file the count was made.
 // 5. A connection counts under the most decisive verdict its events showed: a policy DROPPED
 //    over AUDIT over REDIRECTED over FORWARDED over a drop for a datapath reason (not a policy
 //    signal: a packet lost to a full CT map says nothing about policy). Its first event may be
