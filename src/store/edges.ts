@@ -50,7 +50,9 @@ export function selectEdges(db: Database, query: EdgeQuery = {}): EdgeSelection 
   };
   const ids: number[] = [];
   for (let id = 1; id < columns.size; id++) {
-    if (columns.verdict[id] === 0) continue;
+    // No row, or rows that add up to nothing: another file's amendments (count 0 for times, -1
+    // for a verdict moved on) of a count that a --force re-ingest took away.
+    if (columns.verdict[id] === 0 || (columns.count[id] as number) <= 0) continue;
     if (only !== undefined && !inScope(columns.source[id] as number) && !inScope(columns.destination[id] as number)) continue;
     ids.push(id);
   }

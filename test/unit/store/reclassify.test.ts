@@ -135,6 +135,15 @@ it("widen of an earlier file's count: this unit holds the times in a row of coun
   expect(db.prepare('SELECT unit_id AS unit, count FROM edge_hours ORDER BY unit_id').all()).toEqual([{ unit: 1, count: 1 }, { unit: 2, count: 0 }]);
 });
 
+it("an edge whose rows add up to nothing (its count taken away, another unit's amendments left) is not listed", () => {
+  const a = seen(T0 + 5);
+  unit((b) => add(b, a));
+  unit(widen(a, 2, 50));
+  expect(summary()).toHaveLength(1);
+  db.prepare('DELETE FROM edge_hours WHERE unit_id = 1').run(); // as a --force re-ingest that no longer counts it
+  expect(summary()).toEqual([]);
+});
+
 it("a reclassified count keeps its connection's span under the new verdict", () => {
   const a = seen(T0 + 5);
   unit((b) => add(b, a), (b) => {
