@@ -50,7 +50,11 @@ export interface CollectOptions {
 }
 
 export type UnitStatus = 'committed' | 'skipped' | 'rolled-back';
-export interface UnitOutcome { name: string; status: UnitStatus; counts: IngestCounts; reason?: string }
+export interface UnitOutcome {
+  name: string; status: UnitStatus; counts: IngestCounts; reason?: string;
+  /** The run whose ingest of this file (--force, or grown since) this one replaced. */
+  replacedRun?: number;
+}
 
 export interface CollectResult {
   runId: number;
@@ -93,8 +97,26 @@ export async function collect(
     writer.finishRun(run.runId, err instanceof OperationalError && err.code === 'E_INTERRUPTED' ? 'interrupted' : 'failed', Date.now());
     throw err;
   }
+  noteSplitRuns(writer, result);
   writer.finishRun(run.runId, 'completed', Date.now());
   return result;
+}
+
+/**
+ * Files of a multi-file run replaced without the others: connections those share with them were
+ * folded into the replaced ingests' counts, now gone, so their edges may count differently than
+ * one collect of them all would. The outcome says so, naming what stayed.
+ */
+function noteSplitRuns(writer: IngestWriter, result: CollectResult): void {
+  for (const outcome of result.units) {
+    if (outcome.replacedRun === undefined) continue;
+    const left = writer.committedNamesOfRun(outcome.replacedRun);
+    if (left.length === 0) continue;
+    const named = left.length > 3 ? `${left.slice(0, 3).join(', ')} and ${left.length - 3} more` : left.join(', ');
+    const note = `run ${outcome.replacedRun}'s other files stay as they were (${named}): connections they share with this file `
+      + 'were counted with its earlier ingest, so their edges may count differently; --force them together to count them as one collect';
+    outcome.reason = outcome.reason === undefined ? note : `${outcome.reason}; ${note}`;
+  }
 }
 
 /** What every unit of a run shares: the folder (connections span files) and the flow filter. */
@@ -153,7 +175,10 @@ async function ingestUnit(writer: IngestWriter, result: CollectResult, unit: Ing
     if (failure !== undefined) throw failure;
     if (options.signal?.aborted && unit.atomic) throw interrupted(unit.name, true);
     writer.commitUnit(unitId, batch, counts, Date.now(), replaced === undefined ? [] : [replaced.id]);
-    return { name: unit.name, status: 'committed', counts, ...outcomeReason(counts, replaced, grown !== undefined) };
+    return {
+      name: unit.name, status: 'committed', counts, ...outcomeReason(counts, replaced, grown !== undefined),
+      ...(replaced === undefined ? {} : { replacedRun: replaced.runId }),
+    };
   } catch (err) {
     if (unit.atomic) {
       writer.abortUnit(unitId);

@@ -54,6 +54,7 @@ export class IngestWriter {
         other_events = :otherEvents, bytes_read = :bytesRead, first_flow = :firstFlow, last_flow = :lastFlow WHERE id = :id`),
       commitUnit: db.prepare("UPDATE ingest_units SET status = 'committed', committed_at = ? WHERE id = ?"),
       deleteUnit: db.prepare('DELETE FROM ingest_units WHERE id = ?'),
+      namesOfRun: db.prepare(`SELECT name FROM ingest_units WHERE run_id = ? AND status = 'committed' ORDER BY id`).pluck(),
       peer: db.prepare(`INSERT INTO peers (key, kind, namespace, json) VALUES (?, ?, ?, ?)
         ON CONFLICT (key) DO UPDATE SET key = excluded.key RETURNING id`),
       edge: db.prepare(`INSERT INTO edges (source_id, destination_id, protocol, port) VALUES (?, ?, ?, ?)
@@ -114,6 +115,11 @@ export class IngestWriter {
       if (earlier.size < unit.size && (await fingerprintAt(earlier.size)) === earlier.fingerprint) return earlier;
     }
     return undefined;
+  }
+
+  /** The names of a run's units still committed. */
+  committedNamesOfRun(runId: number): string[] {
+    return this.sql.namesOfRun.all(runId) as string[];
   }
 
   startUnit(runId: number, unit: UnitDescriptor, now: number): number {

@@ -53,3 +53,19 @@ it('empty inputs are committed with a note, and one is never "already ingested" 
   expect(await collect(db, a)).toMatch(/committed\s+\S+a-empty\.jsonl \(0 flows\): it holds no Hubble events/);
   expect(await collect(db, b)).toMatch(/committed\s+\S+b-empty\.jsonl \(0 flows\): it holds no Hubble events/);
 });
+
+it("--force of some of a run's files says the others stay as they were; all of them together count as one collect", async () => {
+  const [a, b, c] = ['node-a.jsonl', 'node-b.jsonl', 'node-c.jsonl'].map((name) => join(dir, name)) as [string, string, string];
+  writeFileSync(a, lines.slice(0, 120).join(''));
+  writeFileSync(b, lines.slice(100, 220).join('')); // shares 20 lines (connections) with a
+  writeFileSync(c, lines.slice(220, 330).join(''));
+  const db = join(dir, 'nodes.db');
+  await collect(db, a, b, c);
+  const alone = await runCli(['collect', '--force', '--input-file', a, '--db', db]);
+  expect(alone.stderr).toMatch(/replaces the earlier ingest of \S+node-a\.jsonl \(run 1\); run 1's other files stay as they were \(\S+node-b\.jsonl, \S+node-c\.jsonl\): connections they share/);
+  const together = await runCli(['collect', '--force', '--input-file', a, '--input-file', b, '--input-file', c, '--db', db]);
+  expect(together.stderr).not.toMatch(/stay as they were/);
+  const fresh = join(dir, 'nodes-fresh.db');
+  await collect(fresh, a, b, c);
+  expect(await edgesJson(db)).toBe(await edgesJson(fresh));
+});
