@@ -14,7 +14,8 @@ import { IngestBatch } from './store/batch.js';
 import { addCounts, emptyCounts } from './store/counts.js';
 import type { IngestCounts } from './store/counts.js';
 import type { Database } from './store/database.js';
-import type { CommittedUnit, DiscardedUnit, UnitDescriptor } from './store/ingest.js';
+import type { DiscardedUnit, UnitDescriptor } from './store/ingest.js';
+import { noteSplitRuns, outcomeReason } from './collect-notes.js';
 import { IngestWriter } from './store/ingest.js';
 
 /** Hooks a source reports through while it is read. */
@@ -102,23 +103,6 @@ export async function collect(
   return result;
 }
 
-/**
- * Files of a multi-file run replaced without the others: connections those share with them were
- * folded into the replaced ingests' counts, now gone, so their edges may count differently than
- * one collect of them all would. The outcome says so, naming what stayed.
- */
-function noteSplitRuns(writer: IngestWriter, result: CollectResult): void {
-  for (const outcome of result.units) {
-    if (outcome.replacedRun === undefined) continue;
-    const left = writer.committedNamesOfRun(outcome.replacedRun);
-    if (left.length === 0) continue;
-    const named = left.length > 3 ? `${left.slice(0, 3).join(', ')} and ${left.length - 3} more` : left.join(', ');
-    const note = `run ${outcome.replacedRun}'s other files stay as they were (${named}): connections they share with this file `
-      + 'were counted with its earlier ingest, so their edges may count differently; --force them together to count them as one collect';
-    outcome.reason = outcome.reason === undefined ? note : `${outcome.reason}; ${note}`;
-  }
-}
-
 /** What every unit of a run shares: the folder (connections span files) and the flow filter. */
 interface RunState { folder: EdgeFolder; matches: (flow: Flow) => boolean }
 
@@ -195,15 +179,6 @@ async function ingestUnit(writer: IngestWriter, result: CollectResult, unit: Ing
     options.signal?.removeEventListener('abort', stop);
     await source.close();
   }
-}
-
-/** What the summary says of a committed unit beyond its counts. */
-function outcomeReason(counts: IngestCounts, replaced: CommittedUnit | undefined, grew: boolean): { reason?: string } {
-  const notes: string[] = [];
-  if (replaced !== undefined) notes.push(`replaces the earlier ingest of ${replaced.name} (run ${replaced.runId})${grew ? ', which it extends: the file grew since' : ''}`);
-  const events = counts.flowsRead + counts.lostEvents + counts.nodeStatus + counts.otherEvents + counts.invalidSkipped;
-  if (events === 0) notes.push('it holds no Hubble events');
-  return notes.length === 0 ? {} : { reason: notes.join('; ') };
 }
 
 /** One event: count it, filter, fold, aggregate. The hot path: keep it allocation-free. */

@@ -1,0 +1,31 @@
+// What collect's summary says of a unit beyond its counts: what it replaced, that it held no
+// events, and which files of a replaced run stayed as they were.
+import type { CollectResult } from './collect-pipeline.js';
+import type { IngestCounts } from './store/counts.js';
+import type { CommittedUnit, IngestWriter } from './store/ingest.js';
+
+/** What the summary says of a committed unit beyond its counts. */
+export function outcomeReason(counts: IngestCounts, replaced: CommittedUnit | undefined, grew: boolean): { reason?: string } {
+  const notes: string[] = [];
+  if (replaced !== undefined) notes.push(`replaces the earlier ingest of ${replaced.name} (run ${replaced.runId})${grew ? ', which it extends: the file grew since' : ''}`);
+  const events = counts.flowsRead + counts.lostEvents + counts.nodeStatus + counts.otherEvents + counts.invalidSkipped;
+  if (events === 0) notes.push('it holds no Hubble events');
+  return notes.length === 0 ? {} : { reason: notes.join('; ') };
+}
+
+/**
+ * Files of a multi-file run replaced without the others: connections those share with them were
+ * folded into the replaced ingests' counts, now gone, so their edges may count differently than
+ * one collect of them all would. The outcome says so, naming what stayed.
+ */
+export function noteSplitRuns(writer: IngestWriter, result: CollectResult): void {
+  for (const outcome of result.units) {
+    if (outcome.replacedRun === undefined) continue;
+    const left = writer.committedNamesOfRun(outcome.replacedRun);
+    if (left.length === 0) continue;
+    const named = left.length > 3 ? `${left.slice(0, 3).join(', ')} and ${left.length - 3} more` : left.join(', ');
+    const note = `run ${outcome.replacedRun}'s other files stay as they were (${named}): connections they share with this file `
+      + 'were counted with its earlier ingest, so their edges may count differently; --force them together to count them as one collect';
+    outcome.reason = outcome.reason === undefined ? note : `${outcome.reason}; ${note}`;
+  }
+}
