@@ -33,6 +33,8 @@ export class RecentConnections<T> {
 
   /** keepConnections, at most maxConnections. */
   private readonly keep: number;
+  /** The span `repeat` matched or started last: what `attached` and `attach` are about. */
+  private matched: Span<T> | undefined;
 
   constructor(private readonly opts: RecentOptions) {
     this.keep = Math.min(opts.keepConnections, opts.maxConnections);
@@ -42,7 +44,8 @@ export class RecentConnections<T> {
    * Record the connection at `time`; true when it was already seen within `window` of the span
    * of its events so far (first to last): another node's file, read after this one, repeats
    * every event of a long-lived connection however far this file went past them. Otherwise the
-   * event starts a new span (the same addresses and ports used again). Ports are 0..65535.
+   * event starts a new span (the same addresses and ports used again after a gap), and the
+   * earlier spans are kept (MAX_SPANS) for the next file's copies of them. Ports are 0..65535.
    * Memory: the `keepConnections` most recently seen are remembered whatever their age, as the
    * next file (another node's export) goes back in time to them; past that number, those seen
    * more than `windowMs` before this event are forgotten (the window test above would not match
@@ -53,25 +56,34 @@ export class RecentConnections<T> {
     const memory = this.memory;
     const entry = memory.touch(this.addressPair(src, dst), (EDGE_PROTOCOL_INDEX[protocol] * PORTS + srcPort) * PORTS + port, time);
     if (memory.size > this.keep) memory.evict(this.opts.maxConnections, this.keep, time - this.opts.windowMs);
+    this.matched = entry ?? memory.newest;
     if (entry === undefined) return false;
-    if (time >= entry.first - window && time <= entry.time + window) {
-      if (time > entry.time) entry.time = time;
-      else if (time < entry.first) entry.first = time;
-      return true;
+    if (within(entry, time, window)) return true;
+    const older = entry.older;
+    if (older !== undefined) {
+      for (const span of older) {
+        if (within(span, time, window)) {
+          this.matched = span;
+          return true;
+        }
+      }
     }
+    const earlier: Span<T> = { first: entry.first, time: entry.time, value: entry.value };
+    if (older === undefined) entry.older = [earlier];
+    else if (older.push(earlier) > MAX_SPANS) older.shift();
     entry.first = entry.time = time;
+    entry.value = undefined;
     return false;
   }
 
-  /** The value attached to the connection `repeat` was last asked about (undefined: none yet). */
+  /** The value attached to the span `repeat` matched or started last (undefined: none yet). */
   get attached(): T | undefined {
-    return this.memory.newest?.value;
+    return this.matched?.value;
   }
 
-  /** Attach `value` to the connection `repeat` was last asked about. */
+  /** Attach `value` to the span `repeat` matched or started last. */
   attach(value: T): void {
-    const entry = this.memory.newest;
-    if (entry !== undefined) entry.value = value;
+    if (this.matched !== undefined) this.matched.value = value;
   }
 
   /** Both addresses as one number. When the table is full, it and the connections are forgotten (at worst a few repeats then count as new). */
@@ -94,15 +106,27 @@ export class RecentConnections<T> {
   }
 }
 
-interface Entry<T> {
+/** Earlier spans of one connection's addresses and ports kept, oldest dropped first. */
+const MAX_SPANS = 16;
+
+/** Events of one connection from `first` to `time` (the last), and the value attached to them. */
+interface Span<T> { first: number; time: number; value: T | undefined }
+
+/** `time` within `window` of the span: widen the span to it and say so. */
+function within(span: Span<unknown>, time: number, window: number): boolean {
+  if (time < span.first - window || time > span.time + window) return false;
+  if (time > span.time) span.time = time;
+  else if (time < span.first) span.first = time;
+  return true;
+}
+
+interface Entry<T> extends Span<T> {
   inner: number;
   /** The inner map holding this entry (its outer key is `outer`). */
   bucket: Map<number, Entry<T>>;
   outer: number;
-  /** The first and last event time of the connection's current span (`time`: the last). */
-  first: number;
-  time: number;
-  value: T | undefined;
+  /** Earlier spans of the same addresses and ports, oldest first (see MAX_SPANS). */
+  older: Span<T>[] | undefined;
   prev: Entry<T> | undefined;
   next: Entry<T> | undefined;
 }
@@ -136,7 +160,7 @@ export class ConnectionMemory<T> {
     const entry = bucket?.get(inner);
     if (entry === undefined) {
       if (bucket === undefined) this.entries.set(outer, (bucket = new Map()));
-      const added: Entry<T> = { inner, bucket, outer, first: time, time, value: undefined, prev: this.tail, next: undefined };
+      const added: Entry<T> = { inner, bucket, outer, first: time, time, value: undefined, older: undefined, prev: this.tail, next: undefined };
       if (this.tail === undefined) this.head = added;
       else this.tail.next = added;
       this.tail = added;

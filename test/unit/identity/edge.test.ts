@@ -202,6 +202,14 @@ describe('EdgeFolder', () => {
     expect(run(events, { keepConnections: 2 })).toEqual([EDGE, EDGE, EDGE, EDGE]);
   });
 
+  it("another node's copy of an earlier use of the same addresses and ports folds into that use, not into the latest", () => {
+    const use = (seconds: number) => flow({ time: T0 + seconds * 1000, l4: tcp(40000, 8080, { SYN: true }) });
+    // Node a's file: the port used at 0 s and again at 100 s (two connections); node b's: its copy of the first.
+    expect(run([use(0), use(100), use(0.5)])).toEqual([EDGE, EDGE, 'folded:duplicate']);
+    // Each earlier use keeps its own count: the copy of the first widens that, the second's copy folds into the second.
+    expect(run([use(0), use(100), use(200), use(0.5), use(100.5), use(200.5)])).toEqual([EDGE, EDGE, EDGE, 'folded:duplicate', 'folded:duplicate', 'folded:duplicate']);
+  });
+
   it('the numbered addresses are bounded: when the table is full, connections are forgotten with it', () => {
     const other = (ip: string) => flow({ source: { ...WEB, ip }, l4: tcp(1, 8080, { SYN: true }) });
     expect(run([flow(), other('10.0.0.3'), flow()], { maxAddresses: 5 })).toEqual([EDGE, EDGE, 'folded:duplicate']);
