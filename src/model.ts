@@ -171,6 +171,9 @@ export interface ObservedEdge {
   destinationNames: string[];
 }
 
+/** The destinationNames of every edge without any: one shared, frozen array (many edges have none). */
+export const NO_NAMES = Object.freeze([]) as unknown as string[];
+
 export interface Edge {
   source: Peer;
   destination: Peer;

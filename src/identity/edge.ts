@@ -47,6 +47,7 @@
 //    asks for no rule, and as an edge it would read as traffic between the workload's pods,
 //    which policy does govern.
 import type { Endpoint, Flow, ObservedEdge, ObservedVerdict, EdgeProtocol } from '../model.js';
+import { NO_NAMES } from '../model.js';
 import type { IdentityOptions } from './identity.js';
 import { Counted, type HourCount, type Reclassification, widen } from './connection-counts.js';
 import { MAX_ADDRESSES, RecentConnections } from './connections.js';
@@ -87,8 +88,6 @@ export interface FolderOptions extends IdentityOptions {
   maxAddresses?: number;
 }
 
-/** The destination names of every edge without any: shared (a connection remembered keeps its edge). */
-const NO_NAMES = Object.freeze([]) as unknown as string[];
 const DECISIONS: ReadonlySet<string> = new Set(['FORWARDED', 'DROPPED', 'AUDIT', 'REDIRECTED']);
 const POLICY_DROPS: ReadonlySet<string> = new Set(['POLICY_DENIED', 'POLICY_DENY', 'AUTH_REQUIRED']);
 const TRACE_SOCK = 7;

@@ -5,6 +5,7 @@
 // and last observation inside the included hours. Destination DNS names are not bucketed: an
 // edge lists every name seen with it.
 import type { Edge, EdgeProtocol, Namespace, ObservedVerdict, Peer } from '../model.js';
+import { NO_NAMES } from '../model.js';
 import { hourOf } from '../hours.js';
 import type { Database } from './database.js';
 import { type EdgeColumns, MIXED, readEdgeColumns } from './edge-columns.js';
@@ -33,9 +34,6 @@ export interface EdgeSelection extends Iterable<Edge> {
   /** The edge at this position of the order, built anew (undefined outside 0..length-1). */
   at(index: number): Edge | undefined;
 }
-
-/** The destinationNames of every edge without any (shared, frozen). */
-const NO_NAMES = Object.freeze([]) as unknown as string[];
 
 export function selectEdges(db: Database, query: EdgeQuery = {}): EdgeSelection {
   const columns = readEdgeColumns(db, {
