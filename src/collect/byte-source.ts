@@ -71,9 +71,16 @@ const TAIL_PIECE = 8;
 async function* tailInPieces(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   let held: Buffer = Buffer.alloc(0);
   for await (const chunk of chunks) {
-    const all = held.length === 0 ? chunk : Buffer.concat([held, chunk]);
-    if (all.length > TAIL) yield all.subarray(0, all.length - TAIL);
-    held = all.subarray(Math.max(0, all.length - TAIL));
+    if (chunk.length >= TAIL) {
+      // The usual case (1 MiB chunks): the held bytes go ahead on their own, no chunk is copied.
+      if (held.length > 0) yield held;
+      if (chunk.length > TAIL) yield chunk.subarray(0, chunk.length - TAIL);
+      held = chunk.subarray(chunk.length - TAIL);
+    } else {
+      const all = Buffer.concat([held, chunk]);
+      if (all.length > TAIL) yield all.subarray(0, all.length - TAIL);
+      held = all.subarray(Math.max(0, all.length - TAIL));
+    }
   }
   // Cut from the end: the last piece is exactly a single-member file's trailer (CRC and size).
   for (let at = held.length % TAIL_PIECE || TAIL_PIECE, from = 0; from < held.length; from = at, at += TAIL_PIECE) {
