@@ -19,9 +19,12 @@ export function outcomeReason(counts: IngestCounts, replaced: CommittedUnit | un
  * one collect of them all would. The outcome says so, naming what stayed.
  */
 export function noteSplitRuns(writer: IngestWriter, result: CollectResult): void {
+  const leftOf = new Map<number, string[]>(); // one query per replaced run, however many of its files were forced
   for (const outcome of result.units) {
-    if (outcome.replacedRun === undefined) continue;
-    const left = writer.committedNamesOfRun(outcome.replacedRun);
+    const run = outcome.replacedRun;
+    if (run === undefined) continue;
+    let left = leftOf.get(run);
+    if (left === undefined) leftOf.set(run, (left = writer.committedNamesOfRun(run)));
     if (left.length === 0) continue;
     const named = left.length > 3 ? `${left.slice(0, 3).join(', ')} and ${left.length - 3} more` : left.join(', ');
     const note = `run ${outcome.replacedRun}'s other files stay as they were (${named}): connections they share with this file `
