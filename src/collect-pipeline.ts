@@ -196,6 +196,13 @@ function take(event: FlowEvent, counts: IngestCounts, batch: IngestBatch, folder
       batch.addEndpoint(flow.source, flow.time);
       batch.addEndpoint(flow.destination, flow.time);
       const folded = folder.fold(flow);
+      if (folded.kind !== 'folded' && folded.joined !== undefined) {
+        // Counts made for what turned out to be one connection are duplicates after all.
+        const taken = folded.joined.retracted.length;
+        counts.flowsKept -= taken;
+        counts.folded.duplicate = (counts.folded.duplicate ?? 0) + taken;
+        batch.join(folded.joined);
+      }
       if (folded.kind === 'edge') {
         counts.flowsKept++;
         batch.addEdge(folded.edge, folded.count);
@@ -205,7 +212,7 @@ function take(event: FlowEvent, counts: IngestCounts, batch: IngestBatch, folder
       } else {
         counts.folded.duplicate = (counts.folded.duplicate ?? 0) + 1;
         if (folded.kind === 'reclassified') batch.reclassify(folded.moved);
-        else batch.widen(folded.count, folded.verdict);
+        else if (folded.kind === 'widened') batch.widen(folded.count, folded.verdict);
       }
       return;
     }

@@ -16,6 +16,19 @@ export interface HourCount extends ConnectionSpan { readonly edge: ObservedEdge;
 /** A connection's counts, in every hour it was counted in, move from verdict `from` to `to`. */
 export interface Reclassification { counts: readonly HourCount[]; from: ObservedVerdict; to: ObservedVerdict }
 
+/**
+ * What joining two counted spans of one connection did (Counted.join): counts taken back, each
+ * under the verdict it had (an hour both spans were counted in is counted once), counts whose span
+ * grew to a taken-back count's, and counts that move to the joined connection's verdict.
+ */
+export interface Joined {
+  retracted: { count: HourCount; verdict: ObservedVerdict }[];
+  widened: HourCount[];
+  moved: Reclassification[];
+  /** The joined connection's verdict (the widened counts' bucket). */
+  verdict: ObservedVerdict;
+}
+
 /** A counted connection: its counts (the latest hour's first) and its verdict with that verdict's rank. */
 export class Counted {
   /** Counts of other hours than `latest`'s, in no particular order; most connections have none (made when needed). */
@@ -44,6 +57,34 @@ export class Counted {
     } else {
       others.push(count);
     }
+  }
+
+  /**
+   * `gone`, a later span of the same connection, is now one span with this one (connection-spans.ts):
+   * take its counts in, once per hour, under the more decisive of the two verdicts; what that does
+   * to the counts made so far is added to `out`.
+   */
+  join(gone: Counted, out: Joined): void {
+    const taken: HourCount[] = [];
+    for (const count of gone.all()) {
+      const same = this.countAt(count.edge.time);
+      if (same === undefined) {
+        this.add(count);
+        taken.push(count);
+        continue;
+      }
+      out.retracted.push({ count, verdict: gone.verdict });
+      const earlier = widen(same, count.first);
+      if (widen(same, count.last) || earlier) out.widened.push(same);
+    }
+    if (gone.rank > this.rank) {
+      out.moved.push({ counts: this.all().filter((c) => !taken.includes(c)), from: this.verdict, to: gone.verdict });
+      this.verdict = gone.verdict;
+      this.rank = gone.rank;
+    } else if (gone.rank < this.rank && taken.length > 0) {
+      out.moved.push({ counts: taken, from: gone.verdict, to: this.verdict });
+    }
+    out.verdict = this.verdict;
   }
 
   /**

@@ -9,6 +9,7 @@
 // event (one packet seen at several observation points). The caller may attach a value to the
 // connection it asked about last (the folder: what it counted for it).
 import { EDGE_PROTOCOL_INDEX, type EdgeProtocol } from '../model.js';
+import { type JoinSpans, MAX_SPANS, MIN_SPANS, NOT_WITHIN, type Span, WIDENED, joinSpans, within } from './connection-spans.js';
 
 /** Most addresses numbered at once. */
 export const MAX_ADDRESSES = 2 ** 20;
@@ -21,6 +22,8 @@ export interface RecentOptions {
   keepConnections: number;
   windowMs: number;
   maxAddresses: number;
+  /** Earlier spans kept over all connections, past MIN_SPANS each (see connection-spans.ts). */
+  maxSpans: number;
 }
 
 /** Connections seen lately, bounded in number and in time, each with a value the caller attached. */
@@ -36,7 +39,8 @@ export class RecentConnections<T> {
   /** The span `repeat` matched or started last: what `attached` and `attach` are about. */
   private matched: Span<T> | undefined;
 
-  constructor(private readonly opts: RecentOptions) {
+  /** `onJoin`: two spans of one connection became one (see connection-spans.ts). */
+  constructor(private readonly opts: RecentOptions, private readonly onJoin?: JoinSpans<T>) {
     this.keep = Math.min(opts.keepConnections, opts.maxConnections);
   }
 
@@ -45,7 +49,9 @@ export class RecentConnections<T> {
    * of its events so far (first to last): another node's file, read after this one, repeats
    * every event of a long-lived connection however far this file went past them. Otherwise the
    * event starts a new span (the same addresses and ports used again after a gap), and the
-   * earlier spans are kept (MAX_SPANS) for the next file's copies of them. Ports are 0..65535.
+   * earlier spans are kept (see MIN_SPANS) for the next file's copies of them, and
+   * spans that another file's events bring within `window` of each other become one (joinSpans).
+   * Ports are 0..65535.
    * Memory: the `keepConnections` most recently seen are remembered whatever their age, as the
    * next file (another node's export) goes back in time to them; past that number, those seen
    * more than `windowMs` before this event are forgotten (the window test above would not match
@@ -58,22 +64,37 @@ export class RecentConnections<T> {
     if (memory.size > this.keep) memory.evict(this.opts.maxConnections, this.keep, time - this.opts.windowMs);
     this.matched = entry ?? memory.newest;
     if (entry === undefined) return false;
-    if (within(entry, time, window)) return true;
     const older = entry.older;
+    const seen = within(entry, time, window);
+    if (seen !== NOT_WITHIN) {
+      if (seen === WIDENED && older !== undefined) this.matched = this.join(entry, entry, older, window);
+      return true;
+    }
     if (older !== undefined) {
       for (const span of older) {
-        if (within(span, time, window)) {
-          this.matched = span;
-          return true;
-        }
+        const near = within(span, time, window);
+        if (near === NOT_WITHIN) continue;
+        this.matched = near === WIDENED ? this.join(entry, span, older, window) : span;
+        return true;
       }
     }
     const earlier: Span<T> = { first: entry.first, time: entry.time, value: entry.value };
     if (older === undefined) entry.older = [earlier];
-    else if (older.push(earlier) > MAX_SPANS) older.shift();
+    else older.push(earlier);
+    const kept = (entry.older as Span<T>[]).length;
+    if (kept > MAX_SPANS || (kept > MIN_SPANS && memory.spans >= this.opts.maxSpans)) (entry.older as Span<T>[]).shift();
+    else memory.spans++;
     entry.first = entry.time = time;
     entry.value = undefined;
     return false;
+  }
+
+  /** joinSpans, keeping count of the spans it leaves. */
+  private join(entry: Entry<T>, span: Span<T>, older: Span<T>[], window: number): Span<T> {
+    const before = older.length;
+    const joined = joinSpans(entry, span, window, this.onJoin);
+    this.memory.spans -= before - older.length;
+    return joined;
   }
 
   /** The value attached to the span `repeat` matched or started last (undefined: none yet). */
@@ -106,26 +127,12 @@ export class RecentConnections<T> {
   }
 }
 
-/** Earlier spans of one connection's addresses and ports kept, oldest dropped first. */
-const MAX_SPANS = 16;
-
-/** Events of one connection from `first` to `time` (the last), and the value attached to them. */
-interface Span<T> { first: number; time: number; value: T | undefined }
-
-/** `time` within `window` of the span: widen the span to it and say so. */
-function within(span: Span<unknown>, time: number, window: number): boolean {
-  if (time < span.first - window || time > span.time + window) return false;
-  if (time > span.time) span.time = time;
-  else if (time < span.first) span.first = time;
-  return true;
-}
-
 interface Entry<T> extends Span<T> {
   inner: number;
   /** The inner map holding this entry (its outer key is `outer`). */
   bucket: Map<number, Entry<T>>;
   outer: number;
-  /** Earlier spans of the same addresses and ports, oldest first (see MAX_SPANS). */
+  /** Earlier spans of the same addresses and ports, oldest first (see MIN_SPANS). */
   older: Span<T>[] | undefined;
   prev: Entry<T> | undefined;
   next: Entry<T> | undefined;
@@ -134,6 +141,8 @@ interface Entry<T> extends Span<T> {
 export class ConnectionMemory<T> {
   private readonly entries = new Map<number, Map<number, Entry<T>>>();
   private count = 0;
+  /** Earlier spans (Entry.older) held over all entries; kept up to date by their owner, and here when entries go. */
+  spans = 0;
   /** Least recently touched. */
   private head: Entry<T> | undefined;
   /** Most recently touched. */
@@ -188,6 +197,7 @@ export class ConnectionMemory<T> {
       e.bucket.delete(e.inner);
       if (e.bucket.size === 0) this.entries.delete(e.outer);
       this.count--;
+      this.spans -= e.older?.length ?? 0;
     }
   }
 
@@ -195,6 +205,7 @@ export class ConnectionMemory<T> {
   clear(): void {
     this.entries.clear();
     this.count = 0;
+    this.spans = 0;
     this.head = undefined;
     this.tail = undefined;
   }

@@ -29,7 +29,10 @@
 //    so there only events within 1 s (one packet seen at several points) are one. Memory is
 //    bounded: the latest `keepConnections` are remembered however old (another node's file, read
 //    next, goes back in time and folds into this one's while fewer came between), more only
-//    while seen within the window of the latest event, never more than `maxConnections`.
+//    while seen within the window of the latest event, never more than `maxConnections`. The
+//    same addresses and ports keep a span per use; when another file's events bring two spans
+//    within the window of each other they join, and the later one's counts are taken back
+//    (connection-spans.ts), so node files read one after another count as if merged in time order.
 //    Hours: a connection is counted once in each clock hour it is seen in (Cilium reports a busy
 //    connection every few seconds), so an hour-granular time window (`--since/--until`) sees
 //    long-lived connections; a count is the connections started or still going in each hour. A
@@ -49,7 +52,7 @@
 import type { Endpoint, Flow, ObservedEdge, ObservedVerdict, EdgeProtocol } from '../model.js';
 import { NO_NAMES } from '../model.js';
 import type { IdentityOptions } from './identity.js';
-import { Counted, type HourCount, type Reclassification, widen } from './connection-counts.js';
+import { Counted, type HourCount, type Joined, type Reclassification, widen } from './connection-counts.js';
 import { MAX_ADDRESSES, RecentConnections } from './connections.js';
 import { PeerCache } from './peer-cache.js';
 import { normaliseName, peerKey } from './peer.js';
@@ -65,13 +68,16 @@ export type FoldReason = (typeof FOLD_REASONS)[number];
  * count in yet: rule 4), or is absorbed for a reason, or is a duplicate that moves its
  * connection's counts to a more decisive verdict (`reclassified`, rule 5) or widens its hour's
  * count's first/last seen (`widened`). An edge that raised its connection's verdict carries the
- * move of the earlier counts (`moved`).
+ * move of the earlier counts (`moved`). An event that joined two spans of its connection (another
+ * node's file filled the gap between them: connection-spans.ts) carries what that did to their
+ * counts (`joined`, to apply before the rest); a duplicate that did nothing else is `joined`.
  */
 export type FoldResult =
-  | { kind: 'edge'; edge: ObservedEdge; count: HourCount; moved?: Reclassification }
+  | { kind: 'edge'; edge: ObservedEdge; count: HourCount; moved?: Reclassification; joined?: Joined }
   | { kind: 'folded'; reason: FoldReason }
-  | { kind: 'reclassified'; moved: Reclassification }
-  | { kind: 'widened'; count: HourCount; verdict: ObservedVerdict };
+  | { kind: 'reclassified'; moved: Reclassification; joined?: Joined }
+  | { kind: 'widened'; count: HourCount; verdict: ObservedVerdict; joined?: Joined }
+  | { kind: 'joined'; joined: Joined };
 
 /** One shared, frozen result per reason: most events are folded, none of them allocates. */
 const FOLDED = Object.fromEntries(FOLD_REASONS.map((reason) => [reason, Object.freeze({ kind: 'folded', reason })])) as Readonly<Record<FoldReason, FoldResult>>;
@@ -84,6 +90,8 @@ export interface FolderOptions extends IdentityOptions {
   maxConnections?: number;
   /** The latest connections remembered however old (see RecentConnections.repeat). Default 20 000. */
   keepConnections?: number;
+  /** Earlier spans of connections kept over all connections, past a few each (see connection-spans.ts). Default 100 000. */
+  maxSpans?: number;
   /** Most connection addresses numbered at once (at most and by default 2^20); see addressPair. */
   maxAddresses?: number;
 }
@@ -103,13 +111,16 @@ export class EdgeFolder {
   private readonly recent: RecentConnections<Counted>;
   private readonly peers: PeerCache;
   private readonly windowMs: number;
+  /** What joining spans did during the current event's `repeat` (see FoldResult). */
+  private joining: Joined | undefined;
 
   constructor(opts: FolderOptions) {
     this.windowMs = opts.windowMs ?? 60_000;
     this.peers = new PeerCache(opts);
     this.recent = new RecentConnections({
       maxConnections: opts.maxConnections ?? 200_000, keepConnections: opts.keepConnections ?? 20_000, windowMs: this.windowMs, maxAddresses: opts.maxAddresses ?? MAX_ADDRESSES,
-    });
+      maxSpans: opts.maxSpans ?? 100_000,
+    }, (keep, gone) => keep.join(gone, (this.joining ??= { retracted: [], widened: [], moved: [], verdict: keep.verdict })));
   }
 
   fold(flow: Flow): FoldResult {
@@ -142,11 +153,14 @@ export class EdgeFolder {
     const protocol: EdgeProtocol = l4.protocol;
     const window = protocol === 'ICMPv4' || protocol === 'ICMPv6' ? Math.min(ICMP_WINDOW_MS, this.windowMs) : this.windowMs;
     let counted: Counted | undefined;
+    let joined: Joined | undefined;
     if (this.recent.repeat(protocol, address(src), srcPort, address(dst), port, flow.time, window)) {
+      joined = this.joining;
+      this.joining = undefined;
       counted = this.recent.attached;
       if (counted === undefined) return FOLDED.duplicate;
       const count = counted.countAt(flow.time);
-      if (count !== undefined) return duplicate(flow, counted, count);
+      if (count !== undefined) return duplicate(flow, counted, count, joined);
       // Seen in a clock hour it has no count in yet: counted there too (rule 4).
     }
     const rank = rankOf(flow);
@@ -164,7 +178,7 @@ export class EdgeFolder {
     const count: HourCount = { edge, first: flow.time, last: flow.time, batch: 0 };
     if (counted === undefined) this.recent.attach(new Counted(count, flow.observedVerdict, rank));
     else counted.add(count);
-    return moved === undefined ? { kind: 'edge', edge, count } : { kind: 'edge', edge, count, moved };
+    return moved === undefined && joined === undefined ? { kind: 'edge', edge, count } : { kind: 'edge', edge, count, moved, joined };
   }
 }
 
@@ -172,11 +186,12 @@ export class EdgeFolder {
  * A repeat of a connection in an hour it was counted in (`count`): folded, widened (it moves that
  * count's first or last seen) or reclassified (rule 5).
  */
-function duplicate(flow: Flow, counted: Counted, count: HourCount): FoldResult {
+function duplicate(flow: Flow, counted: Counted, count: HourCount, joined: Joined | undefined): FoldResult {
   const widened = widen(count, flow.time);
   const moved = counted.raise(flow.observedVerdict, rankOf(flow));
-  if (moved !== undefined) return { kind: 'reclassified', moved };
-  return widened ? { kind: 'widened', count, verdict: counted.verdict } : FOLDED.duplicate;
+  if (moved !== undefined) return joined === undefined ? { kind: 'reclassified', moved } : { kind: 'reclassified', moved, joined };
+  if (widened) return joined === undefined ? { kind: 'widened', count, verdict: counted.verdict } : { kind: 'widened', count, verdict: counted.verdict, joined };
+  return joined === undefined ? FOLDED.duplicate : { kind: 'joined', joined };
 }
 
 /** Stable key of an edge: `<source peerKey> > <destination peerKey> <protocol>/<port>`. */

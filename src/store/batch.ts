@@ -2,7 +2,7 @@
 // per observed verdict; the latest endpoint seen per namespace (its labels are parsed only at
 // flush time); lost-event totals per source and node. A flush writes it in one transaction.
 import { hourOf } from '../hours.js';
-import type { HourCount, Reclassification } from '../identity/connection-counts.js';
+import type { HourCount, Joined, Reclassification } from '../identity/connection-counts.js';
 import { PeerIds } from '../identity/peer-ids.js';
 import { InternalError } from '../errors.js';
 import type { Endpoint, LostEvent, ObservedEdge, ObservedVerdict } from '../model.js';
@@ -95,6 +95,20 @@ export class IngestBatch {
       this.count(agg, to, 1, count.first, count.last, 1);
       count.batch = this.generation;
     }
+  }
+
+  /**
+   * Two spans of one connection became one (identity/connection-spans.ts): take back the counts
+   * of hours they were both counted in (as reclassify takes back a moved count: -1 here when it was
+   * already flushed or made by an earlier file), move counts to the joined verdict, and widen the
+   * counts that took the taken-back ones' spans in.
+   */
+  join({ retracted, moved, widened, verdict }: Joined): void {
+    for (const { count, verdict: was } of retracted) {
+      this.count(this.aggregate(count.edge), was, -1, count.edge.time, count.edge.time, count.batch === this.generation ? -1 : 0);
+    }
+    for (const move of moved) this.reclassify(move);
+    for (const count of widened) this.widen(count, verdict);
   }
 
   /**

@@ -101,3 +101,36 @@ it("a later node's file widens first and last seen of a connection the first fil
   const out = await runCli(['edges', '--db', nodes, '-o', 'json']);
   expect(JSON.parse(out.stdout)).toMatchObject({ edges: [{ count: 1101, firstSeen: '2026-01-05T07:50:00.500Z', lastSeen: '2026-01-05T08:08:21.000Z' }] });
 });
+
+it("one node's pieces of a connection, the gaps filled by another node's file, count as the two merged in time order, in either order or concatenated", async () => {
+  // Every 40 s from 07:30 to 08:30 (one connection, two clock hours); node a saw every third
+  // event (gaps of 120 s: 30 pieces on their own), node b the others, one of them dropped by policy.
+  const all = Array.from({ length: 91 }, (_, k) => ({ k, line: event(Date.UTC(2026, 0, 5, 7, 30) + k * 40_000, k === 0, k === 50) }));
+  const node = (keep: (k: number) => boolean) => all.filter((e) => keep(e.k)).map((e) => e.line).join('');
+  const results: unknown[] = [];
+  for (const [a, b] of [['1.jsonl', '2.jsonl'], ['2.jsonl', '1.jsonl']] as const) {
+    const files = mkdtempSync(join(dir, 'pieces-'));
+    writeFileSync(join(files, a), node((k) => k % 3 === 0));
+    writeFileSync(join(files, b), node((k) => k % 3 !== 0));
+    results.push(await collected(files, join(files, 'pieces.db')));
+  }
+  const concatenated = mkdtempSync(join(dir, 'concatenated-')); // both in one file, one after the other: joined in one flush
+  writeFileSync(join(concatenated, 'both.jsonl'), node((k) => k % 3 === 0) + node((k) => k % 3 !== 0));
+  results.push(await collected(join(concatenated, 'both.jsonl'), join(concatenated, 'both.db')));
+  const merged = mkdtempSync(join(dir, 'merged-'));
+  writeFileSync(join(merged, 'all.jsonl'), node(() => true));
+  const expected = await collected(join(merged, 'all.jsonl'), join(merged, 'merged.db'));
+  expect(expected).toEqual({
+    kept: '2', edges: [{ port: 5432, count: 2, verdicts: { DROPPED: 2 }, firstSeen: '2026-01-05T07:30:00.000Z', lastSeen: '2026-01-05T08:30:00.000Z' }],
+  });
+  expect(results).toEqual([expected, expected, expected]);
+});
+
+/** Collect `input` into `database`: the kept figure of the summary and the edges. */
+async function collected(input: string, database: string): Promise<{ kept: string | undefined; edges: unknown }> {
+  const r = await runCli(['collect', '--db', database, '--input-file', input]);
+  expect(r.code, r.stderr).toBe(0);
+  const out = await runCli(['edges', '--db', database, '-o', 'json']);
+  const edges = (JSON.parse(out.stdout) as { edges: Record<string, unknown>[] }).edges;
+  return { kept: /kept +(\d+) /.exec(r.stderr)?.[1], edges: edges.map(({ port, count, verdicts, firstSeen, lastSeen }) => ({ port, count, verdicts, firstSeen, lastSeen })) };
+}

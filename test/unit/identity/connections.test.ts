@@ -1,7 +1,8 @@
 // ConnectionMemory against a plain-Map LRU (delete + set moves a key to the end):
 // same answers and same survivors for a long random mix of touches and evictions.
 import { describe, expect, it } from 'vitest';
-import { ConnectionMemory } from '../../../src/identity/connections.js';
+import { MIN_SPANS } from '../../../src/identity/connection-spans.js';
+import { ConnectionMemory, RecentConnections } from '../../../src/identity/connections.js';
 import { rng } from '../policy/random.js';
 
 class ReferenceMemory {
@@ -89,5 +90,51 @@ describe('ConnectionMemory', () => {
     expect(touch(memory, 1, 1, 30)).toBeUndefined();
     memory.evict(0);
     expect(memory.size).toBe(0);
+  });
+});
+
+describe('RecentConnections: spans of one connection read file by file', () => {
+  const WINDOW = 60;
+  /** Counts as the folder makes them: one per new span, one taken back per join. */
+  function counted(files: number[][], maxSpans = 1_000_000): number {
+    let counts = 0;
+    const recent = new RecentConnections<number>({ maxConnections: 100, keepConnections: 100, windowMs: WINDOW, maxAddresses: 100, maxSpans }, () => counts--);
+    for (const file of files) {
+      for (const time of file) {
+        if (recent.repeat('TCP', 'a', 1, 'b', 2, time, WINDOW)) continue;
+        recent.attach(++counts);
+      }
+    }
+    return counts;
+  }
+  /** Runs of the sorted times split at gaps wider than the window: the counts of a time-ordered read. */
+  function runs(times: number[]): number {
+    const sorted = [...times].sort((x, y) => x - y);
+    return sorted.filter((t, i) => i === 0 || t - (sorted[i - 1] as number) > WINDOW).length;
+  }
+
+  it('end as the runs of the merged times, whatever the files and their order', () => {
+    const rnd = rng(11);
+    for (let round = 0; round < 300; round++) {
+      const files: number[][] = [[], [], []];
+      let time = 0;
+      for (let k = 0; k < 5 + Math.floor(rnd() * 60); k++) {
+        time += Math.floor(rnd() * 100); // gaps of 0..99: some over the window
+        (files[Math.floor(rnd() * 3)] as number[]).push(time);
+      }
+      for (const file of files) if (rnd() < 0.3) file.reverse(); // a file need not be in time order
+      expect(counted(files), JSON.stringify(files)).toBe(runs(files.flat()));
+      expect(counted([...files].reverse())).toBe(runs(files.flat()));
+    }
+  });
+
+  it(`keep ${MIN_SPANS} earlier spans each whatever the budget, more only within it`, () => {
+    const pieces = (n: number): number[][] => [
+      Array.from({ length: n }, (_, k) => k * 120), // one node: every 120 s, n pieces
+      Array.from({ length: n - 1 }, (_, k) => k * 120 + 60), // the other fills every gap
+    ];
+    expect(counted(pieces(MIN_SPANS + 1), 0)).toBe(1); // the newest span and MIN_SPANS earlier ones
+    expect(counted(pieces(40))).toBe(1);
+    expect(counted(pieces(40), 0)).toBeGreaterThan(1); // no budget: the earliest pieces were forgotten
   });
 });

@@ -22,6 +22,7 @@ const reply = (over: Partial<Flow> = {}): Flow => flow({ source: API, destinatio
 const keyOf = (r: FoldResult): string => {
   if (r.kind === 'edge') return edgeKey(r.edge);
   if (r.kind === 'widened') return 'folded:duplicate'; // a duplicate that also moved its connection's span (tested below)
+  if (r.kind === 'joined') return 'joined'; // a duplicate that joined two spans of its connection (tested below)
   return r.kind === 'folded' ? `folded:${r.reason}` : `${edgeKey(r.moved.counts[0]!.edge)} ${r.moved.from}->${r.moved.to}`;
 };
 const run = (flows: Flow[], opts = {}): string[] => {
