@@ -1,6 +1,6 @@
 // Folding: the many events of one connection → one request edge (source peer → destination
 // peer : protocol/port). Rules, in order (test/integration/recordings shows each on public
-// recordings):
+// recordings; rules 1, 2, 5 and 6 look at one event alone: event-rules.ts):
 //
 // 1. Only policy decisions count: verdict FORWARDED, DROPPED, AUDIT or REDIRECTED, and no
 //    socket-level trace events (trace-sock, type 7) — else `not-a-decision`.
@@ -56,12 +56,9 @@ import { Counted, type HourCount, type Joined, type Reclassification, widen } fr
 import { MAX_ADDRESSES, RecentConnections } from './connections.js';
 import { PeerCache } from './peer-cache.js';
 import { normaliseName, peerKey } from './peer.js';
+import { FOLD_REASONS, type FoldReason, directionOf, isLoopback, rankOf } from './event-rules.js';
 
-/** Why an event did not become an edge (rules in the header comment); for the ingest summary. */
-export const FOLD_REASONS = [
-  'reply', 'duplicate', 'unknown-direction', 'no-port', 'unsupported-protocol', 'not-a-decision', 'loopback',
-] as const;
-export type FoldReason = (typeof FOLD_REASONS)[number];
+export { FOLD_REASONS, type FoldReason } from './event-rules.js';
 
 /**
  * An event folds into a new request edge (a new connection, or one seen in a clock hour it has no
@@ -82,6 +79,9 @@ export type FoldResult =
 /** One shared, frozen result per reason: most events are folded, none of them allocates. */
 const FOLDED = Object.fromEntries(FOLD_REASONS.map((reason) => [reason, Object.freeze({ kind: 'folded', reason })])) as Readonly<Record<FoldReason, FoldResult>>;
 
+/** ICMP: one echo seen at several observation points is microseconds to milliseconds apart. */
+const ICMP_WINDOW_MS = 1000;
+
 /** IdentityOptions plus the connection window and memory bound of the folder. */
 export interface FolderOptions extends IdentityOptions {
   /** Events of one connection closer than this (ms, by event time) are one edge. Default 60 s (longer than the largest gap between TCP SYN retransmits, 32 s). */
@@ -96,15 +96,6 @@ export interface FolderOptions extends IdentityOptions {
   maxAddresses?: number;
 }
 
-const DECISIONS: ReadonlySet<string> = new Set(['FORWARDED', 'DROPPED', 'AUDIT', 'REDIRECTED']);
-const POLICY_DROPS: ReadonlySet<string> = new Set(['POLICY_DENIED', 'POLICY_DENY', 'AUTH_REQUIRED']);
-const TRACE_SOCK = 7;
-/** ICMP: one echo seen at several observation points is microseconds to milliseconds apart. */
-const ICMP_WINDOW_MS = 1000;
-const ECHO_REQUEST: Readonly<Record<string, number>> = { ICMPv4: 8, ICMPv6: 128 };
-const ECHO_REPLY: Readonly<Record<string, number>> = { ICMPv4: 0, ICMPv6: 129 };
-
-type Direction = 'request' | 'response' | FoldReason;
 
 /** Stateful (bounded memory) folder: many events of one connection → one request edge. */
 export class EdgeFolder {
@@ -199,50 +190,7 @@ export function edgeKey(e: Pick<ObservedEdge, 'source' | 'destination' | 'protoc
   return `${peerKey(e.source)} > ${peerKey(e.destination)} ${e.protocol}/${e.port}`;
 }
 
-/** Rule 1 and 2 of the header comment. */
-function directionOf(flow: Flow): Direction {
-  if (!DECISIONS.has(flow.observedVerdict) || flow.flowType === 'SOCK' || flow.eventType?.type === TRACE_SOCK) return 'not-a-decision';
-  const l7 = flow.l7?.type;
-  if (l7 === 'REQUEST') return 'request';
-  if (l7 === 'RESPONSE') return 'response';
-  const l4 = flow.l4;
-  if (l4?.protocol === 'TCP' && l4.flags.SYN === true) return l4.flags.ACK === true ? 'reply' : 'request';
-  if (l4?.protocol === 'ICMPv4' || l4?.protocol === 'ICMPv6') {
-    if (l4.type === ECHO_REQUEST[l4.protocol]) return 'request';
-    if (l4.type === ECHO_REPLY[l4.protocol]) return 'reply';
-  }
-  if (flow.isReply === true) return 'reply';
-  if (flow.isReply === false) return 'request';
-  if (flow.observedVerdict === 'DROPPED') {
-    return flow.dropReason === undefined || POLICY_DROPS.has(flow.dropReason) ? 'request' : 'unknown-direction';
-  }
-  return flow.trafficDirection === 'TRAFFIC_DIRECTION_UNKNOWN' ? 'unknown-direction' : 'request';
-}
-
-/**
- * Rule 5's order: a drop by policy (or with no reason given) 4, AUDIT 3, REDIRECTED 2,
- * FORWARDED 1, a drop for a datapath reason 0 (one lost packet does not make a connection
- * denied, and a later FORWARDED event of it shows it went through: order must not matter).
- */
-function rankOf(flow: Flow): number {
-  switch (flow.observedVerdict) {
-    case 'DROPPED':
-      return flow.dropReason === undefined || POLICY_DROPS.has(flow.dropReason) ? 4 : 0;
-    case 'AUDIT':
-      return 3;
-    case 'REDIRECTED':
-      return 2;
-    default:
-      return 1;
-  }
-}
-
 /** The address that identifies an endpoint in a connection key (the identity when no IP). */
 function address(ep: Endpoint): string {
   return ep.ip ?? `#${ep.identity ?? ''}/${ep.podName ?? ''}`;
-}
-
-/** Both ends are one pod (same cluster, namespace and pod name): rule 6. */
-function isLoopback(a: Endpoint, b: Endpoint): boolean {
-  return a.podName !== undefined && a.podName === b.podName && a.namespace === b.namespace && a.clusterName === b.clusterName;
 }

@@ -2,7 +2,8 @@
 // same answers and same survivors for a long random mix of touches and evictions.
 import { describe, expect, it } from 'vitest';
 import { MIN_SPANS } from '../../../src/identity/connection-spans.js';
-import { ConnectionMemory, RecentConnections } from '../../../src/identity/connections.js';
+import { ConnectionMemory } from '../../../src/identity/connection-memory.js';
+import { RecentConnections } from '../../../src/identity/connections.js';
 import { rng } from '../policy/random.js';
 
 class ReferenceMemory {
