@@ -28,8 +28,11 @@ export function startProgress(result: CollectResult, totalUnits: number, out: Ou
   };
 }
 
-/** The end-of-collect summary: counts, warnings, and exactly what was committed (file names and reasons escaped, see printable). */
-export function formatSummary(result: CollectResult, run: IngestSummary | undefined, units: 'files' | 'streams' = 'files'): string {
+/**
+ * The end-of-collect summary: counts, warnings, and exactly what was committed (file names and
+ * reasons escaped, see printable). `notRead`: input files a failed or interrupted run never reached.
+ */
+export function formatSummary(result: CollectResult, run: IngestSummary | undefined, units: 'files' | 'streams' = 'files', notRead: readonly string[] = []): string {
   const c: IngestCounts = result.committed;
   const lines = [`collect summary (run ${result.runId}, committed units only):`];
   const row = (label: string, value: string | number): number => lines.push(`  ${label.padEnd(16)}${value}`);
@@ -45,13 +48,14 @@ export function formatSummary(result: CollectResult, run: IngestSummary | undefi
   const by = (s: string): string[] => result.units.filter((u) => u.status === s).map((u) => u.name);
   const committed = by('committed');
   if (units === 'streams') row('live streams', `${committed.length} ingested`);
-  else row('files', `${committed.length} ingested, ${by('skipped').length} skipped, ${by('rolled-back').length} rolled back`);
+  else row('files', `${committed.length} ingested, ${by('skipped').length} skipped, ${by('rolled-back').length} rolled back${notRead.length > 0 ? `, ${notRead.length} not read` : ''}`);
   if (c.firstFlow !== undefined && c.lastFlow !== undefined) {
     row('flow window', `${new Date(c.firstFlow).toISOString()} .. ${new Date(c.lastFlow).toISOString()}`);
   }
   for (const u of result.units) {
     lines.push(`  ${u.status.padEnd(12)}${u.name}${u.status === 'skipped' ? '' : ` (${u.counts.flowsRead} flows)`}${u.reason === undefined ? '' : `: ${u.reason}`}`);
   }
+  for (const name of notRead) lines.push(`  ${'not read'.padEnd(12)}${name}: the run stopped before it`);
   for (const d of result.discarded) {
     lines.push(`  discarded   ${d.name}: partial ingest of interrupted run ${d.runId} (${d.flowsRead} flows staged, never committed)`);
   }

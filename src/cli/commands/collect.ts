@@ -9,7 +9,7 @@ import { ParsePool } from '../../collect/parse-pool.js';
 import { UsageError } from '../../errors.js';
 import type { InputError } from '../../errors.js';
 import { VOLATILE_LABEL_RULES, withLabelOverrides } from '../../identity/labels.js';
-import { collect, newCollectResult } from '../../collect-pipeline.js';
+import { type CollectResult, collect, newCollectResult } from '../../collect-pipeline.js';
 import { openDatabase, type Database } from '../../store/database.js';
 import { loadIngestSummary, type IngestSummary } from '../../store/summary.js';
 import type { Register } from './index.js';
@@ -158,7 +158,7 @@ async function runCollect(flags: CollectFlags): Promise<void> {
   } catch (err) {
     stopProgress();
     // Nothing started (an unreachable server, a file that cannot be opened): the error says it all.
-    if (result.units.length > 0) process.stderr.write(formatSummary(result, summaryAfterFailure(db, result.runId, err), units));
+    if (result.units.length > 0) process.stderr.write(formatSummary(result, summaryAfterFailure(db, result.runId, err), units, notReached(files, result)));
     throw err;
   } finally {
     process.off('SIGINT', abort).off('SIGTERM', abort);
@@ -166,6 +166,12 @@ async function runCollect(flags: CollectFlags): Promise<void> {
     db.close();
     await workers?.close();
   }
+}
+
+/** The input files a run that stopped early never reached (neither read, skipped nor rolled back). */
+function notReached(files: readonly string[], result: CollectResult): string[] {
+  const reached = new Set(result.units.map((u) => u.name));
+  return files.filter((file) => !reached.has(file));
 }
 
 /** What the run committed before it failed (units before the failing one, a live stream's flows); none when the database is the failure. */

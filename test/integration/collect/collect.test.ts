@@ -105,11 +105,14 @@ describe('flowpol collect', () => {
     const lines = readFileSync(fileB, 'utf8').split('\n').slice(0, 1500);
     lines[1200] = '{"flow": {"time": "yesterday", "verdict": "FORWARDED"}}';
     writeFileSync(bad, `${lines.join('\n')}\n`);
-    const r = await collect(db, '--input-file', fileA, bad);
+    const after = join(dir, 'zz-after.jsonl'); // files are read in name order: this one after the bad one
+    writeFileSync(after, `${lines.slice(0, 10).join('\n')}\n`);
+    const r = await collect(db, '--input-file', fileA, bad, after);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(new RegExp(`error \\[E_\\w+\\]: ${bad}:1201`));
-    expect(r.stderr).toMatch(/files\s+1 ingested, 0 skipped, 1 rolled back/);
+    expect(r.stderr).toMatch(/files\s+1 ingested, 0 skipped, 1 rolled back, 1 not read/);
     expect(r.stderr).toContain(`rolled-back ${bad}`);
+    expect(r.stderr).toContain(`not read    ${after}: the run stopped before it`);
     const onlyA = newDb();
     await collect(onlyA, '--input-file', fileA);
     expect(counts(edgesOf(db))).toEqual(counts(edgesOf(onlyA)));
