@@ -24,10 +24,11 @@ function edgeSlot(destination: number, edge: ObservedEdge): number {
  * Observations of one edge in one hour under one verdict; `count` is 0 or -1 only after reclassify
  * or widen. `held`: the counts added here less those moved away again from here, so a bucket at 0
  * can tell new observations that cancel an earlier unit's moved count (held > 0: its times must
- * be written) from one whose counts all moved on. `widenOnly`: made by widen, never counted in.
+ * be written) from one whose counts all moved on. `widened`: widen put the span of a count here
+(another batch's, or moved on since): those times are written even when nothing is counted here.
  */
 export interface Bucket {
-  hour: number; verdict: ObservedVerdict; count: number; firstSeen: number; lastSeen: number; held: number; widenOnly: boolean;
+  hour: number; verdict: ObservedVerdict; count: number; firstSeen: number; lastSeen: number; held: number; widened: boolean;
 }
 
 export interface EdgeAggregate {
@@ -144,12 +145,12 @@ export class IngestBatch {
     const slot = hour * VERDICT_SLOTS + (VERDICT_INDEX.get(verdict) ?? 0);
     const bucket = agg.buckets.get(slot);
     if (bucket === undefined) {
-      agg.buckets.set(slot, { hour, verdict, count: delta, firstSeen: first, lastSeen: last, held, widenOnly: delta === 0 });
+      agg.buckets.set(slot, { hour, verdict, count: delta, firstSeen: first, lastSeen: last, held, widened: delta === 0 });
       this.bucketsHeld++;
     } else {
       bucket.count += delta;
       bucket.held += held;
-      if (delta !== 0) bucket.widenOnly = false;
+      if (delta === 0) bucket.widened = true; // only widen adds nothing
       if (first < bucket.firstSeen) bucket.firstSeen = first;
       if (last > bucket.lastSeen) bucket.lastSeen = last;
     }

@@ -176,14 +176,14 @@ export class IngestWriter {
   /**
    * Add a bucket to the unit's row. After IngestBatch.reclassify or widen a bucket may hold 0 or
    * less. At 0 with its counts all moved on, it only widens the times of this unit's row, if any.
-   * One that was only widened, or holds new counts that cancel an earlier unit's counts moved
+   * One that widen put times in, or holds new counts that cancel an earlier unit's counts moved
    * away (another node's file of this collect saw the connection first), is upserted with count
    * 0: a row of its own holds its times, so a --force re-ingest of this file takes them back out. A negative
    * count lowers this unit's row, which is removed if it reaches 0, or stays negative when the
    * moved counts are an earlier unit's. Every read sums counts and takes the widest times.
    */
   private writeBucket(unitId: number, edgeId: number, b: Bucket): void {
-    if (b.count === 0 && !b.widenOnly && b.held <= 0) {
+    if (b.count === 0 && !b.widened && b.held <= 0) {
       this.sql.bucketTimes.run(b.firstSeen, b.lastSeen, unitId, edgeId, b.hour, b.verdict);
       return;
     }

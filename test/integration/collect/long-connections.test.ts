@@ -134,3 +134,13 @@ async function collected(input: string, database: string): Promise<{ kept: strin
   const edges = (JSON.parse(out.stdout) as { edges: Record<string, unknown>[] }).edges;
   return { kept: /kept +(\d+) /.exec(r.stderr)?.[1], edges: edges.map(({ port, count, verdicts, firstSeen, lastSeen }) => ({ port, count, verdicts, firstSeen, lastSeen })) };
 }
+
+it("a later file out of time order keeps its events in first and last seen when its piece joins the earlier file's (found by QA)", async () => {
+  const files = mkdtempSync(join(dir, 'unsorted-'));
+  const at = (m: number, s: number) => Date.UTC(2026, 0, 5, 9, m, s);
+  writeFileSync(join(files, '1-a.jsonl'), event(at(0, 0), false));
+  // 09:01:10 starts a piece of its own (70 s after file a's event); 09:00:50 then joins the two.
+  writeFileSync(join(files, '2-b.jsonl'), event(at(1, 10), false) + event(at(0, 50), false));
+  const nodes = await collected(files, join(files, 'unsorted.db'));
+  expect(nodes).toEqual({ kept: '1', edges: [{ port: 5432, count: 1, verdicts: { FORWARDED: 1 }, firstSeen: '2026-01-05T09:00:00.000Z', lastSeen: '2026-01-05T09:01:10.000Z' }] });
+});
