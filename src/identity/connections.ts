@@ -82,8 +82,8 @@ export class RecentConnections<T> {
     const earlier: Span<T> = { first: entry.first, time: entry.time, value: entry.value };
     if (older === undefined) entry.older = [earlier];
     else older.push(earlier);
-    const kept = (entry.older as Span<T>[]).length;
-    if (kept > MAX_SPANS || (kept > MIN_SPANS && memory.spans >= this.opts.maxSpans)) (entry.older as Span<T>[]).shift();
+    const spans = entry.older as Span<T>[];
+    if (spans.length > MAX_SPANS || (spans.length > MIN_SPANS && memory.spans >= this.opts.maxSpans)) dropFarthest(spans, time);
     else memory.spans++;
     entry.first = entry.time = time;
     entry.value = undefined;
@@ -126,4 +126,23 @@ export class RecentConnections<T> {
     last.pair = x * MAX_ADDRESSES + y;
     return last.pair;
   }
+}
+
+/**
+ * Forget the span farthest in time from `time` (the event that started a new one). Read in time
+ * order that is the oldest; a later node's file goes back in time and walks forward through the
+ * spans of the one before, so there it keeps the ones just ahead of it, which its next events
+ * join, rather than forgetting each in turn just before it gets there.
+ */
+function dropFarthest(spans: Span<unknown>[], time: number): void {
+  let farthest = 0;
+  let distance = -1;
+  spans.forEach((span, i) => {
+    const d = time < span.first ? span.first - time : time - span.time;
+    if (d > distance) {
+      farthest = i;
+      distance = d;
+    }
+  });
+  spans.splice(farthest, 1);
 }

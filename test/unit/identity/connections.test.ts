@@ -1,7 +1,7 @@
 // ConnectionMemory against a plain-Map LRU (delete + set moves a key to the end):
 // same answers and same survivors for a long random mix of touches and evictions.
 import { describe, expect, it } from 'vitest';
-import { MIN_SPANS } from '../../../src/identity/connection-spans.js';
+import { MAX_SPANS, MIN_SPANS } from '../../../src/identity/connection-spans.js';
 import { ConnectionMemory } from '../../../src/identity/connection-memory.js';
 import { RecentConnections } from '../../../src/identity/connections.js';
 import { rng } from '../policy/random.js';
@@ -137,5 +137,14 @@ describe('RecentConnections: spans of one connection read file by file', () => {
     expect(counted(pieces(MIN_SPANS + 1), 0)).toBe(1); // the newest span and MIN_SPANS earlier ones
     expect(counted(pieces(40))).toBe(1);
     expect(counted(pieces(40), 0)).toBeGreaterThan(1); // no budget: the earliest pieces were forgotten
+  });
+
+  it('past the limits, pieces count again in proportion to how far past, not all of them (found by QA)', () => {
+    // The next file walks forward from the start: forgetting the oldest span each time it starts
+    // one would forget the very piece it joins next, and nothing would join any more (2n).
+    const over = 100;
+    const [a, b] = [Array.from({ length: MAX_SPANS + over }, (_, k) => k * 120), Array.from({ length: MAX_SPANS + over - 1 }, (_, k) => k * 120 + 60)];
+    for (const files of [[a, b], [b, a]]) expect(counted(files)).toBeLessThan(5 * over);
+    expect(counted([a, b], 0)).toBeLessThan(5 * (MAX_SPANS + over - MIN_SPANS)); // budget spent: the same, from 4 spans on
   });
 });
