@@ -10,7 +10,7 @@
 
 /**
  * Earlier spans kept: while all connections together hold fewer than their budget
- * (RecentOptions.maxSpans), each keeps up to MAX_SPANS (the oldest dropped first), so a
+ * (RecentOptions.maxSpans), each keeps up to MAX_SPANS, so a
  * long-lived connection that one node reports in a hundred pieces is joined up exactly; past the
  * budget, each keeps MIN_SPANS. Which are forgotten: see dropFarthest in connections.ts. Memory
  * stays bounded however many connections come in pieces (a span costs a few hundred bytes).
