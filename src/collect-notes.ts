@@ -27,7 +27,7 @@ export function noteSplitRuns(writer: IngestWriter, result: CollectResult): void
     if (left === undefined) leftOf.set(run, (left = writer.committedNamesOfRun(run)));
     if (left.length === 0) continue;
     const named = left.length > 3 ? `${left.slice(0, 3).join(', ')} and ${left.length - 3} more` : left.join(', ');
-    const note = `run ${outcome.replacedRun}'s other files stay as they were (${named}): connections they share with this file `
+    const note = `run ${run}'s other files stay as they were (${named}): connections they share with this file `
       + 'were counted with its earlier ingest, so their edges may count differently; --force them together to count them as one collect';
     outcome.reason = outcome.reason === undefined ? note : `${outcome.reason}; ${note}`;
   }

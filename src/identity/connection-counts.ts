@@ -65,6 +65,7 @@ export class Counted {
    * to the counts made so far is added to `out`.
    */
   join(gone: Counted, out: Joined): void {
+    const own = gone.rank > this.rank ? this.all() : undefined; // they move to gone's verdict
     const taken: HourCount[] = [];
     for (const count of gone.all()) {
       const same = this.countAt(count.edge.time);
@@ -77,8 +78,8 @@ export class Counted {
       const earlier = widen(same, count.first);
       if (widen(same, count.last) || earlier) out.widened.push(same);
     }
-    if (gone.rank > this.rank) {
-      out.moved.push({ counts: this.all().filter((c) => !taken.includes(c)), from: this.verdict, to: gone.verdict });
+    if (own !== undefined) {
+      out.moved.push({ counts: own, from: this.verdict, to: gone.verdict });
       this.verdict = gone.verdict;
       this.rank = gone.rank;
     } else if (gone.rank < this.rank && taken.length > 0) {

@@ -52,7 +52,7 @@ export function joinSpans<T>(entry: Span<T> & { older: Span<T>[] | undefined }, 
   let span = widened;
   for (let other = nearby(entry, span, window); other !== undefined; other = nearby(entry, span, window)) {
     const [keep, gone] = span.first <= other.first ? [span, other] : [other, span];
-    const value = keep.value === undefined ? gone.value : keep.value;
+    const value = keep.value ?? gone.value;
     if (keep.value !== undefined && gone.value !== undefined) onJoin?.(keep.value, gone.value);
     const into = span === entry || other === entry ? entry : keep;
     const out = into === keep ? gone : keep;

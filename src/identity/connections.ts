@@ -66,23 +66,22 @@ export class RecentConnections<T> {
     this.matched = entry ?? memory.newest;
     if (entry === undefined) return false;
     const older = entry.older;
-    const seen = within(entry, time, window);
-    if (seen !== NOT_WITHIN) {
-      if (seen === WIDENED && older !== undefined) this.matched = this.join(entry, entry, older, window);
-      return true;
-    }
-    if (older !== undefined) {
-      for (const span of older) {
-        const near = within(span, time, window);
-        if (near === NOT_WITHIN) continue;
-        this.matched = near === WIDENED ? this.join(entry, span, older, window) : span;
-        return true;
+    let span: Span<T> = entry;
+    let seen = within(entry, time, window);
+    if (seen === NOT_WITHIN && older !== undefined) {
+      for (const other of older) {
+        seen = within(other, time, window);
+        if (seen === NOT_WITHIN) continue;
+        span = other;
+        break;
       }
     }
-    const earlier: Span<T> = { first: entry.first, time: entry.time, value: entry.value };
-    if (older === undefined) entry.older = [earlier];
-    else older.push(earlier);
-    const spans = entry.older as Span<T>[];
+    if (seen !== NOT_WITHIN) {
+      this.matched = seen === WIDENED && older !== undefined ? this.join(entry, span, older, window) : span;
+      return true;
+    }
+    const spans = older ?? (entry.older = []);
+    spans.push({ first: entry.first, time: entry.time, value: entry.value });
     if (spans.length > MAX_SPANS || (spans.length > MIN_SPANS && memory.spans >= this.opts.maxSpans)) dropFarthest(spans, time);
     else memory.spans++;
     entry.first = entry.time = time;

@@ -21,11 +21,11 @@ function edgeSlot(destination: number, edge: ObservedEdge): number {
 }
 
 /**
- * Observations of one edge in one hour under one verdict; `count` is 0 or -1 only after reclassify
- * or widen. `held`: the counts added here less those moved away again from here, so a bucket at 0
+ * Observations of one edge in one hour under one verdict; `count` is 0 or -1 only after reclassify,
+ * join or widen. `held`: the counts added here less those moved away again from here, so a bucket at 0
  * can tell new observations that cancel an earlier unit's moved count (held > 0: its times must
  * be written) from one whose counts all moved on. `widened`: widen put the span of a count here
-(another batch's, or moved on since): those times are written even when nothing is counted here.
+ * (another batch's, or moved on since): those times are written even when nothing is counted here.
  */
 export interface Bucket {
   hour: number; verdict: ObservedVerdict; count: number; firstSeen: number; lastSeen: number; held: number; widened: boolean;
@@ -91,9 +91,8 @@ export class IngestBatch {
    */
   reclassify({ counts, from, to }: Reclassification): void {
     for (const count of counts) {
-      const agg = this.aggregate(count.edge);
-      this.count(agg, from, -1, count.edge.time, count.edge.time, count.batch === this.generation ? -1 : 0);
-      this.count(agg, to, 1, count.first, count.last, 1);
+      this.takeBack(count, from);
+      this.count(this.aggregate(count.edge), to, 1, count.first, count.last, 1);
       count.batch = this.generation;
     }
   }
@@ -105,11 +104,14 @@ export class IngestBatch {
    * counts that took the taken-back ones' spans in.
    */
   join({ retracted, moved, widened, verdict }: Joined): void {
-    for (const { count, verdict: was } of retracted) {
-      this.count(this.aggregate(count.edge), was, -1, count.edge.time, count.edge.time, count.batch === this.generation ? -1 : 0);
-    }
+    for (const { count, verdict: was } of retracted) this.takeBack(count, was);
     for (const move of moved) this.reclassify(move);
     for (const count of widened) this.widen(count, verdict);
+  }
+
+  /** -1 for `count` under `verdict`, in its hour (no times: they stay where they were written). */
+  private takeBack(count: HourCount, verdict: ObservedVerdict): void {
+    this.count(this.aggregate(count.edge), verdict, -1, count.edge.time, count.edge.time, count.batch === this.generation ? -1 : 0);
   }
 
   /**
