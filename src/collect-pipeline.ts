@@ -31,6 +31,11 @@ export interface IngestUnit extends UnitDescriptor {
 export interface CollectOptions {
   filter: FlowFilter;
   identity: IdentityOptions;
+  /**
+   * Connections remembered however long ago (default 20 000): another file's copy of one
+   * forgotten counts again (see EdgeFolder; the result's `connections` says how many did).
+   */
+  keepConnections?: number;
   /** Ingest files whose fingerprint is already committed, replacing what they contributed. */
   force: boolean;
   /**
@@ -55,6 +60,8 @@ export interface UnitOutcome {
   name: string; status: UnitStatus; counts: IngestCounts; reason?: string;
   /** The run whose ingest of this file (--force, or grown since) this one replaced. */
   replacedRun?: number;
+  /** Connections it counted that may repeat one an earlier file showed, forgotten by then (see CollectResult.connections). */
+  recounted?: number;
 }
 
 export interface CollectResult {
@@ -66,10 +73,16 @@ export interface CollectResult {
   current?: { name: string; counts: IngestCounts };
   /** Sum over this run's committed units. */
   committed: IngestCounts;
+  /**
+   * Connections the run counted (`started`), of which `recounted` may repeat one forgotten before
+   * its copy came (more than `remembered` other connections between the two: two nodes' exports
+   * of a busy cluster). Those count twice; remembering at least `started` counts each once.
+   */
+  connections: { started: number; recounted: number; remembered: number };
 }
 
 export function newCollectResult(): CollectResult {
-  return { runId: 0, discarded: [], units: [], committed: emptyCounts() };
+  return { runId: 0, discarded: [], units: [], committed: emptyCounts(), connections: { started: 0, recounted: 0, remembered: 0 } };
 }
 
 /**
@@ -86,7 +99,7 @@ export async function collect(
   const run = writer.startRun(Date.now());
   result.runId = run.runId;
   result.discarded = run.discarded;
-  const folder = new EdgeFolder(options.identity);
+  const folder = new EdgeFolder({ ...options.identity, keepConnections: options.keepConnections });
   try {
     for await (const unit of units) {
       if (options.signal?.aborted) throw interrupted(unit.name, false);
@@ -97,6 +110,8 @@ export async function collect(
   } catch (err) {
     writer.finishRun(run.runId, err instanceof OperationalError && err.code === 'E_INTERRUPTED' ? 'interrupted' : 'failed', Date.now());
     throw err;
+  } finally {
+    result.connections = folder.connections;
   }
   noteSplitRuns(writer, result);
   writer.finishRun(run.runId, 'completed', Date.now());
@@ -147,6 +162,8 @@ async function ingestUnit(writer: IngestWriter, result: CollectResult, unit: Ing
   const flushEdges = options.flushAtEdges ?? 50_000;
   const flushBuckets = options.flushAtBuckets ?? 200_000;
   let events = 0;
+  const recountedBefore = folder.connections.recounted; // for UnitOutcome.recounted
+  const recounted = (n = folder.connections.recounted - recountedBefore): { recounted?: number } => (n === 0 ? {} : { recounted: n });
   try {
     // Events already read are taken synchronously when the source can (no microtask per event).
     reading: for await (const first of source) {
@@ -161,7 +178,7 @@ async function ingestUnit(writer: IngestWriter, result: CollectResult, unit: Ing
     writer.commitUnit(unitId, batch, counts, Date.now(), replaced === undefined ? [] : [replaced.id]);
     return {
       name: unit.name, status: 'committed', counts, ...outcomeReason(counts, replaced, grown !== undefined),
-      ...(replaced === undefined ? {} : { replacedRun: replaced.runId }),
+      ...(replaced === undefined ? {} : { replacedRun: replaced.runId }), ...recounted(),
     };
   } catch (err) {
     if (unit.atomic) {
@@ -169,7 +186,7 @@ async function ingestUnit(writer: IngestWriter, result: CollectResult, unit: Ing
       result.units.push({ name: unit.name, status: 'rolled-back', counts, reason: (err as Error).message });
     } else {
       writer.commitUnit(unitId, batch, counts, Date.now());
-      result.units.push({ name: unit.name, status: 'committed', counts, reason: `stopped early: ${(err as Error).message}` });
+      result.units.push({ name: unit.name, status: 'committed', counts, reason: `stopped early: ${(err as Error).message}`, ...recounted() });
       addCounts(result.committed, counts);
     }
     throw err;

@@ -63,7 +63,36 @@ export function formatSummary(result: CollectResult, run: IngestSummary | undefi
     const where = run?.lost.map((l) => `${l.lost} ${l.source}${l.node === '' ? '' : ` on ${l.node}`}`).join(', ') ?? '';
     lines.push(`warning: Hubble lost ${c.lostEvents} events${where === '' ? '' : ` (${where})`}; the learned graph may be incomplete`);
   }
+  const recounted = recountWarning(result, units);
+  if (recounted !== undefined) lines.push(recounted);
   return printable(`${lines.join('\n')}\n`);
+}
+
+const RECOUNT_NOTED = 10_000;
+
+/**
+ * Committed files that counted connections again which an earlier file showed and the folder had
+ * forgotten by then (CollectResult.connections): how many, and the --remember-connections that
+ * counts each once (all the run's connections, the recounted ones once, rounded up). Said when
+ * they are more than 1 in RECOUNT_NOTED of the connections: below that the counts are as good as
+ * exact, and the detector's false alarms (about 1 in 100,000 connections) stay quiet. A live
+ * stream comes in time order: there it only happens when more connections than are remembered at
+ * most (200 000 by default) come within the folding window.
+ */
+function recountWarning(result: CollectResult, kind: 'files' | 'streams'): string | undefined {
+  const units = result.units.filter((u) => u.status === 'committed' && u.recounted !== undefined);
+  const total = units.reduce((n, u) => n + (u.recounted ?? 0), 0);
+  if (total === 0 || total * RECOUNT_NOTED <= result.connections.started) return undefined;
+  const each = units.slice(0, 3).map((u) => `${u.recounted} in ${u.name}`).join(', ') + (units.length > 3 ? ` and more in ${units.length - 3} other files` : '');
+  const { started, recounted, remembered } = result.connections;
+  if (kind === 'streams') {
+    return `warning: ${total} connections may repeat ones forgotten before their later events came (more connections within 60 s than `
+      + `are remembered at most), so they may count twice; a --remember-connections over ${Math.max(200_000, remembered)} remembers more`;
+  }
+  const enough = Math.ceil((started - recounted) / 10_000) * 10_000;
+  return `warning: ${total} connections (${each}) may repeat ones an earlier file showed, forgotten before their copies came `
+    + `(--remember-connections ${remembered}), so they may count twice; to count each once, collect the same files again with `
+    + `--force --remember-connections ${enough} (about 1 KB of memory each)`;
 }
 
 function foldedDetail(c: IngestCounts): string {

@@ -14,6 +14,9 @@ export interface Entry<T> extends Span<T> {
 }
 
 export class ConnectionMemory<T> {
+  /** `onForget`: told of each entry evict() forgets, before it goes (not of those clear() drops). */
+  constructor(private readonly onForget?: (entry: Entry<T>) => void) {}
+
   private readonly entries = new Map<number, Map<number, Entry<T>>>();
   private count = 0;
   /** Earlier spans (Entry.older) held over all entries; kept up to date by their owner, and here when entries go. */
@@ -68,6 +71,7 @@ export class ConnectionMemory<T> {
    */
   evict(max: number, keep = max, horizon = -Infinity): void {
     for (let e = this.head; e !== undefined && (this.count > max || (this.count > keep && e.time < horizon)); e = this.head) {
+      this.onForget?.(e);
       this.unlink(e);
       e.bucket.delete(e.inner);
       if (e.bucket.size === 0) this.entries.delete(e.outer);

@@ -10,6 +10,7 @@
 // connection it asked about last (the folder: what it counted for it).
 import { EDGE_PROTOCOL_INDEX, type EdgeProtocol } from '../model.js';
 import { ConnectionMemory, type Entry } from './connection-memory.js';
+import { ForgottenConnections } from './forgotten-connections.js';
 import { type JoinSpans, MAX_SPANS, MIN_SPANS, NOT_WITHIN, type Span, WIDENED, joinSpans, within } from './connection-spans.js';
 
 /** Most addresses numbered at once. */
@@ -29,20 +30,35 @@ export interface RecentOptions {
 
 /** Connections seen lately, bounded in number and in time, each with a value the caller attached. */
 export class RecentConnections<T> {
-  private readonly memory = new ConnectionMemory<T>();
+  private readonly memory: ConnectionMemory<T>;
+  /** The spans memory forgot, to notice an event that repeats one (see `recounted`). */
+  private readonly forgotten: ForgottenConnections;
   /** Address text (IP, or identity and pod) → number; cleared with the memory when full. */
   private readonly addresses = new Map<string, number>();
   /** What addressPair gave last (set again whenever the table is cleared, so its number stays valid). */
   private readonly last: { a: string | undefined; b: string | undefined; pair: number } = { a: undefined, b: undefined, pair: 0 };
 
   /** keepConnections, at most maxConnections. */
-  private readonly keep: number;
+  readonly keep: number;
   /** The span `repeat` matched or started last: what `attached` and `attach` are about. */
   private matched: Span<T> | undefined;
+
+  /** Spans `repeat` started: new connections, and new uses of remembered ones. */
+  started = 0;
+  /**
+   * Of those, the ones whose event may belong to a span forgotten before it came (another file's
+   * copy of a connection, past keepConnections): counted again where one would have folded.
+   */
+  recounted = 0;
 
   /** `onJoin`: two spans of one connection became one (see connection-spans.ts). */
   constructor(private readonly opts: RecentOptions, private readonly onJoin?: JoinSpans<T>) {
     this.keep = Math.min(opts.keepConnections, opts.maxConnections);
+    const forgotten = (this.forgotten = new ForgottenConnections(opts.windowMs));
+    this.memory = new ConnectionMemory<T>((e) => {
+      forgotten.add(e.outer, e.inner, e.first, e.time);
+      for (const span of e.older ?? []) forgotten.add(e.outer, e.inner, span.first, span.time);
+    });
   }
 
   /**
@@ -61,10 +77,12 @@ export class RecentConnections<T> {
    */
   repeat(protocol: EdgeProtocol, src: string, srcPort: number, dst: string, port: number, time: number, window: number): boolean {
     const memory = this.memory;
-    const entry = memory.touch(this.addressPair(src, dst), (EDGE_PROTOCOL_INDEX[protocol] * PORTS + srcPort) * PORTS + port, time);
+    const outer = this.addressPair(src, dst);
+    const inner = (EDGE_PROTOCOL_INDEX[protocol] * PORTS + srcPort) * PORTS + port;
+    const entry = memory.touch(outer, inner, time);
     if (memory.size > this.keep) memory.evict(this.opts.maxConnections, this.keep, time - this.opts.windowMs);
     this.matched = entry ?? memory.newest;
-    if (entry === undefined) return false;
+    if (entry === undefined) return this.start(outer, inner, time, window);
     const older = entry.older;
     let span: Span<T> = entry;
     let seen = within(entry, time, window);
@@ -82,10 +100,19 @@ export class RecentConnections<T> {
     }
     const spans = older ?? (entry.older = []);
     spans.push({ first: entry.first, time: entry.time, value: entry.value });
-    if (spans.length > MAX_SPANS || (spans.length > MIN_SPANS && memory.spans >= this.opts.maxSpans)) dropFarthest(spans, time);
-    else memory.spans++;
+    if (spans.length > MAX_SPANS || (spans.length > MIN_SPANS && memory.spans >= this.opts.maxSpans)) {
+      const gone = dropFarthest(spans, time);
+      this.forgotten.add(outer, inner, gone.first, gone.time);
+    } else memory.spans++;
     entry.first = entry.time = time;
     entry.value = undefined;
+    return this.start(outer, inner, time, window);
+  }
+
+  /** A new span of connection (outer, inner) starts at `time`: count it, and whether it may repeat a forgotten one. Returns false (not a repeat). */
+  private start(outer: number, inner: number, time: number, window: number): false {
+    this.started++;
+    if (this.forgotten.has(outer, inner, time, window)) this.recounted++;
     return false;
   }
 
@@ -115,6 +142,7 @@ export class RecentConnections<T> {
     if (ids.size >= Math.min(this.opts.maxAddresses, MAX_ADDRESSES) - 1) {
       ids.clear();
       this.memory.clear();
+      this.forgotten.clear();
     }
     let x = ids.get(a);
     if (x === undefined) ids.set(a, (x = ids.size));
@@ -133,7 +161,7 @@ export class RecentConnections<T> {
  * spans of the one before, so there it keeps the ones just ahead of it, which its next events
  * join, rather than forgetting each in turn just before it gets there.
  */
-function dropFarthest(spans: Span<unknown>[], time: number): void {
+function dropFarthest<T>(spans: Span<T>[], time: number): Span<T> {
   let farthest = 0;
   let distance = -1;
   spans.forEach((span, i) => {
@@ -143,5 +171,5 @@ function dropFarthest(spans: Span<unknown>[], time: number): void {
       distance = d;
     }
   });
-  spans.splice(farthest, 1);
+  return spans.splice(farthest, 1)[0] as Span<T>;
 }

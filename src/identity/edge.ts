@@ -29,7 +29,8 @@
 //    so there only events within 1 s (one packet seen at several points) are one. Memory is
 //    bounded: the latest `keepConnections` are remembered however old (another node's file, read
 //    next, goes back in time and folds into this one's while fewer came between), more only
-//    while seen within the window of the latest event, never more than `maxConnections`. The
+//    while seen within the window of the latest event, never more than `maxConnections`; a
+//    repeat of one forgotten counts again, and is noticed (forgotten-connections.ts). The
 //    same addresses and ports keep a span per use; when another file's events bring two spans
 //    within the window of each other they join, and the later one's counts are taken back
 //    (connection-spans.ts), so node files read one after another count as if merged in time order.
@@ -86,7 +87,7 @@ const ICMP_WINDOW_MS = 1000;
 export interface FolderOptions extends IdentityOptions {
   /** Events of one connection closer than this (ms, by event time) are one edge. Default 60 s (longer than the largest gap between TCP SYN retransmits, 32 s). */
   windowMs?: number;
-  /** Most connections remembered at once. Default 200 000. */
+  /** Most connections remembered at once. Default 200 000, or keepConnections if more. */
   maxConnections?: number;
   /** The latest connections remembered however old (see RecentConnections.repeat). Default 20 000. */
   keepConnections?: number;
@@ -95,7 +96,6 @@ export interface FolderOptions extends IdentityOptions {
   /** Most connection addresses numbered at once (at most and by default 2^20); see addressPair. */
   maxAddresses?: number;
 }
-
 
 /** Stateful (bounded memory) folder: many events of one connection → one request edge. */
 export class EdgeFolder {
@@ -108,10 +108,16 @@ export class EdgeFolder {
   constructor(opts: FolderOptions) {
     this.windowMs = opts.windowMs ?? 60_000;
     this.peers = new PeerCache(opts);
+    const keepConnections = opts.keepConnections ?? 20_000;
     this.recent = new RecentConnections({
-      maxConnections: opts.maxConnections ?? 200_000, keepConnections: opts.keepConnections ?? 20_000, windowMs: this.windowMs, maxAddresses: opts.maxAddresses ?? MAX_ADDRESSES,
+      maxConnections: opts.maxConnections ?? Math.max(200_000, keepConnections), keepConnections, windowMs: this.windowMs, maxAddresses: opts.maxAddresses ?? MAX_ADDRESSES,
       maxSpans: opts.maxSpans ?? 100_000,
     }, (keep, gone) => keep.join(gone, (this.joining ??= { retracted: [], widened: [], moved: [], verdict: keep.verdict })));
+  }
+
+  /** Connections (spans) counted so far, how many may repeat a forgotten one (RecentConnections.recounted), and keepConnections. */
+  get connections(): { started: number; recounted: number; remembered: number } {
+    return { started: this.recent.started, recounted: this.recent.recounted, remembered: this.recent.keep };
   }
 
   fold(flow: Flow): FoldResult {

@@ -14,7 +14,7 @@ import { openDatabase, type Database } from '../../store/database.js';
 import { loadIngestSummary, type IngestSummary } from '../../store/summary.js';
 import type { Register } from './index.js';
 import { printable } from '../../printable.js';
-import { addDbOption, addNamespaceOptions, addTimeWindowOptions, collectList, resolveNamespaces, resolveTimeWindow } from '../options.js';
+import { addDbOption, addNamespaceOptions, addTimeWindowOptions, collectList, integer, resolveNamespaces, resolveTimeWindow } from '../options.js';
 import type { DbOptions, NamespaceOptions, TimeWindowOptions } from '../options.js';
 import { formatSummary, startProgress } from '../progress.js';
 import { addHubbleOptions, hubbleClient, hubbleConnectOptions, hubbleQuery, hubbleUnits } from '../hubble-options.js';
@@ -28,6 +28,7 @@ interface CollectFlags extends DbOptions, NamespaceOptions, TimeWindowOptions, H
   dropLabels: string[];
   keepLabels: string[];
   workers?: number | 'auto';
+  rememberConnections: number;
 }
 
 const MAX_INVALID_WARNINGS = 20;
@@ -79,6 +80,7 @@ export const registerCollect: Register = (command) => {
     .option('--force', 'ingest files whose content was already ingested, replacing what they added before')
     .option('--drop-labels <keys>', 'also drop these pod label keys from identities (comma list; a trailing * matches a prefix)', collectList, [] as string[])
     .option('--workers <n|auto>', 'parse recorded files on n more threads (default 0: all on one; auto: one less than the cores, for 256 MiB of files or more); the result is the same, only faster on large inputs', parseWorkers)
+    .option('--remember-connections <n>', 'connections remembered however long ago, so that another node\'s export, read next, folds its copies of them (each costs about 1 KB; the summary says when one forgotten counted again)', integer(1, 10_000_000), 20_000)
     .option('--keep-labels <keys>', 'keep these label keys although a rule below drops them (comma list; a trailing * matches a prefix)', collectList, [] as string[])
     .addHelpText(
       'after',
@@ -152,7 +154,7 @@ async function runCollect(flags: CollectFlags): Promise<void> {
   };
   try {
     const source = client === undefined || query === undefined ? fileUnits(files, flags.skipInvalid === true, workers) : hubbleUnits(client, query);
-    await collect(db, source, { filter, identity, force: flags.force === true, signal: controller.signal, onInvalid }, result);
+    await collect(db, source, { filter, identity, keepConnections: flags.rememberConnections, force: flags.force === true, signal: controller.signal, onInvalid }, result);
     stopProgress();
     process.stderr.write(formatSummary(result, loadIngestSummary(db, { runId: result.runId }), units));
   } catch (err) {

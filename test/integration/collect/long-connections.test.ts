@@ -144,3 +144,25 @@ it("a later file out of time order keeps its events in first and last seen when 
   const nodes = await collected(files, join(files, 'unsorted.db'));
   expect(nodes).toEqual({ kept: '1', edges: [{ port: 5432, count: 1, verdicts: { FORWARDED: 1 }, firstSeen: '2026-01-05T09:00:00.000Z', lastSeen: '2026-01-05T09:01:10.000Z' }] });
 });
+
+it('node files of more connections than are remembered: the summary says how many may count twice and what counts each once', async () => {
+  const files = mkdtempSync(join(dir, 'busy-'));
+  // 300 connections a second apart, in both nodes' exports (the second: the ingress side).
+  const node = (dropped: boolean): string => Array.from({ length: 300 }, (_, k) => event(START + k * 1000, true, dropped, 40000 + k)).join('');
+  writeFileSync(join(files, '1-a.jsonl'), node(false));
+  writeFileSync(join(files, '2-b.jsonl'), node(true));
+  const database = join(files, 'busy.db');
+  const few = await runCli(['collect', '--db', database, '--input-file', files, '--remember-connections', '100']);
+  expect(few.code, few.stderr).toBe(0);
+  // b's first 200 came after a's were forgotten (its last 100 were still remembered).
+  expect(few.stderr).toMatch(/kept +500 /);
+  expect(few.stderr).toContain(`warning: 200 connections (200 in ${join(files, '2-b.jsonl')}) may repeat ones an earlier file showed, `
+    + 'forgotten before their copies came (--remember-connections 100), so they may count twice; to count each once, collect the same files again with '
+    + '--force --remember-connections 10000 (about 1 KB of memory each)');
+  const enough = await runCli(['collect', '--db', database, '--input-file', files, '--force', '--remember-connections', '10000']);
+  expect(enough.code, enough.stderr).toBe(0);
+  expect(enough.stderr).toMatch(/kept +300 /);
+  expect(enough.stderr).not.toContain('may repeat');
+  const out = await runCli(['edges', '--db', database, '-o', 'json']);
+  expect((JSON.parse(out.stdout) as { edges: unknown[] }).edges).toMatchObject([{ port: 5432, count: 300, verdicts: { DROPPED: 300 } }]);
+});

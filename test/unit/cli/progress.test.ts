@@ -1,6 +1,7 @@
 // The end-of-collect summary on stderr: counts, folded reasons in a fixed order, one line per unit.
 import { describe, expect, it } from 'vitest';
 import { newCollectResult } from '../../../src/collect-pipeline.js';
+import { emptyCounts } from '../../../src/store/counts.js';
 import { formatSummary } from '../../../src/cli/progress.js';
 
 describe('formatSummary', () => {
@@ -9,5 +10,30 @@ describe('formatSummary', () => {
     result.committed.folded = { 'tcp-reply': 2, 'dns-response': 5, 'icmp-echo-reply': 1 };
     const text = formatSummary(result, undefined);
     expect(text).toContain('  folded          8 (dns-response 5, icmp-echo-reply 1, tcp-reply 2)\n');
+  });
+
+  describe('connections counted again after they were forgotten', () => {
+    const result = (recounted: number[], started: number) => {
+      const r = newCollectResult();
+      r.units = recounted.map((n, i) => ({ name: `node-${i}.jsonl`, status: 'committed' as const, counts: emptyCounts(), ...(n === 0 ? {} : { recounted: n }) }));
+      r.connections = { started, recounted: recounted.reduce((a, b) => a + b, 0), remembered: 20_000 };
+      return r;
+    };
+
+    it('names the files and the --remember-connections that counts each once (files)', () => {
+      expect(formatSummary(result([0, 40_000, 5], 300_000), undefined)).toContain(
+        'warning: 40005 connections (40000 in node-1.jsonl, 5 in node-2.jsonl) may repeat ones an earlier file showed, forgotten before their copies came '
+        + '(--remember-connections 20000), so they may count twice; to count each once, collect the same files again with --force --remember-connections 260000',
+      );
+    });
+
+    it('says what to remember for a live stream, which comes in time order', () => {
+      expect(formatSummary(result([3_000], 5_000_000), undefined, 'streams')).toContain('warning: 3000 connections may repeat ones forgotten before their later events came');
+    });
+
+    it('stays quiet below 1 in 10,000 connections, where counts are as good as exact and a match may be a false alarm', () => {
+      expect(formatSummary(result([0, 30], 300_000), undefined)).not.toContain('may repeat');
+      expect(formatSummary(result([0, 31], 300_000), undefined)).toContain('may repeat');
+    });
   });
 });

@@ -148,3 +148,39 @@ describe('RecentConnections: spans of one connection read file by file', () => {
     expect(counted([a, b], 0)).toBeLessThan(5 * (MAX_SPANS + over - MIN_SPANS)); // budget spent: the same, from 4 spans on
   });
 });
+
+describe('RecentConnections: connections forgotten before another file repeats them', () => {
+  const WINDOW = 60;
+  /** One node's file: `n` connections (by source port), 10 apart in time from `start`. */
+  const file = (n: number, start = 0): [number, number][] => Array.from({ length: n }, (_, port) => [port, start + port * 10]);
+  function read(files: [number, number][][], keep: number): { counts: number; started: number; recounted: number } {
+    const recent = new RecentConnections<number>({ maxConnections: keep, keepConnections: keep, windowMs: WINDOW, maxAddresses: 100, maxSpans: 1000 });
+    let counts = 0;
+    for (const events of files) {
+      for (const [port, time] of events) if (!recent.repeat('TCP', 'a', 1024 + port, 'b', 80, time, WINDOW)) recent.attach(++counts);
+    }
+    return { counts, started: recent.started, recounted: recent.recounted };
+  }
+
+  it('are noticed, each that counts again (another node\'s copy, past keepConnections)', () => {
+    // The second copy finds the first 200 forgotten, and forgets the last 100 itself on its way.
+    expect(read([file(300), file(300)], 100)).toEqual({ counts: 600, started: 600, recounted: 300 });
+    expect(read([file(300), file(300)], 300)).toEqual({ counts: 300, started: 300, recounted: 0 });
+  });
+
+  it('are not noticed in one file read in time order, where forgetting loses nothing', () => {
+    expect(read([file(5000)], 100)).toEqual({ counts: 5000, started: 5000, recounted: 0 });
+    // The same addresses and ports used again after more than the window: new uses, not repeats.
+    expect(read([file(5000), file(5000, 50_000 + 200)], 100)).toEqual({ counts: 10_000, started: 10_000, recounted: 0 });
+  });
+
+  it('past the span limits, are noticed where pieces count again', () => {
+    const [a, b] = [Array.from({ length: MAX_SPANS + 100 }, (_, k) => k * 120), Array.from({ length: MAX_SPANS + 99 }, (_, k) => k * 120 + 60)];
+    let counts = 0;
+    const recent = new RecentConnections<number>({ maxConnections: 10, keepConnections: 10, windowMs: WINDOW, maxAddresses: 100, maxSpans: 0 }, () => counts--);
+    for (const time of [...a, ...b]) if (!recent.repeat('TCP', 'a', 1, 'b', 2, time, WINDOW)) recent.attach(++counts);
+    expect(counts).toBeGreaterThan(1); // one connection, in pieces that did not all join
+    expect(recent.recounted).toBeGreaterThan(0);
+    expect(recent.recounted).toBeLessThan(counts);
+  });
+});
