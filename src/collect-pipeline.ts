@@ -78,12 +78,13 @@ export interface CollectResult {
    * Connections the run counted (`started`), of which `recounted` may repeat one forgotten before
    * its copy came (more than `remembered` other connections between the two: two nodes' exports
    * of a busy cluster). Those count twice; remembering at least `started` counts each once.
+   * `complete` false: the record of forgotten connections overflowed, so more may have.
    */
-  connections: { started: number; recounted: number; remembered: number };
+  connections: { started: number; recounted: number; complete: boolean; remembered: number };
 }
 
 export function newCollectResult(): CollectResult {
-  return { runId: 0, discarded: [], units: [], committed: emptyCounts(), connections: { started: 0, recounted: 0, remembered: 0 } };
+  return { runId: 0, discarded: [], units: [], committed: emptyCounts(), connections: { started: 0, recounted: 0, complete: true, remembered: 0 } };
 }
 
 /**

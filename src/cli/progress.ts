@@ -6,6 +6,7 @@ import type { IngestSummary } from '../store/summary.js';
 import type { CollectResult } from '../collect-pipeline.js';
 import { compareText } from '../order.js';
 import { printable } from '../printable.js';
+import { DEFAULT_MAX_CONNECTIONS } from '../identity/edge.js';
 
 type Out = Pick<NodeJS.WriteStream, 'write'> & { isTTY?: boolean };
 
@@ -71,28 +72,34 @@ export function formatSummary(result: CollectResult, run: IngestSummary | undefi
 const RECOUNT_NOTED = 10_000;
 
 /**
- * Committed files that counted connections again which an earlier file showed and the folder had
- * forgotten by then (CollectResult.connections): how many, and the --remember-connections that
- * counts each once (all the run's connections, the recounted ones once, rounded up). Said when
- * they are more than 1 in RECOUNT_NOTED of the connections: below that the counts are as good as
- * exact, and the detector's false alarms (about 1 in 100,000 connections) stay quiet. A live
- * stream comes in time order: there it only happens when more connections than are remembered at
- * most (200 000 by default) come within the folding window.
+ * Committed files that counted connections again which were seen earlier in the run and that the
+ * folder had forgotten by then (CollectResult.connections): how many, and the
+ * --remember-connections that counts each once (all the run's connections, the recounted ones
+ * once, rounded up). Said when they are more than 1 in RECOUNT_NOTED of the connections: below
+ * that the counts are as good as exact, and the detector's false alarms (about 1 in 100,000
+ * connections) stay quiet. Stdin is never recognised, so --force cannot replace what it added: a
+ * new database then. A live stream comes in time order: there it only happens when more
+ * connections than are remembered at most (DEFAULT_MAX_CONNECTIONS) come within the folding window.
  */
 function recountWarning(result: CollectResult, kind: 'files' | 'streams'): string | undefined {
   const units = result.units.filter((u) => u.status === 'committed' && u.recounted !== undefined);
   const total = units.reduce((n, u) => n + (u.recounted ?? 0), 0);
-  if (total === 0 || total * RECOUNT_NOTED <= result.connections.started) return undefined;
-  const each = units.slice(0, 3).map((u) => `${u.recounted} in ${u.name}`).join(', ') + (units.length > 3 ? ` and more in ${units.length - 3} other files` : '');
-  const { started, recounted, remembered } = result.connections;
+  const { started, recounted, complete, remembered } = result.connections;
+  if (total === 0 || total * RECOUNT_NOTED <= started) return undefined;
+  const what = `${complete ? '' : 'at least '}${total} ${total === 1 ? 'connection' : 'connections'}`;
   if (kind === 'streams') {
-    return `warning: ${total} connections may repeat ones forgotten before their later events came (more connections within 60 s than `
-      + `are remembered at most), so they may count twice; a --remember-connections over ${Math.max(200_000, remembered)} remembers more`;
+    return `warning: ${what} may repeat ones forgotten before their later events came (more connections within 60 s than `
+      + `are remembered at most), so they may count twice; a --remember-connections over ${Math.max(DEFAULT_MAX_CONNECTIONS, remembered)} remembers more`;
   }
-  const enough = Math.ceil((started - recounted) / 10_000) * 10_000;
-  return `warning: ${total} connections (${each}) may repeat ones an earlier file showed, forgotten before their copies came `
-    + `(--remember-connections ${remembered}), so they may count twice; to count each once, collect the same files again with `
-    + `--force --remember-connections ${enough} (about 1 KB of memory each)`;
+  const rest = units.slice(3);
+  const each = units.slice(0, 3).map((u) => `${u.recounted} in ${u.name}`).join(', ')
+    + (rest.length === 0 ? '' : ` and ${rest.reduce((n, u) => n + (u.recounted ?? 0), 0)} in ${rest.length} other files`);
+  const enough = Math.ceil((started - recounted) / 1000) * 1000;
+  const again = units.some((u) => u.name === '-')
+    ? `collect the same input into a new database with --remember-connections ${enough} (about 0.4 KB of memory each; stdin is never recognised, so --force cannot replace what it added)`
+    : `collect the same files again with --force --remember-connections ${enough} (about 0.4 KB of memory each)`;
+  return `warning: ${what} (${each}) may repeat connections seen earlier in this run but forgotten before these came `
+    + `(--remember-connections ${remembered}), so they may count twice; to count each once, ${again}`;
 }
 
 function foldedDetail(c: IngestCounts): string {

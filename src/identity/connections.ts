@@ -51,6 +51,11 @@ export class RecentConnections<T> {
    */
   recounted = 0;
 
+  /** False when some forgotten spans are no longer known, so `recounted` may fall short. */
+  get recountComplete(): boolean {
+    return this.forgotten.complete;
+  }
+
   /** `onJoin`: two spans of one connection became one (see connection-spans.ts). */
   constructor(private readonly opts: RecentOptions, private readonly onJoin?: JoinSpans<T>) {
     this.keep = Math.min(opts.keepConnections, opts.maxConnections);

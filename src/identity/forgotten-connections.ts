@@ -10,12 +10,14 @@
 // about (test/unit/identity/forgotten-connections.test.ts). It is asked only when the
 // event is no later than the window after the latest forgotten span: read in time order, spans are
 // forgotten once more than the window old, so a file in time order never asks. Memory is bounded:
-// two generations of filters, the older dropped when the newer fills (at most 8 MB).
+// a chain of filters, each twice the size of the one before, up to MAX_KEYS over all (16 MB);
+// past that the oldest goes, and `complete` says that repeats of its spans go unnoticed.
 /** Bits of filter per key it holds at capacity, and probes per key: ~1e-6 false positives a filter. */
 const BITS_PER_KEY = 32;
 const PROBES = 12;
 const FIRST_CAPACITY = 1 << 14;
 const MAX_CAPACITY = 1 << 20;
+const MAX_KEYS = 1 << 22;
 /** Seeds of the two hashes of a key (double hashing: probe i is h1 + i * h2). */
 const SEED_1 = 0x9747b28c;
 const SEED_2 = 0x5bd1e995;
@@ -49,10 +51,14 @@ class BloomFilter {
 }
 
 export class ForgottenConnections {
-  private current = new BloomFilter(FIRST_CAPACITY);
-  private previous: BloomFilter | undefined;
+  /** Oldest first; keys go into the last. */
+  private filters = [new BloomFilter(FIRST_CAPACITY)];
+  /** Keys the filters hold at capacity, together. */
+  private held = FIRST_CAPACITY;
   /** Last event of the latest forgotten span (-Infinity: none). */
   private latest = -Infinity;
+  /** False once a filter was dropped (MAX_KEYS): `has` misses the spans it held. */
+  complete = true;
 
   private readonly slotMs: number;
 
@@ -77,24 +83,31 @@ export class ForgottenConnections {
     for (let slot = Math.floor((time - window) / this.slotMs); slot <= last; slot++) {
       const h1 = hash(outer, inner, slot, SEED_1);
       const h2 = hash(outer, inner, slot, SEED_2) | 1;
-      if (this.current.has(h1, h2) || this.previous?.has(h1, h2) === true) return true;
+      for (const filter of this.filters) if (filter.has(h1, h2)) return true;
     }
     return false;
   }
 
-  /** Forget everything (the connection numbers are about to be given out again). */
+  /** Forget everything (the connection numbers are about to be given out again, and the connections were dropped unrecorded). */
   clear(): void {
-    this.current = new BloomFilter(FIRST_CAPACITY);
-    this.previous = undefined;
+    this.filters = [new BloomFilter(FIRST_CAPACITY)];
+    this.held = FIRST_CAPACITY;
     this.latest = -Infinity;
+    this.complete = false;
   }
 
   private insert(outer: number, inner: number, slot: number): void {
-    if (this.current.inserted >= this.current.capacity) {
-      this.previous = this.current;
-      this.current = new BloomFilter(Math.min(this.current.capacity * 2, MAX_CAPACITY));
+    let filter = this.filters[this.filters.length - 1] as BloomFilter;
+    if (filter.inserted >= filter.capacity) {
+      filter = new BloomFilter(Math.min(filter.capacity * 2, MAX_CAPACITY));
+      this.filters.push(filter);
+      this.held += filter.capacity;
+      while (this.held > MAX_KEYS) {
+        this.held -= (this.filters.shift() as BloomFilter).capacity;
+        this.complete = false;
+      }
     }
-    this.current.add(hash(outer, inner, slot, SEED_1), hash(outer, inner, slot, SEED_2) | 1);
+    filter.add(hash(outer, inner, slot, SEED_1), hash(outer, inner, slot, SEED_2) | 1);
   }
 }
 

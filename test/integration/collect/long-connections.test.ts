@@ -156,10 +156,10 @@ it('node files of more connections than are remembered: the summary says how man
   expect(few.code, few.stderr).toBe(0);
   // b's first 200 came after a's were forgotten (its last 100 were still remembered).
   expect(few.stderr).toMatch(/kept +500 /);
-  expect(few.stderr).toContain(`warning: 200 connections (200 in ${join(files, '2-b.jsonl')}) may repeat ones an earlier file showed, `
-    + 'forgotten before their copies came (--remember-connections 100), so they may count twice; to count each once, collect the same files again with '
-    + '--force --remember-connections 10000 (about 1 KB of memory each)');
-  const enough = await runCli(['collect', '--db', database, '--input-file', files, '--force', '--remember-connections', '10000']);
+  expect(few.stderr).toContain(`warning: 200 connections (200 in ${join(files, '2-b.jsonl')}) may repeat connections seen earlier in this run but `
+    + 'forgotten before these came (--remember-connections 100), so they may count twice; to count each once, collect the same files again with '
+    + '--force --remember-connections 1000 (about 0.4 KB of memory each)');
+  const enough = await runCli(['collect', '--db', database, '--input-file', files, '--force', '--remember-connections', '1000']);
   expect(enough.code, enough.stderr).toBe(0);
   expect(enough.stderr).toMatch(/kept +300 /);
   expect(enough.stderr).not.toContain('may repeat');

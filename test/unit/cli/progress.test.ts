@@ -16,14 +16,32 @@ describe('formatSummary', () => {
     const result = (recounted: number[], started: number) => {
       const r = newCollectResult();
       r.units = recounted.map((n, i) => ({ name: `node-${i}.jsonl`, status: 'committed' as const, counts: emptyCounts(), ...(n === 0 ? {} : { recounted: n }) }));
-      r.connections = { started, recounted: recounted.reduce((a, b) => a + b, 0), remembered: 20_000 };
+      r.connections = { started, recounted: recounted.reduce((a, b) => a + b, 0), complete: true, remembered: 20_000 };
       return r;
     };
 
     it('names the files and the --remember-connections that counts each once (files)', () => {
       expect(formatSummary(result([0, 40_000, 5], 300_000), undefined)).toContain(
-        'warning: 40005 connections (40000 in node-1.jsonl, 5 in node-2.jsonl) may repeat ones an earlier file showed, forgotten before their copies came '
-        + '(--remember-connections 20000), so they may count twice; to count each once, collect the same files again with --force --remember-connections 260000',
+        'warning: 40005 connections (40000 in node-1.jsonl, 5 in node-2.jsonl) may repeat connections seen earlier in this run but forgotten before these came '
+        + '(--remember-connections 20000), so they may count twice; to count each once, collect the same files again with --force --remember-connections 260000 '
+        + '(about 0.4 KB of memory each)',
+      );
+    });
+
+    it('counts the files past the third, says "at least" when the record of forgotten ones overflowed, and one connection is one', () => {
+      const many = result([100, 100, 100, 3, 4], 10_000);
+      expect(formatSummary(many, undefined)).toContain('warning: 307 connections (100 in node-0.jsonl, 100 in node-1.jsonl, 100 in node-2.jsonl and 7 in 2 other files) may repeat');
+      many.connections.complete = false;
+      expect(formatSummary(many, undefined)).toContain('warning: at least 307 connections (');
+      expect(formatSummary(result([1], 100), undefined)).toContain('warning: 1 connection (1 in node-0.jsonl) may repeat');
+    });
+
+    it('for stdin, which is never recognised, says to collect into a new database instead of --force', () => {
+      const piped = result([400], 900);
+      (piped.units[0] as { name: string }).name = '-';
+      expect(formatSummary(piped, undefined)).toContain(
+        'to count each once, collect the same input into a new database with --remember-connections 1000 (about 0.4 KB of memory each; '
+        + 'stdin is never recognised, so --force cannot replace what it added)',
       );
     });
 

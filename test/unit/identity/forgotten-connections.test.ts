@@ -17,7 +17,7 @@ describe('ForgottenConnections', () => {
     expect(forgotten.has(2 ** 39 + 5, 2 ** 34 + 7, 1_030_000 + WINDOW + 1, WINDOW)).toBe(false); // after every forgotten span
   });
 
-  it('misses none of the latest spans and rarely claims one it never held', () => {
+  it('misses none of the spans it holds and rarely claims one it never held', () => {
     const rnd = rng(5);
     const forgotten = new ForgottenConnections(WINDOW);
     const held: [number, number, number][] = [];
@@ -27,14 +27,25 @@ describe('ForgottenConnections', () => {
       forgotten.add(outer, inner, time, time + Math.floor(rnd() * 2 * WINDOW));
       held.push([outer, inner, time]);
     }
-    // Two generations of filters: at least the newest half of what was added is still known.
-    for (const [outer, inner, time] of held.slice(-150_000)) if (!forgotten.has(outer, inner, time, WINDOW)) throw new Error(`forgot ${outer}/${inner} at ${time}`);
+    // The earliest too: another node's file walks forward from the start (QA: they were dropped past 49,152 keys).
+    for (const [outer, inner, time] of held) if (!forgotten.has(outer, inner, time, WINDOW)) throw new Error(`forgot ${outer}/${inner} at ${time}`);
+    expect(forgotten.complete).toBe(true);
     let claimed = 0;
     for (let i = 0; i < 100_000; i++) {
       const [outer, inner] = connection(rnd);
       if (forgotten.has(outer, inner, 2_000_000 + i * 10, WINDOW)) claimed++;
     }
     expect(claimed).toBeLessThan(10); // about 1 in 100,000 asked (up to three slots in two filters)
+  });
+
+  it('past 4M keys drops the oldest and says it is no longer complete', () => {
+    const forgotten = new ForgottenConnections(WINDOW);
+    for (let i = 0; i < 4_000_000; i++) forgotten.add(i, 7, 0, 0);
+    expect(forgotten.complete).toBe(true);
+    for (let i = 0; i < 300_000; i++) forgotten.add(i, 8, 0, 0);
+    expect(forgotten.complete).toBe(false);
+    expect(forgotten.has(3_999_999, 7, 0, WINDOW)).toBe(true);
+    expect(forgotten.has(0, 7, 0, WINDOW)).toBe(false);
   });
 
   it('forgets everything on clear (the connection numbers are given out again)', () => {
