@@ -5,13 +5,14 @@ import * as generate from './generate.js';
 import * as grpc from './grpc.js';
 import * as html from './html.js';
 import * as ingest from './ingest.js';
+import * as ingestNodes from './ingest-nodes.js';
 import * as policyEngine from './policy-engine.js';
 import * as report from './report.js';
 import type { BenchModule, BenchResult } from './types.js';
 
-const BENCHES: readonly BenchModule[] = [ingest, grpc, policyEngine, html, generate, report];
+const BENCHES: readonly BenchModule[] = [ingest, ingestNodes, grpc, policyEngine, html, generate, report];
 
-const NAMES = { ingest, grpc, 'policy-engine': policyEngine, html, generate, report } as const;
+const NAMES = { ingest, 'ingest-nodes': ingestNodes, grpc, 'policy-engine': policyEngine, html, generate, report } as const;
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !(w in NAMES));
 if (unknown.length > 0) throw new Error(`unknown bench ${unknown.join(', ')}; choose from ${Object.keys(NAMES).join(', ')}`);

@@ -139,7 +139,8 @@ async function measureReader(file: string): Promise<{ seconds: number }> {
   return { seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }
 
-function measureCollect(file: string, db: string, extra: string[] = []): Promise<{ seconds: number; maxRssKb: number }> {
+/** `flowpol collect` of `file` (a file or a directory) into `db`, as a child process: its wall time and peak RSS. */
+export function measureCollect(file: string, db: string, extra: string[] = []): Promise<{ seconds: number; maxRssKb: number }> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const child = spawn(process.execPath, ['--import', STATS_HOOK, BIN, 'collect', '--input-file', file, '--db', db, ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });

@@ -124,7 +124,8 @@ Changing --drop-labels/--keep-labels between runs on one database yields differe
  * When collecting garbage looks cheap, V8 lets the heap grow to up to 4x what survived its last
  * full collection, and collect makes garbage fast (every parsed line): two nodes' files of 600,000
  * connections peaked at 350-520 MB RSS while holding under 200 MB. Growing by at most 2x keeps
- * that near 200 MB (250 MB with --workers 1) at the same speed (1M-flow bench within its noise).
+ * that under 300 MB (bench ingest-nodes), at the same speed on one thread; --workers 1 gives up
+ * about 10 % of its speed for it.
  * Process-wide, so set here, by the command, and not by the library.
  */
 const HEAP_GROWING = '--heap-growing-percent=100';
