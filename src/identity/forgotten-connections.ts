@@ -9,7 +9,8 @@
 // negatives for those, and a false match for about 1 in 100,000 connections asked
 // about (test/unit/identity/forgotten-connections.test.ts). It is asked only when the
 // event is no later than the window after the latest forgotten span: read in time order, spans are
-// forgotten once more than the window old, so a file in time order never asks. Memory is bounded:
+// forgotten once more than the window old, so a file in time order asks only for an event that
+// comes late, after the window of a forgotten span it may belong to. Memory is bounded:
 // a chain of filters, each twice the size of the one before, up to MAX_KEYS over all (16 MB);
 // past that the oldest goes, and `complete` says that repeats of its spans go unnoticed.
 /** Bits of filter per key it holds at capacity, and probes per key: ~1e-6 false positives a filter. */
