@@ -33,7 +33,7 @@ export async function run(): Promise<BenchResult> {
         { label: 'the same with --workers 1', value: threaded.seconds, unit: 's' },
         { label: 'its peak RSS', value: threadedRss, unit: 'MB', target: '< 300', ok: threadedRss < 300 },
       ],
-      notes: [`each connection is counted twice: its copy comes after --remember-connections' 20000 (the summary warns so)`],
+      notes: ['each connection is counted twice: past 100 000 remembered, the second file forgets the first (the summary warns so)'],
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

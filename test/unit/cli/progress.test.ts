@@ -39,6 +39,12 @@ describe('formatSummary', () => {
     it('for stdin, which is never recognised, says to collect into a new database instead of --force', () => {
       const piped = result([400], 900);
       (piped.units[0] as { name: string }).name = '-';
+      expect(formatSummary(piped, undefined)).toContain('warning: 400 connections (400 in stdin) may repeat');
+      // Stdin read first, its copies counted again in a file (QA): --force of the files would add stdin again.
+      const mixed = result([0, 400], 900);
+      (mixed.units[0] as { name: string }).name = '-';
+      expect(formatSummary(mixed, undefined)).toContain('(400 in node-1.jsonl)');
+      expect(formatSummary(mixed, undefined)).toContain('into a new database');
       expect(formatSummary(piped, undefined)).toContain(
         'to count each once, collect the same input into a new database with --remember-connections 1000 (about 0.4 KB of memory each; '
         + 'stdin is never recognised, so --force cannot replace what it added)',
