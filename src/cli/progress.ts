@@ -3,7 +3,7 @@
 import { addCounts, emptyCounts, foldedTotal } from '../store/counts.js';
 import type { IngestCounts } from '../store/counts.js';
 import type { IngestSummary } from '../store/summary.js';
-import type { CollectResult } from '../collect-pipeline.js';
+import type { CollectResult, UnitOutcome } from '../collect-pipeline.js';
 import { compareText } from '../order.js';
 import { printable } from '../printable.js';
 import { DEFAULT_MAX_CONNECTIONS } from '../identity/edge.js';
@@ -83,7 +83,7 @@ const RECOUNT_NOTED = 10_000;
  */
 function recountWarning(result: CollectResult, kind: 'files' | 'streams'): string | undefined {
   const units = result.units.filter((u) => u.status === 'committed' && u.recounted !== undefined);
-  const total = units.reduce((n, u) => n + (u.recounted ?? 0), 0);
+  const total = recountedIn(units);
   const { started, recounted, complete, remembered } = result.connections;
   if (total === 0 || total * RECOUNT_NOTED <= started) return undefined;
   const what = `${complete ? '' : 'at least '}${total} ${total === 1 ? 'connection' : 'connections'}`;
@@ -93,7 +93,7 @@ function recountWarning(result: CollectResult, kind: 'files' | 'streams'): strin
   }
   const rest = units.slice(3);
   const each = units.slice(0, 3).map((u) => `${u.recounted} in ${u.name === '-' ? 'stdin' : u.name}`).join(', ')
-    + (rest.length === 0 ? '' : ` and ${rest.reduce((n, u) => n + (u.recounted ?? 0), 0)} in ${rest.length} other files`);
+    + (rest.length === 0 ? '' : ` and ${recountedIn(rest)} in ${rest.length} other files`);
   const enough = Math.ceil((started - recounted) / 1000) * 1000;
   // Stdin anywhere in the run: collected again, it adds to what it added (even when its own counts were fine).
   const again = result.units.some((u) => u.name === '-' && u.status === 'committed')
@@ -102,6 +102,8 @@ function recountWarning(result: CollectResult, kind: 'files' | 'streams'): strin
   return `warning: ${what} (${each}) may repeat connections seen earlier in this run but forgotten before these came `
     + `(--remember-connections ${remembered}), so they may count twice; to count each once, ${again}`;
 }
+
+const recountedIn = (units: readonly UnitOutcome[]): number => units.reduce((n, u) => n + (u.recounted ?? 0), 0);
 
 function foldedDetail(c: IngestCounts): string {
   const parts = Object.entries(c.folded).sort(([a], [b]) => compareText(a, b)).map(([reason, n]) => `${reason} ${n}`);
