@@ -14,7 +14,7 @@ import { IngestBatch } from './store/batch.js';
 import { addCounts, emptyCounts } from './store/counts.js';
 import type { IngestCounts } from './store/counts.js';
 import type { Database } from './store/database.js';
-import type { DiscardedUnit, UnitDescriptor } from './store/ingest.js';
+import type { DiscardedUnit, UnitDescriptor, UnitKind } from './store/ingest.js';
 import { noteSplitRuns, outcomeReason } from './collect-notes.js';
 import { take } from './collect-event.js';
 import { IngestWriter } from './store/ingest.js';
@@ -58,7 +58,7 @@ export interface CollectOptions {
 
 export type UnitStatus = 'committed' | 'skipped' | 'rolled-back';
 export interface UnitOutcome {
-  name: string; status: UnitStatus; counts: IngestCounts; reason?: string;
+  name: string; kind: UnitKind; status: UnitStatus; counts: IngestCounts; reason?: string;
   /** The run whose ingest of this file (--force, or grown since) this one replaced. */
   replacedRun?: number;
   /** Connections it counted that may repeat one an earlier file showed, forgotten by then (see CollectResult.connections). */
@@ -130,7 +130,7 @@ async function ingestUnit(writer: IngestWriter, result: CollectResult, unit: Ing
   // (its flows would fold into the first copy's connections and then replace them: nothing left).
   if (previous !== undefined && (!options.force || previous.runId === result.runId)) {
     const again = previous.runId === result.runId ? `the same content as ${previous.name}, ingested earlier in this run` : `already ingested as ${previous.name} (run ${previous.runId}); use --force to ingest it again`;
-    return { name: unit.name, status: 'skipped', counts, reason: again };
+    return { name: unit.name, kind: unit.kind, status: 'skipped', counts, reason: again };
   }
   // A live exporter log that grew since: read whole again, it replaces its earlier ingest (reading
   // only the new bytes would be faster, but its first flows would then not fold with the rest).
@@ -164,8 +164,12 @@ async function ingestUnit(writer: IngestWriter, result: CollectResult, unit: Ing
   const flushEdges = options.flushAtEdges ?? 50_000;
   const flushBuckets = options.flushAtBuckets ?? 200_000;
   let events = 0;
-  const recountedBefore = folder.connections.recounted; // for UnitOutcome.recounted
-  const recounted = (n = folder.connections.recounted - recountedBefore): { recounted?: number } => (n === 0 ? {} : { recounted: n });
+  const recountedBefore = folder.connections.recounted;
+  /** UnitOutcome.recounted: what the folder noticed while this unit was read. */
+  const recounted = (): { recounted?: number } => {
+    const n = folder.connections.recounted - recountedBefore;
+    return n === 0 ? {} : { recounted: n };
+  };
   try {
     // Events already read are taken synchronously when the source can (no microtask per event).
     reading: for await (const first of source) {
@@ -179,16 +183,16 @@ async function ingestUnit(writer: IngestWriter, result: CollectResult, unit: Ing
     if (options.signal?.aborted && unit.atomic) throw interrupted(unit.name, true);
     writer.commitUnit(unitId, batch, counts, Date.now(), replaced === undefined ? [] : [replaced.id]);
     return {
-      name: unit.name, status: 'committed', counts, ...outcomeReason(counts, replaced, grown !== undefined),
+      name: unit.name, kind: unit.kind, status: 'committed', counts, ...outcomeReason(counts, replaced, grown !== undefined),
       ...(replaced === undefined ? {} : { replacedRun: replaced.runId }), ...recounted(),
     };
   } catch (err) {
     if (unit.atomic) {
       writer.abortUnit(unitId);
-      result.units.push({ name: unit.name, status: 'rolled-back', counts, reason: (err as Error).message });
+      result.units.push({ name: unit.name, kind: unit.kind, status: 'rolled-back', counts, reason: (err as Error).message });
     } else {
       writer.commitUnit(unitId, batch, counts, Date.now());
-      result.units.push({ name: unit.name, status: 'committed', counts, reason: `stopped early: ${(err as Error).message}`, ...recounted() });
+      result.units.push({ name: unit.name, kind: unit.kind, status: 'committed', counts, reason: `stopped early: ${(err as Error).message}`, ...recounted() });
       addCounts(result.committed, counts);
     }
     throw err;

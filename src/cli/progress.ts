@@ -92,11 +92,11 @@ function recountWarning(result: CollectResult, kind: 'files' | 'streams'): strin
       + `are remembered at most), so they may count twice; a --remember-connections over ${Math.max(DEFAULT_MAX_CONNECTIONS, remembered)} remembers more`;
   }
   const rest = units.slice(3);
-  const each = units.slice(0, 3).map((u) => `${u.recounted} in ${u.name === '-' ? 'stdin' : u.name}`).join(', ')
+  const each = units.slice(0, 3).map((u) => `${u.recounted} in ${u.kind === 'stdin' ? 'stdin' : u.name}`).join(', ')
     + (rest.length === 0 ? '' : ` and ${recountedIn(rest)} in ${rest.length} other files`);
   const enough = Math.ceil((started - recounted) / 1000) * 1000;
   // Stdin anywhere in the run: collected again, it adds to what it added (even when its own counts were fine).
-  const again = result.units.some((u) => u.name === '-' && u.status === 'committed')
+  const again = result.units.some((u) => u.kind === 'stdin' && u.status === 'committed')
     ? `collect the same input into a new database with --remember-connections ${enough} (about 0.4 KB of memory each; stdin is never recognised, so --force cannot replace what it added)`
     : `collect the same files again with --force --remember-connections ${enough} (about 0.4 KB of memory each)`;
   return `warning: ${what} (${each}) may repeat connections seen earlier in this run but forgotten before these came `

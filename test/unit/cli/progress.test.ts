@@ -15,7 +15,7 @@ describe('formatSummary', () => {
   describe('connections counted again after they were forgotten', () => {
     const result = (recounted: number[], started: number) => {
       const r = newCollectResult();
-      r.units = recounted.map((n, i) => ({ name: `node-${i}.jsonl`, status: 'committed' as const, counts: emptyCounts(), ...(n === 0 ? {} : { recounted: n }) }));
+      r.units = recounted.map((n, i) => ({ name: `node-${i}.jsonl`, kind: 'file' as const, status: 'committed' as const, counts: emptyCounts(), ...(n === 0 ? {} : { recounted: n }) }));
       r.connections = { started, recounted: recounted.reduce((a, b) => a + b, 0), complete: true, remembered: 20_000 };
       return r;
     };
@@ -38,11 +38,11 @@ describe('formatSummary', () => {
 
     it('for stdin, which is never recognised, says to collect into a new database instead of --force', () => {
       const piped = result([400], 900);
-      (piped.units[0] as { name: string }).name = '-';
+      Object.assign(piped.units[0] as object, { name: '-', kind: 'stdin' });
       expect(formatSummary(piped, undefined)).toContain('warning: 400 connections (400 in stdin) may repeat');
       // Stdin read first, its copies counted again in a file (QA): --force of the files would add stdin again.
       const mixed = result([0, 400], 900);
-      (mixed.units[0] as { name: string }).name = '-';
+      Object.assign(mixed.units[0] as object, { name: '-', kind: 'stdin' });
       expect(formatSummary(mixed, undefined)).toContain('(400 in node-1.jsonl)');
       expect(formatSummary(mixed, undefined)).toContain('into a new database');
       expect(formatSummary(piped, undefined)).toContain(
