@@ -509,7 +509,13 @@ export type WorldGap =
   /** Isolating policies name container ports, which flows do not carry: those ports matched nothing. */
   | { kind: 'named-ports-unresolved'; policies: PolicyRef[] }
   /** The external is known only as a prefix (a `cidr:` identity); evaluated at its first address. */
-  | { kind: 'address-is-prefix'; cidr: string; evaluatedAt: string };
+  | { kind: 'address-is-prefix'; cidr: string; evaluatedAt: string }
+  /**
+   * By a cluster inventory, a workload's pods differ in labels or container ports the policies
+   * select on, and its pairs of pods are not all decided alike: the verdict is the first denied
+   * pair's, whose pods are named at each end that differs; `allowed` of the `pairs` keep working.
+   */
+  | { kind: 'pods-differ'; source?: string[]; destination?: string[]; allowed: number; pairs: number };
 
 /**
  * A rule that almost admitted a denied connection, and what that rule does admit (for humans).

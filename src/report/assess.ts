@@ -12,7 +12,7 @@ import type {
 import { droppedToday } from '../policy/edge-notes.js';
 import { deniedSides, type PolicyEngine } from '../policy/evaluate.js';
 import { describeNearMiss, selectsNamespaces, usesNamedPorts } from './describe-rule.js';
-import type { EdgeWorld, Owner, PeerSubject } from './world-from-edges.js';
+import type { EdgeWorld, Owner, PeerSubject, PodGroup } from './world-from-edges.js';
 import { sameStrings } from '../order.js';
 
 export type Explain = 'all' | 'denied';
@@ -32,6 +32,8 @@ function sameRules(a: readonly RuleRef[], b: readonly RuleRef[]): boolean {
   }
   return true;
 }
+
+type SubjectEnd = Extract<PeerSubject, { kind: 'subject' }>;
 
 /** A pod subject's owner (a host-network workload end has one too, but no subject). */
 const ownerOf = (end: PeerSubject): Owner | undefined => (end.kind === 'subject' ? end.owner : undefined);
@@ -81,11 +83,12 @@ export class Assessor {
       sink.add({ status: 'not-governed', edge, code, isolation }, ownerOf(source) ?? ownerOf(destination) ?? source.owner ?? destination.owner);
       return;
     }
-    const s = source as Extract<PeerSubject, { kind: 'subject' }>;
-    const d = destination as Extract<PeerSubject, { kind: 'subject' }>;
+    const s = source as SubjectEnd;
+    const d = destination as SubjectEnd;
     const protocol = edge.protocol as Connection['protocol'];
-    const fast = this.explain === 'denied' && this.allows(s.subject, d.subject, protocol, edge.port);
-    const connection: Connection | undefined = fast ? undefined : { source: s.subject, destination: d.subject, protocol, port: edge.port };
+    const pair = this.pairOf(s, d, protocol, edge.port);
+    const fast = this.explain === 'denied' && this.allows(pair.source, pair.destination, protocol, edge.port);
+    const connection: Connection | undefined = fast ? undefined : { source: pair.source, destination: pair.destination, protocol, port: edge.port };
     const verdict = connection === undefined ? undefined : this.compact(this.engine.evaluate(connection), connection);
     const decision = verdict?.decision ?? 'allow';
     const status: EdgeStatus = droppedToday(edge) ? 'dropped' : decision === 'deny' ? 'breaks' : 'allowed';
@@ -93,13 +96,40 @@ export class Assessor {
       sink.countAllowed(edge.count, s.owner ?? d.owner);
       return;
     }
-    const detail = verdict === undefined && s.gap === undefined && d.gap === undefined ? undefined
-      : this.detail(verdict, connection ?? { source: s.subject, destination: d.subject, protocol, port: edge.port }, s.gap, d.gap);
+    const detail = verdict === undefined && s.gap === undefined && d.gap === undefined && pair.gap === undefined ? undefined
+      : this.detail(verdict, connection ?? { source: pair.source, destination: pair.destination, protocol, port: edge.port }, s.gap, d.gap, pair.gap);
     const entry: Extract<ReportEdge, { decision: unknown }> = { status, edge, decision };
     if (verdict !== undefined) entry.verdict = verdict;
     if (detail !== undefined) entry.detail = detail;
     const ingressOnly = decision === 'deny' && verdict?.egress.kind !== 'denied';
     sink.add(entry, (ingressOnly ? undefined : s.owner) ?? d.owner);
+  }
+
+  /**
+   * The pods to judge an edge by. Where a cluster inventory shows a workload's pods differ in what
+   * the policies select on (PeerSubject.variants), every pair of them is asked: the edge is as
+   * good as its worst pair, the first denied one, and a `pods-differ` gap says so when others are allowed.
+   */
+  private pairOf(s: SubjectEnd, d: SubjectEnd, protocol: Connection['protocol'], port: number): { source: Subject; destination: Subject; gap?: WorldGap } {
+    if (s.variants === undefined && d.variants === undefined) return { source: s.subject, destination: d.subject };
+    const sources = s.variants ?? [{ subject: s.subject, pods: [] }];
+    const destinations = d.variants ?? [{ subject: d.subject, pods: [] }];
+    let denied: [PodGroup, PodGroup] | undefined;
+    let allowed = 0;
+    for (const a of sources) {
+      for (const b of destinations) {
+        if (this.allows(a.subject, b.subject, protocol, port)) allowed++;
+        else denied ??= [a, b];
+      }
+    }
+    if (denied === undefined) return { source: s.subject, destination: d.subject };
+    const [a, b] = denied;
+    if (allowed === 0) return { source: a.subject, destination: b.subject };
+    const gap: WorldGap = {
+      kind: 'pods-differ', ...(s.variants === undefined ? {} : { source: [...a.pods] }), ...(d.variants === undefined ? {} : { destination: [...b.pods] }),
+      allowed, pairs: sources.length * destinations.length,
+    };
+    return { source: a.subject, destination: b.subject, gap };
   }
 
   private notGovernedCode(edge: Edge, source: PeerSubject, destination: PeerSubject): EdgeNoteCode | undefined {
@@ -111,11 +141,14 @@ export class Assessor {
     return undefined;
   }
 
-  /** The policies isolating a pod end on its side, when it is isolated there. */
+  /** The policies isolating a pod end on its side, when it is isolated there (the first of its pod groups that is). */
   private isolated(end: PeerSubject, direction: PolicyDirection): { direction: PolicyDirection; isolatedBy: PolicyRef[] } | undefined {
     if (end.kind !== 'subject' || end.subject.kind !== 'pod') return undefined;
-    const isolatedBy = this.isolatedBy(end.subject, direction, undefined);
-    return isolatedBy.length === 0 ? undefined : { direction, isolatedBy };
+    for (const { subject } of end.variants ?? [end]) {
+      const isolatedBy = this.isolatedBy(subject, direction, undefined);
+      if (isolatedBy.length > 0) return { direction, isolatedBy };
+    }
+    return undefined;
   }
 
   private isolatedBy(subject: Subject, direction: PolicyDirection, fresh: PolicyRef[] | undefined): PolicyRef[] {

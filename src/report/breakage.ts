@@ -11,7 +11,8 @@ import { type DefaultDenyScope, defaultDenyNamespaces, defaultDenyPolicies, unna
 import { type AllowedEdges, Assessor, type Explain } from './assess.js';
 import { Grouper } from './group.js';
 import { type EdgeList, PositionGrouper, streamEdges } from './stream-edges.js';
-import { EdgeWorld, type IsNodeAddress, type PodsOf } from './world-from-edges.js';
+import { EdgeWorld, type IsNodeAddress, type PodsOf, sortedNamespaces } from './world-from-edges.js';
+import { podDistinctions } from './pod-variants.js';
 
 export interface BreakageInput {
   /**
@@ -60,14 +61,15 @@ export interface BreakageResult {
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function buildBreakageReport(input: BreakageInput, options: BreakageOptions): BreakageResult {
-  const world = new EdgeWorld(input.namespaces, input.podsOf, input.isNodeAddress);
   let names: string[] | undefined; // every edge is read for them: once, and only when `all` asks
   const worldNamespaces = (): string[] => (names ??= namespaceNames(input));
   const denyNamespaces = defaultDenyNamespaces(options.defaultDeny, worldNamespaces);
   const simulated = defaultDenyPolicies(denyNamespaces, options.direction);
   const proposedRefs = new Set(input.proposed.map(refOf).filter((r) => r !== undefined));
   const existing = input.existing.filter((p) => !proposedRefs.has(refOf(p) ?? '\u0000'));
-  const engine = new PolicyEngine([...existing, ...input.proposed, ...simulated], world.namespaces());
+  const engine = new PolicyEngine([...existing, ...input.proposed, ...simulated], sortedNamespaces(input.namespaces));
+  // With an inventory, a workload's pods that differ in what these policies select on are evaluated apart.
+  const world = new EdgeWorld(input.namespaces, { podsOf: input.podsOf, isNodeAddress: input.isNodeAddress, distinctions: podDistinctions(engine.policies) });
   const provenance = new Map<PolicyRef, PolicyProvenance>();
   for (const p of simulated) provenance.set(refOf(p) as string, 'default-deny');
   for (const ref of proposedRefs) provenance.set(ref, 'proposed');

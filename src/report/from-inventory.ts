@@ -1,7 +1,7 @@
 // What a cluster inventory adds to the world a report evaluates: for each workload identity its
-// pods' container ports (so named ports in policies resolve) and the labels all its pods carry
-// (identities drop some, such as pod-template-hash or statefulset.kubernetes.io/pod-name, which
-// policies may select). The namespaces' labels are merged by mergeNamespaces
+// pods' container ports (so named ports in policies resolve) and labels (identities drop some,
+// such as pod-template-hash or statefulset.kubernetes.io/pod-name, which policies may select), as
+// the variants the policies tell apart (pod-variants.ts). The namespaces' labels are merged by mergeNamespaces
 // (policy/workload-selectors.ts), the same merge generate uses.
 // Flow identities are matched to inventory pods as generate matches them (matchPods in
 // policy/inventory-match.ts: each pod is one identity's), so a report of generated policies judges
@@ -10,11 +10,12 @@
 // pods all use the host network, and an address of a host-network pod (a node's), are said to be
 // (the report then treats their edges as not governed, as generate does). Pure.
 import { identityKey } from '../identity/identity.js';
-import type { ContainerPort, Edge, Identity, Inventory, InventoryPod } from '../model.js';
+import type { Edge, Identity, Inventory, InventoryPod } from '../model.js';
 import type { InventoryPodsView } from './world-from-edges.js';
 import { compareText } from '../order.js';
 import { livePods, matchPods } from '../policy/inventory-match.js';
 import { nodeAddresses } from '../policy/inventory-workloads.js';
+import { type PodDistinctions, podVariants } from './pod-variants.js';
 
 /**
  * The workload identities at either end of the edges (what InventoryPods matches pods to), each
@@ -53,28 +54,19 @@ export class InventoryPods {
   }
 
   /**
-   * The identity's pods as the world sees them: the container ports they declare (their union,
-   * sorted by protocol, port, name), the labels every one of them carries (with the same value)
-   * and whether every one of them uses the host network (as generate's `isHostNetwork` decides);
-   * undefined when no pod of the inventory matches it (the world then keeps the flows' view).
+   * The identity's pods as the world sees them: their variants (pods the policies decide alike,
+   * by what `by` says tells them apart: see pod-variants.ts) and whether
+   * every one of them uses the host network (as generate's `isHostNetwork` decides); undefined
+   * when no pod of the inventory matches it (the world then keeps the flows' view).
    */
-  podsOf(identity: Identity): InventoryPodsView | undefined {
+  podsOf(identity: Identity, by?: PodDistinctions): InventoryPodsView | undefined {
     const pods = this.match(identity);
-    const [first] = pods;
-    if (first === undefined) {
+    if (pods.length === 0) {
       this.podless.add(identityKey(identity));
       return undefined;
     }
     for (const pod of pods) this.asked.add(pod);
-    const seen = new Map<string, ContainerPort>();
-    for (const pod of pods) for (const p of pod.ports) seen.set(`${p.protocol}/${p.port}/${p.name ?? ''}`, p);
-    const ports = [...seen.values()].sort((a, b) => compareText(a.protocol, b.protocol) || a.port - b.port || compareText(a.name ?? '', b.name ?? ''));
-    const labels: Record<string, string> = {};
-    for (const key of Object.keys(first.labels).sort(compareText)) {
-      const value = first.labels[key] as string;
-      if (pods.every((p) => p.labels[key] === value)) labels[key] = value;
-    }
-    return { ports, labels, hostNetwork: pods.every((p) => p.hostNetwork) };
+    return { variants: podVariants(pods, by), hostNetwork: pods.every((p) => p.hostNetwork) };
   }
 
   /** The address (no prefix) belongs to a host-network pod, i.e. to a node (as generate's `isNodeAddress`). */

@@ -82,7 +82,16 @@ function gapText(g: WorldGap): string {
       return `${g.policies.join(', ')} name container ports, which flows do not carry, so those named ports matched nothing`;
     case 'address-is-prefix':
       return `the external is known only as ${g.cidr}; evaluated at ${g.evaluatedAt}`;
+    case 'pods-differ': {
+      const ends = [g.source === undefined ? '' : `source pods ${podList(g.source)}`, g.destination === undefined ? '' : `destination pods ${podList(g.destination)}`];
+      return `the workload's pods differ in labels or container ports the policies select on: this verdict is for the ${ends.filter((e) => e !== '').join(' and ')} (${g.allowed} of the ${g.pairs} pairings of the ends' pods would keep working)`;
+    }
   }
+}
+
+/** Pod names, the first three and how many more. */
+function podList(pods: readonly string[]): string {
+  return pods.length > 3 ? `${pods.slice(0, 3).join(', ')} and ${pods.length - 3} more` : pods.join(', ');
 }
 
 /** The peer namespace's labels as the selectors saw them (the name label included). */

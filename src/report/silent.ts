@@ -22,7 +22,7 @@ interface Group { namespace: string; owner: ObjectRef; pods: string[]; isolatedB
 export function silentWorkloads(inventory: Inventory, edges: readonly Edge[], engine: PolicyEngine, namespaces: readonly string[]): SilentWorkload[] {
   // The edges' ends looked up as a report's world looks them up: the pods it asked for are the observed ones.
   const pods = new InventoryPods(inventory, edgeIdentities(edges));
-  const world = new EdgeWorld([], pods.podsOf.bind(pods));
+  const world = new EdgeWorld([], { podsOf: pods.podsOf.bind(pods) });
   for (const e of edges) {
     world.of(e.source);
     world.of(e.destination);

@@ -7,30 +7,49 @@
 // pod and no podSelector selects it as a peer (its traffic is its node's), as generate treats it.
 import { identityKey } from '../identity/identity.js';
 import { peerKey } from '../identity/peer.js';
-import type { ContainerPort, EdgeNoteCode, External, Identity, Namespace, Peer, Pod, Subject, WorldGap } from '../model.js';
+import type { EdgeNoteCode, External, Identity, Namespace, Peer, Pod, Subject, WorldGap } from '../model.js';
 import { reservedNoteCode } from '../policy/edge-notes.js';
 import { formatIp, parseCidr } from '../policy/ip.js';
 import { baseName } from '../policy/names.js';
 import { compareText } from '../order.js';
+import type { PodDistinctions, PodVariant } from './pod-variants.js';
+
+/** What a cluster inventory tells the world (see EdgeWorld's constructor). */
+export interface WorldInventory {
+  podsOf?: PodsOf;
+  isNodeAddress?: IsNodeAddress;
+  /** What the evaluated policies tell pods apart by, for podsOf (podDistinctions). */
+  distinctions?: PodDistinctions;
+}
 
 /** A peer's place in the world: a subject to evaluate (with what the world lacks), or why there is none. */
 export type PeerSubject =
-  /** `owner`: a pod subject's namespace and identity key (`ns/app=web`), to group its edges under. */
-  | { kind: 'subject'; subject: Subject; owner?: Owner; gap?: WorldGap }
+  /**
+   * `owner`: a pod subject's namespace and identity key (`ns/app=web`), to group its edges under.
+   * `variants`: by a cluster inventory, the workload's pods the policies tell apart (pod-variants.ts),
+   * when there are several; `subject` is the first's.
+   */
+  | { kind: 'subject'; subject: Subject; owner?: Owner; gap?: WorldGap; variants?: readonly PodGroup[] }
   /** `owner`: a host-network workload's (its edges are listed under it when no other end is a pod subject). */
   | { kind: 'none'; code: EdgeNoteCode; owner?: Owner };
 
 /** The workload an edge is listed under: its namespace and identity key. */
 export interface Owner { namespace: string; workload: string }
 
+/** Some of a workload's pods (by name), as one pod subject of the world. */
+export interface PodGroup { subject: Subject; pods: readonly string[] }
+
 /**
- * What a cluster inventory says about a workload identity's pods: their container ports, the
- * labels every one of them carries (the identity's and more, such as pod-template-hash), and
- * whether every one of them uses the host network (`hostNetwork: true`).
+ * What a cluster inventory says about a workload identity's pods: the variants policies tell
+ * apart (labels, container ports: pod-variants.ts), and whether every one of them uses the host
+ * network (`hostNetwork: true`).
  */
-export interface InventoryPodsView { ports: readonly ContainerPort[]; labels: Readonly<Record<string, string>>; hostNetwork: boolean }
-/** The inventory's view of an identity's pods, or undefined when no pod of the inventory matches it. */
-export type PodsOf = (identity: Identity) => InventoryPodsView | undefined;
+export interface InventoryPodsView { variants: readonly PodVariant[]; hostNetwork: boolean }
+/**
+ * The inventory's view of an identity's pods, or undefined when no pod of the inventory matches
+ * it. `by`: what the evaluated policies tell pods apart by (podDistinctions).
+ */
+export type PodsOf = (identity: Identity, by?: PodDistinctions) => InventoryPodsView | undefined;
 /** Whether an address (no prefix) is a host-network pod's, i.e. a node's, by a cluster inventory. */
 export type IsNodeAddress = (address: string) => boolean;
 
@@ -49,10 +68,10 @@ export class EdgeWorld {
   private readonly withPorts = new Set<Subject>();
 
   /**
-   * `namespaces`: the namespaces whose labels are known; `podsOf`: pods' ports and labels from a
-   * cluster inventory; `isNodeAddress`: its host-network pods' addresses (an external there is a node).
+   * `namespaces`: the namespaces whose labels are known; `inventory.podsOf`: pods' ports and labels
+   * from a cluster inventory; `isNodeAddress`: its host-network pods' addresses (an external there is a node).
    */
-  constructor(namespaces: readonly Namespace[], private readonly podsOf?: PodsOf, private readonly isNodeAddress?: IsNodeAddress) {
+  constructor(namespaces: readonly Namespace[], private readonly inventory: WorldInventory = {}) {
     this.knownNamespaces = new Map(namespaces.map((n) => [n.name, n]));
   }
 
@@ -97,13 +116,15 @@ export class EdgeWorld {
     const workload = identityKey(identity);
     let pod = this.workloadSubjects.get(workload);
     if (pod === undefined) {
-      const known = this.podsOf?.(identity);
+      const known = this.inventory.podsOf?.(identity, this.inventory.distinctions);
       const owner: Owner = { namespace: identity.namespace, workload };
       if (known?.hostNetwork === true) pod = { kind: 'none', code: 'not-governed-host-network', owner };
+      else if (known === undefined) pod = { kind: 'subject', subject: { kind: 'pod', namespace: identity.namespace, labels: identity.labels, ports: [] }, owner };
       else {
-        const subject: Subject = { kind: 'pod', namespace: identity.namespace, labels: known?.labels ?? identity.labels, ports: known?.ports ?? [] };
-        if (known !== undefined) this.withPorts.add(subject);
-        pod = { kind: 'subject', subject, owner };
+        const groups = known.variants.map((v): PodGroup => ({ subject: { kind: 'pod', namespace: identity.namespace, labels: v.labels, ports: v.ports }, pods: v.pods }));
+        for (const g of groups) this.withPorts.add(g.subject);
+        const subject = (groups[0] as PodGroup).subject;
+        pod = groups.length > 1 ? { kind: 'subject', subject, owner, variants: groups } : { kind: 'subject', subject, owner };
       }
       this.workloadSubjects.set(workload, pod);
     }
@@ -125,7 +146,7 @@ export class EdgeWorld {
         const ip = formatIp({ family: parsed.value.family, value: parsed.value.network });
         const host = parsed.value.prefix === (parsed.value.family === 4 ? 32 : 128);
         const address = host ? peer.cidr.slice(0, peer.cidr.indexOf('/')) : ip;
-        if (host && this.isNodeAddress?.(address) === true) return { kind: 'none', code: 'not-governed-host-network' };
+        if (host && this.inventory.isNodeAddress?.(address) === true) return { kind: 'none', code: 'not-governed-host-network' };
         this.externals.set(address, { name: address, ip: address });
         const subject: Subject = { kind: 'external', ip: address, name: address };
         return host ? { kind: 'subject', subject } : { kind: 'subject', subject, gap: { kind: 'address-is-prefix', cidr: peer.cidr, evaluatedAt: address } };
@@ -135,7 +156,14 @@ export class EdgeWorld {
 
   /** The namespaces whose labels are known (those the engine must not report as unknown). */
   namespaces(): Namespace[] {
-    return [...this.knownNamespaces.values()].sort((a, b) => compareText(a.name, b.name));
+    return sortedNamespaces(this.knownNamespaces.values());
+  }
+
+  /** How many workloads asked for so far have pods the policies tell apart (several variants). */
+  splitWorkloads(): number {
+    let n = 0;
+    for (const found of this.workloadSubjects.values()) if (found.kind === 'subject' && found.variants !== undefined) n++;
+    return n;
   }
 
   /**
@@ -154,47 +182,42 @@ export class EdgeWorld {
   }
 
   /**
-   * One pod per identity asked for, named after its workload (`web`, `web-2` … in identity-key
-   * order where names collide in a namespace), sorted by namespace and name; and the name of
-   * each identity key's pod. Host-network workloads are no pod subject, so none of these: a world
-   * file (`--world-out`) has no `hostNetwork`, and as pods they would read as governed ones.
+   * One pod per identity asked for (per variant, when a cluster inventory showed its pods differ
+   * in what the policies select on), named after its workload (`web`, `web-2` … in identity-key
+   * order where names collide in a namespace), sorted by namespace and name; and the name of each
+   * pod subject's pod. Host-network workloads are no pod subject, so none of these: a world file
+   * (`--world-out`) has no `hostNetwork`, and as pods they would read as governed ones.
    */
-  pods(): { pods: Pod[]; nameOf: Map<string, string> } {
-    const nameOf = new Map<string, string>();
+  pods(): { pods: Pod[]; nameOf: Map<Subject, string> } {
+    const nameOf = new Map<Subject, string>();
     const taken = new Set<string>();
-    const identities = this.identities();
-    const keys = [...identities.keys()].sort(compareText);
-    for (const key of keys) {
-      const id = identities.get(key) as Identity;
-      const base = baseName(id);
-      let name = base;
-      for (let n = 2; taken.has(`${id.namespace}/${name}`); n++) name = `${base}-${n}`;
-      taken.add(`${id.namespace}/${name}`);
-      nameOf.set(key, name);
+    const pods: Pod[] = [];
+    for (const key of [...this.workloadSubjects.keys()].sort(compareText)) {
+      const found = this.workloadSubjects.get(key) as PeerSubject;
+      if (found.kind !== 'subject' || found.subject.kind !== 'pod') continue;
+      const base = baseName({ namespace: found.subject.namespace, labels: found.subject.labels });
+      for (const { subject } of found.variants ?? [{ subject: found.subject }]) {
+        if (subject.kind !== 'pod') continue;
+        let name = base;
+        for (let n = 2; taken.has(`${subject.namespace}/${name}`); n++) name = `${base}-${n}`;
+        taken.add(`${subject.namespace}/${name}`);
+        nameOf.set(subject, name);
+        pods.push({ namespace: subject.namespace, name, labels: { ...subject.labels }, ports: [...subject.ports] });
+      }
     }
-    const pods = keys.map((key): Pod => {
-      const id = identities.get(key) as Identity;
-      const found = this.workloadSubjects.get(key);
-      const subject = found?.kind === 'subject' && found.subject.kind === 'pod' ? found.subject : undefined;
-      return { namespace: id.namespace, name: nameOf.get(key) as string, labels: { ...(subject?.labels ?? id.labels) }, ports: [...(subject?.ports ?? [])] };
-    });
     pods.sort((a, b) => compareText(a.namespace, b.namespace) || compareText(a.name, b.name));
     return { pods, nameOf };
-  }
-
-  /** The identity of every workload asked for, by identity key. */
-  private identities(): Map<string, Identity> {
-    const out = new Map<string, Identity>();
-    for (const [key, found] of this.workloadSubjects) {
-      if (found.kind === 'subject' && found.subject.kind === 'pod') out.set(key, { namespace: found.subject.namespace, labels: found.subject.labels });
-    }
-    return out;
   }
 
   /** Every external asked for, sorted by name (its address). */
   externalList(): External[] {
     return [...this.externals.values()].sort((a, b) => compareText(a.name, b.name));
   }
+}
+
+/** Namespaces by name, one per name (the last given wins, as EdgeWorld keeps them). */
+export function sortedNamespaces(namespaces: Iterable<Namespace>): Namespace[] {
+  return [...new Map([...namespaces].map((n) => [n.name, n])).values()].sort((a, b) => compareText(a.name, b.name));
 }
 
 /** Entries kept in the by-object memos: the store shares peers (thousands); others may not. */

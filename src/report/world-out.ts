@@ -1,11 +1,11 @@
 // `--world-out`: the world a report evaluated, in probe format (docs/world-format.md), so
 // `flowpol check` can re-decide every edge independently of the report: namespaces, one pod per
-// workload identity (two when its pods talk to each other: see addSiblings), one external per
-// address, every policy (synthesized default-deny included) and one probe per evaluated edge
-// whose `expected` is the report's verdict. Connected, the
+// workload identity (two when its pods talk to each other: see addSiblings; one per variant when
+// an inventory shows its pods differ in what the policies select on), one external per address,
+// every policy (synthesized default-deny included) and one probe per evaluated edge (per pair of
+// variants) whose `expected` is the report's verdict (the pair's). Connected, the
 // silent workloads' pods too (their own names, labels and ports; no traffic, so no probes).
-import { identityKey } from '../identity/identity.js';
-import type { Peer, Pod, PolicyProtocol } from '../model.js';
+import type { Peer, Pod, PolicyProtocol, Subject } from '../model.js';
 import type { BreakageResult } from './breakage.js';
 import { compareText } from '../order.js';
 import { refusedByKubernetes } from '../policy/workload-selectors.js';
@@ -27,22 +27,32 @@ export function reportWorld(result: BreakageResult, name: string, silentPods: re
   const writable = (p: { namespace: string; labels: Readonly<Record<string, string>> }): boolean => refusedByKubernetes(p) === undefined;
   const pods = withSilentPods(world.pods.filter(writable), silentPods);
   const left = new Set(world.pods.filter((p) => !writable(p)).map((p) => p.namespace));
-  const probeName = (peer: Peer): string | undefined => {
+  // The world's subjects for an edge end, each with its probe name (a workload whose pods differ: one per variant).
+  const ends = (peer: Peer): { subject: Subject; name: string }[] => {
     const found = result.world.of(peer);
-    if (found.kind !== 'subject') return undefined;
-    if (found.subject.kind === 'external') return `ext:${found.subject.name ?? found.subject.ip}`;
-    if (peer.kind !== 'workload' || !writable(found.subject)) return undefined;
-    return `${peer.identity.namespace}/${nameOf.get(identityKey(peer.identity)) ?? ''}`;
+    if (found.kind !== 'subject') return [];
+    if (found.subject.kind === 'external') return [{ subject: found.subject, name: `ext:${found.subject.name ?? found.subject.ip}` }];
+    if (peer.kind !== 'workload') return [];
+    return (found.variants ?? [{ subject: found.subject }]).filter((g) => g.subject.kind === 'pod' && writable(g.subject))
+      .map((g) => ({ subject: g.subject, name: `${peer.identity.namespace}/${nameOf.get(g.subject) ?? ''}` }));
   };
   const probes: WorldProbe[] = [];
   for (const ns of result.report.namespaces) {
     for (const w of ns.workloads) {
       for (const e of w.edges) {
         if (e.status === 'not-governed') continue;
-        const from = probeName(e.edge.source);
-        const to = probeName(e.edge.destination);
-        if (from === undefined || to === undefined) continue;
-        probes.push({ from, to, port: e.edge.port, protocol: e.edge.protocol as PolicyProtocol, expected: e.decision });
+        const from = ends(e.edge.source);
+        const to = ends(e.edge.destination);
+        const protocol = e.edge.protocol as PolicyProtocol;
+        const port = e.edge.port;
+        for (const a of from) {
+          for (const b of to) {
+            // One pair: the report's verdict. Several (pods that differ): each pair's own, which the report's verdict is the worst of.
+            const expected = from.length * to.length === 1 ? e.decision
+              : result.engine.allows({ source: a.subject, destination: b.subject, protocol, port }) ? 'allow' : 'deny';
+            probes.push({ from: a.name, to: b.name, port, protocol, expected });
+          }
+        }
       }
     }
   }
@@ -50,7 +60,7 @@ export function reportWorld(result: BreakageResult, name: string, silentPods: re
   return {
     name,
     source: 'flowpol report --world-out: the world built from observed flows, with the policies evaluated',
-    note: `One pod per workload identity (identity labels; ${result.report.cluster === undefined ? 'flows carry no container ports' : 'container ports and namespace labels from the cluster inventory'}), one external per observed address${silentPods.length === 0 ? '' : ', the silent workloads\' pods (no traffic, no probes)'}; expected = the report's verdict.${siblings === 0 ? '' : ` A workload whose pods talk to each other has a second pod (-peer) to be their destination: a pod's traffic to itself is never policed.`}${left.size === 0 ? '' : ` Left out: the workloads whose namespace name or labels Kubernetes refuses (in ${[...left].sort(compareText).join(', ')}), and their probes.`}`,
+    note: `One pod per workload identity (identity labels; ${result.report.cluster === undefined ? 'flows carry no container ports' : 'container ports and namespace labels from the cluster inventory'}), one external per observed address${silentPods.length === 0 ? '' : ', the silent workloads\' pods (no traffic, no probes)'}; expected = the report's verdict.${result.world.splitWorkloads() === 0 ? '' : ' A workload whose pods differ in labels or container ports the policies select on has a pod per such group (-2, -3 …), and a probe per pair of pods; the report\'s verdict is the worst of them.'}${siblings === 0 ? '' : ` A workload whose pods talk to each other has a second pod (-peer) to be their destination: a pod's traffic to itself is never policed.`}${left.size === 0 ? '' : ` Left out: the workloads whose namespace name or labels Kubernetes refuses (in ${[...left].sort(compareText).join(', ')}), and their probes.`}`,
     namespaces: result.world.namespaces().filter((n) => writable({ namespace: n.name, labels: n.labels })),
     pods,
     externals: result.world.externalList(),

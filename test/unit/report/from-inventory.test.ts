@@ -5,10 +5,12 @@ import type { Identity, ReportEdge } from '../../../src/model.js';
 import { buildBreakageReport } from '../../../src/report/breakage.js';
 import { mergeNamespaces } from '../../../src/policy/workload-selectors.js';
 import { edgeIdentities, InventoryPods } from '../../../src/report/from-inventory.js';
+import type { PodDistinctions } from '../../../src/report/pod-variants.js';
 import { inventory, inventoryPod } from './inventory-fixture.js';
 import { api, edge, frontend, policy, prometheus, SEED_NAMESPACES } from './seed-edges.js';
 
 const id = (namespace: string, labels: Record<string, string>): Identity => ({ namespace, labels });
+const by = (labelKeys: string[], namedPorts = false): PodDistinctions => ({ labelKeys: new Set(labelKeys), namedPorts });
 
 describe('mergeNamespaces', () => {
   it('takes the cluster\'s labels over the flows\', keeps namespaces only flows saw, adds the cluster\'s, sorted', () => {
@@ -44,7 +46,7 @@ describe('InventoryPods', () => {
     const v2 = inventoryPod('shop', 'web-v2', { app: 'web', version: 'v2' });
     const shop = new InventoryPods(inventory([v1, v2]), [id('shop', { app: 'web' })]);
     expect(shop.match(id('shop', { app: 'web' }))).toEqual([v1, v2]);
-    expect(shop.podsOf(id('shop', { app: 'web' }))?.labels).toEqual({ app: 'web' });
+    expect(shop.podsOf(id('shop', { app: 'web' }), by([]))?.variants.map((v) => v.labels)).toEqual([{ app: 'web' }]);
   });
 
   it("a pod is one identity's, as generate decides: a gone app=web does not take app=web,tier=fe's pod, a label-less identity takes none", () => {
@@ -77,20 +79,32 @@ describe('InventoryPods', () => {
     expect(pods.match(id('nowhere', { app: 'worker' }))).toEqual([]);
   });
 
-  it('ports: the union over the identity\'s pods, deduplicated and sorted; [] for pods without ports; undefined without pods', () => {
-    expect(pods.podsOf(id('production', { app: 'api-server' }))?.ports).toEqual([
-      { name: 'http', port: 8080, protocol: 'TCP' },
-      { name: 'grpc', port: 9000, protocol: 'TCP' },
-      { name: 'metrics', port: 9090, protocol: 'TCP' },
+  it('ports: each variant\'s, deduplicated and sorted; where policies name ports, pods that declare others are another variant; [] for pods without ports; undefined without pods', () => {
+    // api-1 and api-2 (a rollout) declare different ports: where policies name ports, one may resolve on one and not the other.
+    expect(pods.podsOf(id('production', { app: 'api-server' }), by([], true))?.variants).toEqual([
+      { labels: { app: 'api-server' }, pods: ['api-2'], ports: [{ name: 'http', port: 8080, protocol: 'TCP' }, { name: 'grpc', port: 9000, protocol: 'TCP' }] },
+      { labels: { app: 'api-server' }, pods: ['api-1'], ports: [{ name: 'http', port: 8080, protocol: 'TCP' }, { name: 'metrics', port: 9090, protocol: 'TCP' }] },
     ]);
-    expect(pods.podsOf(id('production', { app: 'frontend' }))?.ports).toEqual([]);
+    // No policy names a port: ports tell no pods apart, and the one variant has them all.
+    expect(pods.podsOf(id('production', { app: 'api-server' }), by([]))?.variants).toEqual([{
+      labels: { app: 'api-server' }, pods: ['api-1', 'api-2'],
+      ports: [{ name: 'http', port: 8080, protocol: 'TCP' }, { name: 'grpc', port: 9000, protocol: 'TCP' }, { name: 'metrics', port: 9090, protocol: 'TCP' }],
+    }]);
+    expect(pods.podsOf(id('production', { app: 'frontend' }))?.variants.map((v) => v.ports)).toEqual([[]]);
     expect(pods.podsOf(id('production', { app: 'ghost' }))).toBeUndefined();
   });
 
-  it('labels: those every pod of the identity carries with one value (identity labels and more)', () => {
-    // api-1 and api-2 differ in pod-template-hash; the CronJob's one pod keeps its job-name.
-    expect(pods.podsOf(id('production', { app: 'api-server' }))?.labels).toEqual({ app: 'api-server' });
-    expect(pods.podsOf(id('production', { app: 'backup' }))?.labels).toEqual({ app: 'backup', 'job-name': 'backup-29' });
+  it('labels: those every pod of the identity carries with one value, plus its own values of the keys the policies select on', () => {
+    const a = inventoryPod('shop', 'web-a', { app: 'web', 'pod-template-hash': 'h1', tier: 'front' });
+    const b = inventoryPod('shop', 'web-b', { app: 'web', 'pod-template-hash': 'h2', tier: 'back' });
+    const c = inventoryPod('shop', 'web-c', { app: 'web', 'pod-template-hash': 'h2', tier: 'front' });
+    const shop = new InventoryPods(inventory([a, b, c]), [id('shop', { app: 'web' })]);
+    const variants = (distinctions?: PodDistinctions) => shop.podsOf(id('shop', { app: 'web' }), distinctions)?.variants.map((v) => [v.labels, v.pods]);
+    expect(variants(by(['app', 'version']))).toEqual([[{ app: 'web' }, ['web-a', 'web-b', 'web-c']]]);
+    expect(variants(by(['tier']))).toEqual([[{ app: 'web', tier: 'back' }, ['web-b']], [{ app: 'web', tier: 'front' }, ['web-a', 'web-c']]]);
+    expect(variants()?.length).toBe(3); // no policies given: every label tells pods apart
+    // The CronJob's one pod keeps its job-name.
+    expect(pods.podsOf(id('production', { app: 'backup' }), by([]))?.variants.map((v) => v.labels)).toEqual([{ app: 'backup', 'job-name': 'backup-29' }]);
   });
 });
 
@@ -129,9 +143,11 @@ describe('the report with inventory ports and namespaces', () => {
     expect(status(true)).toBe('breaks');
   });
 
-  it('with the inventory: the named port resolves and the cluster knows the label, so it keeps working', () => {
+  it('with the inventory: the named port resolves on the pods that declare it, so the scrape breaks only for the others, saying which', () => {
     const r = run(true);
-    expect(r.find((e) => e.edge.source === prometheus)?.status).toBe('allowed');
+    const scrapeEdge = r.find((e) => e.edge.source === prometheus);
+    expect(scrapeEdge?.status).toBe('breaks');
+    expect(scrapeEdge?.status !== 'not-governed' && scrapeEdge?.detail?.gaps).toEqual([{ kind: 'pods-differ', destination: ['api-2'], allowed: 1, pairs: 2 }]);
     // 8080 is `http`, not `metrics`: still denied, and no named-port gap since the ports are known.
     const other = r.find((e) => e.edge.source === frontend);
     expect(other?.status).toBe('breaks');
