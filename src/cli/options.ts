@@ -42,7 +42,10 @@ export const appendValue = (value: string, previous: string[] = []): string[] =>
 
 /** Comma-separated, repeatable list flags (`-n a -n b,c` → [a, b, c]). */
 export function collectList(value: string, previous: string[]): string[] {
-  return [...previous, ...value.split(',').map((v) => v.trim()).filter((v) => v !== '')];
+  const items = value.split(',').map((v) => v.trim()).filter((v) => v !== '');
+  // An empty value (`-n "$NS"` with NS unset) must not quietly mean "all" or "none".
+  if (items.length === 0) throw new InvalidArgumentError('empty: give at least one name');
+  return [...previous, ...items];
 }
 
 /** The namespaces to keep; [] means all. */

@@ -15,4 +15,13 @@ describe('flowpol CLI shell', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain("unknown option '--no-such-flag'");
   });
+
+  it('exits 2 on an empty list value, which must not quietly mean every namespace or none (`--default-deny "$NS"` with NS unset)', async () => {
+    for (const args of [['report', '--default-deny', ''], ['report', '--default-deny', ' , '], ['edges', '-n', ''], ['generate', '-n', ''], ['collect', '--keep-labels', '']]) {
+      const r = await runCli([...args, '--db', '/nonexistent/flowpol.db']);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain(`option '${args[1] === '-n' ? '-n, --namespace <ns>' : args[1]}`);
+      expect(r.stderr).toContain('is invalid. empty: give at least one name');
+    }
+  });
 });
