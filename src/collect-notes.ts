@@ -5,13 +5,35 @@ import type { IngestCounts } from './store/counts.js';
 import type { CommittedUnit, IngestWriter } from './store/ingest.js';
 
 /** What the summary says of a committed unit beyond its counts. */
-export function outcomeReason(counts: IngestCounts, replaced: CommittedUnit | undefined, grew: boolean): { reason?: string } {
+export function outcomeReason(counts: IngestCounts, replaced: CommittedUnit | undefined, grew: boolean, selection: string): { reason?: string } {
   const notes: string[] = [];
-  if (replaced !== undefined) notes.push(`replaces the earlier ingest of ${replaced.name} (run ${replaced.runId})${grew ? ', which it extends: the file grew since' : ''}`);
+  if (replaced !== undefined) {
+    const other = otherSelection(replaced, selection);
+    notes.push(`replaces the earlier ingest of ${replaced.name} (run ${replaced.runId})${grew ? ', which it extends: the file grew since' : ''}${other === undefined ? '' : `, which selected ${other}: only what this run selects (${selectionName(selection)}) stays`}`);
+  }
   const events = counts.flowsRead + counts.lostEvents + counts.nodeStatus + counts.otherEvents + counts.invalidSkipped;
   if (events === 0) notes.push('it holds no Hubble events');
   return notes.length === 0 ? {} : { reason: notes.join('; ') };
 }
+
+/**
+ * Why a file already ingested is skipped, and what --force would do: replace that ingest. When
+ * that ingest selected other flows (`-n jaeger`, then `-n bookinfo`), --force drops what it added,
+ * so the note says so and how to keep both.
+ */
+export function alreadyIngested(previous: CommittedUnit, selection: string): string {
+  const other = otherSelection(previous, selection);
+  const earlier = `already ingested as ${previous.name} (run ${previous.runId})`;
+  if (other === undefined) return `${earlier}; use --force to ingest it again`;
+  return `${earlier}, which selected ${other}, and this run selects ${selectionName(selection)}: --force would replace that ingest with this one, dropping what it added; to keep both, collect it once with --force and a selection that covers both`;
+}
+
+/** The earlier ingest's selection when it is known and not this run's. */
+function otherSelection(earlier: CommittedUnit, selection: string): string | undefined {
+  return earlier.selection === null || earlier.selection === selection ? undefined : selectionName(earlier.selection);
+}
+
+const selectionName = (selection: string): string => (selection === '' ? 'every flow' : selection);
 
 /**
  * Files of a multi-file run replaced without the others: connections those share with them were

@@ -4,7 +4,7 @@
 //   (file | stdin | live)                 (window, ns, pod,  (identity, replies,       (Map by edge key,    (one transaction per
 //                                          label, verdict)    dedupe)                   hour, verdict)       flush; a file commits
 //                                                                                                            as one unit)
-import { flowMatcher } from './collect/filter.js';
+import { flowMatcher, selectionText } from './collect/filter.js';
 import type { InputError } from './errors.js';
 import { OperationalError } from './errors.js';
 import type { IdentityOptions } from './identity/identity.js';
@@ -15,7 +15,7 @@ import { addCounts, emptyCounts } from './store/counts.js';
 import type { IngestCounts } from './store/counts.js';
 import type { Database } from './store/database.js';
 import type { DiscardedUnit, UnitDescriptor, UnitKind } from './store/ingest.js';
-import { noteSplitRuns, outcomeReason } from './collect-notes.js';
+import { alreadyIngested, noteSplitRuns, outcomeReason } from './collect-notes.js';
 import { take } from './collect-event.js';
 import { IngestWriter } from './store/ingest.js';
 
@@ -97,6 +97,7 @@ export async function collect(
   result: CollectResult = newCollectResult(),
 ): Promise<CollectResult> {
   const matches = flowMatcher(options.filter); // a bad filter fails before anything is written
+  const selection = selectionText(options.filter);
   const writer = new IngestWriter(db);
   const run = writer.startRun(Date.now());
   result.runId = run.runId;
@@ -105,7 +106,7 @@ export async function collect(
   try {
     for await (const unit of units) {
       if (options.signal?.aborted) throw interrupted(unit.name, false);
-      const outcome = await ingestUnit(writer, result, unit, { folder, matches }, options);
+      const outcome = await ingestUnit(writer, result, unit, { folder, matches, selection }, options);
       result.units.push(outcome);
       if (outcome.status === 'committed') addCounts(result.committed, outcome.counts);
     }
@@ -120,23 +121,23 @@ export async function collect(
   return result;
 }
 
-/** What every unit of a run shares: the folder (connections span files) and the flow filter. */
-interface RunState { folder: EdgeFolder; matches: (flow: Flow) => boolean }
+/** What every unit of a run shares: the folder (connections span files), the flow filter and its selectionText. */
+interface RunState { folder: EdgeFolder; matches: (flow: Flow) => boolean; selection: string }
 
-async function ingestUnit(writer: IngestWriter, result: CollectResult, unit: IngestUnit, { folder, matches }: RunState, options: CollectOptions): Promise<UnitOutcome> {
+async function ingestUnit(writer: IngestWriter, result: CollectResult, unit: IngestUnit, { folder, matches, selection }: RunState, options: CollectOptions): Promise<UnitOutcome> {
   const previous = unit.fingerprint === undefined ? undefined : writer.findCommitted(unit.fingerprint);
   const counts = emptyCounts();
   // --force replaces an earlier run's ingest; within one run the same content twice is skipped
   // (its flows would fold into the first copy's connections and then replace them: nothing left).
   if (previous !== undefined && (!options.force || previous.runId === result.runId)) {
-    const again = previous.runId === result.runId ? `the same content as ${previous.name}, ingested earlier in this run` : `already ingested as ${previous.name} (run ${previous.runId}); use --force to ingest it again`;
+    const again = previous.runId === result.runId ? `the same content as ${previous.name}, ingested earlier in this run` : alreadyIngested(previous, selection);
     return { name: unit.name, kind: unit.kind, status: 'skipped', counts, reason: again };
   }
   // A live exporter log that grew since: read whole again, it replaces its earlier ingest (reading
   // only the new bytes would be faster, but its first flows would then not fold with the rest).
   const grown = previous === undefined && unit.fingerprintAt !== undefined ? await writer.findGrown(unit, unit.fingerprintAt) : undefined;
   const replaced = previous ?? grown;
-  const unitId = writer.startUnit(result.runId, unit, Date.now());
+  const unitId = writer.startUnit(result.runId, unit, Date.now(), selection);
   const batch = new IngestBatch();
   const source = unit.open({
     onInvalid: (error) => {
@@ -183,7 +184,7 @@ async function ingestUnit(writer: IngestWriter, result: CollectResult, unit: Ing
     if (options.signal?.aborted && unit.atomic) throw interrupted(unit.name, true);
     writer.commitUnit(unitId, batch, counts, Date.now(), replaced === undefined ? [] : [replaced.id]);
     return {
-      name: unit.name, kind: unit.kind, status: 'committed', counts, ...outcomeReason(counts, replaced, grown !== undefined),
+      name: unit.name, kind: unit.kind, status: 'committed', counts, ...outcomeReason(counts, replaced, grown !== undefined, selection),
       ...(replaced === undefined ? {} : { replacedRun: replaced.runId }), ...recounted(),
     };
   } catch (err) {

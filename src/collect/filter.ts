@@ -35,6 +35,29 @@ export function flowMatcher(filter: FlowFilter): (flow: Flow) => boolean {
   return (flow) => (since === undefined || flow.time >= since) && (until === undefined || flow.time <= until) && (m === null || m(flow));
 }
 
+/**
+ * The selection as collect's flags (`-n a,b --since 2026-01-05T00:00:00.000Z --verdict DROPPED`),
+ * canonical: values sorted, times absolute; '' when every flow is selected. What an ingest is
+ * recorded with, to tell a collect of the same file with another selection (see collect-pipeline.ts).
+ */
+export function selectionText(filter: FlowFilter): string {
+  const parts: string[] = [];
+  const flag = (name: string, values: readonly string[] | undefined): void => {
+    for (const v of [...new Set(values ?? [])].sort()) parts.push(`${name} ${/^[\w./:=!-]+$/.test(v) ? v : JSON.stringify(v)}`);
+  };
+  if (filter.namespaces.length > 0) parts.push(`-n ${[...new Set(filter.namespaces)].sort().join(',')}`);
+  if (filter.since !== undefined) parts.push(`--since ${new Date(filter.since).toISOString()}`);
+  if (filter.until !== undefined) parts.push(`--until ${new Date(filter.until).toISOString()}`);
+  flag('--pod', filter.pods);
+  flag('--from-pod', filter.fromPods);
+  flag('--to-pod', filter.toPods);
+  flag('--verdict', filter.verdicts);
+  flag('--label', filter.labels);
+  flag('--from-label', filter.fromLabels);
+  flag('--to-label', filter.toLabels);
+  return parts.join(' ');
+}
+
 const DATE_ONLY = /^(\d{4})-(\d\d)-(\d\d)$/;
 /** A duration as Go's time.ParseDuration reads it (what hubble takes: `1.5h`, `2h45m`, `300ms`), plus days. */
 const DURATION_PART = '(\\d+(?:\\.\\d*)?|\\.\\d+)(d|h|ms|m|s|us|µs|ns)'; // `ms` before `m`

@@ -25,7 +25,8 @@ export interface UnitDescriptor {
   atomic: boolean;
 }
 
-export interface CommittedUnit { id: number; runId: number; name: string; committedAt: number }
+/** `selection`: the flow selection it was collected with (selectionText: '' for every flow; null when unknown, from before flowpol kept it). */
+export interface CommittedUnit { id: number; runId: number; name: string; committedAt: number; selection: string | null }
 /** A committed unit read from a file: its size and fingerprint then. */
 interface CommittedFile extends CommittedUnit { size: number; fingerprint: string }
 export interface DiscardedUnit { id: number; runId: number; name: string; flowsRead: number }
@@ -43,12 +44,12 @@ export class IngestWriter {
       running: db.prepare("SELECT id, pid, started_at AS startedAt FROM ingest_runs WHERE status = 'running' ORDER BY id"),
       staged: db.prepare(`SELECT id, run_id AS runId, name, flows_read AS flowsRead FROM ingest_units WHERE status = 'staged' ORDER BY id`),
       interruptRun: db.prepare("UPDATE ingest_runs SET status = 'interrupted' WHERE id = ? AND status = 'running'"),
-      committed: db.prepare(`SELECT id, run_id AS runId, name, committed_at AS committedAt FROM ingest_units
+      committed: db.prepare(`SELECT id, run_id AS runId, name, committed_at AS committedAt, selection FROM ingest_units
         WHERE fingerprint = ? AND status = 'committed' ORDER BY id LIMIT 1`),
-      committedNamed: db.prepare(`SELECT id, run_id AS runId, name, committed_at AS committedAt, size, fingerprint FROM ingest_units
+      committedNamed: db.prepare(`SELECT id, run_id AS runId, name, committed_at AS committedAt, selection, size, fingerprint FROM ingest_units
         WHERE name = ? AND status = 'committed' AND kind = 'file' AND size IS NOT NULL AND fingerprint IS NOT NULL ORDER BY id DESC`),
-      startUnit: db.prepare(`INSERT INTO ingest_units (run_id, kind, name, size, fingerprint, status, started_at, committed_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+      startUnit: db.prepare(`INSERT INTO ingest_units (run_id, kind, name, size, fingerprint, status, started_at, committed_at, selection)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       counts: db.prepare(`UPDATE ingest_units SET flows_read = :flowsRead, flows_kept = :flowsKept, filtered_out = :filteredOut,
         folded_json = :folded, invalid_skipped = :invalidSkipped, lost_events = :lostEvents, node_status = :nodeStatus,
         other_events = :otherEvents, bytes_read = :bytesRead, first_flow = :firstFlow, last_flow = :lastFlow WHERE id = :id`),
@@ -122,10 +123,11 @@ export class IngestWriter {
     return this.sql.namesOfRun.all(runId) as string[];
   }
 
-  startUnit(runId: number, unit: UnitDescriptor, now: number): number {
+  /** `selection`: the flow selection it is collected with (selectionText). */
+  startUnit(runId: number, unit: UnitDescriptor, now: number, selection = ''): number {
     const status = unit.atomic ? 'staged' : 'committed';
     const committedAt = unit.atomic ? null : now;
-    return Number(this.sql.startUnit.run(runId, unit.kind, unit.name, unit.size ?? null, unit.fingerprint ?? null, status, now, committedAt).lastInsertRowid);
+    return Number(this.sql.startUnit.run(runId, unit.kind, unit.name, unit.size ?? null, unit.fingerprint ?? null, status, now, committedAt, selection).lastInsertRowid);
   }
 
   /**

@@ -95,6 +95,12 @@ const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    description: 'the flow selection (-n, --since/--until, --pod, --verdict, --label...) each unit was collected with',
+    // NULL: collected before flowpol recorded it (unknown).
+    sql: 'ALTER TABLE ingest_units ADD COLUMN selection TEXT;',
+  },
 ];
 
 const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

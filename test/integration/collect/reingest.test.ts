@@ -1,8 +1,10 @@
-// `flowpol collect` of a file that grew since its ingest (a live exporter log), and of empty inputs.
+// `flowpol collect` of a file that grew since its ingest (a live exporter log), of empty inputs, and
+// of a file collected before with another flow selection.
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../support/cli.js';
 
 const RECORDING = new URL('../../../recorded-flows/hubble-otel__basic-sample-330-dns-flows.jsonl', import.meta.url);
@@ -68,4 +70,41 @@ it("--force of some of a run's files says the others stay as they were; all of t
   const fresh = join(dir, 'nodes-fresh.db');
   await collect(fresh, a, b, c);
   expect(await edgesJson(db)).toBe(await edgesJson(fresh));
+});
+
+describe('a file collected again with another selection (-n, --since, --verdict...)', () => {
+  const TCP = new URL('../../../recorded-flows/hubble-otel__basic-sample-400-tcp-flows.jsonl', import.meta.url).pathname;
+  const run = async (db: string, ...args: string[]) => {
+    const r = await runCli(['collect', '--input-file', TCP, '--db', db, ...args]);
+    expect(r.code, r.stderr).toBe(0);
+    return r.stderr;
+  };
+  const edgesIn = async (db: string, ns: string) => (await runCli(['edges', '--db', db, '-n', ns, '-o', 'json'])).stdout;
+
+  it('is skipped with a note that --force would replace the other selection\'s ingest (QA: it then silently lost it), and a selection covering both restores it', async () => {
+    const db = join(dir, 'selections.db');
+    await run(db, '-n', 'jaeger');
+    const jaeger = await edgesIn(db, 'jaeger');
+    expect(JSON.parse(jaeger).edges).not.toEqual([]);
+    expect(await run(db, '-n', 'bookinfo')).toMatch(/skipped\s+\S+tcp-flows\.jsonl: already ingested as \S+ \(run 1\), which selected -n jaeger, and this run selects -n bookinfo: --force would replace that ingest with this one, dropping what it added; to keep both, collect it once with --force and a selection that covers both\n/);
+    expect(await run(db, '-n', 'bookinfo', '--force')).toContain('replaces the earlier ingest of ' + TCP + ' (run 1), which selected -n jaeger: only what this run selects (-n bookinfo) stays');
+    expect(JSON.parse(await edgesIn(db, 'jaeger')).edges).toEqual([]);
+    await run(db, '-n', 'jaeger,bookinfo', '--force');
+    expect(await edgesIn(db, 'jaeger')).toBe(jaeger);
+    // The same selection, however written, is the same ingest: plain skip.
+    expect(await run(db, '-n', 'bookinfo', '-n', 'jaeger')).toMatch(/already ingested as \S+ \(run 4\); use --force to ingest it again\n/);
+  });
+
+  it('a database from before flowpol kept selections is upgraded by collect, and its ingests\' selection is not guessed', async () => {
+    const db = join(dir, 'v1.db');
+    await run(db, '-n', 'jaeger');
+    const old = new BetterSqlite3(db);
+    old.exec('DELETE FROM schema_version WHERE version = 2; ALTER TABLE ingest_units DROP COLUMN selection;');
+    old.close();
+    const edges = await runCli(['edges', '--db', db]);
+    expect(edges.code).toBe(1);
+    expect(edges.stderr).toContain('has schema version 1, this flowpol reads 2 (older; run `flowpol collect` on it once to upgrade)');
+    expect(await run(db, '-n', 'bookinfo')).toMatch(/already ingested as \S+ \(run 1\); use --force to ingest it again\n/);
+    expect((await runCli(['edges', '--db', db, '-n', 'jaeger'])).code).toBe(0);
+  });
 });

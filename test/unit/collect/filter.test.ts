@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Flow } from '../../../src/model.js';
 import { UsageError } from '../../../src/errors.js';
-import { matchesFilter, parseTimeArg } from '../../../src/collect/filter.js';
+import { matchesFilter, parseTimeArg, selectionText } from '../../../src/collect/filter.js';
 import { parseRfc3339, timestampToMs } from '../../../src/collect/time.js';
 
 const NOON = Date.UTC(2024, 0, 2, 12, 0, 0);
@@ -93,5 +93,14 @@ describe('matchesFilter', () => {
     expect(matchesFilter(flow(NOON, 'web', 'kube-system'), f)).toBe(false);
     expect(matchesFilter(flow(NOON, undefined, undefined), f)).toBe(false);
     expect(matchesFilter(flow(NOON, undefined, undefined), { namespaces: [] })).toBe(true);
+  });
+});
+
+describe('selectionText', () => {
+  it('is collect\'s flags, canonical (sorted, once each, absolute times), and empty for every flow', () => {
+    expect(selectionText({ namespaces: [] })).toBe('');
+    expect(selectionText({ namespaces: ['b', 'a', 'b'], since: Date.UTC(2026, 0, 5), verdicts: ['DROPPED', 'AUDIT'], labels: ['key in (x,y)', 'app=web'] }))
+      .toBe('-n a,b --since 2026-01-05T00:00:00.000Z --verdict AUDIT --verdict DROPPED --label app=web --label "key in (x,y)"');
+    expect(selectionText({ namespaces: [], until: 0, fromPods: ['shop/web'], toLabels: ['!canary'] })).toBe('--until 1970-01-01T00:00:00.000Z --from-pod shop/web --to-label !canary');
   });
 });

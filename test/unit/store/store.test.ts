@@ -56,7 +56,7 @@ function ingest(writer: IngestWriter, runId: number, name: string, edges: Observ
 describe('openDatabase', () => {
   it('creates a WAL database at the latest schema version and reopens it read-only', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.prepare('SELECT max(version) AS v FROM schema_version').get()).toEqual({ v: 1 });
+    expect(db.prepare('SELECT max(version) AS v FROM schema_version').get()).toEqual({ v: 2 });
     db.close();
     db = openDatabase(join(dir, 'f.db'), { readonly: true });
     expect(loadEdges(db)).toEqual([]);
@@ -81,7 +81,7 @@ describe('openDatabase', () => {
     other.exec('BEGIN IMMEDIATE');
     try {
       const second = openDatabase(join(dir, 'f.db'), { create: true });
-      expect(second.prepare('SELECT max(version) AS v FROM schema_version').get()).toEqual({ v: 1 });
+      expect(second.prepare('SELECT max(version) AS v FROM schema_version').get()).toEqual({ v: 2 });
       second.close();
     } finally {
       other.exec('ROLLBACK');
