@@ -1,13 +1,15 @@
 // Cilium label strings (`source:key=value`) and the one table of labels that are not part of a
 // workload's stable identity.
+import { UsageError } from '../errors.js';
 
 export interface ParsedLabel { source: string; key: string; value: string | undefined }
 
 /**
  * A label key to drop: an exact key, or a prefix ending in '*'; with the reason it is dropped.
- * `keep: true` marks an exception placed before the drop rules (the first matching rule decides).
+ * `keep: true` marks an exception placed before the drop rules (the first matching rule decides);
+ * `fixed: true` a key that is no pod label at all, which no exception keeps.
  */
-export interface LabelRule { pattern: string; reason: string; keep?: true }
+export interface LabelRule { pattern: string; reason: string; keep?: true; fixed?: true }
 
 /**
  * Split `k8s:app=web` on the first ':' (source) and the first '=' (key/value). Keys may hold '/'
@@ -43,9 +45,9 @@ export const POD_NAMESPACE_LABEL = 'io.kubernetes.pod.namespace';
  * `--drop-labels/--keep-labels` adjust this list (see withLabelOverrides).
  */
 export const VOLATILE_LABEL_RULES: readonly LabelRule[] = [
-  { pattern: POD_NAMESPACE_LABEL, reason: 'it is the namespace, kept as the identity namespace' },
-  { pattern: 'io.cilium.k8s.policy.*', reason: 'Cilium-derived (service account, cluster), not a pod label' },
-  { pattern: `${NAMESPACE_LABEL_PREFIX}*`, reason: "the namespace's labels, kept as namespace labels for namespaceSelectors" },
+  { pattern: POD_NAMESPACE_LABEL, reason: 'it is the namespace, kept as the identity namespace', fixed: true },
+  { pattern: 'io.cilium.k8s.policy.*', reason: 'Cilium-derived (service account, cluster), not a pod label', fixed: true },
+  { pattern: `${NAMESPACE_LABEL_PREFIX}*`, reason: "the namespace's labels, kept as namespace labels for namespaceSelectors", fixed: true },
   { pattern: 'pod-template-hash', reason: 'changes with every Deployment rollout' },
   { pattern: 'controller-revision-hash', reason: 'changes with every StatefulSet/DaemonSet revision' },
   { pattern: 'pod-template-generation', reason: 'changes with every DaemonSet revision' },
@@ -90,13 +92,21 @@ function patternMatches(pattern: string, key: string): boolean {
 
 /**
  * `rules` adjusted by the user (`--drop-labels a,b*`, `--keep-labels c`): each keep pattern
- * becomes a keep exception in front (so `--keep-labels topology.kubernetes.io/zone` keeps that
- * key although `topology.kubernetes.io/*` is dropped), each drop pattern a rule at the end.
+ * becomes a keep exception in front of the rules that are not `fixed` (so `--keep-labels
+ * topology.kubernetes.io/zone` keeps that key although `topology.kubernetes.io/*` is dropped, and
+ * `--keep-labels '*'` keeps every pod label but not the namespace or Cilium's own keys: a policy
+ * selecting those would select no pod), each drop pattern a rule at the end. UsageError for a keep
+ * pattern that only a fixed rule's keys match.
  */
 export function withLabelOverrides(
   rules: readonly LabelRule[], overrides: { drop?: readonly string[]; keep?: readonly string[] },
 ): LabelRule[] {
-  const keep: LabelRule[] = (overrides.keep ?? []).map((pattern) => ({ pattern, reason: 'kept by --keep-labels', keep: true }));
+  const fixed = rules.filter((r) => r.fixed === true);
+  const keep: LabelRule[] = (overrides.keep ?? []).map((pattern) => {
+    const within = fixed.find((r) => patternMatches(r.pattern, pattern.endsWith('*') ? pattern.slice(0, -1) : pattern));
+    if (within !== undefined) throw new UsageError(`--keep-labels ${pattern}: not a pod label (${within.pattern}: ${within.reason}), so no identity can keep it`);
+    return { pattern, reason: 'kept by --keep-labels', keep: true };
+  });
   const drop: LabelRule[] = (overrides.drop ?? []).map((pattern) => ({ pattern, reason: 'dropped by --drop-labels' }));
-  return [...keep, ...rules, ...drop];
+  return [...fixed, ...keep, ...rules.filter((r) => r.fixed !== true), ...drop];
 }

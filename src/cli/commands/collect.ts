@@ -82,7 +82,7 @@ export const registerCollect: Register = (command) => {
     .option('--drop-labels <keys>', 'also drop these pod label keys from identities (comma list; a trailing * matches a prefix)', collectList, [] as string[])
     .option('--workers <n|auto>', 'parse recorded files on n more threads (default 0: all on one; auto: one less than the cores, for 256 MiB of files or more); the result is the same, only faster on large inputs', parseWorkers)
     .option('--remember-connections <n>', 'connections remembered however long ago, so that another node\'s export, read next, folds its copies of them (1 to 10000000, about 0.4 KB each; the summary says when forgotten ones counted again)', integer(1, 10_000_000), 20_000)
-    .option('--keep-labels <keys>', 'keep these label keys although a rule below drops them (comma list; a trailing * matches a prefix)', collectList, [] as string[])
+    .option('--keep-labels <keys>', 'keep these label keys although a rule below drops them (comma list; a trailing * matches a prefix); never the namespace or Cilium\'s io.cilium.k8s.* keys, which are no pod labels', collectList, [] as string[])
     .addHelpText(
       'after',
       `

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Endpoint } from '../../../src/model.js';
 import { VOLATILE_LABEL_RULES, matchRule, parseLabel, withLabelOverrides } from '../../../src/identity/labels.js';
+import { UsageError } from '../../../src/errors.js';
 import { DEFAULT_IDENTITY_OPTIONS, identityKey, namespaceOf, workloadIdentity } from '../../../src/identity/identity.js';
 
 describe('parseLabel', () => {
@@ -44,6 +45,17 @@ describe('volatile label rules', () => {
     expect(matchRule('team.example.com/owner', rules)?.keep).toBeUndefined();
     expect(matchRule('topology.kubernetes.io/zone', rules)?.keep).toBe(true);
     expect(matchRule('topology.kubernetes.io/region', rules)?.keep).toBeUndefined();
+  });
+
+  it("--keep-labels never keeps the namespace or Cilium's own keys (QA: '*' gave policies selecting no pod), and refuses a pattern only they match", () => {
+    const all = withLabelOverrides(VOLATILE_LABEL_RULES, { keep: ['*'] });
+    for (const key of ['io.kubernetes.pod.namespace', 'io.cilium.k8s.policy.cluster', 'io.cilium.k8s.namespace.labels.team']) expect(matchRule(key, all)?.keep, key).toBeUndefined();
+    for (const key of ['pod-template-hash', 'topology.kubernetes.io/zone', 'app']) expect(matchRule(key, all)?.keep, key).toBe(true);
+    for (const pattern of ['io.kubernetes.pod.namespace', 'io.cilium.k8s.policy.*', 'io.cilium.k8s.policy.serviceaccount', 'io.cilium.k8s.namespace.labels.te*']) {
+      expect(() => withLabelOverrides(VOLATILE_LABEL_RULES, { keep: [pattern] }), pattern).toThrow(UsageError);
+    }
+    expect(() => withLabelOverrides(VOLATILE_LABEL_RULES, { keep: ['io.cilium.k8s.policy.cluster'] })).toThrow(
+      '--keep-labels io.cilium.k8s.policy.cluster: not a pod label (io.cilium.k8s.policy.*: Cilium-derived (service account, cluster), not a pod label), so no identity can keep it');
   });
 });
 
