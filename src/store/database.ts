@@ -4,7 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { OperationalError } from '../errors.js';
-import { APPLICATION_ID, migrate, readSchemaVersion } from './migrations.js';
+import { APPLICATION_ID, READABLE_SCHEMA_VERSION, migrate, readSchemaVersion } from './migrations.js';
 import { sqliteOperationalError } from './sqlite-errors.js';
 
 /** An open flowpol database. Store modules run SQL on it; other stages only pass it along. */
@@ -47,7 +47,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database 
       db.pragma('foreign_keys = ON');
       migrate(db);
     }
-    requireCurrentSchema(db, path);
+    requireReadableSchema(db, path);
     return db;
   } catch (err) {
     db.close();
@@ -188,12 +188,12 @@ function checkFlowpolFile(db: Database, path: string, appId: number): void {
   }
 }
 
-function requireCurrentSchema(db: Database, path: string): void {
+function requireReadableSchema(db: Database, path: string): void {
   const { current, latest } = readSchemaVersion(db);
   if (current === 0) {
     throw new OperationalError('E_DB_NOT_FLOWPOL', `${path} is an empty database; run \`flowpol collect --db ${path}\` first`);
   }
-  if (current !== latest) {
+  if (current < READABLE_SCHEMA_VERSION || current > latest) {
     const what = current > latest ? 'newer than this flowpol' : 'older; run `flowpol collect` on it once to upgrade';
     throw new OperationalError('E_DB_VERSION', `${path} has schema version ${current}, this flowpol reads ${latest} (${what})`);
   }

@@ -104,6 +104,12 @@ const MIGRATIONS: readonly Migration[] = [
 ];
 
 const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+/**
+ * The oldest schema the read-only commands (edges, generate, report) read as it is: later
+ * migrations only add what collect writes (2: ingest_units.selection). Raise it when one changes
+ * what they read.
+ */
+export const READABLE_SCHEMA_VERSION = 1;
 
 /** Current and latest schema version; current is 0 for a database without flowpol tables. */
 export function readSchemaVersion(db: Database): { current: number; latest: number } {

@@ -62,6 +62,19 @@ describe('openDatabase', () => {
     expect(loadEdges(db)).toEqual([]);
   });
 
+  it('read-only, reads a database of an older schema that only lacks what collect writes, and refuses a newer one', () => {
+    db.exec('DELETE FROM schema_version WHERE version = 2; ALTER TABLE ingest_units DROP COLUMN selection;');
+    db.close();
+    db = openDatabase(join(dir, 'f.db'), { readonly: true });
+    expect(loadEdges(db)).toEqual([]);
+    db.close();
+    const newer = new BetterSqlite3(join(dir, 'f.db'));
+    newer.prepare('INSERT INTO schema_version (version, description, applied_at) VALUES (99, ?, 0)').run('from the future');
+    newer.close();
+    expect(() => openDatabase(join(dir, 'f.db'), { readonly: true })).toThrow(/has schema version 99, this flowpol reads 2 \(newer than this flowpol\)/);
+    db = new BetterSqlite3(join(dir, 'f.db')) as unknown as Database; // open again for afterEach to close
+  });
+
   it('waits for another process that has the new file open before switching it to WAL', async () => {
     const file = join(dir, 'shared.db');
     // Another process is writing the new (still rollback-journal) file for a moment, as a second collect creating it does.
