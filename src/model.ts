@@ -515,7 +515,13 @@ export type WorldGap =
    * select on, and its pairs of pods are not all decided alike: the verdict is the first denied
    * pair's, whose pods are named at each end that differs; `allowed` of the `pairs` keep working.
    */
-  | { kind: 'pods-differ'; source?: string[]; destination?: string[]; allowed: number; pairs: number };
+  | { kind: 'pods-differ'; source?: string[]; destination?: string[]; allowed: number; pairs: number }
+  /**
+   * The other end is no pod and has no address flowpol knows (`code`: a remote node, the
+   * kube-apiserver, an external known only by name or never recorded): NetworkPolicy cannot name it
+   * but the pod end's isolation still applies, and no rule that could admit it has the port.
+   */
+  | { kind: 'peer-unaddressed'; peer: string; code: EdgeNoteCode };
 
 /**
  * A rule that almost admitted a denied connection, and what that rule does admit (for humans).

@@ -120,6 +120,30 @@ export class PolicyEngine {
     return dst.kind !== 'pod' || dst.ingress.length === 0 || this.anyRule(dst.ingressFast[c.protocol], src, c.protocol, c.port, dstPorts);
   }
 
+  /**
+   * The side of a pod facing a peer that is no pod and whose address is unknown (another node, the
+   * kube-apiserver, an external known only by name): only a rule naming no peers admits it.
+   * Undefined when a rule with an ipBlock peer has the port: whether that block covers the peer
+   * depends on an address flowpol does not know (and, for nodes, on the CNI).
+   */
+  unaddressedSide(subject: Subject, direction: PolicyDirection, protocol: PolicyProtocol, port: number): SideVerdict | undefined {
+    const self = this.endpoint(subject, 'subject');
+    if (self.kind !== 'pod') return EXTERNAL;
+    if (self[direction].length === 0) return NOT_ISOLATED;
+    const dstPorts = direction === 'ingress' ? self.ports : undefined;
+    const allowedBy: RuleRef[] = [];
+    const nearMisses: NearMiss[] = [];
+    for (const rule of direction === 'ingress' ? self.ingressRules : self.egressRules) {
+      const portOk = portsMatch(rule.ports, protocol, port, dstPorts);
+      if (portOk && rule.peers?.some((peer) => peer.kind === 'ipBlock') === true) return undefined;
+      const ref: RuleRef = { policy: rule.policy, direction, rule: rule.index };
+      if (portOk && rule.peers === undefined) allowedBy.push(ref);
+      else if (portOk !== (rule.peers === undefined)) nearMisses.push({ ...ref, mismatch: portOk ? 'peer' : 'port' });
+    }
+    const isolatedBy = self[direction].map((p) => p.ref);
+    return allowedBy.length > 0 ? { kind: 'allowed', isolatedBy, allowedBy, namespaceLabelsUnknown: [] } : { kind: 'denied', isolatedBy, nearMisses, namespaceLabelsUnknown: [] };
+  }
+
   /** The policies that isolate this subject in one direction (empty for externals). */
   isolatedBy(subject: Subject, direction: PolicyDirection): PolicyRef[] {
     const e = this.endpoint(subject, 'subject');

@@ -9,7 +9,7 @@ import type {
   ClosestRule, Connection, DenialDetail, Edge, EdgeNoteCode, EdgeStatus, NearMiss, NetworkPolicy, Peer, PolicyDirection, PolicyRef,
   ReportEdge, RuleRef, SideVerdict, Subject, Verdict, WorldGap,
 } from '../model.js';
-import { droppedToday } from '../policy/edge-notes.js';
+import { describePeer, droppedToday } from '../policy/edge-notes.js';
 import { deniedSides, type PolicyEngine } from '../policy/evaluate.js';
 import { describeNearMiss, selectsNamespaces, usesNamedPorts } from './describe-rule.js';
 import type { EdgeWorld, Owner, PeerSubject, PodGroup } from './world-from-edges.js';
@@ -34,6 +34,20 @@ function sameRules(a: readonly RuleRef[], b: readonly RuleRef[]): boolean {
 }
 
 type SubjectEnd = Extract<PeerSubject, { kind: 'subject' }>;
+
+/**
+ * Peers with no pod and no address flowpol knows, whose traffic a pod's isolation still denies
+ * unless a rule admits every peer (or an ipBlock might cover them): another node, the
+ * kube-apiserver, externals known only by name or never recorded. Not the pod's own node
+ * (`not-governed-host`: always allowed) nor host-network pods (they may be on the pod's node).
+ */
+const UNADDRESSED: ReadonlySet<EdgeNoteCode> = new Set<EdgeNoteCode>([
+  'not-governed-remote-node', 'not-governed-kube-apiserver', 'not-expressible-world-without-ip', 'not-expressible-fqdn',
+]);
+/** The unaddressed end of such an edge, for detail(): no engine ever sees it. */
+const UNADDRESSED_PEER: Subject = Object.freeze({ kind: 'external', ip: '' });
+/** The side of the unaddressed end: no NetworkPolicy applies there. */
+const NO_POLICY_SIDE: SideVerdict = Object.freeze({ kind: 'not-governed', reason: 'external' });
 
 /** A pod subject's owner (a host-network workload end has one too, but no subject). */
 const ownerOf = (end: PeerSubject): Owner | undefined => (end.kind === 'subject' ? end.owner : undefined);
@@ -75,6 +89,7 @@ export class Assessor {
     const source = this.lastSource.found;
     const destination = this.world.of(edge.destination);
     const code = this.notGovernedCode(edge, source, destination);
+    if (code !== undefined && UNADDRESSED.has(code) && this.unaddressed(edge, source, destination, code, sink)) return;
     if (code !== undefined) {
       // The node always reaches its own pods (kubelet probes): the destination's isolation does not matter then.
       const fromHost = edge.source.kind === 'reserved' && edge.source.entity === 'host';
@@ -130,6 +145,33 @@ export class Assessor {
       allowed, pairs: sources.length * destinations.length,
     };
     return { source: a.subject, destination: b.subject, gap };
+  }
+
+  /**
+   * An edge between a pod and a peer with no pod and no known address (UNADDRESSED): NetworkPolicy
+   * cannot name that peer, but the pod's isolation on its side still applies. When no rule that
+   * could admit it has the port (Assessor: PolicyEngine.unaddressedSide), it is denied whatever the
+   * address: added as a break (dropped, if Hubble only saw it so), and true. Else false, and it
+   * stays not governed (the CNI and the address decide).
+   */
+  private unaddressed(edge: Edge, source: PeerSubject, destination: PeerSubject, code: EdgeNoteCode, sink: EdgeSink): boolean {
+    const podAt = source.kind === 'subject' && source.subject.kind === 'pod' ? source : destination.kind === 'subject' && destination.subject.kind === 'pod' ? destination : undefined;
+    if (podAt === undefined) return false;
+    const direction: PolicyDirection = podAt === source ? 'egress' : 'ingress';
+    const protocol = edge.protocol as Connection['protocol'];
+    for (const { subject } of podAt.variants ?? [podAt]) {
+      const side = this.engine.unaddressedSide(subject, direction, protocol, edge.port);
+      if (side?.kind !== 'denied') continue;
+      const compacted = this.compactSide(side, subject, direction);
+      const verdict: Verdict = direction === 'egress' ? { decision: 'deny', egress: compacted, ingress: NO_POLICY_SIDE } : { decision: 'deny', egress: NO_POLICY_SIDE, ingress: compacted };
+      const connection: Connection = direction === 'egress'
+        ? { source: subject, destination: UNADDRESSED_PEER, protocol, port: edge.port } : { source: UNADDRESSED_PEER, destination: subject, protocol, port: edge.port };
+      const gap: WorldGap = { kind: 'peer-unaddressed', peer: describePeer(direction === 'egress' ? edge.destination : edge.source), code };
+      const detail = this.detail(verdict, connection, gap) as DenialDetail;
+      sink.add({ status: droppedToday(edge) ? 'dropped' : 'breaks', edge, decision: 'deny', verdict, detail }, podAt.owner);
+      return true;
+    }
+    return false;
   }
 
   private notGovernedCode(edge: Edge, source: PeerSubject, destination: PeerSubject): EdgeNoteCode | undefined {
@@ -209,7 +251,7 @@ export class Assessor {
       const miss = side.nearMisses.find((m) => m.mismatch === 'port') ?? side.nearMisses[0];
       if (miss !== undefined) closest[direction] = this.closest(miss, direction === 'egress' ? c.destination : c.source);
       for (const ns of side.namespaceLabelsUnknown) unknown.add(ns);
-      if (this.namedPorts[direction].size > 0 && !this.world.portsKnown(c.destination)) for (const ref of side.isolatedBy) if (this.namedPorts[direction].has(ref)) named.add(ref);
+      if (this.namedPorts[direction].size > 0 && c.destination.kind === 'pod' && !this.world.portsKnown(c.destination)) for (const ref of side.isolatedBy) if (this.namedPorts[direction].has(ref)) named.add(ref);
     }
     if (unknown.size > 0) gaps.push({ kind: 'namespace-labels-unknown', namespaces: [...unknown].sort() });
     if (named.size > 0) gaps.push({ kind: 'named-ports-unresolved', policies: [...named].sort() });

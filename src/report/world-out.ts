@@ -37,12 +37,14 @@ export function reportWorld(result: BreakageResult, name: string, silentPods: re
       .map((g) => ({ subject: g.subject, name: `${peer.identity.namespace}/${nameOf.get(g.subject) ?? ''}` }));
   };
   const probes: WorldProbe[] = [];
+  let unaddressed = 0;
   for (const ns of result.report.namespaces) {
     for (const w of ns.workloads) {
       for (const e of w.edges) {
         if (e.status === 'not-governed') continue;
         const from = ends(e.edge.source);
         const to = ends(e.edge.destination);
+        if (e.detail?.gaps.some((g) => g.kind === 'peer-unaddressed') === true) unaddressed++;
         const protocol = e.edge.protocol as PolicyProtocol;
         const port = e.edge.port;
         for (const a of from) {
@@ -60,7 +62,7 @@ export function reportWorld(result: BreakageResult, name: string, silentPods: re
   return {
     name,
     source: 'flowpol report --world-out: the world built from observed flows, with the policies evaluated',
-    note: `One pod per workload identity (identity labels; ${result.report.cluster === undefined ? 'flows carry no container ports' : 'container ports and namespace labels from the cluster inventory'}), one external per observed address${silentPods.length === 0 ? '' : ', the silent workloads\' pods (no traffic, no probes)'}; expected = the report's verdict.${result.world.splitWorkloads() === 0 ? '' : ' A workload whose pods differ in labels or container ports the policies select on has a pod per such group (-2, -3 …), and a probe per pair of pods; the report\'s verdict is the worst of them.'}${siblings === 0 ? '' : ` A workload whose pods talk to each other has a second pod (-peer) to be their destination: a pod's traffic to itself is never policed.`}${left.size === 0 ? '' : ` Left out: the workloads whose namespace name or labels Kubernetes refuses (in ${[...left].sort(compareText).join(', ')}), and their probes.`}`,
+    note: `One pod per workload identity (identity labels; ${result.report.cluster === undefined ? 'flows carry no container ports' : 'container ports and namespace labels from the cluster inventory'}), one external per observed address${silentPods.length === 0 ? '' : ', the silent workloads\' pods (no traffic, no probes)'}; expected = the report's verdict.${result.world.splitWorkloads() === 0 ? '' : ' A workload whose pods differ in labels or container ports the policies select on has a pod per such group (-2, -3 …), and a probe per pair of pods; the report\'s verdict is the worst of them.'}${unaddressed === 0 ? '' : ` ${unaddressed} evaluated edge${unaddressed === 1 ? ' has' : 's have'} no probe: the other end has no pod and no address (a remote node, the kube-apiserver, an external known only by name), so the world cannot hold it; the report judged ${unaddressed === 1 ? 'it' : 'them'} by the pod end's isolation.`}${siblings === 0 ? '' : ` A workload whose pods talk to each other has a second pod (-peer) to be their destination: a pod's traffic to itself is never policed.`}${left.size === 0 ? '' : ` Left out: the workloads whose namespace name or labels Kubernetes refuses (in ${[...left].sort(compareText).join(', ')}), and their probes.`}`,
     namespaces: result.world.namespaces().filter((n) => writable({ namespace: n.name, labels: n.labels })),
     pods,
     externals: result.world.externalList(),

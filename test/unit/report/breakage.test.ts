@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Edge, NetworkPolicy, ReportEdge } from '../../../src/model.js';
 import { buildBreakageReport, type BreakageInput, type BreakageOptions } from '../../../src/report/breakage.js';
 import { DEFAULT_DENY_NAME, type DefaultDenyScope } from '../../../src/report/default-deny.js';
-import { edgeReasons, policiesLine } from '../../../src/report/reasons.js';
+import { edgeReason, edgeReasons, policiesLine } from '../../../src/report/reasons.js';
 import { api, dns, edge, FORGETS_DNS, frontend, host, policy, postgres, prometheus, SEED_EDGES, SEED_NAMESPACES, T0 } from './seed-edges.js';
 
 const NONE: BreakageOptions = { defaultDeny: { kind: 'none' }, direction: 'both' };
@@ -188,17 +188,38 @@ describe('world gaps and peers without a subject', () => {
   });
 
   it('classifies externals without an address, edges with no pod and bad ports', () => {
-    const world: Edge = edge(frontend, { kind: 'reserved', entity: 'world' }, 'TCP', 443, 2);
-    const name: Edge = edge(frontend, { kind: 'fqdn', name: 'example.com' }, 'TCP', 443, 2);
+    const world: Edge = edge(api, { kind: 'reserved', entity: 'world' }, 'TCP', 443, 2);
+    const name: Edge = edge(api, { kind: 'fqdn', name: 'example.com' }, 'TCP', 443, 2);
     const noPod: Edge = edge({ kind: 'cidr', cidr: '192.0.2.1/32' }, { kind: 'cidr', cidr: '192.0.2.2/32' }, 'TCP', 80, 1);
     const apiServer: Edge = edge(host, { kind: 'reserved', entity: 'kube-apiserver' }, 'TCP', 6443, 1);
+    const ownNode: Edge = edge(frontend, host, 'TCP', 10250, 1);
     const zero: Edge = edge(frontend, postgres, 'UDP', 0, 1);
-    const r = run(FORGETS_DNS, NONE, { edges: [world, name, noPod, apiServer, zero] });
-    expect([world, name, noPod, apiServer, zero].map((e) => (find(r, e) as { code?: string }).code)).toEqual([
-      'not-expressible-world-without-ip', 'not-expressible-fqdn', 'not-governed-no-pod', 'not-governed-host', 'not-expressible-port',
+    const r = run(FORGETS_DNS, NONE, { edges: [world, name, noPod, apiServer, ownNode, zero] });
+    // api's ipBlock rule has 443: whether it covers the unrecorded address is not known, so the CNI and the address decide.
+    expect([world, name, noPod, apiServer, ownNode, zero].map((e) => (find(r, e) as { code?: string }).code)).toEqual([
+      'not-expressible-world-without-ip', 'not-expressible-fqdn', 'not-governed-no-pod', 'not-governed-host', 'not-governed-host', 'not-expressible-port',
     ]);
-    expect(find(r, world)).toMatchObject({ isolation: [{ direction: 'egress', isolatedBy: ['production/default-deny-all', 'production/frontend'] }] });
+    expect(find(r, world)).toMatchObject({ isolation: [{ direction: 'egress', isolatedBy: ['production/api', 'production/default-deny-all'] }] });
     expect(r.report.namespaces.at(-1)).toMatchObject({ namespace: '', workloads: [{ edges: [{ edge: noPod }, { edge: apiServer }] }] });
+  });
+
+  it('a peer with no pod and no known address (remote node, kube-apiserver, unrecorded or named external) that no isolating rule could admit: breaks, saying why', () => {
+    const world: Edge = edge(frontend, { kind: 'reserved', entity: 'world' }, 'TCP', 443, 2);
+    const name: Edge = edge(frontend, { kind: 'fqdn', name: 'example.com' }, 'TCP', 443, 2);
+    const toApiServer: Edge = edge(api, { kind: 'reserved', entity: 'kube-apiserver' }, 'TCP', 6443, 3);
+    const webhook: Edge = edge({ kind: 'reserved', entity: 'kube-apiserver' }, api, 'TCP', 9443, 4, { DROPPED: 4 });
+    const kubelet: Edge = edge(api, { kind: 'reserved', entity: 'remote-node' }, 'TCP', 10250, 5);
+    const r = run(FORGETS_DNS, NONE, { edges: [world, name, toApiServer, webhook, kubelet] });
+    expect([world, name, toApiServer, webhook, kubelet].map((e) => find(r, e)?.status)).toEqual(['breaks', 'breaks', 'breaks', 'dropped', 'breaks']);
+    expect(find(r, toApiServer)).toMatchObject({
+      decision: 'deny', verdict: { egress: { kind: 'denied', isolatedBy: ['production/api', 'production/default-deny-all'] }, ingress: { kind: 'not-governed' } },
+      detail: { gaps: [{ kind: 'peer-unaddressed', peer: 'reserved:kube-apiserver', code: 'not-governed-kube-apiserver' }] },
+    });
+    expect(find(r, webhook)).toMatchObject({ verdict: { ingress: { kind: 'denied' }, egress: { kind: 'not-governed' } } });
+    expect(edgeReason(find(r, name) as ReportEdge)).toContain('example.com is no pod and has no address flowpol knows, and no rule of the isolating policies admits every peer, nor names an ipBlock, on this port: denied whatever its address, on any CNI');
+    // A rule that names no peers admits them all: not governed, as before.
+    const open = policy('production', 'frontend-out', { podSelector: { matchLabels: { app: 'frontend' } }, egress: [{ ports: [{ port: 443 }] }] });
+    expect(find(run([...FORGETS_DNS, open], NONE, { edges: [world] }), world)?.status).toBe('not-governed');
   });
 });
 
