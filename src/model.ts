@@ -521,7 +521,13 @@ export type WorldGap =
    * kube-apiserver, an external known only by name or never recorded): NetworkPolicy cannot name it
    * but the pod end's isolation still applies, and no rule that could admit it has the port.
    */
-  | { kind: 'peer-unaddressed'; peer: string; code: EdgeNoteCode };
+  | { kind: 'peer-unaddressed'; peer: string; code: EdgeNoteCode }
+  /**
+   * An end no podSelector can name alone (`code`: no stable labels, a label or namespace name
+   * Kubernetes refuses): flowpol generate writes no rule or policy for it, so a denial of its
+   * traffic under generated policies is expected, not an oversight.
+   */
+  | { kind: 'peer-unselectable'; peer: string; code: EdgeNoteCode };
 
 /**
  * A rule that almost admitted a denied connection, and what that rule does admit (for humans).

@@ -46,7 +46,8 @@ export function refusedByKubernetes(identity: Identity): Unselectable | undefine
   return detail === undefined ? undefined : { code: 'not-expressible-labels', detail };
 }
 
-function unselectable(identity: Identity): Unselectable | undefined {
+/** Why no podSelector can name an identity alone (refusedByKubernetes, or it has no stable labels); undefined when one can. */
+export function unselectable(identity: Identity): Unselectable | undefined {
   const refused = refusedByKubernetes(identity);
   if (refused !== undefined) return refused;
   for (const _ in identity.labels) return undefined;

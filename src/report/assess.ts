@@ -6,10 +6,11 @@
 // object per distinct allowed side), so a million edges fit in memory and renderers can
 // write a shared side's text once.
 import type {
-  ClosestRule, Connection, DenialDetail, Edge, EdgeNoteCode, EdgeStatus, NearMiss, NetworkPolicy, Peer, PolicyDirection, PolicyRef,
+  ClosestRule, Connection, DenialDetail, Edge, EdgeNoteCode, EdgeStatus, Identity, NearMiss, NetworkPolicy, Peer, PolicyDirection, PolicyRef,
   ReportEdge, RuleRef, SideVerdict, Subject, Verdict, WorldGap,
 } from '../model.js';
 import { describePeer, droppedToday } from '../policy/edge-notes.js';
+import { type Unselectable, unselectable } from '../policy/workload-selectors.js';
 import { deniedSides, type PolicyEngine } from '../policy/evaluate.js';
 import { describeNearMiss, selectsNamespaces, usesNamedPorts } from './describe-rule.js';
 import type { EdgeWorld, Owner, PeerSubject, PodGroup } from './world-from-edges.js';
@@ -71,6 +72,8 @@ export class Assessor {
   /** The allowed sides made so far per isolatedBy list (shared): the few distinct ones each list has. */
   private readonly sides = new Map<PolicyRef[], AllowedSide[]>();
   private lastSource: { peer: Peer; found: PeerSubject } | undefined;
+  /** unselectable() per identity (null: a podSelector can name it). */
+  private readonly unselectables = new WeakMap<Identity, Unselectable | null>();
   private readonly question: Connection = { source: { kind: 'external', ip: '0.0.0.0' }, destination: { kind: 'external', ip: '0.0.0.0' }, protocol: 'TCP', port: 0 };
 
   constructor(
@@ -111,8 +114,9 @@ export class Assessor {
       sink.countAllowed(edge.count, s.owner ?? d.owner);
       return;
     }
-    const detail = verdict === undefined && s.gap === undefined && d.gap === undefined && pair.gap === undefined ? undefined
-      : this.detail(verdict, connection ?? { source: pair.source, destination: pair.destination, protocol, port: edge.port }, s.gap, d.gap, pair.gap);
+    const unselectable = decision === 'deny' ? this.unselectable(edge) : [];
+    const detail = verdict === undefined && s.gap === undefined && d.gap === undefined && pair.gap === undefined && unselectable.length === 0 ? undefined
+      : this.detail(verdict, connection ?? { source: pair.source, destination: pair.destination, protocol, port: edge.port }, s.gap, d.gap, pair.gap, ...unselectable);
     const entry: Extract<ReportEdge, { decision: unknown }> = { status, edge, decision };
     if (verdict !== undefined) entry.verdict = verdict;
     if (detail !== undefined) entry.detail = detail;
@@ -172,6 +176,18 @@ export class Assessor {
       return true;
     }
     return false;
+  }
+
+  /** The ends of a denied edge that no podSelector can name alone (a `peer-unselectable` gap each). */
+  private unselectable(edge: Edge): WorldGap[] {
+    const gaps: WorldGap[] = [];
+    for (const peer of [edge.source, edge.destination]) {
+      if (peer.kind !== 'workload') continue;
+      let why = this.unselectables.get(peer.identity);
+      if (why === undefined) this.unselectables.set(peer.identity, (why = unselectable(peer.identity) ?? null));
+      if (why !== null) gaps.push({ kind: 'peer-unselectable', peer: describePeer(peer), code: why.code });
+    }
+    return gaps;
   }
 
   private notGovernedCode(edge: Edge, source: PeerSubject, destination: PeerSubject): EdgeNoteCode | undefined {

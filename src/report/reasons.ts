@@ -84,6 +84,8 @@ function gapText(g: WorldGap): string {
       return `the external is known only as ${g.cidr}; evaluated at ${g.evaluatedAt}`;
     case 'peer-unaddressed':
       return `${g.peer} is no pod and has no address flowpol knows, and no rule of the isolating policies admits every peer, nor names an ipBlock, on this port: denied whatever its address, on any CNI${g.code === 'not-governed-kube-apiserver' ? ' (unless the pod runs on a node that serves the kube-apiserver: its own node is always allowed)' : ''}`;
+    case 'peer-unselectable':
+      return `${g.peer}: ${EDGE_NOTE_TEXT[g.code]}; flowpol generate writes no rule or policy naming it`;
     case 'pods-differ': {
       const ends = [g.source === undefined ? '' : `source pods ${podList(g.source)}`, g.destination === undefined ? '' : `destination pods ${podList(g.destination)}`];
       return `the workload's pods differ in labels or container ports the policies select on: this verdict is for the ${ends.filter((e) => e !== '').join(' and ')} (${g.allowed} of the ${g.pairs} pairings of the ends' pods would keep working)`;

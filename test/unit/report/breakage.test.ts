@@ -234,6 +234,16 @@ describe('the world built from edges', () => {
     expect(find(r, probe)).toMatchObject({ status: 'breaks', verdict: { ingress: { kind: 'denied', isolatedBy: ['production/frontend-in'] } } });
     expect(r.world.pods().pods.map((p) => p.labels)).toEqual([{ app: 'frontend' }, {}]);
   });
+
+  it('says of a denied edge that an end no podSelector can name alone is why (QA: "no rule comes close" under its own generated policies)', () => {
+    const unlabelled: Edge['source'] = { kind: 'workload', identity: { namespace: 'production', labels: {} } };
+    const denied = edge(unlabelled, frontend, 'TCP', 8080, 1);
+    const labelled = edge(frontend, api, 'TCP', 8080, 1);
+    const r = run([], { defaultDeny: { kind: 'all' }, direction: 'both' }, { edges: [denied, labelled] });
+    expect(find(r, denied)).toMatchObject({ status: 'breaks', detail: { gaps: [{ kind: 'peer-unselectable', peer: 'production/(no labels)', code: 'not-expressible-unlabelled' }] } });
+    expect(edgeReason(find(r, denied) as ReportEdge)).toContain('production/(no labels): not expressible: the workload has no stable labels, and selecting it would mean every pod of its namespace; flowpol generate writes no rule or policy naming it');
+    expect(find(r, labelled)).toMatchObject({ status: 'breaks', detail: { gaps: [] } });
+  });
 });
 
 describe('verdicts and closest rules', () => {
