@@ -1,6 +1,7 @@
 // Wrong command lines and broken TLS material for the live path, through the built CLI: one
 // typed line naming the flag or file, the right exit code, no stack, no database created.
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -40,6 +41,24 @@ beforeAll(async () => {
 });
 afterEach(killChildren);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('collect: a server that takes the connection and never answers', () => {
+  it('over TLS: the dial timeout ends the run, exit 1 (QA: the pending handshake kept the process alive until the peer closed)', async () => {
+    const held: Socket[] = [];
+    const silent = createServer((socket) => held.push(socket)); // accepts, never writes: no TLS handshake ever completes
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const started = Date.now();
+      const r = await runCli(['collect', '--server', `tls://127.0.0.1:${port}`, '--tls-allow-insecure', '--db', freshDb()]);
+      expectOneLineError(r, undefined, 1, 'E_HUBBLE_TIMEOUT', /cannot connect to Hubble at 127\.0\.0\.1:\d+ within 5 s/);
+      expect(Date.now() - started).toBeLessThan(15_000);
+    } finally {
+      for (const socket of held) socket.destroy();
+      silent.close();
+    }
+  }, 30_000);
+});
 
 describe('collect: TLS files are checked before anything is opened', () => {
   const collectTls = (tlsFlags: string[], db = freshDb()) => runCli(['collect', '--server', 'tls://127.0.0.1:1', ...tlsFlags, '--db', db]).then((r) => ({ r, db }));
