@@ -5,8 +5,10 @@ import type { IngestCounts } from './store/counts.js';
 import type { CommittedUnit, IngestWriter } from './store/ingest.js';
 
 /** What the summary says of a committed unit beyond its counts. */
-export function outcomeReason(counts: IngestCounts, replaced: CommittedUnit | undefined, grew: boolean, selection: string): { reason?: string } {
+export function outcomeReason(counts: IngestCounts, replaced: CommittedUnit | undefined, grew: boolean, selection: string, stopped: boolean): { reason?: string } {
   const notes: string[] = [];
+  // Only a stream (stdin, live) is committed when a signal stops it: a file is rolled back.
+  if (stopped) notes.push('stopped by a signal (Ctrl-C or SIGTERM): what was read until then is committed');
   if (replaced !== undefined) {
     const other = otherSelection(replaced, selection);
     notes.push(`replaces the earlier ingest of ${replaced.name} (run ${replaced.runId})${grew ? ', which it extends: the file grew since' : ''}${other === undefined ? '' : `, which selected ${other}: only what this run selects (${selectionName(selection)}) stays`}`);

@@ -184,7 +184,7 @@ async function ingestUnit(writer: IngestWriter, result: CollectResult, unit: Ing
     if (options.signal?.aborted && unit.atomic) throw interrupted(unit.name, true);
     writer.commitUnit(unitId, batch, counts, Date.now(), replaced === undefined ? [] : [replaced.id]);
     return {
-      name: unit.name, kind: unit.kind, status: 'committed', counts, ...outcomeReason(counts, replaced, grown !== undefined, selection),
+      name: unit.name, kind: unit.kind, status: 'committed', counts, ...outcomeReason(counts, replaced, grown !== undefined, selection, options.signal?.aborted === true),
       ...(replaced === undefined ? {} : { replacedRun: replaced.runId }), ...recounted(),
     };
   } catch (err) {

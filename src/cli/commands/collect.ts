@@ -7,7 +7,7 @@ import { setFlagsFromString } from 'node:v8';
 import { availableParallelism } from 'node:os';
 import { InvalidArgumentError } from 'commander';
 import { ParsePool } from '../../collect/parse-pool.js';
-import { UsageError } from '../../errors.js';
+import { OperationalError, UsageError } from '../../errors.js';
 import type { InputError } from '../../errors.js';
 import { VOLATILE_LABEL_RULES, withLabelOverrides } from '../../identity/labels.js';
 import { type CollectResult, collect, newCollectResult } from '../../collect-pipeline.js';
@@ -179,6 +179,10 @@ async function runCollect(flags: CollectFlags): Promise<void> {
     client?.close();
     db.close();
     await workers?.close();
+  }
+  // A --follow session ends with a signal; a bounded one (the ring, --last, --since) ended early.
+  if (controller.signal.aborted && live !== undefined && flags.follow !== true) {
+    throw new OperationalError('E_INTERRUPTED', 'interrupted before the server had sent every flow asked for; what was read until then is committed');
   }
 }
 

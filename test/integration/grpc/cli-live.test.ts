@@ -1,5 +1,6 @@
 // What collect --server and replay report about a live session, through the built CLI: ring
-// capacity under --loop, --follow --until ending by itself, and the summary of a failed run.
+// capacity under --loop, --follow --until ending by itself, the summary of a failed run, and a
+// signal ending a bounded session and a --follow one.
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../support/cli.js';
 import { writeFlowFile } from '../../support/flow-generator.js';
 import { killChildren, replay, start, summaryCount } from './cli-process.js';
+import * as grpc from '@grpc/grpc-js';
+import { eventToResponse, type GetFlowsResponse, ObserverService } from '../../../src/collect/from-proto.js';
+import { eventFromJson } from '../../../src/collect/from-json.js';
+import type { ServerStatusResponse } from '../../../src/collect/gen/observer/observer.js';
 
 let dir: string;
 let recording: string;
@@ -72,4 +77,35 @@ describe('collect summary after a failure', () => {
     expect(r.stderr).toMatch(/files\s+1 ingested, 0 skipped, 1 rolled back/);
     expect(r.stderr).toMatch(/flowpol: error \[E_\w+\]: .*z-broken\.jsonl:2/);
   });
+});
+
+describe('a bounded live collect stopped by a signal', () => {
+  it('commits what it read, says it was stopped, and exits 1 (QA: it read as a complete run, exit 0); with --follow a signal is the normal end', async () => {
+    const event = eventFromJson(JSON.parse(readFileSync(recording, 'utf8').split('\n')[0] as string));
+    const first = eventToResponse(event) as GetFlowsResponse;
+    // A server that sends one flow, then nothing, and never ends the stream: the collect waits until the signal.
+    const server = new grpc.Server();
+    server.addService(ObserverService, {
+      serverStatus: (_call: unknown, done: grpc.sendUnaryData<ServerStatusResponse>) => done(null, { numFlows: 1n, maxFlows: 10n, seenFlows: 1n, uptimeNs: 1n, numConnectedNodes: undefined, numUnavailableNodes: undefined, unavailableNodes: [], version: 'stall', flowsRate: 0 }),
+      getFlows: (call: grpc.ServerWritableStream<unknown, GetFlowsResponse>) => call.write(first),
+    } as unknown as grpc.UntypedServiceImplementation);
+    const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
+    try {
+      for (const follow of [false, true]) {
+        const db = join(dir, `stopped-${follow}.db`);
+        const c = await start(['collect', '--server', `127.0.0.1:${port}`, ...(follow ? ['--follow'] : ['--all']), '--db', db], /ring/);
+        await new Promise((res) => setTimeout(res, 1500)); // the one flow arrives
+        c.child.kill('SIGINT');
+        const done = await c.exited;
+        expect(done.stderr).toMatch(/committed\s+127\.0\.0\.1:\d+ \(1 flows\): stopped by a signal \(Ctrl-C or SIGTERM\): what was read until then is committed/);
+        if (follow) expect(done.code, done.stderr).toBe(0);
+        else {
+          expect(done.code, done.stderr).toBe(1);
+          expect(done.stderr).toContain('flowpol: error [E_INTERRUPTED]: interrupted before the server had sent every flow asked for; what was read until then is committed');
+        }
+      }
+    } finally {
+      server.forceShutdown();
+    }
+  }, 30_000);
 });
