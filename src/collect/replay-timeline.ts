@@ -16,15 +16,25 @@ export interface Entry {
   view: SelectionView | undefined;
 }
 
+/**
+ * Every event of the recordings, in the order a Relay would give them: several recordings (one
+ * per node, say) merged by time, each one's own order kept. The merge key of an event is the
+ * latest time its file reached so far, so an untimed event (node status) or one a little out of
+ * order stays where its file has it.
+ */
 export async function loadRecordings(files: string[]): Promise<Entry[]> {
-  const entries: Entry[] = [];
-  for (const file of files) {
-    for await (const event of readFlowFile(file, { skipInvalid: false })) {
+  const keyed: { entry: Entry; key: number; file: number; index: number }[] = [];
+  for (const [file, name] of files.entries()) {
+    let key = -Infinity;
+    for await (const event of readFlowFile(name, { skipInvalid: false })) {
       const entry = toEntry(event);
-      if (entry) entries.push(entry);
+      if (entry === undefined) continue;
+      if (entry.time > key) key = entry.time;
+      keyed.push({ entry, key, file, index: keyed.length });
     }
   }
-  return entries;
+  if (files.length > 1) keyed.sort((a, b) => a.key - b.key || a.file - b.file || a.index - b.index);
+  return keyed.map((k) => k.entry);
 }
 
 function toEntry(event: FlowEvent): Entry | undefined {

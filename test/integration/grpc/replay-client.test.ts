@@ -1,6 +1,6 @@
 // The live path end to end over real gRPC on 127.0.0.1:0: replay-server serves a recording,
 // HubbleClient reads it. No grpc-js mocks.
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { startReplayServer, type ReplayServer, type ReplayServerOptions, type Se
 import { RawObserverClient } from '../../../src/collect/from-proto.js';
 import { ResumeDedupe } from '../../../src/collect/resume-dedupe.js';
 import * as grpc from '@grpc/grpc-js';
+import { compareText } from '../../../src/order.js';
 import type { Flow, FlowEvent } from '../../../src/model.js';
 import { writeFlowFile } from '../../support/flow-generator.js';
 import { makePki, type Pki } from './certs.js';
@@ -81,6 +82,23 @@ describe('replay → gRPC → HubbleClient', () => {
       const s = await serve({ recordings: [file] });
       expect(await fetchAll(client(s.address)), name).toStrictEqual(await readAll(file));
     }
+  });
+
+  it('several recordings are one ring in time order, each file\'s own order kept (QA: served file after file, so --last 1 was not the newest flow)', async () => {
+    // The recording in time order, split in two by turns (like two nodes' exports), the file whose name sorts first holding the later flows of each pair.
+    const timeOf = (line: string): string => (JSON.parse(line) as { flow?: { time?: string } }).flow?.time ?? ''; // RFC 3339, one width: sorts as text
+    const lines = readFileSync(recording, 'utf8').trim().split('\n').filter((l) => timeOf(l) !== '').sort((a, b) => compareText(timeOf(a), timeOf(b)));
+    const [sorted, later, earlier] = [join(dir, 'sorted.jsonl'), join(dir, 'a-later.jsonl'), join(dir, 'b-earlier.jsonl')];
+    writeFileSync(sorted, `${lines.join('\n')}\n`);
+    writeFileSync(later, `${lines.filter((_, i) => i % 2 === 1).join('\n')}\n`);
+    writeFileSync(earlier, `${lines.filter((_, i) => i % 2 === 0).join('\n')}\n`);
+    const s = await serve({ recordings: [later, earlier] });
+    const c = client(s.address);
+    const all = flowsOf(await readAll(sorted));
+    const served = flowsOf(await fetchAll(c));
+    expect(served.map((f) => f.time)).toStrictEqual(all.map((f) => f.time));
+    expect(flowsOf(await fetchAll(c, { number: 1 }))).toStrictEqual(all.slice(-1));
+    expect(flowsOf(await fetchAll(c, { number: 5, first: true }))).toStrictEqual(all.slice(0, 5));
   });
 
   it('selects like hubble: last N, first N, since/until, namespace whitelist', async () => {
