@@ -115,7 +115,8 @@ async function serveFlows(call: grpc.ServerWritableStream<GetFlowsRequest, Buffe
       if (e.isFlow && wanted(e)) found++;
     }
   }
-  const limit = req.first && number > 0 ? number : Infinity;
+  // As Cilium's events reader: a count stops the history read forward (first N, or N from since).
+  const limit = number > 0 && (req.first || since !== undefined) ? number : Infinity;
   let sent = 0;
   let i = start;
   for (; i < hi && sent < limit && !cancelled; i++) {

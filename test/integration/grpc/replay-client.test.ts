@@ -112,6 +112,8 @@ describe('replay → gRPC → HubbleClient', () => {
     const until = times[1999] as number;
     const window = flowsOf(await fetchAll(c, { number: 0, since, until }));
     expect(window).toStrictEqual(all.filter((f) => f.time >= since && f.time <= until));
+    // A count with a start time stops there (QA: replay sent everything since), as a Cilium agent does.
+    expect(flowsOf(await fetchAll(c, { number: 5, since }))).toStrictEqual(all.filter((f) => f.time >= since).slice(0, 5));
     const ns = flowsOf(await fetchAll(c, { namespaces: ['team-1', 'team-3'] }));
     const expected = all.filter((f) => matchesFilter(f, { namespaces: ['team-1', 'team-3'] }));
     expect(expected.length).toBeGreaterThan(0);
