@@ -31,12 +31,23 @@ const DEFAULT_GRPC_PORT = 443;
 
 export function parseServer(server: string, tls: HubbleTlsOptions | undefined): { target: string; tls: HubbleTlsOptions | undefined } {
   if (server.startsWith('tls://')) return { target: hostPort(server, server.slice(6)), tls: tls ?? { caCertFiles: [], allowInsecure: false } };
-  if (server.startsWith('unix://')) return { target: server, tls };
+  if (server.startsWith('unix://')) {
+    if (!server.startsWith('unix:///')) throw new UsageError(`--server ${shown(server)}: a socket needs its absolute path, unix:///path (three slashes)`);
+    return { target: server, tls };
+  }
   return { target: hostPort(server, server), tls };
+}
+
+/** The address as it may be printed: a user or password in it (`user:pass@host`) never is. */
+function shown(server: string): string {
+  return server.replace(/^((?:tls|unix):\/\/)?[^/]*@/, '$1***@');
 }
 
 /** `host:port` with the port checked, and made explicit when missing (so messages name the port dialled). */
 function hostPort(flag: string, address: string): string {
+  if (address.includes('@')) {
+    throw new UsageError(`--server ${shown(flag)}: a user or password in the address is not supported (nor printed); use --basic-auth-username and --basic-auth-password`);
+  }
   const m = /^(\[[^\]/]*\]|[^:/[\]]+)(?::(\d*))?$/.exec(address);
   if (!m) {
     if (/^[0-9a-fA-F:]+$/.test(address) && address.includes('::')) return address; // a bare IPv6 address

@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_FLOWS, flowsRequest } from '../../../src/collect/hubble-client.js';
 import { startReplayServer } from '../../../src/collect/replay-server.js';
+import { parseServer } from '../../../src/collect/hubble-connection.js';
+import { UsageError } from '../../../src/errors.js';
 import { describeNotice, describeStatus, hubbleConnectOptions, hubbleQuery, type HubbleFlags } from '../../../src/cli/hubble-options.js';
 
 const flags = (f: Partial<HubbleFlags>): HubbleFlags => ({ tlsCaCertFiles: [], ...f });
@@ -84,5 +86,29 @@ describe('replay listen safety', () => {
   it('refuses a non-loopback address without allowRemote', async () => {
     await expect(startReplayServer({ recordings: [], listen: '0.0.0.0:0' })).rejects.toThrow(/not a loopback address.*--allow-remote/);
     await expect(startReplayServer({ recordings: [], listen: 'nonsense' })).rejects.toThrow(/expected host:port/);
+  });
+});
+
+describe('--server addresses', () => {
+  it('checks ports, defaults to 443, and keeps unix sockets absolute', () => {
+    expect(parseServer('relay:4245', undefined).target).toBe('relay:4245');
+    expect(parseServer('tls://relay', undefined)).toEqual({ target: 'relay:443', tls: { caCertFiles: [], allowInsecure: false } });
+    expect(() => parseServer('relay:99999', undefined)).toThrow('--server relay:99999: port 99999 is not a port number (1-65535)');
+    expect(() => parseServer('unix://relative.sock', undefined)).toThrow('a socket needs its absolute path, unix:///path (three slashes)');
+  });
+
+  it('refuses a user or password in the address without printing it (QA: the usage error echoed it)', () => {
+    for (const server of ['tls://me:s3cret@relay:443', 'me:s3cret@relay:4245']) {
+      let message = '';
+      try {
+        parseServer(server, undefined);
+      } catch (err) {
+        expect(err).toBeInstanceOf(UsageError);
+        message = (err as Error).message;
+      }
+      expect(message).toContain('***@relay');
+      expect(message).toContain('use --basic-auth-username and --basic-auth-password');
+      expect(message).not.toContain('s3cret');
+    }
   });
 });
