@@ -64,11 +64,14 @@ Live collection (hubble CLI flags; dial timeout 5 s, ServerStatus 12 s):
   flowpol collect --server                                    # Relay at ${DEFAULT_SERVER}, whole ring
   flowpol collect --server localhost:4245 --follow            # stream new flows until Ctrl-C
   flowpol collect --server localhost:4245 --last 1000 -n shop
+  flowpol collect --server localhost:4245 --first 500       # the oldest 500 flows in the ring
+  flowpol collect --server localhost:4245 --all             # the whole ring (the default), spelled out
   flowpol collect --server localhost:4245 --follow --until 2024-05-02T06:00:00Z   # stops past --until
   flowpol collect --server unix:///var/run/cilium/hubble.sock --since 10m
   flowpol collect --server tls://hubble-relay.example:443 --tls-ca-cert-files ca.crt \\
       --tls-server-name instance.hubble-relay.cilium.io --tls-client-cert-file tls.crt --tls-client-key-file tls.key
   flowpol collect --server tls://relay:443 --basic-auth-username me --basic-auth-password "$PW"
+  flowpol collect --server tls://10.0.0.5:4245 --tls-allow-insecure   # TLS, certificate not checked (testing only)
 A broken stream is reconnected with backoff and resumed at the last flow time; the gap is reported.
 --follow --until T stops (commits, exit 0) at the first flow more than 1 s past T (Relay delivers
 flows up to ~1 s out of order). hubble itself does not send --until with --follow, so a quiet

@@ -69,4 +69,6 @@ export function clusterAccessFrom(values: KubeFlagValues): ClusterAccess {
 export const KUBE_HELP = `
 Cluster access (like kubectl): --kubeconfig, else $KUBECONFIG, else ~/.kube/config, else the
 in-cluster service account. The mode used (live, snapshot, offline) is printed on stderr.
-Credentials are never printed. See README "Cluster access" for the minimal ClusterRole.`;
+Credentials are never printed. See README "Cluster access" for the minimal ClusterRole.
+  flowpol <command> --kubeconfig ~/.kube/prod.yaml --context prod   # that file and context
+  flowpol <command> --request-timeout 1m --chunk-size 200           # a slow API server: longer requests, smaller pages`;

@@ -99,6 +99,7 @@ Examples:
   flowpol collect --input-file dirty.json --skip-invalid      # report and skip malformed records
   flowpol collect --input-file flows.json --force             # re-ingest a file seen before
   flowpol collect --input-file big.jsonl.gz --workers auto    # parse on the other cores too
+  flowpol collect --input-file node-a.json node-b.json --remember-connections 300000   # node exports of 300k connections each
   flowpol collect --input-file flows.json --drop-labels version,canary/*
   flowpol collect --input-file flows.json --keep-labels job-name,topology.kubernetes.io/zone
   flowpol collect --server localhost:4245 --follow             # live from Hubble Relay (see below)

@@ -62,6 +62,7 @@ Examples:
   flowpol generate > policies.yaml                 # every workload, from ./flowpol.db
   kubectl apply --dry-run=server -f policies.yaml  # check them against your cluster first
   flowpol generate -n shop -n payments             # policies for workloads of two namespaces
+  flowpol generate --db prod.db --since 7d --until 1d --all-namespaces -o json   # last week but the last day, as a List
   flowpol generate --direction ingress             # restrict ingress only (policyTypes: [Ingress])
   flowpol generate --min-count 5 --since 7d        # ignore rare and old edges (listed as left out)
   flowpol generate --always-dns --port-ranges      # add cluster DNS everywhere; ports as ranges

@@ -42,6 +42,7 @@ Examples:
   flowpol replay --ring-size 4095 big.jsonl.gz           # behave like a default Hubble ring
   flowpol replay --tls-cert-file srv.crt --tls-key-file srv.key --tls-client-ca-files ca.crt flows.json
   flowpol collect --server 127.0.0.1:4245                # in another shell
+  flowpol replay --listen 0.0.0.0:4245 --allow-remote flows.json   # reachable from other hosts
 
 Prints "listening on HOST:PORT" on stderr, then serves until SIGINT/SIGTERM; after each GetFlows
 stream, how many flows it sent (the client's filters are applied here, as a Hubble server does).`,

@@ -75,18 +75,22 @@ Examples:
   flowpol report --inventory snapshot.yaml --default-deny all  # a snapshot from \`flowpol inventory\` instead
   flowpol report --inventory snapshot.yaml --proposed generated --named-ports --default-deny all   # generated ports by name
   flowpol report --offline --default-deny all               # flows only, even with a kubeconfig
+  flowpol report --db prod.db --since 7d --until 1d --all-namespaces --show-allowed   # list what keeps working too
 
 Per edge: keeps working / would break (which side: egress at the source or ingress at the
 destination, the policies that isolate it, the closest rule that almost matched, the traffic:
 flows, first and last seen) / already dropped today (Hubble saw only DROPPED) / not governed by
 NetworkPolicy (host, remote-node, kube-apiserver, health, ingress, ICMP, externals with no
-address: the reason is given). Grouped by namespace and workload, breaks first, by traffic.
+address: the reason is given). Remote nodes, the kube-apiserver and externals with no address
+would break when the pod end is isolated and no rule could admit them (none admits every peer
+or names an ipBlock on the port). Grouped by namespace and workload, breaks first, by traffic.
 The world comes from the flows: workloads by their labels, namespaces with the labels flows
 carried (where a namespace's labels were never seen the reason says so), no container ports.
 Connected to a cluster (live, or a snapshot with --inventory), the cluster adds what flows lack:
 namespaces' labels (--default-deny all covers all its namespaces), pods' container ports (named
-ports in policies resolve) and the labels all of a workload's pods carry (pods are matched to
-flow workloads by namespace + labels), its NetworkPolicies as the existing ones (unless
+ports in policies resolve) and labels (pods are matched to flow workloads by namespace + labels;
+a workload whose pods differ in what the policies select on is judged per group of pods, by the
+worst), its NetworkPolicies as the existing ones (unless
 --existing names files: those replace them), and a "silent in the window" section: workloads of
 the cluster with no observed traffic that the policies isolate, whose runtime traffic (cron
 jobs, failover) would be denied. Workloads whose pods all use the host network, and their node
