@@ -103,6 +103,9 @@ function isoSeconds(ms: number): string {
 function noEdgesHint(db: Database): string {
   const { counts } = loadIngestTotals(db);
   if (counts.flowsKept > 0) return 'none in the selected window or namespaces: widen --since/--until/-n';
-  if (counts.flowsRead > 0) return `none of the ${counts.flowsRead} flows collected became one: collect's summary says how they folded (replies, loopback, ...)`;
+  if (counts.flowsRead > 0 && counts.filteredOut === counts.flowsRead) {
+    return `collect's selection (-n, --since/--until, --pod, --verdict...) left out all ${counts.flowsRead} flows it read: collect them again with another selection`;
+  }
+  if (counts.flowsRead > 0) return `none of the ${counts.flowsRead} flows collected became one: collect's summary says how they folded or were left out (replies, loopback, its selection, ...)`;
   return 'run `flowpol collect` first';
 }

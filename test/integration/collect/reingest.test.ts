@@ -95,6 +95,13 @@ describe('a file collected again with another selection (-n, --since, --verdict.
     expect(await run(db, '-n', 'bookinfo', '-n', 'jaeger')).toMatch(/already ingested as \S+ \(run 4\); use --force to ingest it again\n/);
   });
 
+  it('edges says when collect\'s selection left out every flow (QA: it said they "folded")', async () => {
+    const db = join(dir, 'none-selected.db');
+    await run(db, '-n', 'no-such-namespace');
+    const edges = await runCli(['edges', '--db', db]);
+    expect(edges.stderr).toMatch(/no edges \(collect's selection \(-n, --since\/--until, --pod, --verdict\.\.\.\) left out all \d+ flows it read: collect them again with another selection\)/);
+  });
+
   it('a database from before flowpol kept selections is read as it is, upgraded by collect, and its ingests\' selection is not guessed', async () => {
     const db = join(dir, 'v1.db');
     await run(db, '-n', 'jaeger');
