@@ -2,7 +2,7 @@
 // applies migrations, and hands the connection to the other store modules.
 import BetterSqlite3 from 'better-sqlite3';
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { OperationalError } from '../errors.js';
 import { APPLICATION_ID, READABLE_SCHEMA_VERSION, migrate, readSchemaVersion } from './migrations.js';
 import { sqliteOperationalError } from './sqlite-errors.js';
@@ -27,6 +27,9 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database 
   const readonly = options.readonly ?? false;
   if (!existsSync(path) && (readonly || !options.create)) {
     throw new OperationalError('E_DB_MISSING', `database ${path} does not exist; run \`flowpol collect --db ${path} --input-file <flows>\` first`);
+  }
+  if (existsSync(path) && statSync(path).isDirectory()) {
+    throw new OperationalError('E_DB_OPEN', `cannot open database ${path}: it is a directory; give a file path, such as ${join(path, 'flowpol.db')}`);
   }
   if (!readonly) requireWritable(path);
   let db = connect(path, readonly, readonly || options.create !== true);

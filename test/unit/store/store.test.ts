@@ -102,6 +102,12 @@ describe('openDatabase', () => {
     }
   });
 
+  it('refuses a directory, naming it (QA: "disk I/O error")', () => {
+    for (const options of [{ readonly: true }, { create: true }]) {
+      expect(() => openDatabase(dir, options)).toThrow(`cannot open database ${dir}: it is a directory; give a file path, such as ${join(dir, 'flowpol.db')}`);
+    }
+  });
+
   it('refuses a missing file in read mode and without create', () => {
     const missing = join(dir, 'none.db');
     expect(() => openDatabase(missing, { readonly: true })).toThrow(/does not exist; run `flowpol collect/);
