@@ -4,7 +4,7 @@
 import type { ClusterAccess } from '../k8s/access.js';
 import { loadInventory } from '../k8s/open.js';
 import type { Inventory } from '../model.js';
-import { UsageError } from '../errors.js';
+import { OperationalError, UsageError } from '../errors.js';
 import { clusterAccessFrom } from './kube-options.js';
 import type { KubeFlagValues } from './kube-options.js';
 
@@ -27,7 +27,17 @@ export interface ClusterInput {
  */
 export async function loadClusterInput(flags: KubeFlagValues, options: { quiet?: boolean } = {}): Promise<ClusterInput> {
   const access = clusterAccessFrom(flags);
-  const { inventory, modeLine } = await loadInventory(access);
+  let loaded: Awaited<ReturnType<typeof loadInventory>>;
+  try {
+    loaded = await loadInventory(access);
+  } catch (err) {
+    // A kubeconfig in reach makes these commands go live by default; the flows alone are one flag away.
+    if (access.mode === 'live' && err instanceof OperationalError && err.code.startsWith('E_K8S_')) {
+      throw new OperationalError(err.code, `${err.message} (or run without the cluster: --offline)`, { cause: err });
+    }
+    throw err;
+  }
+  const { inventory, modeLine } = loaded;
   if (options.quiet !== true) process.stderr.write(`flowpol: ${modeLine}\n`);
   return { access, inventory, modeLine };
 }

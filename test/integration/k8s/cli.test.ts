@@ -110,6 +110,15 @@ describe('flowpol inventory', () => {
     expect(unreachable.code).toBe(1);
     expect(unreachable.stderr.trim().split('\n')).toHaveLength(1);
     expect(unreachable.stderr).toContain('flowpol: error [E_K8S_UNREACHABLE]: unreachable: cannot connect to the API server http://127.0.0.1:1');
+    expect(unreachable.stderr).not.toContain('--offline'); // inventory has no offline mode
+    // generate and report can do without the cluster, and say how (QA: a stale kubeconfig left them stuck).
+    const db = join(dir, 'flows.db');
+    expect((await runCli(['collect', '--input-file', 'recorded-flows/hubble-otel__basic-sample-10-flows.jsonl', '--db', db])).code).toBe(0);
+    for (const command of ['report', 'generate']) {
+      const r = await runCli([command, '--kubeconfig', gone, '--db', db], { env });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/flowpol: error \[E_K8S_UNREACHABLE\]: unreachable: cannot connect to the API server http:\/\/127\.0\.0\.1:1 .* \(or run without the cluster: --offline\)\n/);
+    }
   });
 });
 
