@@ -129,7 +129,9 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 something would break (with --exit
 function toOptions(flags: ReportFlags): ReportOptions {
   const generated = flags.proposed.includes('generated');
   if (generated && flags.proposed.length > 1) {
-    throw new UsageError('--proposed generated cannot be combined with --proposed files; pass one or the other');
+    throw new UsageError(flags.proposed.every((p) => p === 'generated')
+      ? '--proposed generated is given more than once; once is enough'
+      : '--proposed generated cannot be combined with --proposed files; pass one or the other');
   }
   if (flags.namedPorts === true && !generated) {
     throw new UsageError('--named-ports applies to --proposed generated only: --proposed files keep the ports they were written with');

@@ -148,6 +148,10 @@ describe('exit codes and errors', () => {
     expect(mixed.stderr).toContain('--default-deny takes a namespace list, "all" or "none", not a mix');
     const proposed = await runCli(['report', '--db', seedDb, '--proposed', 'generated', '--proposed', `${FIXTURES}/forgets-dns.yaml`]);
     expect(proposed.code).toBe(2);
+    expect(proposed.stderr).toContain('--proposed generated cannot be combined with --proposed files');
+    const twice = await runCli(['report', '--db', seedDb, '--proposed', 'generated', '--proposed', 'generated']);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain('--proposed generated is given more than once; once is enough');
     expect((await runCli(['report', '--db', seedDb, '--direction', 'sideways'])).code).toBe(2);
   });
 
