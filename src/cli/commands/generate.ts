@@ -2,14 +2,14 @@
 // or one file per namespace). Manifests on stdout (or files); the summary and every note on stderr.
 // With a cluster (live, or an `--inventory` snapshot) workloads are selected by their owners'
 // selectors, host-network pods are recognised, and `--named-ports` can write ports by name.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option } from 'commander';
 import { OperationalError } from '../../errors.js';
 import { GENERATE_DIRECTIONS, type GenerateDirection, type PolicySet } from '../../model.js';
 import { generate } from '../../pipeline.js';
 import type { GenerateOptions } from '../../policy/generate.js';
-import { MANIFEST_FORMATS, type ManifestFormat, renderManifests, renderNamespaceFiles } from '../../policy/manifests.js';
+import { MANIFEST_FORMATS, type ManifestFormat, NOTES_FILE, renderManifests, renderNamespaceFiles } from '../../policy/manifests.js';
 import { countSet, describeSelection, summarizeNotes } from '../../policy/set-summary.js';
 import { openDatabase } from '../../store/database.js';
 import type { Register } from './index.js';
@@ -129,14 +129,25 @@ function toOptions(flags: GenerateFlags): GenerateOptions {
 }
 
 function writeFiles(dir: string, files: readonly { name: string; content: string }[]): void {
+  let before: string[] = [];
   try {
     mkdirSync(dir, { recursive: true });
+    before = readdirSync(dir);
     for (const file of files) writeFileSync(join(dir, file.name), file.content);
   } catch (err) {
     throw new OperationalError('E_WRITE', `cannot write policies into ${dir}: ${(err as Error).message}`, { cause: err });
   }
   process.stderr.write(`flowpol: wrote ${files.map((f) => join(dir, f.name)).join(', ') || 'nothing (no policies)'}\n`);
+  // Never deleted (they may be the user's), but `apply -f dir/` would take them with the new ones.
+  const written = new Set(files.map((f) => f.name));
+  const stale = before.filter((name) => !written.has(name) && (STALE_CANDIDATE.test(name) || name === NOTES_FILE)).sort();
+  if (stale.length > 0) {
+    process.stderr.write(`flowpol: warning: ${dir} also holds ${stale.join(', ')}, not written by this run (an earlier one's?): \`flowpol apply -f ${dir}\` would apply ${stale.length === 1 ? 'it' : 'them'} too; remove ${stale.length === 1 ? 'it' : 'them'}, or write into an empty directory\n`);
+  }
 }
+
+/** Files of a policy directory that apply -f would read. */
+const STALE_CANDIDATE = /\.(?:ya?ml|json)$/;
 
 /** Closing summary; JSON has no comments, so with -o json every note is printed here. */
 function summary(set: PolicySet, limit: number): string {

@@ -1,6 +1,6 @@
 // `flowpol generate` as a user runs it: the built CLI on databases collected from the bundled
 // recordings (real SQLite files in a temp dir). Golden files: UPDATE_GOLDEN=1 rewrites them.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NetworkPolicy as K8sNetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
@@ -123,6 +123,20 @@ describe('flowpol generate on the bundled recordings', () => {
         expect((doc.toJS() as { metadata: { namespace: string } }).metadata.namespace).toBe(ns);
       }
     }
+  });
+
+  it('--out-dir into a directory an earlier run wrote more into warns of the files it did not write (QA: apply -f would take them), and deletes none', async () => {
+    const out = join(dir, 'out-again');
+    expect((await runCli(['generate', '--db', db, '--out-dir', out])).code).toBe(0);
+    const all = readdirSync(out).sort();
+    expect(all.length).toBeGreaterThan(2);
+    writeFileSync(join(out, 'README.md'), 'mine\n');
+    const r = await runCli(['generate', '--db', db, '--out-dir', out, '-n', 'bookinfo']);
+    expect(r.code).toBe(0);
+    const stale = all.filter((name) => name !== 'bookinfo.yaml');
+    expect(r.stderr).toContain(`flowpol: warning: ${out} also holds ${stale.join(', ')}, not written by this run (an earlier one's?): \`flowpol apply -f ${out}\` would apply them too`);
+    expect(readdirSync(out).sort()).toEqual([...all, 'README.md'].sort());
+    expect((await runCli(['generate', '--db', db, '--out-dir', out])).stderr).not.toContain('also holds');
   });
 
   it('--direction egress and --min-count shape the output and say what was left out', async () => {
