@@ -3,7 +3,8 @@
 // cannot govern. The report on stdout; skipped objects, policy files holding no policy, unknown
 // --default-deny namespaces and --world-out notices on stderr.
 import { once } from 'node:events';
-import { writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { Option } from 'commander';
 import { EXIT, OperationalError, UsageError } from '../../errors.js';
 import { type BreakageReport, GENERATE_DIRECTIONS, type GenerateDirection } from '../../model.js';
@@ -104,6 +105,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 something would break (with --exit
       // Usage errors and a missing database first, before a live cluster is listed.
       const flowsOnly = toOptions(flags);
       checkNamedPorts(flowsOnly.namedPorts, flags);
+      if (flags.worldOut !== undefined) checkWritable(flags.worldOut);
       const db = openDatabase(flags.db, { readonly: true });
       let out: Awaited<ReturnType<typeof report>>;
       try {
@@ -203,6 +205,19 @@ async function write(chunks: Iterable<string>): Promise<void> {
     used += buffer.write(chunk, used);
   }
   if (used > 0) await out(buffer.subarray(0, used));
+}
+
+/** --world-out can be written (its directory exists and is writable; it is no directory): checked before the report is printed. */
+function checkWritable(file: string): void {
+  const cannot = (why: string): OperationalError => new OperationalError('E_WRITE', `cannot write the world to ${file}: ${why}`);
+  const dir = dirname(file);
+  if (!existsSync(dir)) throw cannot(`directory ${dir} does not exist`);
+  if (existsSync(file) && statSync(file).isDirectory()) throw cannot('it is a directory');
+  try {
+    accessSync(existsSync(file) ? file : dir, constants.W_OK);
+  } catch {
+    throw cannot(existsSync(file) ? 'the file is not writable' : `directory ${dir} is not writable`);
+  }
 }
 
 function writeWorld(file: string, world: Record<string, unknown>): void {

@@ -142,6 +142,16 @@ describe('exit codes and errors', () => {
     expect((await runCli(['report', '--db', seedDb, '--default-deny', 'all'])).code).toBe(0);
   });
 
+  it('checks --world-out can be written before printing anything (QA: the whole report came first, then exit 1)', async () => {
+    for (const [target, why] of [[join(tmpdir(), 'no-such-dir-flowpol', 'w.json'), 'does not exist'], [tmpdir(), 'it is a directory']] as const) {
+      const r = await runCli(['report', '--db', seedDb, '--world-out', target]);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(`flowpol: error [E_WRITE]: cannot write the world to ${target}:`);
+      expect(r.stderr).toContain(why);
+    }
+  });
+
   it('rejects bad flag combinations as usage errors', async () => {
     const mixed = await runCli(['report', '--db', seedDb, '--default-deny', 'all,production']);
     expect(mixed.code).toBe(2);
