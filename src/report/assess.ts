@@ -13,7 +13,8 @@ import { describePeer, droppedToday } from '../policy/edge-notes.js';
 import { type Unselectable, unselectable } from '../policy/workload-selectors.js';
 import { deniedSides, type PolicyEngine } from '../policy/evaluate.js';
 import { describeNearMiss, selectsNamespaces, usesNamedPorts } from './describe-rule.js';
-import type { EdgeWorld, Owner, PeerSubject, PodGroup } from './world-from-edges.js';
+import type { EdgeWorld, Owner, PeerSubject } from './world-from-edges.js';
+import { worstPairing } from './pod-variants.js';
 import { sameStrings } from '../order.js';
 
 export type Explain = 'all' | 'denied';
@@ -104,7 +105,8 @@ export class Assessor {
     const s = source as SubjectEnd;
     const d = destination as SubjectEnd;
     const protocol = edge.protocol as Connection['protocol'];
-    const pair = this.pairOf(s, d, protocol, edge.port);
+    const pair = s.variants === undefined && d.variants === undefined ? { source: s.subject, destination: d.subject, gap: undefined }
+      : worstPairing(s, d, (a, b) => this.allows(a, b, protocol, edge.port));
     const fast = this.explain === 'denied' && this.allows(pair.source, pair.destination, protocol, edge.port);
     const connection: Connection | undefined = fast ? undefined : { source: pair.source, destination: pair.destination, protocol, port: edge.port };
     const verdict = connection === undefined ? undefined : this.compact(this.engine.evaluate(connection), connection);
@@ -122,33 +124,6 @@ export class Assessor {
     if (detail !== undefined) entry.detail = detail;
     const ingressOnly = decision === 'deny' && verdict?.egress.kind !== 'denied';
     sink.add(entry, (ingressOnly ? undefined : s.owner) ?? d.owner);
-  }
-
-  /**
-   * The pods to judge an edge by. Where a cluster inventory shows a workload's pods differ in what
-   * the policies select on (PeerSubject.variants), every pair of them is asked: the edge is as
-   * good as its worst pair, the first denied one, and a `pods-differ` gap says so when others are allowed.
-   */
-  private pairOf(s: SubjectEnd, d: SubjectEnd, protocol: Connection['protocol'], port: number): { source: Subject; destination: Subject; gap?: WorldGap } {
-    if (s.variants === undefined && d.variants === undefined) return { source: s.subject, destination: d.subject };
-    const sources = s.variants ?? [{ subject: s.subject, pods: [] }];
-    const destinations = d.variants ?? [{ subject: d.subject, pods: [] }];
-    let denied: [PodGroup, PodGroup] | undefined;
-    let allowed = 0;
-    for (const a of sources) {
-      for (const b of destinations) {
-        if (this.allows(a.subject, b.subject, protocol, port)) allowed++;
-        else denied ??= [a, b];
-      }
-    }
-    if (denied === undefined) return { source: s.subject, destination: d.subject };
-    const [a, b] = denied;
-    if (allowed === 0) return { source: a.subject, destination: b.subject };
-    const gap: WorldGap = {
-      kind: 'pods-differ', ...(s.variants === undefined ? {} : { source: [...a.pods] }), ...(d.variants === undefined ? {} : { destination: [...b.pods] }),
-      allowed, pairs: sources.length * destinations.length,
-    };
-    return { source: a.subject, destination: b.subject, gap };
   }
 
   /**

@@ -5,8 +5,9 @@
 // not others, and a named port may resolve on some pods only. Pods that agree on every label key
 // the policies' podSelectors name, and on their container ports when a policy names a port, are
 // decided alike by every policy: one variant each, so a StatefulSet of 50 pods is one variant
-// unless a policy names its pod-name label. Pure.
-import type { ContainerPort, InventoryPod, LabelSelector, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from '../model.js';
+// unless a policy names its pod-name label. An edge whose ends' pods differ is judged by its worst
+// pairing of them (worstPairing). Pure.
+import type { ContainerPort, InventoryPod, LabelSelector, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, Subject, WorldGap } from '../model.js';
 import { compareText } from '../order.js';
 
 /** Pods of one workload that every evaluated policy decides alike. */
@@ -86,4 +87,33 @@ function sortedPorts(ports: readonly ContainerPort[]): ContainerPort[] {
   const seen = new Map<string, ContainerPort>();
   for (const p of ports) seen.set(`${p.protocol}/${p.port}/${p.name ?? ''}`, p);
   return [...seen.values()].sort((a, b) => compareText(a.protocol, b.protocol) || a.port - b.port || compareText(a.name ?? '', b.name ?? ''));
+}
+
+/** An edge end as the report's world has it: its pod subject, and its pods' variants when they differ. */
+export interface PairingEnd { subject: Subject; variants?: readonly { subject: Subject; pods: readonly string[] }[] }
+
+/**
+ * The pods to judge an edge by when an end's pods differ: every pairing of the two ends' variants
+ * is asked (`allows`); the edge is as good as its worst, the first denied pairing, and a
+ * `pods-differ` gap names its pods when other pairings are allowed.
+ */
+export function worstPairing(s: PairingEnd, d: PairingEnd, allows: (source: Subject, destination: Subject) => boolean): { source: Subject; destination: Subject; gap?: WorldGap } {
+  const sources = s.variants ?? [{ subject: s.subject, pods: [] }];
+  const destinations = d.variants ?? [{ subject: d.subject, pods: [] }];
+  let denied: [(typeof sources)[number], (typeof destinations)[number]] | undefined;
+  let allowed = 0;
+  for (const a of sources) {
+    for (const b of destinations) {
+      if (allows(a.subject, b.subject)) allowed++;
+      else denied ??= [a, b];
+    }
+  }
+  if (denied === undefined) return { source: s.subject, destination: d.subject };
+  const [a, b] = denied;
+  if (allowed === 0) return { source: a.subject, destination: b.subject };
+  const gap: WorldGap = {
+    kind: 'pods-differ', ...(s.variants === undefined ? {} : { source: [...a.pods] }), ...(d.variants === undefined ? {} : { destination: [...b.pods] }),
+    allowed, pairs: sources.length * destinations.length,
+  };
+  return { source: a.subject, destination: b.subject, gap };
 }

@@ -62,13 +62,26 @@ export function reportWorld(result: BreakageResult, name: string, silentPods: re
   return {
     name,
     source: 'flowpol report --world-out: the world built from observed flows, with the policies evaluated',
-    note: `One pod per workload identity (identity labels; ${result.report.cluster === undefined ? 'flows carry no container ports' : 'container ports and namespace labels from the cluster inventory'}), one external per observed address${silentPods.length === 0 ? '' : ', the silent workloads\' pods (no traffic, no probes)'}; expected = the report's verdict.${result.world.splitWorkloads() === 0 ? '' : ' A workload whose pods differ in labels or container ports the policies select on has a pod per such group (-2, -3 …), and a probe per pair of pods; the report\'s verdict is the worst of them.'}${unaddressed === 0 ? '' : ` ${unaddressed} evaluated edge${unaddressed === 1 ? ' has' : 's have'} no probe: the other end has no pod and no address (a remote node, the kube-apiserver, an external known only by name), so the world cannot hold it; the report judged ${unaddressed === 1 ? 'it' : 'them'} by the pod end's isolation.`}${siblings === 0 ? '' : ` A workload whose pods talk to each other has a second pod (-peer) to be their destination: a pod's traffic to itself is never policed.`}${left.size === 0 ? '' : ` Left out: the workloads whose namespace name or labels Kubernetes refuses (in ${[...left].sort(compareText).join(', ')}), and their probes.`}`,
+    note: worldNote(result, { silentPods: silentPods.length, unaddressed, siblings, left: [...left].sort(compareText) }),
     namespaces: result.world.namespaces().filter((n) => writable({ namespace: n.name, labels: n.labels })),
     pods,
     externals: result.world.externalList(),
     policies: result.engine.policies,
     probes,
   };
+}
+
+/** What the world file holds and leaves out, in words (its `note`). */
+function worldNote(result: BreakageResult, n: { silentPods: number; unaddressed: number; siblings: number; left: readonly string[] }): string {
+  const them = (count: number): string => (count === 1 ? 'it' : 'them');
+  const notes = [
+    `One pod per workload identity (identity labels; ${result.report.cluster === undefined ? 'flows carry no container ports' : 'container ports and namespace labels from the cluster inventory'}), one external per observed address${n.silentPods === 0 ? '' : ', the silent workloads\' pods (no traffic, no probes)'}; expected = the report's verdict.`,
+    result.world.splitWorkloads() === 0 ? '' : 'A workload whose pods differ in labels or container ports the policies select on has a pod per such group (-2, -3 …), and a probe per pair of pods; the report\'s verdict is the worst of them.',
+    n.unaddressed === 0 ? '' : `${n.unaddressed} evaluated edge${n.unaddressed === 1 ? ' has' : 's have'} no probe: the other end has no pod and no address (a remote node, the kube-apiserver, an external known only by name), so the world cannot hold it; the report judged ${them(n.unaddressed)} by the pod end's isolation.`,
+    n.siblings === 0 ? '' : 'A workload whose pods talk to each other has a second pod (-peer) to be their destination: a pod\'s traffic to itself is never policed.',
+    n.left.length === 0 ? '' : `Left out: the workloads whose namespace name or labels Kubernetes refuses (in ${n.left.join(', ')}), and their probes.`,
+  ];
+  return notes.filter((t) => t !== '').join(' ');
 }
 
 /**
