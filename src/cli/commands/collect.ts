@@ -148,6 +148,7 @@ async function runCollect(flags: CollectFlags): Promise<void> {
   const workers = await parseThreads(flags.workers ?? 0, files);
   let db: Database;
   try {
+    await client?.connect(); // an unreachable server creates no database
     db = openDatabase(flags.db, { create: true });
   } catch (err) {
     client?.close();

@@ -50,8 +50,9 @@ describe('collect: a server that takes the connection and never answers', () => 
     const { port } = silent.address() as AddressInfo;
     try {
       const started = Date.now();
-      const r = await runCli(['collect', '--server', `tls://127.0.0.1:${port}`, '--tls-allow-insecure', '--db', freshDb()]);
-      expectOneLineError(r, undefined, 1, 'E_HUBBLE_TIMEOUT', /cannot connect to Hubble at 127\.0\.0\.1:\d+ within 5 s/);
+      const db = freshDb();
+      const r = await runCli(['collect', '--server', `tls://127.0.0.1:${port}`, '--tls-allow-insecure', '--db', db]);
+      expectOneLineError(r, db, 1, 'E_HUBBLE_TIMEOUT', /cannot connect to Hubble at 127\.0\.0\.1:\d+ within 5 s/);
       expect(Date.now() - started).toBeLessThan(15_000);
     } finally {
       for (const socket of held) socket.destroy();
@@ -96,9 +97,10 @@ describe('collect: usage errors come before the database', () => {
     expect(noPort.stderr).toMatch(/Hubble at 127\.0\.0\.1:443/);
   });
 
-  it('a server that is not there: the one error line, no summary of nothing', async () => {
-    const r = await runCli(['collect', '--server', '127.0.0.1:1', '--db', freshDb()]);
-    expectOneLineError(r, undefined, 1, 'E_HUBBLE_UNAVAILABLE', /cannot reach Hubble at 127\.0\.0\.1:1/);
+  it('a server that is not there: the one error line, no summary of nothing, no database (QA: an empty one was created)', async () => {
+    const db = freshDb();
+    const r = await runCli(['collect', '--server', '127.0.0.1:1', '--db', db]);
+    expectOneLineError(r, db, 1, 'E_HUBBLE_UNAVAILABLE', /cannot reach Hubble at 127\.0\.0\.1:1/);
     expect(r.stderr).not.toMatch(/collect summary/);
   });
 });
