@@ -90,7 +90,7 @@ export function cause(err: grpc.ServiceError): string {
 
 const TLS_HINTS: readonly [RegExp, string][] = [
   [/altnames|ALTNAME/, 'the server certificate does not carry that name: set --tls-server-name to a name it carries'],
-  [/self[- ]signed|unable to (verify|get)|certificate chain|UNABLE_TO/, 'the server certificate is not signed by a CA in --tls-ca-cert-files'],
+  [/self[- ]signed|unable to (verify|get)|certificate chain|UNABLE_TO/, 'the server certificate is not signed by a CA this client trusts: the --tls-ca-cert-files given, else the system\'s roots'],
   [/certificate required|handshake failure|bad certificate|unknown ca/, 'the server requires a valid client certificate: pass --tls-client-cert-file and --tls-client-key-file'],
   [/expired/, 'a certificate has expired'],
   [/wrong version number|packet length too long/, 'the server does not speak TLS: connect without TLS, that is without tls:// and every --tls* flag (any of them turns TLS on)'],

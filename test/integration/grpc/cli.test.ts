@@ -121,7 +121,7 @@ describe('TLS and secrets on the command line', () => {
     expect(ok.stderr).not.toMatch(/Warning/); // no DEP0123 for a TLS ServerName that is an IP (127.0.0.1)
     const bad = await runCli([...common, '--tls-ca-cert-files', pki.otherCa, '--db', join(dir, 'tls2.db')]);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/^flowpol: error \[E_HUBBLE_TLS\]: TLS with Hubble at 127\.0\.0\.1:\d+ failed: .*not signed by a CA in --tls-ca-cert-files\)\n$/m);
+    expect(bad.stderr).toMatch(/^flowpol: error \[E_HUBBLE_TLS\]: TLS with Hubble at 127\.0\.0\.1:\d+ failed: .*not signed by a CA this client trusts: the --tls-ca-cert-files given, else the system's roots\)\n$/m);
     expect(bad.stderr).not.toMatch(/\n\s+at /);
     for (const out of [ok.stdout, ok.stderr, bad.stdout, bad.stderr]) expect(out).not.toContain(secret);
   });

@@ -267,7 +267,7 @@ describe('TLS, mTLS and basic auth', () => {
   });
 
   it.each([
-    ['wrong CA', { caCertFiles: [] as string[] }, 'E_HUBBLE_TLS', /not signed by a CA in --tls-ca-cert-files/],
+    ['wrong CA', { caCertFiles: [] as string[] }, 'E_HUBBLE_TLS', /not signed by a CA this client trusts: the --tls-ca-cert-files given, else the system's roots/],
     ['wrong server name', { serverName: 'relay.example.org' }, 'E_HUBBLE_TLS', /--tls-server-name/],
     ['missing client cert', { clientCertFile: undefined, clientKeyFile: undefined }, 'E_HUBBLE_TLS', /client certificate/],
   ])('%s is a clear one-line error', async (_name, change, code, message) => {
