@@ -38,9 +38,9 @@ export function parseServer(server: string, tls: HubbleTlsOptions | undefined): 
   return { target: hostPort(server, server), tls };
 }
 
-/** The address as it may be printed: a user or password in it (`user:pass@host`) never is. */
+/** The address as it may be printed: a user or password in it (`user:pass@host`, after any scheme) never is. */
 function shown(server: string): string {
-  return server.replace(/^((?:tls|unix):\/\/)?[^/]*@/, '$1***@');
+  return server.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/\/?)?.*@/, '$1***@');
 }
 
 /** `host:port` with the port checked, and made explicit when missing (so messages name the port dialled). */

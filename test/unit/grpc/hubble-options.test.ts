@@ -98,7 +98,7 @@ describe('--server addresses', () => {
   });
 
   it('refuses a user or password in the address without printing it (QA: the usage error echoed it)', () => {
-    for (const server of ['tls://me:s3cret@relay:443', 'me:s3cret@relay:4245']) {
+    for (const server of ['tls://me:s3cret@relay:443', 'me:s3cret@relay:4245', 'https://me:s3cret@relay:443', 'TLS://me:s3cret@relay', 'dns:///me:s3cret@relay', 'grpc://a@b:s3cret@relay:1']) {
       let message = '';
       try {
         parseServer(server, undefined);
