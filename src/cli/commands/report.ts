@@ -3,8 +3,8 @@
 // cannot govern. The report on stdout; skipped objects, policy files holding no policy, unknown
 // --default-deny namespaces and --world-out notices on stderr.
 import { once } from 'node:events';
-import { accessSync, constants, existsSync, statSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { accessSync, constants, existsSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Option } from 'commander';
 import { EXIT, OperationalError, UsageError } from '../../errors.js';
 import { type BreakageReport, GENERATE_DIRECTIONS, type GenerateDirection } from '../../model.js';
@@ -105,7 +105,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 something would break (with --exit
       // Usage errors and a missing database first, before a live cluster is listed.
       const flowsOnly = toOptions(flags);
       checkNamedPorts(flowsOnly.namedPorts, flags);
-      if (flags.worldOut !== undefined) checkWritable(flags.worldOut);
+      if (flags.worldOut !== undefined) checkWorldOut(flags.worldOut, [flags.db, flags.inventory, ...flags.existing, ...flags.proposed]);
       const db = openDatabase(flags.db, { readonly: true });
       let out: Awaited<ReturnType<typeof report>>;
       try {
@@ -207,11 +207,20 @@ async function write(chunks: Iterable<string>): Promise<void> {
   if (used > 0) await out(buffer.subarray(0, used));
 }
 
-/** --world-out can be written (its directory exists and is writable; it is no directory): checked before the report is printed. */
-function checkWritable(file: string): void {
+/**
+ * --world-out can be written, and is none of the command's inputs (the database, a policy file:
+ * overwritten, they would be lost): checked before the report is printed.
+ */
+function checkWorldOut(file: string, inputs: readonly (string | undefined)[]): void {
+  if (file === '') throw new UsageError('--world-out is empty: give the file to write the world to');
   const cannot = (why: string): OperationalError => new OperationalError('E_WRITE', `cannot write the world to ${file}: ${why}`);
+  const real = (path: string): string => (existsSync(path) ? realpathSync(path) : resolve(path));
+  const target = real(file);
+  const input = inputs.find((i) => i !== undefined && i !== 'generated' && existsSync(i) && real(i) === target);
+  if (input !== undefined) throw new UsageError(`--world-out ${file} is also an input of this report; writing the world there would overwrite it`);
   const dir = dirname(file);
   if (!existsSync(dir)) throw cannot(`directory ${dir} does not exist`);
+  if (!statSync(dir).isDirectory()) throw cannot(`${dir} is not a directory`);
   if (existsSync(file) && statSync(file).isDirectory()) throw cannot('it is a directory');
   try {
     accessSync(existsSync(file) ? file : dir, constants.W_OK);

@@ -142,8 +142,19 @@ describe('exit codes and errors', () => {
     expect((await runCli(['report', '--db', seedDb, '--default-deny', 'all'])).code).toBe(0);
   });
 
-  it('checks --world-out can be written before printing anything (QA: the whole report came first, then exit 1)', async () => {
-    for (const [target, why] of [[join(tmpdir(), 'no-such-dir-flowpol', 'w.json'), 'does not exist'], [tmpdir(), 'it is a directory']] as const) {
+  it('checks --world-out can be written, and is no input, before printing anything (QA: the whole report came first, then exit 1; it overwrote the database)', async () => {
+    const aFile = join(dir, 'a-file');
+    writeFileSync(aFile, 'x');
+    const policyFile = join(dir, 'proposed.yaml');
+    writeFileSync(policyFile, readFileSync(`${FIXTURES}/forgets-dns.yaml`));
+    for (const [args, code, why] of [[[seedDb], 2, 'is also an input of this report'], [[policyFile, '--proposed', policyFile], 2, 'is also an input of this report'], [[''], 2, '--world-out is empty']] as const) {
+      const r = await runCli(['report', '--db', seedDb, '--world-out', ...args]);
+      expect(r.code, r.stderr).toBe(code);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(why);
+    }
+    expect(readFileSync(policyFile, 'utf8')).toBe(readFileSync(`${FIXTURES}/forgets-dns.yaml`, 'utf8'));
+    for (const [target, why] of [[join(tmpdir(), 'no-such-dir-flowpol', 'w.json'), 'does not exist'], [tmpdir(), 'it is a directory'], [join(aFile, 'w.json'), 'is not a directory']] as const) {
       const r = await runCli(['report', '--db', seedDb, '--world-out', target]);
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
