@@ -94,26 +94,40 @@ export interface PairingEnd { subject: Subject; variants?: readonly { subject: S
 
 /**
  * The pods to judge an edge by when an end's pods differ: every pairing of the two ends' variants
- * is asked (`allows`); the edge is as good as its worst, the first denied pairing, and a
- * `pods-differ` gap names its pods when other pairings are allowed.
+ * is asked (`allows`), but a one-pod group with itself (isOnePod); the edge is as good as its
+ * worst, the first denied pairing, and a `pods-differ` gap names its pods when others are allowed.
  */
 export function worstPairing(s: PairingEnd, d: PairingEnd, allows: (source: Subject, destination: Subject) => boolean): { source: Subject; destination: Subject; gap?: WorldGap } {
   const sources = s.variants ?? [{ subject: s.subject, pods: [] }];
   const destinations = d.variants ?? [{ subject: d.subject, pods: [] }];
-  let denied: [(typeof sources)[number], (typeof destinations)[number]] | undefined;
+  type Pairing = [(typeof sources)[number], (typeof destinations)[number]];
+  let denied: Pairing | undefined;
+  let first: Pairing | undefined;
   let allowed = 0;
+  let pairs = 0;
   for (const a of sources) {
     for (const b of destinations) {
+      if (isOnePod(a, b)) continue;
+      pairs++;
+      first ??= [a, b];
       if (allows(a.subject, b.subject)) allowed++;
       else denied ??= [a, b];
     }
   }
-  if (denied === undefined) return { source: s.subject, destination: d.subject };
+  if (denied === undefined) return first === undefined ? { source: s.subject, destination: d.subject } : { source: first[0].subject, destination: first[1].subject };
   const [a, b] = denied;
   if (allowed === 0) return { source: a.subject, destination: b.subject };
   const gap: WorldGap = {
     kind: 'pods-differ', ...(s.variants === undefined ? {} : { source: [...a.pods] }), ...(d.variants === undefined ? {} : { destination: [...b.pods] }),
-    allowed, pairs: sources.length * destinations.length,
+    allowed, pairs,
   };
   return { source: a.subject, destination: b.subject, gap };
+}
+
+/**
+ * A pairing of a one-pod group with itself (an edge within one workload): that pod's traffic to
+ * itself, which no policy governs and whose loopback flows collect folded away, so not judged.
+ */
+export function isOnePod(a: { subject: Subject; pods: readonly string[] }, b: { subject: Subject; pods: readonly string[] }): boolean {
+  return a.subject === b.subject && a.pods.length === 1;
 }

@@ -7,6 +7,7 @@
 // silent workloads' pods too (their own names, labels and ports; no traffic, so no probes).
 import type { Peer, Pod, PolicyProtocol, Subject } from '../model.js';
 import type { BreakageResult } from './breakage.js';
+import { isOnePod } from './pod-variants.js';
 import { compareText } from '../order.js';
 import { refusedByKubernetes } from '../policy/workload-selectors.js';
 
@@ -28,13 +29,13 @@ export function reportWorld(result: BreakageResult, name: string, silentPods: re
   const pods = withSilentPods(world.pods.filter(writable), silentPods);
   const left = new Set(world.pods.filter((p) => !writable(p)).map((p) => p.namespace));
   // The world's subjects for an edge end, each with its probe name (a workload whose pods differ: one per variant).
-  const ends = (peer: Peer): { subject: Subject; name: string }[] => {
+  const ends = (peer: Peer): { subject: Subject; name: string; pods: readonly string[] }[] => {
     const found = result.world.of(peer);
     if (found.kind !== 'subject') return [];
-    if (found.subject.kind === 'external') return [{ subject: found.subject, name: `ext:${found.subject.name ?? found.subject.ip}` }];
+    if (found.subject.kind === 'external') return [{ subject: found.subject, name: `ext:${found.subject.name ?? found.subject.ip}`, pods: [] }];
     if (peer.kind !== 'workload') return [];
-    return (found.variants ?? [{ subject: found.subject }]).filter((g) => g.subject.kind === 'pod' && writable(g.subject))
-      .map((g) => ({ subject: g.subject, name: `${peer.identity.namespace}/${nameOf.get(g.subject) ?? ''}` }));
+    return (found.variants ?? [{ subject: found.subject, pods: [] }]).filter((g) => g.subject.kind === 'pod' && writable(g.subject))
+      .map((g) => ({ subject: g.subject, name: `${peer.identity.namespace}/${nameOf.get(g.subject) ?? ''}`, pods: g.pods }));
   };
   const probes: WorldProbe[] = [];
   let unaddressed = 0;
@@ -49,6 +50,7 @@ export function reportWorld(result: BreakageResult, name: string, silentPods: re
         const port = e.edge.port;
         for (const a of from) {
           for (const b of to) {
+            if (isOnePod(a, b)) continue; // a pod's traffic to itself: not judged
             // One pair: the report's verdict. Several (pods that differ): each pair's own, which the report's verdict is the worst of.
             const expected = from.length * to.length === 1 ? e.decision
               : result.engine.allows({ source: a.subject, destination: b.subject, protocol, port }) ? 'allow' : 'deny';

@@ -59,9 +59,21 @@ describe('the report of a workload whose pods differ in what the policies select
   });
 
   it('a named port declared by some pods only: breaks for the others; both ends differing make four pairings', () => {
-    expect(only(run([edge(api, api, 'TCP', 8080, 10)], [API_HTTP])).detail?.gaps).toEqual([{ kind: 'pods-differ', source: ['api-a'], destination: ['api-b'], allowed: 2, pairs: 4 }]);
+    expect(only(run([edge(api, api, 'TCP', 8080, 10)], [API_HTTP])).detail?.gaps).toEqual([{ kind: 'pods-differ', source: ['api-a'], destination: ['api-b'], allowed: 1, pairs: 2 }]); // api-a -> api-a and api-b -> api-b are each a pod to itself
     const both = only(run([edge(web, api, 'TCP', 8080, 10)], [BACK_EGRESS, API_HTTP]));
     expect(both.detail?.gaps).toEqual([{ kind: 'pods-differ', source: ['web-b'], destination: ['api-a'], allowed: 1, pairs: 4 }]); // the first denied pairing; only web-a -> api-a is allowed
+  });
+
+  it('an edge within the workload never pairs a one-pod group with itself: that is the pod\'s traffic to itself (QA: a false BREAKS)', () => {
+    const admits = (name: string, tier: string, from: string) => policy('production', name, {
+      podSelector: { matchLabels: { tier } }, ingress: [{ from: [{ podSelector: { matchLabels: { tier: from } } }] }],
+    });
+    const denyIn = policy('production', 'deny-in', { podSelector: {}, policyTypes: ['Ingress'] });
+    const r = run([edge(web, web, 'TCP', 80, 10)], [denyIn, admits('front-in', 'front', 'back'), admits('back-in', 'back', 'front')]);
+    expect(only(r)).toMatchObject({ status: 'allowed', decision: 'allow' });
+    const world = parseWorld(JSON.stringify(reportWorld(r, 'self')), 'world.json');
+    expect(world.probes.map((p) => `${p.from} -> ${p.to} ${p.expected}`)).toEqual(['production/web -> production/web-2 allow', 'production/web-2 -> production/web allow']);
+    expect(runProbes(world).filter((x) => x.verdict.decision !== x.expected)).toEqual([]);
   });
 
   it('pods that differ only in what no policy selects on are one pod: no pairings, no gap', () => {
