@@ -11,7 +11,8 @@ export function outcomeReason(counts: IngestCounts, replaced: CommittedUnit | un
   if (stopped) notes.push('stopped by a signal (Ctrl-C or SIGTERM): what was read until then is committed');
   if (replaced !== undefined) {
     const other = otherSelection(replaced, selection);
-    notes.push(`replaces the earlier ingest of ${replaced.name} (run ${replaced.runId})${grew ? ', which it extends: the file grew since' : ''}${other === undefined ? '' : `, which selected ${other}: only what this run selects (${selectionName(selection)}) stays`}`);
+    notes.push(`replaces the earlier ingest of ${replaced.name} (run ${replaced.runId})${grew ? ', which it extends: the file grew since' : ''}`);
+    if (other !== undefined) notes.push(`that ingest selected ${other}: only what this run selects (${selectionName(selection)}) stays`);
   }
   const events = counts.flowsRead + counts.lostEvents + counts.nodeStatus + counts.otherEvents + counts.invalidSkipped;
   if (events === 0) notes.push('it holds no Hubble events');
@@ -23,15 +24,15 @@ export function outcomeReason(counts: IngestCounts, replaced: CommittedUnit | un
  * that ingest selected other flows (`-n jaeger`, then `-n bookinfo`), --force drops what it added,
  * so the note says so and how to keep both.
  */
-export function alreadyIngested(previous: CommittedUnit, selection: string): string {
+export function alreadyIngested(previous: CommittedUnit, selection: string, grew = false): string {
   const other = otherSelection(previous, selection);
-  const earlier = `already ingested as ${previous.name} (run ${previous.runId})`;
+  const earlier = `${grew ? 'its first part was' : 'already'} ingested as ${previous.name} (run ${previous.runId})`;
   if (other === undefined) return `${earlier}; use --force to ingest it again`;
   return `${earlier}, which selected ${other}, and this run selects ${selectionName(selection)}: --force would replace that ingest with this one, dropping what it added; to keep both, collect it once with --force and a selection that covers both`;
 }
 
 /** The earlier ingest's selection when it is known and not this run's. */
-function otherSelection(earlier: CommittedUnit, selection: string): string | undefined {
+export function otherSelection(earlier: CommittedUnit, selection: string): string | undefined {
   return earlier.selection === null || earlier.selection === selection ? undefined : selectionName(earlier.selection);
 }
 

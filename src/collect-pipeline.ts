@@ -15,7 +15,7 @@ import { addCounts, emptyCounts } from './store/counts.js';
 import type { IngestCounts } from './store/counts.js';
 import type { Database } from './store/database.js';
 import type { DiscardedUnit, UnitDescriptor, UnitKind } from './store/ingest.js';
-import { alreadyIngested, noteSplitRuns, outcomeReason } from './collect-notes.js';
+import { alreadyIngested, noteSplitRuns, otherSelection, outcomeReason } from './collect-notes.js';
 import { take } from './collect-event.js';
 import { IngestWriter } from './store/ingest.js';
 
@@ -136,6 +136,10 @@ async function ingestUnit(writer: IngestWriter, result: CollectResult, unit: Ing
   // A live exporter log that grew since: read whole again, it replaces its earlier ingest (reading
   // only the new bytes would be faster, but its first flows would then not fold with the rest).
   const grown = previous === undefined && unit.fingerprintAt !== undefined ? await writer.findGrown(unit, unit.fingerprintAt) : undefined;
+  // Its earlier part was collected with another selection: replacing it would drop what that one added.
+  if (grown !== undefined && !options.force && otherSelection(grown, selection) !== undefined) {
+    return { name: unit.name, kind: unit.kind, status: 'skipped', counts, reason: alreadyIngested(grown, selection, true) };
+  }
   const replaced = previous ?? grown;
   const unitId = writer.startUnit(result.runId, unit, Date.now(), selection);
   const batch = new IngestBatch();

@@ -87,12 +87,26 @@ describe('a file collected again with another selection (-n, --since, --verdict.
     const jaeger = await edgesIn(db, 'jaeger');
     expect(JSON.parse(jaeger).edges).not.toEqual([]);
     expect(await run(db, '-n', 'bookinfo')).toMatch(/skipped\s+\S+tcp-flows\.jsonl: already ingested as \S+ \(run 1\), which selected -n jaeger, and this run selects -n bookinfo: --force would replace that ingest with this one, dropping what it added; to keep both, collect it once with --force and a selection that covers both\n/);
-    expect(await run(db, '-n', 'bookinfo', '--force')).toContain('replaces the earlier ingest of ' + TCP + ' (run 1), which selected -n jaeger: only what this run selects (-n bookinfo) stays');
+    expect(await run(db, '-n', 'bookinfo', '--force')).toContain('replaces the earlier ingest of ' + TCP + ' (run 1); that ingest selected -n jaeger: only what this run selects (-n bookinfo) stays');
     expect(JSON.parse(await edgesIn(db, 'jaeger')).edges).toEqual([]);
     await run(db, '-n', 'jaeger,bookinfo', '--force');
     expect(await edgesIn(db, 'jaeger')).toBe(jaeger);
     // The same selection, however written, is the same ingest: plain skip.
     expect(await run(db, '-n', 'bookinfo', '-n', 'jaeger')).toMatch(/already ingested as \S+ \(run 4\); use --force to ingest it again\n/);
+  });
+
+  it('a grown file whose first part was collected with another selection is skipped too (QA: it replaced that ingest)', async () => {
+    const db = join(dir, 'grown-selection.db');
+    const log = join(dir, 'grown-selection.jsonl');
+    const all = readFileSync(TCP, 'utf8').split(/(?<=\n)/);
+    writeFileSync(log, all.slice(0, 200).join(''));
+    const first = await runCli(['collect', '--input-file', log, '--db', db, '-n', 'jaeger']);
+    expect(first.code, first.stderr).toBe(0);
+    appendFileSync(log, all.slice(200).join(''));
+    const again = await runCli(['collect', '--input-file', log, '--db', db, '-n', 'bookinfo']);
+    expect(again.stderr).toMatch(/skipped\s+\S+grown-selection\.jsonl: its first part was ingested as \S+ \(run 1\), which selected -n jaeger, and this run selects -n bookinfo: --force would replace/);
+    const forced = await runCli(['collect', '--input-file', log, '--db', db, '-n', 'bookinfo', '--force']);
+    expect(forced.stderr).toContain('which it extends: the file grew since; that ingest selected -n jaeger: only what this run selects (-n bookinfo) stays');
   });
 
   it('edges says when collect\'s selection left out every flow (QA: it said they "folded")', async () => {
