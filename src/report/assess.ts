@@ -138,19 +138,22 @@ export class Assessor {
     if (podAt === undefined) return false;
     const direction: PolicyDirection = podAt === source ? 'egress' : 'ingress';
     const protocol = edge.protocol as Connection['protocol'];
-    for (const { subject } of podAt.variants ?? [podAt]) {
-      const side = this.engine.unaddressedSide(subject, direction, protocol, edge.port);
-      if (side?.kind !== 'denied') continue;
-      const compacted = this.compactSide(side, subject, direction);
-      const verdict: Verdict = direction === 'egress' ? { decision: 'deny', egress: compacted, ingress: NO_POLICY_SIDE } : { decision: 'deny', egress: NO_POLICY_SIDE, ingress: compacted };
-      const connection: Connection = direction === 'egress'
-        ? { source: subject, destination: UNADDRESSED_PEER, protocol, port: edge.port } : { source: UNADDRESSED_PEER, destination: subject, protocol, port: edge.port };
-      const gap: WorldGap = { kind: 'peer-unaddressed', peer: describePeer(direction === 'egress' ? edge.destination : edge.source), code };
-      const detail = this.detail(verdict, connection, gap) as DenialDetail;
-      sink.add({ status: droppedToday(edge) ? 'dropped' : 'breaks', edge, decision: 'deny', verdict, detail }, podAt.owner);
-      return true;
-    }
-    return false;
+    const groups = podAt.variants ?? [{ subject: podAt.subject, pods: [] }];
+    const sides = groups.map((g) => this.engine.unaddressedSide(g.subject, direction, protocol, edge.port));
+    const at = sides.findIndex((side) => side?.kind === 'denied');
+    if (at === -1) return false;
+    const { subject, pods } = groups[at] as (typeof groups)[number];
+    const compacted = this.compactSide(sides[at] as SideVerdict, subject, direction);
+    const verdict: Verdict = direction === 'egress' ? { decision: 'deny', egress: compacted, ingress: NO_POLICY_SIDE } : { decision: 'deny', egress: NO_POLICY_SIDE, ingress: compacted };
+    const connection: Connection = direction === 'egress'
+      ? { source: subject, destination: UNADDRESSED_PEER, protocol, port: edge.port } : { source: UNADDRESSED_PEER, destination: subject, protocol, port: edge.port };
+    const gaps: WorldGap[] = [{ kind: 'peer-unaddressed', peer: describePeer(direction === 'egress' ? edge.destination : edge.source), code }];
+    // A workload whose pods differ: name the ones it breaks for when others are allowed.
+    const allowed = sides.filter((side) => side?.kind === 'allowed' || side?.kind === 'not-isolated').length;
+    if (podAt.variants !== undefined && allowed > 0) gaps.push({ kind: 'pods-differ', [direction === 'egress' ? 'source' : 'destination']: [...pods], allowed, pairs: groups.length });
+    const detail = this.detail(verdict, connection, ...gaps) as DenialDetail;
+    sink.add({ status: droppedToday(edge) ? 'dropped' : 'breaks', edge, decision: 'deny', verdict, detail }, podAt.owner);
+    return true;
   }
 
   /** The ends of a denied edge that no podSelector can name alone (a `peer-unselectable` gap each). */

@@ -66,7 +66,9 @@ export class InventoryPods {
       return undefined;
     }
     for (const pod of pods) this.asked.add(pod);
-    return { variants: podVariants(pods, by), hostNetwork: pods.every((p) => p.hostNetwork) };
+    // NetworkPolicy does not apply to host-network pods: the others are the ones to judge.
+    const governed = pods.filter((p) => !p.hostNetwork);
+    return { variants: podVariants(governed.length > 0 ? governed : pods, by), hostNetwork: governed.length === 0 };
   }
 
   /** The address (no prefix) belongs to a host-network pod, i.e. to a node (as generate's `isNodeAddress`). */

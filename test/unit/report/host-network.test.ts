@@ -123,6 +123,8 @@ describe('a workload with one ordinary pod beside host-network ones', () => {
   it('is evaluated as ordinary pods are: the default-deny breaks it', () => {
     const mixed = [...PODS, inventoryPod('production', 'agent-standalone', { app: 'agent' })];
     expect(new InventoryPods(inventory(mixed), [AGENT]).podsOf(AGENT)?.hostNetwork).toBe(false);
+    // Only the ordinary pod is judged: NetworkPolicy does not apply to the others (QA: a host-network pod's variant was said to break).
+    expect(new InventoryPods(inventory(mixed), [AGENT]).podsOf(AGENT)?.variants.map((v) => v.pods)).toEqual([['agent-standalone']]);
     const r = run(mixed);
     expect(entry(r, fromAgent).entry.status).toBe('breaks');
     expect(entry(r, agentOut).entry.status).toBe('breaks');

@@ -76,6 +76,14 @@ describe('the report of a workload whose pods differ in what the policies select
     expect(runProbes(world).filter((x) => x.verdict.decision !== x.expected)).toEqual([]);
   });
 
+  it('to a peer with no pod and no address, names the pods it breaks for when the others are allowed (QA: it named none)', () => {
+    const apiServer = { kind: 'reserved', entity: 'kube-apiserver' } as const;
+    expect(only(run([edge(web, apiServer, 'TCP', 443, 10)], [BACK_EGRESS]))).toMatchObject({
+      status: 'breaks',
+      detail: { gaps: [{ kind: 'peer-unaddressed', peer: 'reserved:kube-apiserver' }, { kind: 'pods-differ', source: ['web-b'], allowed: 1, pairs: 2 }] },
+    });
+  });
+
   it('pods that differ only in what no policy selects on are one pod: no pairings, no gap', () => {
     const r = run([edge(web, api, 'TCP', 8080, 10)], []);
     expect(only(r).status).toBe('allowed');
