@@ -132,7 +132,7 @@ function writeFiles(dir: string, files: readonly { name: string; content: string
   let before: string[] = [];
   try {
     mkdirSync(dir, { recursive: true });
-    before = readdirSync(dir);
+    before = readdirSync(dir, { recursive: true, encoding: 'utf8' }); // apply -f <dir> reads subdirectories too
     for (const file of files) writeFileSync(join(dir, file.name), file.content);
   } catch (err) {
     throw new OperationalError('E_WRITE', `cannot write policies into ${dir}: ${(err as Error).message}`, { cause: err });
@@ -147,7 +147,7 @@ function writeFiles(dir: string, files: readonly { name: string; content: string
 }
 
 /** Files of a policy directory that apply -f would read. */
-const STALE_CANDIDATE = /\.(?:ya?ml|json)$/;
+const STALE_CANDIDATE = /\.(?:ya?ml|json)$/i;
 
 /** Closing summary; JSON has no comments, so with -o json every note is printed here. */
 function summary(set: PolicySet, limit: number): string {

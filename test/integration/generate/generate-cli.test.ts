@@ -1,6 +1,6 @@
 // `flowpol generate` as a user runs it: the built CLI on databases collected from the bundled
 // recordings (real SQLite files in a temp dir). Golden files: UPDATE_GOLDEN=1 rewrites them.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NetworkPolicy as K8sNetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
@@ -131,11 +131,14 @@ describe('flowpol generate on the bundled recordings', () => {
     const all = readdirSync(out).sort();
     expect(all.length).toBeGreaterThan(2);
     writeFileSync(join(out, 'README.md'), 'mine\n');
+    mkdirSync(join(out, 'sub'));
+    writeFileSync(join(out, 'sub', 'old.YML'), 'kind: List\n'); // apply -f reads subdirectories, and .YML, too
     const r = await runCli(['generate', '--db', db, '--out-dir', out, '-n', 'bookinfo']);
     expect(r.code).toBe(0);
-    const stale = all.filter((name) => name !== 'bookinfo.yaml');
+    const stale = [...all.filter((name) => name !== 'bookinfo.yaml'), join('sub', 'old.YML')].sort();
     expect(r.stderr).toContain(`flowpol: warning: ${out} also holds ${stale.join(', ')}, not written by this run (an earlier one's?): \`flowpol apply -f ${out}\` would apply them too`);
-    expect(readdirSync(out).sort()).toEqual([...all, 'README.md'].sort());
+    expect(readdirSync(out).sort()).toEqual([...all, 'README.md', 'sub'].sort());
+    rmSync(join(out, 'sub'), { recursive: true });
     expect((await runCli(['generate', '--db', db, '--out-dir', out])).stderr).not.toContain('also holds');
   });
 
