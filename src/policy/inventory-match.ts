@@ -9,7 +9,8 @@ import type { Identity, InventoryPod } from '../model.js';
  * Each pod's identity: the one whose labels are exactly the pod's stable labels; else the one
  * most specific identity (with at least one label) whose labels the pod carries, when it is
  * unique and no pod is exactly it (identities collected with fewer labels than the pods have:
- * Cilium label filters, `collect --drop-labels`); else none. So a pod carrying app=web,tier=fe is
+ * Cilium label filters, `collect --drop-labels`), or when a pod of the same owner is exactly it
+ * (one owner is one workload); else none. So a pod carrying app=web,tier=fe is
  * app=web,tier=fe's, not app=web's; a CronJob's pod adding a label to an observed Deployment's is
  * not the Deployment's; and a label-less identity never takes a namespace's pods.
  */
@@ -37,12 +38,23 @@ export function matchPods(pods: readonly InventoryPod[], identities: readonly Id
     else add(exact, pod);
   }
   const withExact = new Set(out.keys());
+  // The workload an owner's pods are: one owner is one workload, so its other pods (a rollout's new
+  // ReplicaSet that adds a label, one the flows' identity dropped) are that identity's too.
+  const ownerIdentity = new Map<string, Identity>();
+  for (const [identity, exact] of out) for (const pod of exact) if (pod.owner !== undefined) ownerIdentity.set(ownerKey(pod), identity);
   for (const pod of inexact) {
+    const owned = pod.owner === undefined ? undefined : ownerIdentity.get(ownerKey(pod));
+    if (owned !== undefined && containsLabels(pod.labels, owned.labels)) {
+      add(owned, pod);
+      continue;
+    }
     const identity = mostSpecific(pod, byNamespace.get(pod.namespace) ?? []);
     if (identity !== undefined && !withExact.has(identity)) add(identity, pod);
   }
   return out;
 }
+
+const ownerKey = (pod: InventoryPod): string => `${pod.namespace}/${pod.owner?.kind ?? ''}/${pod.owner?.name ?? ''}`;
 
 /**
  * The pods that can still send or receive traffic: not finished (phase Succeeded or Failed, such

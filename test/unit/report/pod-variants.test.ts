@@ -84,6 +84,24 @@ describe('the report of a workload whose pods differ in what the policies select
     });
   });
 
+  it('a pod of the same owner that carries a label the identity lacks is that workload\'s too, not silent (QA: its break was missed)', () => {
+    const owner = { kind: 'Deployment', name: 'web' };
+    const pods = [
+      inventoryPod('production', 'web-a', { app: 'web', tier: 'front' }, { owner }), // a rollout added tier
+      inventoryPod('production', 'web-b', { app: 'web' }, { owner }),
+      inventoryPod('production', 'cron-1', { app: 'web', job: 'cleanup' }, { owner: { kind: 'CronJob', name: 'cleanup' } }),
+    ];
+    const edges = [edge(api, web, 'TCP', 80, 10)];
+    const found = new InventoryPods(inventory(pods), edgeIdentities(edges));
+    expect(found.match(web.identity).map((p) => p.name)).toEqual(['web-b', 'web-a']); // not cron-1: another owner
+    const tierIn = policy('production', 'tier-in', { podSelector: { matchExpressions: [{ key: 'tier', operator: 'Exists' }] }, policyTypes: ['Ingress'] });
+    const r = buildBreakageReport(
+      { edges, namespaces: SEED_NAMESPACES, existing: [tierIn], proposed: [], observation: { lostEvents: 0 }, podsOf: found.podsOf.bind(found) },
+      { defaultDeny: { kind: 'none' }, direction: 'both' },
+    );
+    expect(only(r)).toMatchObject({ status: 'breaks', detail: { gaps: [{ kind: 'pods-differ', destination: ['web-a'], allowed: 1, pairs: 2 }] } });
+  });
+
   it('pods that differ only in what no policy selects on are one pod: no pairings, no gap', () => {
     const r = run([edge(web, api, 'TCP', 8080, 10)], []);
     expect(only(r).status).toBe('allowed');
