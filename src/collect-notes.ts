@@ -28,6 +28,7 @@ export function alreadyIngested(previous: CommittedUnit, selection: string, grew
   const other = otherSelection(previous, selection);
   const earlier = `${grew ? 'its first part was' : 'already'} ingested as ${previous.name} (run ${previous.runId})`;
   if (other === undefined) return `${earlier}; use --force to ingest it again`;
+  if (selection === '') return `${earlier}, which selected ${other}; this run selects every flow: use --force to replace that ingest with this one`;
   return `${earlier}, which selected ${other}, and this run selects ${selectionName(selection)}: --force would replace that ingest with this one, dropping what it added; to keep both, collect it once with --force and a selection that covers both`;
 }
 

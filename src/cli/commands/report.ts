@@ -4,7 +4,7 @@
 // --default-deny namespaces and --world-out notices on stderr.
 import { once } from 'node:events';
 import { accessSync, constants, existsSync, realpathSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, resolve, sep } from 'node:path';
 import { Option } from 'commander';
 import { EXIT, OperationalError, UsageError } from '../../errors.js';
 import { type BreakageReport, GENERATE_DIRECTIONS, type GenerateDirection } from '../../model.js';
@@ -216,8 +216,14 @@ function checkWorldOut(file: string, inputs: readonly (string | undefined)[]): v
   const cannot = (why: string): OperationalError => new OperationalError('E_WRITE', `cannot write the world to ${file}: ${why}`);
   const real = (path: string): string => (existsSync(path) ? realpathSync(path) : resolve(path));
   const target = real(file);
-  const input = inputs.find((i) => i !== undefined && i !== 'generated' && existsSync(i) && real(i) === target);
-  if (input !== undefined) throw new UsageError(`--world-out ${file} is also an input of this report; writing the world there would overwrite it`);
+  const same = existsSync(file) ? statSync(file) : undefined; // a hard link is the same file under another name
+  const overwrites = (input: string): boolean => {
+    const at = statSync(input);
+    if (at.isDirectory()) return target.startsWith(`${realpathSync(input)}${sep}`); // a policy directory's file, or a new one it would read
+    return real(input) === target || (same !== undefined && same.ino === at.ino && same.dev === at.dev);
+  };
+  const input = inputs.find((i) => i !== undefined && i !== 'generated' && existsSync(i) && overwrites(i));
+  if (input !== undefined) throw new UsageError(`--world-out ${file} is ${input === file ? 'also an input' : `in or the same file as ${input}, an input`} of this report; writing the world there would overwrite or add to it`);
   const dir = dirname(file);
   if (!existsSync(dir)) throw cannot(`directory ${dir} does not exist`);
   if (!statSync(dir).isDirectory()) throw cannot(`${dir} is not a directory`);

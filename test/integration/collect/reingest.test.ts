@@ -91,6 +91,11 @@ describe('a file collected again with another selection (-n, --since, --verdict.
     expect(JSON.parse(await edgesIn(db, 'jaeger')).edges).toEqual([]);
     await run(db, '-n', 'jaeger,bookinfo', '--force');
     expect(await edgesIn(db, 'jaeger')).toBe(jaeger);
+    // A run selecting every flow covers the earlier one: --force is simply the way.
+    expect(await run(db, '--since', '2000-01-01', '--until', '2000-01-02')).toContain('which selected -n bookinfo,jaeger, and this run selects --since');
+    const db2 = join(dir, 'selections-2.db');
+    await run(db2, '-n', 'jaeger');
+    expect(await run(db2)).toMatch(/which selected -n jaeger; this run selects every flow: use --force to replace that ingest with this one\n/);
     // The same selection, however written, is the same ingest: plain skip.
     expect(await run(db, '-n', 'bookinfo', '-n', 'jaeger')).toMatch(/already ingested as \S+ \(run 4\); use --force to ingest it again\n/);
   });

@@ -3,7 +3,7 @@
 // Goldens for the three README scenarios and the bundled recording in every format
 // (UPDATE_GOLDEN=1 rewrites them), agreement with `flowpol check` through --world-out, the
 // seed-scenario claims of issue 6, exit codes and errors.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -154,6 +154,16 @@ describe('exit codes and errors', () => {
       expect(r.stderr).toContain(why);
     }
     expect(readFileSync(policyFile, 'utf8')).toBe(readFileSync(`${FIXTURES}/forgets-dns.yaml`, 'utf8'));
+    // Nor a file of a policy directory, nor another name of an input (QA round 3).
+    const policies = join(dir, 'policies');
+    mkdirSync(policies, { recursive: true });
+    writeFileSync(join(policies, 'p.yaml'), readFileSync(`${FIXTURES}/forgets-dns.yaml`));
+    linkSync(seedDb, join(dir, 'hard-link.db'));
+    for (const args of [[join(policies, 'p.yaml'), '--existing', policies], [join(policies, 'new.json'), '--proposed', policies], [join(dir, 'hard-link.db')]]) {
+      const r = await runCli(['report', '--db', seedDb, '--world-out', ...args]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain('an input of this report; writing the world there would overwrite or add to it');
+    }
     for (const [target, why] of [[join(tmpdir(), 'no-such-dir-flowpol', 'w.json'), 'does not exist'], [tmpdir(), 'it is a directory'], [join(aFile, 'w.json'), 'is not a directory']] as const) {
       const r = await runCli(['report', '--db', seedDb, '--world-out', target]);
       expect(r.code).toBe(1);
