@@ -67,7 +67,7 @@ export function tlsCredentials(tls: HubbleTlsOptions): grpc.ChannelCredentials {
   }
   const pair = tls.clientCertFile === undefined || tls.clientKeyFile === undefined
     ? undefined
-    : readKeyPair({ file: tls.clientCertFile, flag: '--tls-client-cert-file' }, { file: tls.clientKeyFile, flag: '--tls-client-key-file' });
+    : readKeyPair({ file: tls.clientCertFile, flag: '--tls-client-cert-file' }, { file: tls.clientKeyFile, flag: '--tls-client-key-file' }, Date.now());
   try {
     return grpc.credentials.createSsl(ca, pair?.key ?? null, pair?.cert ?? null, tls.allowInsecure ? { rejectUnauthorized: false, checkServerIdentity: () => undefined } : {});
   } catch (err) {

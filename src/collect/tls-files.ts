@@ -44,8 +44,11 @@ export function readCaFiles(files: readonly string[], flag: string): Buffer | nu
   }));
 }
 
-/** A certificate (chain) and its private key; throws when either is unreadable or they do not match. */
-export function readKeyPair(cert: { file: string; flag: string }, key: { file: string; flag: string }): { cert: Buffer; key: Buffer } {
+/**
+ * A certificate (chain) and its private key; throws when either is unreadable or they do not
+ * match, and with `now` when the certificate is out of its validity then.
+ */
+export function readKeyPair(cert: { file: string; flag: string }, key: { file: string; flag: string }, now?: number): { cert: Buffer; key: Buffer } {
   const certPem = read(cert.file, cert.flag);
   const leaf = certificates(cert.file, cert.flag, certPem)[0] as X509Certificate;
   const keyPem = read(key.file, key.flag);
@@ -65,5 +68,8 @@ export function readKeyPair(cert: { file: string; flag: string }, key: { file: s
   if (!matches) {
     throw tlsError(key.file, key.flag, `is not the private key of ${cert.flag} ${cert.file} (they do not match)`);
   }
+  // A client's certificate out of its validity is refused by the server with a vague handshake error: say it here.
+  if (now !== undefined && now > Date.parse(leaf.validTo)) throw tlsError(cert.file, cert.flag, `expired on ${leaf.validTo}: a server refuses it`);
+  if (now !== undefined && now < Date.parse(leaf.validFrom)) throw tlsError(cert.file, cert.flag, `is not valid before ${leaf.validFrom}: a server refuses it`);
   return { cert: certPem, key: keyPem };
 }

@@ -105,7 +105,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 something would break (with --exit
       // Usage errors and a missing database first, before a live cluster is listed.
       const flowsOnly = toOptions(flags);
       checkNamedPorts(flowsOnly.namedPorts, flags);
-      if (flags.worldOut !== undefined) checkWorldOut(flags.worldOut, [flags.db, flags.inventory, ...flags.existing, ...flags.proposed]);
+      if (flags.worldOut !== undefined) checkWorldOut(flags.worldOut, [flags.db, `${flags.db}-wal`, `${flags.db}-shm`, flags.inventory, ...flags.existing, ...flags.proposed]);
       const db = openDatabase(flags.db, { readonly: true });
       let out: Awaited<ReturnType<typeof report>>;
       try {
@@ -212,7 +212,7 @@ async function write(chunks: Iterable<string>): Promise<void> {
  * overwritten, they would be lost): checked before the report is printed.
  */
 function checkWorldOut(file: string, inputs: readonly (string | undefined)[]): void {
-  if (file === '') throw new UsageError('--world-out is empty: give the file to write the world to');
+  if (file === '' || file === '-') throw new UsageError(`--world-out ${file === '' ? 'is empty' : '- is not supported (stdout carries the report)'}: give the file to write the world to`);
   const cannot = (why: string): OperationalError => new OperationalError('E_WRITE', `cannot write the world to ${file}: ${why}`);
   const real = (path: string): string => (existsSync(path) ? realpathSync(path) : resolve(path));
   const target = real(file);

@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from '../../support/cli.js';
 import { writeFlowFile } from '../../support/flow-generator.js';
 import { makePki, type Pki } from './certs.js';
+import { readKeyPair } from '../../../src/collect/tls-files.js';
 import { killChildren, replay } from './cli-process.js';
 
 let dir: string;
@@ -59,6 +60,16 @@ describe('collect: a server that takes the connection and never answers', () => 
       silent.close();
     }
   }, 30_000);
+});
+
+describe('a client certificate out of its validity', () => {
+  it('is named as such before connecting (QA: the server\'s refusal read as a vague handshake error)', () => {
+    const cert = { file: pki.clientCert, flag: '--tls-client-cert-file' };
+    const key = { file: pki.clientKey, flag: '--tls-client-key-file' };
+    expect(() => readKeyPair(cert, key, Date.UTC(2100, 0, 1))).toThrow(/client\.crt \(--tls-client-cert-file\): expired on .+ GMT: a server refuses it$/);
+    expect(() => readKeyPair(cert, key, 0)).toThrow(/client\.crt \(--tls-client-cert-file\): is not valid before .+ GMT: a server refuses it$/);
+    expect(readKeyPair(cert, key, Date.now()).cert.length).toBeGreaterThan(0);
+  });
 });
 
 describe('collect: TLS files are checked before anything is opened', () => {

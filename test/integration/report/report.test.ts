@@ -147,7 +147,7 @@ describe('exit codes and errors', () => {
     writeFileSync(aFile, 'x');
     const policyFile = join(dir, 'proposed.yaml');
     writeFileSync(policyFile, readFileSync(`${FIXTURES}/forgets-dns.yaml`));
-    for (const [args, code, why] of [[[seedDb], 2, 'is also an input of this report'], [[policyFile, '--proposed', policyFile], 2, 'is also an input of this report'], [[''], 2, '--world-out is empty']] as const) {
+    for (const [args, code, why] of [[[seedDb], 2, 'is also an input of this report'], [[policyFile, '--proposed', policyFile], 2, 'is also an input of this report'], [[''], 2, '--world-out is empty'], [['-'], 2, '--world-out - is not supported (stdout carries the report)']] as const) {
       const r = await runCli(['report', '--db', seedDb, '--world-out', ...args]);
       expect(r.code, r.stderr).toBe(code);
       expect(r.stdout).toBe('');
