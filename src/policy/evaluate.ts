@@ -129,19 +129,10 @@ export class PolicyEngine {
   unaddressedSide(subject: Subject, direction: PolicyDirection, protocol: PolicyProtocol, port: number): SideVerdict | undefined {
     const self = this.endpoint(subject, 'subject');
     if (self.kind !== 'pod') return EXTERNAL;
-    if (self[direction].length === 0) return NOT_ISOLATED;
     const dstPorts = direction === 'ingress' ? self.ports : undefined;
-    const allowedBy: RuleRef[] = [];
-    const nearMisses: NearMiss[] = [];
-    for (const rule of direction === 'ingress' ? self.ingressRules : self.egressRules) {
-      const portOk = portsMatch(rule.ports, protocol, port, dstPorts);
-      if (portOk && rule.peers?.some((peer) => peer.kind === 'ipBlock') === true) return undefined;
-      const ref: RuleRef = { policy: rule.policy, direction, rule: rule.index };
-      if (portOk && rule.peers === undefined) allowedBy.push(ref);
-      else if (portOk !== (rule.peers === undefined)) nearMisses.push({ ...ref, mismatch: portOk ? 'peer' : 'port' });
-    }
-    const isolatedBy = self[direction].map((p) => p.ref);
-    return allowedBy.length > 0 ? { kind: 'allowed', isolatedBy, allowedBy, namespaceLabelsUnknown: [] } : { kind: 'denied', isolatedBy, nearMisses, namespaceLabelsUnknown: [] };
+    const rules = direction === 'ingress' ? self.ingressRules : self.egressRules;
+    if (rules.some((rule) => rule.peers?.some((peer) => peer.kind === 'ipBlock') === true && portsMatch(rule.ports, protocol, port, dstPorts))) return undefined;
+    return this.side(self, direction, undefined, protocol, port, dstPorts);
   }
 
   /** The policies that isolate this subject in one direction (empty for externals). */
@@ -233,8 +224,9 @@ export class PolicyEngine {
     return false;
   }
 
+  /** One side's verdict; `other` undefined: a peer with no pod and no address, which only a rule naming no peers admits. */
   private side(
-    self: Sides, direction: PolicyDirection, other: Endpoint,
+    self: Sides, direction: PolicyDirection, other: Endpoint | undefined,
     protocol: PolicyProtocol, port: number, dstPorts: readonly ContainerPort[] | undefined,
   ): SideVerdict {
     if (self[direction].length === 0) return NOT_ISOLATED;
@@ -243,7 +235,7 @@ export class PolicyEngine {
     const unknown = new Set<string>();
     for (const rule of direction === 'ingress' ? self.ingressRules : self.egressRules) {
       const portOk = portsMatch(rule.ports, protocol, port, dstPorts);
-      const peerOk = this.peersMatch(rule, other, portOk ? unknown : undefined);
+      const peerOk = other === undefined ? rule.peers === undefined : this.peersMatch(rule, other, portOk ? unknown : undefined);
       const ref: RuleRef = { policy: rule.policy, direction, rule: rule.index };
       if (portOk && peerOk) allowedBy.push(ref);
       else if (portOk !== peerOk) nearMisses.push({ ...ref, mismatch: portOk ? 'peer' : 'port' });
